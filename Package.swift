@@ -1,0 +1,55 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "verify-emulator",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "VerifyWire", targets: ["VerifyWire"]),
+        .library(name: "VerifyEmulator", targets: ["VerifyEmulator"]),
+        .executable(name: "verify-emulator", targets: ["verify-emulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // Twilio's wire model, shared by the emulator and clients: no server, no storage.
+        .target(name: "VerifyWire", swiftSettings: swiftSettings),
+        .target(
+            name: "VerifyEmulator",
+            dependencies: [
+                "VerifyWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "verify-emulator",
+            dependencies: [
+                "VerifyEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "VerifyWireTests", dependencies: ["VerifyWire"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VerifyEmulatorTests",
+            dependencies: [
+                "VerifyEmulator",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,59 @@
+import Hummingbird
+import Logging
+import VerifyWire
+
+/// Builds the emulator: opens (and migrates) the database, creates fixture services, and wires
+/// the Twilio API and the control API into one Hummingbird application. The executable runs
+/// the result; tests start the very same application in-process.
+///
+/// ```swift
+/// var configuration = EmulatorConfiguration()
+/// configuration.databasePath = ":memory:"
+/// let app = try await buildApplication(configuration: configuration)
+/// try await app.runService()
+/// ```
+public func buildApplication(
+    configuration: EmulatorConfiguration,
+    logger: Logger = Logger(label: "verify-emulator"),
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) async throws -> some ApplicationProtocol {
+    let writer = try EmulatorDatabase.open(path: configuration.databasePath)
+    let batcher = WriteBatcher(writer: writer)
+    let clock = configuration.clock
+    let outbox = Outbox(writer: writer, logger: logger, logMessages: configuration.logMessages)
+    let services = ServiceStore(writer: writer, batcher: batcher, clock: clock)
+    let verifications = VerificationStore(
+        writer: writer, batcher: batcher, clock: clock,
+        limits: .init(
+            codeExpiry: configuration.codeExpiry.milliseconds,
+            maxSendAttempts: configuration.maxSendAttempts,
+            sendWindow: configuration.sendWindow.milliseconds,
+            maxCheckAttempts: configuration.maxCheckAttempts),
+        outbox: outbox)
+
+    for fixture in configuration.effectiveServices {
+        try await services.ensure(fixture)
+    }
+
+    let router = Router(context: EmulatorRequestContext.self)
+    router.add(middleware: TwilioErrorMiddleware(logger: logger))
+    router.add(
+        middleware: TwilioAuthMiddleware(
+            directory: AccountDirectory(accounts: configuration.effectiveAccounts),
+            bodyLimit: configuration.maxBodySize))
+    VerifyAPI(
+        services: services, verifications: verifications, publicURL: configuration.publicURL,
+        fallbackHost: "\(configuration.host):\(configuration.port)"
+    ).addRoutes(to: router)
+    ControlAPI(outbox: outbox).addRoutes(to: router)
+
+    return Application(
+        router: router,
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port), serverName: "verify-emulator"),
+        onServerRunning: { channel in
+            await onServerRunning(channel.localAddress?.port ?? configuration.port)
+        },
+        logger: logger
+    )
+}

@@ -1,0 +1,99 @@
+import GRDB
+
+/// Opens the emulator's SQLite database and brings its schema up to date.
+///
+/// A file opens as a `DatabasePool` in WAL mode with `synchronous=NORMAL`: readers never block
+/// the writer, and a commit costs no fsync (the WAL is synced at checkpoints), which is what lets
+/// one writer keep up with thousands of verifications a second. A crash of the emulator process
+/// loses nothing committed; only a power loss can lose the last moments, which is the right trade
+/// for a development tool. `:memory:` opens a throwaway `DatabaseQueue`.
+enum EmulatorDatabase {
+    static func open(path: String) throws -> any DatabaseWriter {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        let writer: any DatabaseWriter
+        if path == ":memory:" {
+            writer = try DatabaseQueue(configuration: configuration)
+        } else {
+            writer = try DatabasePool(path: path, configuration: configuration)
+        }
+        try migrator.migrate(writer)
+        return writer
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: services, verifications, messages") { db in
+            try db.create(table: "service") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("sid", .text).notNull().unique()
+                t.column("account_sid", .text).notNull()
+                t.column("friendly_name", .text).notNull()
+                t.column("code_length", .integer).notNull()
+                t.column("lookup_enabled", .boolean).notNull()
+                t.column("psd2_enabled", .boolean).notNull()
+                t.column("skip_sms_to_landlines", .boolean).notNull()
+                t.column("dtmf_input_required", .boolean).notNull()
+                t.column("tts_name", .text)
+                t.column("do_not_share_warning_enabled", .boolean).notNull()
+                t.column("custom_code_enabled", .boolean).notNull()
+                // Push, TOTP, WhatsApp and passkeys settings are stored but drive nothing here.
+                t.column("push", .jsonText).notNull()
+                t.column("totp", .jsonText).notNull()
+                t.column("whatsapp", .jsonText).notNull()
+                t.column("passkeys", .jsonText).notNull()
+                t.column("default_template_sid", .text)
+                t.column("verify_event_subscription_enabled", .boolean).notNull()
+                t.column("created_at", .integer).notNull()
+                t.column("updated_at", .integer).notNull()
+            }
+            try db.create(index: "service_by_account", on: "service", columns: ["account_sid", "id"])
+
+            try db.create(table: "verification") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("sid", .text).notNull().unique()
+                t.column("service_id", .integer).notNull().references("service", onDelete: .cascade)
+                t.column("service_sid", .text).notNull()
+                t.column("account_sid", .text).notNull()
+                t.column("to_address", .text).notNull()
+                t.column("channel", .text).notNull()
+                // pending, approved, canceled, expired, max_attempts_reached
+                t.column("status", .text).notNull()
+                t.column("code", .text).notNull()
+                t.column("check_attempts", .integer).notNull().defaults(to: 0)
+                t.column("locale", .text)
+                t.column("amount", .text)
+                t.column("payee", .text)
+                t.column("created_at", .integer).notNull()
+                t.column("updated_at", .integer).notNull()
+                t.column("expires_at", .integer).notNull()
+            }
+            try db.create(
+                index: "verification_by_recipient", on: "verification", columns: ["service_id", "to_address", "id"])
+
+            // The outbox: one row per "sent" code, which is also one entry of the
+            // verification's send_code_attempts. Kept when its service is deleted, as a phone
+            // keeps a received SMS.
+            try db.create(table: "message") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("sid", .text).notNull().unique()
+                t.column("account_sid", .text).notNull()
+                t.column("service_sid", .text).notNull()
+                t.column("verification_sid", .text).notNull()
+                t.column("to_address", .text).notNull()
+                t.column("channel", .text).notNull()
+                t.column("body", .text).notNull()
+                t.column("code", .text).notNull()
+                t.column("created_at", .integer).notNull()
+            }
+            try db.create(index: "message_by_verification", on: "message", columns: ["verification_sid"])
+            try db.create(
+                index: "message_send_window", on: "message", columns: ["service_sid", "to_address", "created_at"])
+            try db.create(index: "message_by_recipient", on: "message", columns: ["to_address", "id"])
+        }
+        return migrator
+    }
+}

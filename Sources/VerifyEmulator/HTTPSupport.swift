@@ -1,0 +1,185 @@
+import Hummingbird
+import Logging
+import NIOCore
+import VerifyWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The request context of the emulator: Hummingbird's core storage plus the account the
+/// request authenticated as (set by ``TwilioAuthMiddleware`` on `/v2` paths).
+public struct EmulatorRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The authenticated account; nil outside `/v2`.
+    public var account: SID?
+    /// Set by the application from its configuration before routing.
+    var bodyLimit: Int = 64 * 1024
+
+    public init(source: Source) {
+        self.coreContext = .init(source: source)
+    }
+
+    public var maxUploadSize: Int { bodyLimit }
+}
+
+/// JSON responses in Twilio's style: snake_case keys are in the resource types, slashes
+/// unescaped so URLs read as URLs.
+enum JSONResponse {
+    static func make(
+        _ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]
+    ) throws
+        -> Response
+    {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        var fields = headers
+        fields[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func error(_ error: TwilioError, headers: HTTPFields = [:]) -> Response {
+        var fields = headers
+        if error.status == 401 { fields[.wwwAuthenticate] = "Basic realm=\"Twilio API\"" }
+        do {
+            return try make(error, status: .init(code: error.status), headers: fields)
+        } catch {
+            return Response(status: .internalServerError)
+        }
+    }
+}
+
+/// Turns every failure into Twilio's JSON error body: thrown ``TwilioError``s as they are,
+/// Hummingbird's not-found and too-large errors as 404/20404 and 413, anything unexpected as
+/// 500/20500 (logged, never a crash). Every error is logged on one line with its hint.
+struct TwilioErrorMiddleware: RouterMiddleware {
+    typealias Context = EmulatorRequestContext
+    let logger: Logger
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    )
+        async throws -> Response
+    {
+        let twilioError: TwilioError
+        do {
+            return try await next(request, context)
+        } catch let error as TwilioError {
+            twilioError = error
+        } catch is NIOTooManyBytesError {
+            twilioError = .bodyTooLarge(limit: context.maxUploadSize)
+        } catch let error as any HTTPResponseError {
+            switch error.status {
+            case .notFound: twilioError = .notFound(request.uri.path, hint: "no route for \(request.uri.path)")
+            case .contentTooLarge: twilioError = .bodyTooLarge(limit: context.maxUploadSize)
+            case .methodNotAllowed: twilioError = .methodNotAllowed(request.method.rawValue, request.uri.path)
+            default:
+                twilioError = TwilioError(
+                    code: 20001, status: Int(error.status.code), message: error.status.reasonPhrase,
+                    hint: "\(error)")
+            }
+        } catch {
+            twilioError = .internalError(hint: "\(type(of: error)): \(error)")
+            logger.error("unexpected error on \(request.method) \(request.uri.path): \(error)")
+        }
+        logger.info(
+            "\(request.method) \(request.uri.path) -> \(twilioError.status) \(twilioError.code): \(twilioError.hint ?? twilioError.message)"
+        )
+        return JSONResponse.error(twilioError)
+    }
+}
+
+/// The accounts the emulator accepts, looked up by account SID or API key SID.
+struct AccountDirectory: Sendable {
+    private let tokens: [String: String]
+    private let apiKeys: [String: (account: SID, secret: String)]
+
+    init(accounts: [Account]) {
+        var tokens: [String: String] = [:]
+        var apiKeys: [String: (account: SID, secret: String)] = [:]
+        for account in accounts {
+            tokens[account.sid.rawValue] = account.authToken
+            for key in account.apiKeys { apiKeys[key.sid.rawValue] = (account.sid, key.secret) }
+        }
+        self.tokens = tokens
+        self.apiKeys = apiKeys
+    }
+
+    /// The account that `Authorization: Basic …` names, if its secret is right.
+    func authenticate(_ authorization: String?) throws(TwilioError) -> SID {
+        guard let authorization else { throw .authenticationFailed(hint: "no Authorization header") }
+        guard authorization.count > 6, authorization.prefix(6).lowercased() == "basic " else {
+            throw .authenticationFailed(hint: "Authorization is not HTTP Basic")
+        }
+        guard let data = Data(base64Encoded: String(authorization.dropFirst(6)).trimmingSpacesAndTabs()),
+            let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":")
+        else { throw .authenticationFailed(hint: "Basic credentials are not base64 of user:password") }
+        let user = String(text[..<colon])
+        let secret = String(text[text.index(after: colon)...])
+        if let token = tokens[user] {
+            guard constantTimeEquals(token, secret) else {
+                throw .authenticationFailed(hint: "wrong auth token for \(user)")
+            }
+            return SID(unchecked: user)
+        }
+        if let key = apiKeys[user] {
+            guard constantTimeEquals(key.secret, secret) else {
+                throw .authenticationFailed(hint: "wrong secret for API key \(user)")
+            }
+            return key.account
+        }
+        throw .authenticationFailed(hint: "unknown account or API key \(user)")
+    }
+}
+
+extension String {
+    fileprivate func trimmingSpacesAndTabs() -> String {
+        String(self.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    }
+}
+
+/// HTTP Basic authentication for every `/v2` path, as Twilio requires; the control API and
+/// `/healthz` are open (the emulator binds to loopback by default).
+struct TwilioAuthMiddleware: RouterMiddleware {
+    typealias Context = EmulatorRequestContext
+    let directory: AccountDirectory
+    let bodyLimit: Int
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    )
+        async throws -> Response
+    {
+        var context = context
+        context.bodyLimit = bodyLimit
+        if request.uri.path.hasPrefix("/v2/") || request.uri.path == "/v2" {
+            context.account = try directory.authenticate(request.headers[.authorization])
+        }
+        return try await next(request, context)
+    }
+}
+
+extension Request {
+    /// The form in the body (POST) as Twilio's SDKs send it.
+    func form(context: EmulatorRequestContext) async throws -> FormData {
+        let buffer = try await body.collect(upTo: context.maxUploadSize)
+        do {
+            return try FormData(parsing: buffer.readableBytesView)
+        } catch {
+            throw TwilioError.malformedBody(hint: error.description)
+        }
+    }
+
+    /// The query string as a form.
+    func queryForm() throws(TwilioError) -> FormData {
+        guard let query = uri.query, !query.isEmpty else { return FormData() }
+        do {
+            return try FormData(parsing: query)
+        } catch {
+            throw .malformedBody(hint: "query string: \(error.description)")
+        }
+    }
+}

@@ -1,0 +1,54 @@
+/// The text of a "sent" code, as Twilio's default templates word it, in a few languages.
+/// Unknown languages fall back to English, as Twilio does when a translation is missing.
+enum MessageText {
+    private static let sms: [String: String] = [
+        "en": "Your {name} verification code is: {code}",
+        "es": "Tu código de verificación de {name} es: {code}",
+        "fr": "Votre code de vérification {name} est : {code}",
+        "de": "Ihr {name} Verifizierungscode lautet: {code}",
+        "pt": "O seu código de verificação do {name} é: {code}",
+        "it": "Il tuo codice di verifica {name} è: {code}",
+        "nl": "Uw {name} verificatiecode is: {code}",
+    ]
+    private static let warning: [String: String] = [
+        "en": " Don't share this code with anyone; our employees will never ask for the code.",
+        "es": " No compartas este código con nadie; nuestros empleados nunca te lo pedirán.",
+        "fr": " Ne partagez ce code avec personne ; nos employés ne vous le demanderont jamais.",
+        "de": " Teilen Sie diesen Code mit niemandem; unsere Mitarbeiter werden nie danach fragen.",
+    ]
+
+    static func isWellFormedLocale(_ locale: String) -> Bool {
+        let parts = locale.split(separator: "-", omittingEmptySubsequences: false)
+        guard let language = parts.first, (2...3).contains(language.count),
+            language.allSatisfy({ $0.isASCII && $0.isLetter })
+        else { return false }
+        return parts.dropFirst().allSatisfy { part in
+            (2...8).contains(part.count) && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+        }
+    }
+
+    static func language(of locale: String?) -> String {
+        guard let locale else { return "en" }
+        let language = locale.split(separator: "-").first.map { $0.lowercased() } ?? "en"
+        return sms[language] == nil ? "en" : language
+    }
+
+    static func body(
+        channel: VerificationChannel, name: String, code: String, locale: String?, doNotShareWarning: Bool,
+        appHash: String?
+    ) -> String {
+        let language = language(of: locale)
+        switch channel {
+        case .call:
+            let spoken = code.map(String.init).joined(separator: ", ")
+            return "Your \(name) verification code is: \(spoken). Again, your code is: \(spoken)."
+        case .email:
+            return "Subject: Your \(name) verification code\n\nYour \(name) verification code is: \(code)"
+        case .sms, .whatsapp:
+            var text = sms[language]!.replacing("{name}", with: name).replacing("{code}", with: code)
+            if doNotShareWarning, channel == .sms { text += warning[language] ?? warning["en"]! }
+            if let appHash, channel == .sms { text = "<#> " + text + " " + appHash }
+            return text
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import GRDB
+import Logging
+import VerifyWire
+
+/// Where "sent" codes go: nothing leaves the machine. Each message is already stored (the
+/// lifecycle writes it in the same transaction as the verification); the outbox logs it on one
+/// console line and answers the control API's queries.
+struct Outbox: Sendable {
+    let writer: any DatabaseWriter
+    let logger: Logger
+    let logMessages: Bool
+
+    /// Filters of `GET /emulator/v1/messages`.
+    struct Query: Sendable {
+        var to: String?
+        var serviceSid: String?
+        var verificationSid: String?
+        var accountSid: String?
+        var limit: Int = 50
+    }
+
+    func delivered(_ message: MessageRecord) {
+        guard logMessages else { return }
+        logger.info(
+            "\(message.channel.uppercased()) to \(message.toAddress): code \(message.code)",
+            metadata: ["verification": "\(message.verificationSid)", "service": "\(message.serviceSid)"])
+    }
+
+    /// Messages matching the query, newest first.
+    func messages(_ query: Query) async throws -> [MessageRecord] {
+        try await writer.read { db in
+            var request = MessageRecord.all()
+            if let to = query.to { request = request.filter(Column("to_address") == to) }
+            if let sid = query.serviceSid { request = request.filter(Column("service_sid") == sid) }
+            if let sid = query.verificationSid { request = request.filter(Column("verification_sid") == sid) }
+            if let sid = query.accountSid { request = request.filter(Column("account_sid") == sid) }
+            return try request.order(Column("id").desc).limit(query.limit).fetchAll(db)
+        }
+    }
+}

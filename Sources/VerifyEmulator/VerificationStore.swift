@@ -1,0 +1,260 @@
+import GRDB
+import Logging
+import VerifyWire
+
+/// The verification lifecycle: start (and resend), check, cancel or approve, fetch.
+///
+/// Every state change runs as one operation of the ``WriteBatcher``: it re-reads the service and
+/// the verification inside the transaction, decides, and writes, so concurrent checks of one
+/// verification are serialised and can never exceed the attempt limit or approve twice.
+/// Time comes only from the injected ``EmulatorClock``.
+struct VerificationStore: Sendable {
+    struct Limits: Sendable {
+        var codeExpiry: Int64
+        var maxSendAttempts: Int
+        var sendWindow: Int64
+        var maxCheckAttempts: Int
+    }
+
+    /// A verification as the API shows it, with its send attempts in order.
+    struct Snapshot: Sendable {
+        var verification: VerificationRecord
+        var attempts: [MessageRecord]
+    }
+
+    let writer: any DatabaseWriter
+    let batcher: WriteBatcher
+    let clock: EmulatorClock
+    let limits: Limits
+    let outbox: Outbox
+
+    /// Starts a verification, or re-sends the pending one for the same `To` (same SID, same code,
+    /// one more send attempt), and "delivers" the code to the outbox.
+    func start(
+        account: SID, serviceSid: SID, request: StartVerificationRequest, path: String
+    ) async throws
+        -> Snapshot
+    {
+        let now = clock.now().epochMilliseconds
+        let limits = self.limits
+        let snapshot = try await batcher.write { db -> Snapshot in
+            guard let service = try Self.serviceRow(db, account: account, sid: serviceSid) else {
+                throw TwilioError.notFound(path, hint: "no service \(serviceSid) in account \(account)")
+            }
+            if request.customCode != nil, !service.customCodeEnabled {
+                throw TwilioError.customCodeNotAllowed()
+            }
+            let sentInWindow =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM message
+                        WHERE service_sid = ? AND to_address = ? AND created_at > ?
+                        """,
+                    arguments: [serviceSid.rawValue, request.to, now - limits.sendWindow]) ?? 0
+            if sentInWindow >= limits.maxSendAttempts {
+                throw TwilioError.maxSendAttempts(
+                    hint: "\(sentInWindow) codes sent to \(request.to) in the last \(limits.sendWindow / 1000) s; "
+                        + "the limit is \(limits.maxSendAttempts)")
+            }
+
+            var verification: VerificationRecord
+            if var current = try Self.latest(db, serviceId: service.id, to: request.to), current.status == "pending" {
+                if current.isExpired(at: now) {
+                    current.status = "expired"
+                    current.updatedAt = now
+                    try current.update(db)
+                    verification = try Self.insertNew(db, service: service, request: request, now: now, limits: limits)
+                } else {
+                    current.channel = request.channel.rawValue
+                    current.updatedAt = now
+                    try current.update(db)
+                    verification = current
+                }
+            } else {
+                verification = try Self.insertNew(db, service: service, request: request, now: now, limits: limits)
+            }
+
+            var message = MessageRecord(
+                sid: SID.random(.sendAttempt).rawValue, accountSid: account.rawValue, serviceSid: serviceSid.rawValue,
+                verificationSid: verification.sid, toAddress: request.to, channel: request.channel.rawValue,
+                body: MessageText.body(
+                    channel: request.channel, name: request.customFriendlyName ?? service.friendlyName,
+                    code: verification.code, locale: request.locale,
+                    doNotShareWarning: service.doNotShareWarningEnabled, appHash: request.appHash),
+                code: verification.code, createdAt: now)
+            try message.insert(db)
+            return Snapshot(
+                verification: verification, attempts: try Self.attempts(db, verificationSid: verification.sid))
+        }
+        if let sent = snapshot.attempts.last { outbox.delivered(sent) }
+        return snapshot
+    }
+
+    /// Checks a code. A right code approves; a wrong one uses up an attempt. Finished,
+    /// expired and unknown verifications are 404; one past its attempts is 429 once, then 404.
+    func check(
+        account: SID, serviceSid: SID, request: CheckVerificationRequest, path: String
+    ) async throws
+        -> VerificationRecord
+    {
+        let now = clock.now().epochMilliseconds
+        let maxChecks = limits.maxCheckAttempts
+        let outcome = try await batcher.write { db -> Result<VerificationRecord, TwilioError> in
+            guard let service = try Self.serviceRow(db, account: account, sid: serviceSid) else {
+                throw TwilioError.notFound(path, hint: "no service \(serviceSid) in account \(account)")
+            }
+            let found: VerificationRecord?
+            switch request.target {
+            case .verification(let sid):
+                found =
+                    try VerificationRecord
+                    .filter(Column("service_id") == service.id && Column("sid") == sid.rawValue)
+                    .fetchOne(db)
+            case .recipient(let to):
+                found = try Self.latest(db, serviceId: service.id, to: to)
+            }
+            guard var verification = found else {
+                return .failure(.notFound(path, hint: "no verification matches on service \(serviceSid)"))
+            }
+            switch verification.status {
+            case "pending" where verification.isExpired(at: now):
+                verification.status = "expired"
+                verification.updatedAt = now
+                try verification.update(db)
+                return .failure(.notFound(path, hint: "verification \(verification.sid) expired"))
+            case "pending":
+                if constantTimeEquals(request.code, verification.code) {
+                    verification.status = "approved"
+                } else {
+                    verification.checkAttempts += 1
+                    if verification.checkAttempts >= maxChecks { verification.status = "max_attempts_reached" }
+                }
+                verification.updatedAt = now
+                try verification.update(db)
+                return .success(verification)
+            case "max_attempts_reached" where verification.checkAttempts <= maxChecks:
+                // The first check after the limit is told so; Twilio then deletes the verification.
+                verification.checkAttempts += 1
+                try verification.update(db)
+                return .failure(
+                    .maxCheckAttempts(hint: "verification \(verification.sid) had \(maxChecks) wrong checks"))
+            default:
+                return .failure(
+                    .notFound(
+                        path, hint: "verification \(verification.sid) is \(verification.status), no longer checkable"))
+            }
+        }
+        return try outcome.get()
+    }
+
+    /// Ends a pending verification by hand with `canceled` or `approved`.
+    func update(account: SID, serviceSid: SID, sid: SID, status: String, path: String) async throws -> Snapshot {
+        let now = clock.now().epochMilliseconds
+        let outcome = try await batcher.write { db -> Result<Snapshot, TwilioError> in
+            guard let service = try Self.serviceRow(db, account: account, sid: serviceSid) else {
+                throw TwilioError.notFound(path, hint: "no service \(serviceSid) in account \(account)")
+            }
+            guard
+                var verification =
+                    try VerificationRecord
+                    .filter(Column("service_id") == service.id && Column("sid") == sid.rawValue)
+                    .fetchOne(db)
+            else { return .failure(.notFound(path, hint: "no verification \(sid) on service \(serviceSid)")) }
+            guard verification.status == "pending" else {
+                return .failure(.notFound(path, hint: "verification \(sid) is already \(verification.status)"))
+            }
+            verification.status = verification.isExpired(at: now) ? "expired" : status
+            verification.updatedAt = now
+            try verification.update(db)
+            if verification.status == "expired" {
+                return .failure(.notFound(path, hint: "verification \(sid) expired"))
+            }
+            return .success(
+                Snapshot(verification: verification, attempts: try Self.attempts(db, verificationSid: sid.rawValue)))
+        }
+        return try outcome.get()
+    }
+
+    /// A pending verification; finished or expired ones are gone, as on Twilio.
+    func fetch(account: SID, serviceSid: SID, sid: SID, path: String) async throws -> Snapshot {
+        let now = clock.now().epochMilliseconds
+        let snapshot = try await writer.read { db -> Snapshot? in
+            guard let service = try Self.serviceRow(db, account: account, sid: serviceSid),
+                let verification =
+                    try VerificationRecord
+                    .filter(Column("service_id") == service.id && Column("sid") == sid.rawValue)
+                    .fetchOne(db)
+            else { return nil }
+            return Snapshot(verification: verification, attempts: try Self.attempts(db, verificationSid: sid.rawValue))
+        }
+        guard let snapshot else {
+            throw TwilioError.notFound(path, hint: "no verification \(sid) on service \(serviceSid)")
+        }
+        guard snapshot.verification.status == "pending", !snapshot.verification.isExpired(at: now) else {
+            let state = snapshot.verification.status == "pending" ? "expired" : snapshot.verification.status
+            throw TwilioError.notFound(path, hint: "verification \(sid) is \(state)")
+        }
+        return snapshot
+    }
+
+    // MARK: Queries
+
+    struct ServiceRow {
+        var id: Int64
+        var sid: String
+        var accountSid: String
+        var friendlyName: String
+        var codeLength: Int
+        var customCodeEnabled: Bool
+        var doNotShareWarningEnabled: Bool
+    }
+
+    /// The few service columns the lifecycle needs, without decoding the JSON settings.
+    static func serviceRow(_ db: Database, account: SID, sid: SID) throws -> ServiceRow? {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT id, friendly_name, code_length, custom_code_enabled, do_not_share_warning_enabled,
+                        sid, account_sid
+                    FROM service WHERE sid = ? AND account_sid = ?
+                    """,
+                arguments: [sid.rawValue, account.rawValue])
+        else { return nil }
+        return ServiceRow(
+            id: row[0], sid: row[5], accountSid: row[6], friendlyName: row[1], codeLength: row[2],
+            customCodeEnabled: row[3], doNotShareWarningEnabled: row[4])
+    }
+
+    static func latest(_ db: Database, serviceId: Int64, to: String) throws -> VerificationRecord? {
+        try VerificationRecord
+            .filter(Column("service_id") == serviceId && Column("to_address") == to)
+            .order(Column("id").desc)
+            .fetchOne(db)
+    }
+
+    static func attempts(_ db: Database, verificationSid: String) throws -> [MessageRecord] {
+        try MessageRecord.filter(Column("verification_sid") == verificationSid).order(Column("id")).fetchAll(db)
+    }
+
+    private static func insertNew(
+        _ db: Database, service: ServiceRow, request: StartVerificationRequest, now: Int64, limits: Limits
+    ) throws -> VerificationRecord {
+        var record = VerificationRecord(
+            sid: SID.random(.verification).rawValue, serviceId: service.id, serviceSid: service.sid,
+            accountSid: service.accountSid,
+            toAddress: request.to, channel: request.channel.rawValue, status: "pending",
+            code: request.customCode ?? randomCode(length: service.codeLength), checkAttempts: 0,
+            locale: request.locale, amount: request.amount, payee: request.payee, createdAt: now, updatedAt: now,
+            expiresAt: now + limits.codeExpiry)
+        try record.insert(db)
+        return record
+    }
+
+    /// `length` decimal digits from the system CSPRNG.
+    static func randomCode(length: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<length).map { _ in Character(String(Int.random(in: 0...9, using: &generator))) })
+    }
+}

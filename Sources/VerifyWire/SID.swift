@@ -1,0 +1,87 @@
+/// A Twilio resource identifier: a two-letter prefix naming the resource type followed by 32
+/// lowercase hex digits, e.g. `VA0123456789abcdef0123456789abcdef`.
+///
+/// ```swift
+/// let service = SID.random(.service)           // "VA…"
+/// let parsed = SID("VE" + String(repeating: "a", count: 32), expecting: .verification)
+/// ```
+public struct SID: Hashable, Sendable, CustomStringConvertible, Codable {
+    /// The two-letter type prefixes used by Verify and the emulator.
+    public enum Prefix: String, Sendable, CaseIterable {
+        case account = "AC"
+        case apiKey = "SK"
+        case service = "VA"
+        case verification = "VE"
+        /// A delivery ("send code attempt"); the emulator's outbox uses it for every message.
+        case sendAttempt = "VL"
+        case rateLimit = "RK"
+        case bucket = "BL"
+    }
+
+    public let rawValue: String
+
+    public var description: String { rawValue }
+
+    /// The prefix of this SID, if it is one of the known ones.
+    public var prefix: Prefix? { Prefix(rawValue: String(rawValue.prefix(2))) }
+
+    /// Parses a SID, accepting upper- or lowercase hex (as Twilio's own pattern does) and
+    /// normalising to lowercase. Returns nil when the text is not a well-formed SID.
+    public init?(_ text: some StringProtocol, expecting expected: Prefix? = nil) {
+        let utf8 = Array(text.utf8)
+        guard utf8.count == 34 else { return nil }
+        let prefix = String(decoding: utf8[0..<2], as: UTF8.self)
+        guard Prefix(rawValue: prefix) != nil else { return nil }
+        if let expected, expected.rawValue != prefix { return nil }
+        var hex = [UInt8]()
+        hex.reserveCapacity(32)
+        for byte in utf8[2...] {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"): hex.append(byte)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): hex.append(byte + 32)
+            default: return nil
+            }
+        }
+        self.rawValue = prefix + String(decoding: hex, as: UTF8.self)
+    }
+
+    /// Builds a SID from a trusted string without validation (for values read back from storage).
+    public init(unchecked rawValue: String) {
+        self.rawValue = rawValue
+    }
+
+    /// A new random SID. The 128 random bits come from the system's CSPRNG, so SIDs are
+    /// unguessable as Twilio's are.
+    public static func random(_ prefix: Prefix) -> SID {
+        var generator = SystemRandomNumberGenerator()
+        return random(prefix, using: &generator)
+    }
+
+    public static func random(_ prefix: Prefix, using generator: inout some RandomNumberGenerator) -> SID {
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes = Array(prefix.rawValue.utf8)
+        bytes.reserveCapacity(34)
+        for _ in 0..<2 {
+            var word = generator.next()
+            for _ in 0..<16 {
+                bytes.append(digits[Int(word & 0xF)])
+                word >>= 4
+            }
+        }
+        return SID(unchecked: String(decoding: bytes, as: UTF8.self))
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let sid = SID(text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a SID: \(text)")
+        }
+        self = sid
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import VerifyEmulator
+import VerifyWire
+
+/// `verify-emulator`: a local Twilio Verify v2. Every flag can also be set by an environment
+/// variable (`VERIFY_EMULATOR_<FLAG>`); a flag wins over its variable.
+@main
+struct VerifyEmulatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify-emulator",
+        abstract: "A local, stateful emulator of the Twilio Verify v2 API.",
+        discussion: """
+            With no accounts given it accepts the default account \(Account.default.sid) with auth token \
+            '\(Account.default.authToken)' and has one service, \(ServiceFixture.default.sid).
+            "Sent" codes are logged and readable at GET /emulator/v1/messages.
+            """
+    )
+
+    private static let environment = ProcessInfo.processInfo.environment
+
+    @Option(help: "Address to bind. [env: VERIFY_EMULATOR_HOST]")
+    var host: String = environment["VERIFY_EMULATOR_HOST"] ?? "127.0.0.1"
+
+    @Option(help: "Port to bind; 0 picks a free one. [env: VERIFY_EMULATOR_PORT]")
+    var port: Int = Int(environment["VERIFY_EMULATOR_PORT"] ?? "") ?? 4010
+
+    @Option(name: .customLong("db"), help: "SQLite file for all state, or :memory:. [env: VERIFY_EMULATOR_DB]")
+    var databasePath: String = environment["VERIFY_EMULATOR_DB"] ?? "verify-emulator.sqlite"
+
+    @Option(help: "Account SID to accept (with --auth-token); adds or replaces it. [env: VERIFY_EMULATOR_ACCOUNT_SID]")
+    var accountSid: String? = environment["VERIFY_EMULATOR_ACCOUNT_SID"]
+
+    @Option(help: "Auth token for --account-sid. [env: VERIFY_EMULATOR_AUTH_TOKEN]")
+    var authToken: String? = environment["VERIFY_EMULATOR_AUTH_TOKEN"]
+
+    @Option(help: "JSON fixtures file with accounts and services. [env: VERIFY_EMULATOR_FIXTURES]")
+    var fixtures: String? = environment["VERIFY_EMULATOR_FIXTURES"]
+
+    @Option(help: "Base URL for resource and paging URLs, when behind a proxy. [env: VERIFY_EMULATOR_PUBLIC_URL]")
+    var publicURL: String? = environment["VERIFY_EMULATOR_PUBLIC_URL"]
+
+    @Option(help: "Seconds a code stays valid. [env: VERIFY_EMULATOR_CODE_EXPIRY]")
+    var codeExpiry: Int = Int(environment["VERIFY_EMULATOR_CODE_EXPIRY"] ?? "") ?? 600
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error. [env: VERIFY_EMULATOR_LOG_LEVEL]")
+    var logLevel: String = environment["VERIFY_EMULATOR_LOG_LEVEL"] ?? "info"
+
+    @Flag(help: "Do not log each sent message (for load tests). [env: VERIFY_EMULATOR_QUIET=1]")
+    var quiet: Bool = environment["VERIFY_EMULATOR_QUIET"] == "1"
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
+        guard codeExpiry > 0 else { throw ValidationError("--code-expiry must be positive") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level '\(logLevel)' is not a level")
+        }
+        if (accountSid == nil) != (authToken == nil) {
+            throw ValidationError("--account-sid and --auth-token go together")
+        }
+        if let accountSid, SID(accountSid, expecting: .account) == nil {
+            throw ValidationError("--account-sid must be AC followed by 32 hex digits")
+        }
+    }
+
+    func run() async throws {
+        var configuration = EmulatorConfiguration()
+        configuration.host = host
+        configuration.port = port
+        configuration.databasePath = databasePath
+        configuration.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        configuration.codeExpiry = .seconds(codeExpiry)
+        configuration.logMessages = !quiet
+        if let fixtures {
+            do {
+                configuration.add(try Fixtures.load(path: fixtures))
+            } catch {
+                throw ValidationError("fixtures: \(error.description)")
+            }
+        }
+        if let accountSid, let authToken, let sid = SID(accountSid, expecting: .account) {
+            configuration.add(Account(sid: sid, authToken: authToken))
+        }
+
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+            return handler
+        }
+        let settings = configuration
+        let app = try await buildApplication(configuration: settings) { boundPort in
+            let base = settings.publicURL ?? "http://\(settings.host):\(boundPort)"
+            var lines = ["verify-emulator listening on \(base)"]
+            for account in settings.effectiveAccounts {
+                if account == Account.default {
+                    lines.append("  account \(account.sid)  auth token \(account.authToken)")
+                } else {
+                    lines.append("  account \(account.sid)")
+                }
+            }
+            for service in settings.effectiveServices {
+                lines.append("  service \(service.sid)  \(service.friendlyName)")
+            }
+            lines.append("  messages \(base)/emulator/v1/messages")
+            FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        }
+        try await app.runService()
+    }
+}
