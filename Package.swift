@@ -42,14 +42,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "VerifyWireTests", dependencies: ["VerifyWire"], swiftSettings: swiftSettings),
+        .testTarget(name: "VerifyWireTests", dependencies: ["VerifyWire"]),
         .testTarget(
             name: "VerifyEmulatorTests",
             dependencies: [
                 "VerifyEmulator",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ],
-            swiftSettings: swiftSettings
+            ]
         ),
     ]
 )

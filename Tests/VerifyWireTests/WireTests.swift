@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+
+@testable import VerifyWire
+
+@Suite("Wire model")
+struct WireTests {
+    @Test("SIDs parse, normalise and reject malformed text")
+    func sids() {
+        let hex = "0123456789abcdef0123456789abcdef"
+        #expect(SID("VA" + hex)?.rawValue == "VA" + hex)
+        #expect(SID("VA" + hex.uppercased())?.rawValue == "VA" + hex)
+        #expect(SID("VA" + hex, expecting: .service) != nil)
+        #expect(SID("VA" + hex, expecting: .verification) == nil)
+        #expect(SID("VA" + hex.dropLast()) == nil)
+        #expect(SID("XX" + hex) == nil)
+        #expect(SID("VA" + hex.dropLast() + "g") == nil)
+        #expect(SID("") == nil)
+        #expect(SID("VA" + hex)?.prefix == .service)
+    }
+
+    @Test("random SIDs are well formed and distinct")
+    func randomSids() {
+        var seen = Set<String>()
+        for _ in 0..<1000 {
+            let sid = SID.random(.verification)
+            #expect(SID(sid.rawValue, expecting: .verification) == sid)
+            seen.insert(sid.rawValue)
+        }
+        #expect(seen.count == 1000)
+    }
+
+    @Test("Twilio dates format and parse in UTC")
+    func dates() {
+        #expect(TwilioDate.format(epochSeconds: 1_438_286_400) == "2015-07-30T20:00:00Z")
+        #expect(TwilioDate.format(epochSeconds: 0) == "1970-01-01T00:00:00Z")
+        #expect(TwilioDate.format(epochSeconds: 951_782_400) == "2000-02-29T00:00:00Z")
+        #expect(TwilioDate.format(Date(timeIntervalSince1970: 1_438_286_400.9)) == "2015-07-30T20:00:00Z")
+        #expect(TwilioDate.parse("2015-07-30T20:00:00Z")?.timeIntervalSince1970 == 1_438_286_400)
+        #expect(TwilioDate.parse("2015-07-30T20:00:00.123Z")?.timeIntervalSince1970 == 1_438_286_400)
+        #expect(TwilioDate.parse("2015-13-30T20:00:00Z") == nil)
+        #expect(TwilioDate.parse("yesterday") == nil)
+        for seconds in stride(from: Int64(-86_400 * 400), to: 4_102_444_800, by: 7_777_777) {
+            #expect(
+                TwilioDate.parse(TwilioDate.format(epochSeconds: seconds))?.timeIntervalSince1970 == Double(seconds))
+        }
+    }
+
+    @Test("form data decodes +, percent escapes and repeated names")
+    func formDecoding() throws {
+        let form = try FormData(
+            parsing: "To=%2B15005550006&Channel=sms&Name=a+b&Empty=&Flag&Tag=1&Tag=2&Push.IncludeDate=true")
+        #expect(form["To"] == "+15005550006")
+        #expect(form["Channel"] == "sms")
+        #expect(form["Name"] == "a b")
+        #expect(form["Empty"] == "")
+        #expect(form["Flag"] == "")
+        #expect(form.values("Tag") == ["1", "2"])
+        #expect(form["Push.IncludeDate"] == "true")
+        #expect(form["Missing"] == nil)
+        #expect(try FormData(parsing: "Name=caf%C3%A9")["Name"] == "café")
+        #expect(try FormData(parsing: "").fields.isEmpty)
+    }
+
+    @Test("form data refuses bad escapes and invalid UTF-8", arguments: ["a=%", "a=%4", "a=%zz", "a=%FF", "%C3=x"])
+    func formErrors(text: String) {
+        #expect(throws: FormData.ParseError.self) { try FormData(parsing: text) }
+    }
+
+    @Test("form data encodes so that it parses back")
+    func formRoundTrip() throws {
+        var form = FormData()
+        form.append("To", "+1 (415) 555-0100")
+        form.append("Body", "ä&=?/%")
+        #expect(form.encoded == "To=%2B1%20%28415%29%20555-0100&Body=%C3%A4%26%3D%3F%2F%25")
+        #expect(try FormData(parsing: form.encoded) == form)
+    }
+
+    @Test("typed form reads fail with 60200 naming the parameter")
+    func typedReads() throws {
+        let form = try FormData(parsing: "N=12&B=TRUE&X=maybe&L=abcdef")
+        #expect(try form.int("N", in: 1...20) == 12)
+        #expect(try form.bool("B") == true)
+        #expect(throws: TwilioError.invalidParameter("X", hint: "X must be true or false, got 'maybe'")) {
+            try form.bool("X")
+        }
+        #expect(throws: TwilioError.self) { try form.int("N", in: 1...5) }
+        #expect(throws: TwilioError.self) { try form.string("L", maxLength: 3) }
+        #expect(throws: TwilioError.self) { try form.string("Missing", required: true) }
+        do {
+            _ = try form.int("X")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.code == 60200)
+            #expect(error.message == "Invalid parameter: X")
+            #expect(error.hint == "X must be an integer, got 'maybe'")
+        }
+    }
+
+    @Test("Twilio's error body round-trips")
+    func errorBody() throws {
+        let error = TwilioError.maxSendAttempts()
+        let data = try JSONEncoder().encode(error)
+        let json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        #expect(Set(json.keys) == ["code", "message", "more_info", "status"])
+        #expect(json["code"] as? Int == 60203)
+        #expect(json["status"] as? Int == 429)
+        #expect(json["more_info"] as? String == "https://www.twilio.com/docs/errors/60203")
+        let decoded = try JSONDecoder().decode(TwilioError.self, from: data)
+        #expect(decoded.code == 60203 && decoded.message == "Max send attempts reached")
+        let auth =
+            try JSONSerialization.jsonObject(with: JSONEncoder().encode(TwilioError.authenticationFailed(hint: "x")))
+            as! [String: Any]
+        #expect(auth["detail"] as? String == "Your AccountSid or AuthToken was incorrect.")
+    }
+
+    @Test("list pages put items under meta.key")
+    func listPage() throws {
+        let meta = PageMeta(
+            page: 0, pageSize: 1, firstPageURL: "http://h/v2/Services?PageSize=1&Page=0", previousPageURL: nil,
+            url: "http://h/v2/Services?PageSize=1&Page=0", nextPageURL: nil, key: "things")
+        let page = ListPage(items: ["a"], meta: meta)
+        let data = try JSONEncoder().encode(page)
+        let json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        #expect(json["things"] as? [String] == ["a"])
+        let metaJSON = json["meta"] as! [String: Any]
+        #expect(metaJSON["next_page_url"] is NSNull)
+        #expect(metaJSON["previous_page_url"] is NSNull)
+        let decoded = try JSONDecoder().decode(ListPage<String>.self, from: data)
+        #expect(decoded.items == ["a"] && decoded.meta == meta)
+    }
+}
