@@ -1,0 +1,23 @@
+# verify-emulator in a container: `docker compose up` (see docker-compose.yml) runs it on
+# port 4010 with its SQLite state on a volume.
+FROM swift:6.3-noble AS build
+RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-dev && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY Package.swift ./
+COPY Sources ./Sources
+COPY Tests ./Tests
+RUN swift build -c release --product verify-emulator --static-swift-stdlib \
+    && cp "$(swift build -c release --show-bin-path)/verify-emulator" /usr/local/bin/verify-emulator
+
+FROM ubuntu:noble
+RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-0 curl ca-certificates \
+    && rm -rf /var/lib/apt/lists/*
+COPY --from=build /usr/local/bin/verify-emulator /usr/local/bin/verify-emulator
+COPY fixtures /fixtures
+ENV VERIFY_EMULATOR_HOST=0.0.0.0 \
+    VERIFY_EMULATOR_PORT=4010 \
+    VERIFY_EMULATOR_DB=/data/verify-emulator.sqlite
+VOLUME /data
+EXPOSE 4010
+HEALTHCHECK --interval=5s --timeout=2s CMD curl -fs http://127.0.0.1:4010/healthz || exit 1
+ENTRYPOINT ["verify-emulator"]

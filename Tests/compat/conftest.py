@@ -1,0 +1,122 @@
+"""Starts the built `verify-emulator` binary for the official twilio SDK suite.
+
+The binary comes from VERIFY_EMULATOR_BIN (the test script sets it after `swift build`).
+Each test module gets a fresh emulator on a free loopback port with its own SQLite file.
+"""
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from twilio.rest import Client
+
+ACCOUNT_SID = "AC" + "c0" * 16
+AUTH_TOKEN = "compat-suite-token"
+OTHER_SID = "AC" + "d1" * 16
+OTHER_TOKEN = "other-token"
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "fixtures" / "accounts.json"
+
+
+def binary() -> str:
+    path = os.environ.get("VERIFY_EMULATOR_BIN", str(ROOT / ".build" / "debug" / "verify-emulator"))
+    if not os.access(path, os.X_OK):
+        pytest.fail(f"verify-emulator binary not found at {path}; run swift build first")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Emulator:
+    """One running emulator process."""
+
+    def __init__(self, db: str, args=(), env=None, port=None):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.db = db
+        environment = dict(os.environ)
+        environment.update(env or {})
+        self.log_path = Path(db).with_suffix(".log")
+        self.log = open(self.log_path, "ab")
+        command = [binary(), "--port", str(self.port), "--db", db, *args]
+        self.started_at = time.monotonic()
+        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, env=environment)
+        self.ready_after = self.wait_ready()
+
+    def wait_ready(self, timeout=10.0) -> float:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"emulator exited with {self.process.returncode}: {self.output()}")
+            try:
+                if requests.get(self.url + "/healthz", timeout=0.5).status_code == 200:
+                    return time.monotonic() - self.started_at
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.01)
+        raise RuntimeError("emulator did not become ready: " + self.output())
+
+    def output(self) -> str:
+        self.log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+        return self.process.returncode
+
+    def client(self, sid=ACCOUNT_SID, token=AUTH_TOKEN, account_sid=None) -> Client:
+        client = Client(sid, token, account_sid) if account_sid else Client(sid, token)
+        client.verify.base_url = self.url
+        return client
+
+    def messages(self, **filters):
+        response = requests.get(self.url + "/emulator/v1/messages", params=filters, timeout=5)
+        response.raise_for_status()
+        return response.json()["messages"]
+
+    def last_code(self, to: str) -> str:
+        messages = self.messages(to=to)
+        assert messages, f"no message was sent to {to}"
+        return messages[0]["code"]
+
+
+@pytest.fixture(scope="module")
+def emulator(tmp_path_factory):
+    db = str(tmp_path_factory.mktemp("emulator") / "state.sqlite")
+    running = Emulator(
+        db,
+        args=["--account-sid", ACCOUNT_SID, "--auth-token", AUTH_TOKEN, "--fixtures", str(FIXTURES)],
+        env={"VERIFY_EMULATOR_QUIET": "0"},
+    )
+    yield running
+    assert running.stop() == 0, running.output()
+
+
+@pytest.fixture
+def client(emulator):
+    return emulator.client()
+
+
+@pytest.fixture
+def service(client):
+    service = client.verify.v2.services.create(friendly_name="Compat App")
+    yield service
+    try:
+        client.verify.v2.services(service.sid).delete()
+    except Exception:
+        pass

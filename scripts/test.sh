@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh machine: installs what is missing (Debian packages, a Python
+# venv with the official twilio SDK), checks formatting, runs the Swift tests, then drives
+# the built verify-emulator binary with the official twilio SDK.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\n== %s\n' "$*"; }
+
+missing=()
+dpkg -s libsqlite3-dev >/dev/null 2>&1 || missing+=(libsqlite3-dev)
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
+if ((${#missing[@]})); then
+    log "installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
+
+log "swift format lint"
+swift format lint --strict --recursive Sources Tests Package.swift
+
+log "swift build and test"
+swift build --build-tests
+swift test 2>&1 | tee .build/swift-test.log
+grep -q "passed after" .build/swift-test.log
+
+log "python venv for the twilio SDK suite"
+if [ ! -x .venv/bin/python ]; then
+    python3 -m venv .venv
+fi
+.venv/bin/pip install --quiet --disable-pip-version-check -r Tests/compat/requirements.txt
+
+log "official twilio SDK compatibility suite"
+VERIFY_EMULATOR_BIN="$(swift build --show-bin-path)/verify-emulator" \
+    .venv/bin/python -m pytest -q Tests/compat
