@@ -3,13 +3,16 @@
 -- after its verification's 201 came back (wrk shares this state across one thread's
 -- connections), so every cycle is a real create-then-check. Counts unexpected statuses.
 local counter = 0
+-- numbers differ per run too, so a warm-up run never collides with the measured run
+local run = os.time() % 1000
 local ready = {}
-local thread_id = 0
+local threads_started = 0
 local unexpected = 0
 
+-- runs in the main Lua state; each thread gets its own global `tid`
 function setup(thread)
-    thread:set("thread_id", thread_id)
-    thread_id = thread_id + 1
+    thread:set("tid", threads_started)
+    threads_started = threads_started + 1
 end
 
 function init(args)
@@ -29,7 +32,7 @@ function request()
     end
     counter = counter + 1
     return wrk.format("POST", create_path, headers,
-        string.format("To=%%2B1%03d%07d&Channel=sms&CustomCode=424242", thread_id, counter))
+        string.format("To=%%2B1%03d%02d%06d&Channel=sms&CustomCode=424242", run, tid, counter))
 end
 
 function response(status, headers, body)

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import VerifyWire
 
 /// Builds the emulator: opens (and migrates) the database, creates fixture services, and wires
@@ -47,10 +48,15 @@ public func buildApplication(
     ).addRoutes(to: router)
     ControlAPI(outbox: outbox).addRoutes(to: router)
 
+    var lifecycleServices: [any Service] = []
+    if configuration.databasePath != ":memory:" {
+        lifecycleServices.append(WALCheckpointer(path: configuration.databasePath, logger: logger))
+    }
     return Application(
         router: router,
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: "verify-emulator"),
+        services: lifecycleServices,
         onServerRunning: { channel in
             await onServerRunning(channel.localAddress?.port ?? configuration.port)
         },

@@ -96,25 +96,38 @@ struct TwilioErrorMiddleware: RouterMiddleware {
 struct AccountDirectory: Sendable {
     private let tokens: [String: String]
     private let apiKeys: [String: (account: SID, secret: String)]
+    /// The exact `Authorization` values the SDKs send for each credential, so the common case
+    /// is one dictionary lookup instead of base64 decoding on every request.
+    private let canonicalHeaders: [String: SID]
 
     init(accounts: [Account]) {
         var tokens: [String: String] = [:]
         var apiKeys: [String: (account: SID, secret: String)] = [:]
+        var canonicalHeaders: [String: SID] = [:]
+        func header(_ user: String, _ secret: String) -> String {
+            "Basic " + Data("\(user):\(secret)".utf8).base64EncodedString()
+        }
         for account in accounts {
             tokens[account.sid.rawValue] = account.authToken
-            for key in account.apiKeys { apiKeys[key.sid.rawValue] = (account.sid, key.secret) }
+            canonicalHeaders[header(account.sid.rawValue, account.authToken)] = account.sid
+            for key in account.apiKeys {
+                apiKeys[key.sid.rawValue] = (account.sid, key.secret)
+                canonicalHeaders[header(key.sid.rawValue, key.secret)] = account.sid
+            }
         }
         self.tokens = tokens
         self.apiKeys = apiKeys
+        self.canonicalHeaders = canonicalHeaders
     }
 
     /// The account that `Authorization: Basic …` names, if its secret is right.
     func authenticate(_ authorization: String?) throws(TwilioError) -> SID {
         guard let authorization else { throw .authenticationFailed(hint: "no Authorization header") }
+        if let account = canonicalHeaders[authorization] { return account }
         guard authorization.count > 6, authorization.prefix(6).lowercased() == "basic " else {
             throw .authenticationFailed(hint: "Authorization is not HTTP Basic")
         }
-        guard let data = Data(base64Encoded: String(authorization.dropFirst(6)).trimmingSpacesAndTabs()),
+        guard let data = Data(base64Encoded: authorization.dropFirst(6).trimming { $0 == " " || $0 == "\t" }),
             let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":")
         else { throw .authenticationFailed(hint: "Basic credentials are not base64 of user:password") }
         let user = String(text[..<colon])
@@ -132,12 +145,6 @@ struct AccountDirectory: Sendable {
             return key.account
         }
         throw .authenticationFailed(hint: "unknown account or API key \(user)")
-    }
-}
-
-extension String {
-    fileprivate func trimmingSpacesAndTabs() -> String {
-        String(self.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }
 

@@ -1,14 +1,14 @@
 /// The text of a "sent" code, as Twilio's default templates word it, in a few languages.
 /// Unknown languages fall back to English, as Twilio does when a translation is missing.
 enum MessageText {
-    private static let sms: [String: String] = [
-        "en": "Your {name} verification code is: {code}",
-        "es": "Tu código de verificación de {name} es: {code}",
-        "fr": "Votre code de vérification {name} est : {code}",
-        "de": "Ihr {name} Verifizierungscode lautet: {code}",
-        "pt": "O seu código de verificação do {name} é: {code}",
-        "it": "Il tuo codice di verifica {name} è: {code}",
-        "nl": "Uw {name} verificatiecode is: {code}",
+    private static let sms: [String: @Sendable (_ name: String, _ code: String) -> String] = [
+        "en": { "Your \($0) verification code is: \($1)" },
+        "es": { "Tu código de verificación de \($0) es: \($1)" },
+        "fr": { "Votre code de vérification \($0) est : \($1)" },
+        "de": { "Ihr \($0) Verifizierungscode lautet: \($1)" },
+        "pt": { "O seu código de verificação do \($0) é: \($1)" },
+        "it": { "Il tuo codice di verifica \($0) è: \($1)" },
+        "nl": { "Uw \($0) verificatiecode is: \($1)" },
     ]
     private static let warning: [String: String] = [
         "en": " Don't share this code with anyone; our employees will never ask for the code.",
@@ -45,7 +45,7 @@ enum MessageText {
         case .email:
             return "Subject: Your \(name) verification code\n\nYour \(name) verification code is: \(code)"
         case .sms, .whatsapp:
-            var text = sms[language]!.replacing("{name}", with: name).replacing("{code}", with: code)
+            var text = sms[language]!(name, code)
             if doNotShareWarning, channel == .sms { text += warning[language] ?? warning["en"]! }
             if let appHash, channel == .sms { text = "<#> " + text + " " + appHash }
             return text

@@ -129,6 +129,68 @@ struct VerificationRecord: Codable, FetchableRecord, MutablePersistableRecord, S
         case expiresAt = "expires_at"
     }
 
+    init(
+        sid: String, serviceId: Int64, serviceSid: String, accountSid: String, toAddress: String, channel: String,
+        status: String, code: String, checkAttempts: Int, locale: String?, amount: String?, payee: String?,
+        createdAt: Int64, updatedAt: Int64, expiresAt: Int64
+    ) {
+        self.sid = sid
+        self.serviceId = serviceId
+        self.serviceSid = serviceSid
+        self.accountSid = accountSid
+        self.toAddress = toAddress
+        self.channel = channel
+        self.status = status
+        self.code = code
+        self.checkAttempts = checkAttempts
+        self.locale = locale
+        self.amount = amount
+        self.payee = payee
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.expiresAt = expiresAt
+    }
+
+    // Hand-written row mapping: the lifecycle reads and writes these on every request, and
+    // Codable's keyed decoding costs several times more.
+    init(row: Row) throws {
+        id = row["id"]
+        sid = row["sid"]
+        serviceId = row["service_id"]
+        serviceSid = row["service_sid"]
+        accountSid = row["account_sid"]
+        toAddress = row["to_address"]
+        channel = row["channel"]
+        status = row["status"]
+        code = row["code"]
+        checkAttempts = row["check_attempts"]
+        locale = row["locale"]
+        amount = row["amount"]
+        payee = row["payee"]
+        createdAt = row["created_at"]
+        updatedAt = row["updated_at"]
+        expiresAt = row["expires_at"]
+    }
+
+    func encode(to container: inout PersistenceContainer) throws {
+        container["id"] = id
+        container["sid"] = sid
+        container["service_id"] = serviceId
+        container["service_sid"] = serviceSid
+        container["account_sid"] = accountSid
+        container["to_address"] = toAddress
+        container["channel"] = channel
+        container["status"] = status
+        container["code"] = code
+        container["check_attempts"] = checkAttempts
+        container["locale"] = locale
+        container["amount"] = amount
+        container["payee"] = payee
+        container["created_at"] = createdAt
+        container["updated_at"] = updatedAt
+        container["expires_at"] = expiresAt
+    }
+
     mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
     }
@@ -182,6 +244,47 @@ public struct MessageRecord: Codable, FetchableRecord, MutablePersistableRecord,
         case verificationSid = "verification_sid"
         case toAddress = "to_address"
         case createdAt = "created_at"
+    }
+
+    public init(
+        sid: String, accountSid: String, serviceSid: String, verificationSid: String, toAddress: String,
+        channel: String, body: String, code: String, createdAt: Int64
+    ) {
+        self.sid = sid
+        self.accountSid = accountSid
+        self.serviceSid = serviceSid
+        self.verificationSid = verificationSid
+        self.toAddress = toAddress
+        self.channel = channel
+        self.body = body
+        self.code = code
+        self.createdAt = createdAt
+    }
+
+    public init(row: Row) throws {
+        id = row["id"]
+        sid = row["sid"]
+        accountSid = row["account_sid"]
+        serviceSid = row["service_sid"]
+        verificationSid = row["verification_sid"]
+        toAddress = row["to_address"]
+        channel = row["channel"]
+        body = row["body"]
+        code = row["code"]
+        createdAt = row["created_at"]
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["id"] = id
+        container["sid"] = sid
+        container["account_sid"] = accountSid
+        container["service_sid"] = serviceSid
+        container["verification_sid"] = verificationSid
+        container["to_address"] = toAddress
+        container["channel"] = channel
+        container["body"] = body
+        container["code"] = code
+        container["created_at"] = createdAt
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {

@@ -60,7 +60,7 @@ struct ServiceParameters: Sendable {
         passkeysRelyingPartyId = try form.string("Passkeys.RelyingParty.Id", maxLength: 255)
         passkeysRelyingPartyName = try form.string("Passkeys.RelyingParty.Name", maxLength: 255)
         passkeysRelyingPartyOrigins = try form.string("Passkeys.RelyingParty.Origins", maxLength: 2048)?
-            .split(separator: ",").map { $0.trimmingSpaces() }
+            .split(separator: ",").map { $0.trimming { $0 == " " } }
         passkeysAuthenticatorAttachment = try Self.oneOf(
             form, "Passkeys.AuthenticatorAttachment", ["platform", "cross-platform", "any"])
         passkeysDiscoverableCredentials = try Self.oneOf(
@@ -124,8 +124,12 @@ struct ServiceParameters: Sendable {
 }
 
 extension Substring {
-    func trimmingSpaces() -> String {
-        String(self.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    /// The text without leading and trailing characters matching `isBlank`.
+    func trimming(_ isBlank: (Character) -> Bool) -> String {
+        guard let first = firstIndex(where: { !isBlank($0) }), let last = lastIndex(where: { !isBlank($0) }) else {
+            return ""
+        }
+        return String(self[first...last])
     }
 }
 

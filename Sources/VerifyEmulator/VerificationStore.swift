@@ -37,6 +37,9 @@ struct VerificationStore: Sendable {
     {
         let now = clock.now().epochMilliseconds
         let limits = self.limits
+        // Everything random is drawn before the write, so the single writer does only
+        // database work (the CSPRNG is a system call).
+        let fresh = FreshValues()
         let snapshot = try await batcher.write { db -> Snapshot in
             guard let service = try Self.serviceRow(db, account: account, sid: serviceSid) else {
                 throw TwilioError.notFound(path, hint: "no service \(serviceSid) in account \(account)")
@@ -46,12 +49,12 @@ struct VerificationStore: Sendable {
             }
             let sentInWindow =
                 try Int.fetchOne(
-                    db,
-                    sql: """
-                        SELECT COUNT(*) FROM message
-                        WHERE service_sid = ? AND to_address = ? AND created_at > ?
-                        """,
-                    arguments: [serviceSid.rawValue, request.to, now - limits.sendWindow]) ?? 0
+                    db.cachedStatement(
+                        sql: """
+                            SELECT COUNT(*) FROM message
+                            WHERE to_address = ? AND service_sid = ? AND created_at > ?
+                            """),
+                    arguments: [request.to, serviceSid.rawValue, now - limits.sendWindow]) ?? 0
             if sentInWindow >= limits.maxSendAttempts {
                 throw TwilioError.maxSendAttempts(
                     hint: "\(sentInWindow) codes sent to \(request.to) in the last \(limits.sendWindow / 1000) s; "
@@ -59,33 +62,37 @@ struct VerificationStore: Sendable {
             }
 
             var verification: VerificationRecord
+            var isResend = false
             if var current = try Self.latest(db, serviceId: service.id, to: request.to), current.status == "pending" {
                 if current.isExpired(at: now) {
                     current.status = "expired"
                     current.updatedAt = now
-                    try current.update(db)
-                    verification = try Self.insertNew(db, service: service, request: request, now: now, limits: limits)
+                    try Self.saveState(db, current)
+                    verification = try Self.insertNew(
+                        db, service: service, request: request, fresh: fresh, now: now, limits: limits)
                 } else {
                     current.channel = request.channel.rawValue
                     current.updatedAt = now
-                    try current.update(db)
+                    try Self.saveState(db, current)
                     verification = current
+                    isResend = true
                 }
             } else {
-                verification = try Self.insertNew(db, service: service, request: request, now: now, limits: limits)
+                verification = try Self.insertNew(
+                    db, service: service, request: request, fresh: fresh, now: now, limits: limits)
             }
 
             var message = MessageRecord(
-                sid: SID.random(.sendAttempt).rawValue, accountSid: account.rawValue, serviceSid: serviceSid.rawValue,
+                sid: fresh.messageSid.rawValue, accountSid: account.rawValue, serviceSid: serviceSid.rawValue,
                 verificationSid: verification.sid, toAddress: request.to, channel: request.channel.rawValue,
                 body: MessageText.body(
                     channel: request.channel, name: request.customFriendlyName ?? service.friendlyName,
                     code: verification.code, locale: request.locale,
                     doNotShareWarning: service.doNotShareWarningEnabled, appHash: request.appHash),
                 code: verification.code, createdAt: now)
-            try message.insert(db)
-            return Snapshot(
-                verification: verification, attempts: try Self.attempts(db, verificationSid: verification.sid))
+            try Self.insert(db, &message)
+            let attempts = isResend ? try Self.attempts(db, verificationSid: verification.sid) : [message]
+            return Snapshot(verification: verification, attempts: attempts)
         }
         if let sent = snapshot.attempts.last { outbox.delivered(sent) }
         return snapshot
@@ -121,7 +128,7 @@ struct VerificationStore: Sendable {
             case "pending" where verification.isExpired(at: now):
                 verification.status = "expired"
                 verification.updatedAt = now
-                try verification.update(db)
+                try Self.saveState(db, verification)
                 return .failure(.notFound(path, hint: "verification \(verification.sid) expired"))
             case "pending":
                 if constantTimeEquals(request.code, verification.code) {
@@ -131,12 +138,12 @@ struct VerificationStore: Sendable {
                     if verification.checkAttempts >= maxChecks { verification.status = "max_attempts_reached" }
                 }
                 verification.updatedAt = now
-                try verification.update(db)
+                try Self.saveState(db, verification)
                 return .success(verification)
             case "max_attempts_reached" where verification.checkAttempts <= maxChecks:
                 // The first check after the limit is told so; Twilio then deletes the verification.
                 verification.checkAttempts += 1
-                try verification.update(db)
+                try Self.saveState(db, verification)
                 return .failure(
                     .maxCheckAttempts(hint: "verification \(verification.sid) had \(maxChecks) wrong checks"))
             default:
@@ -166,7 +173,7 @@ struct VerificationStore: Sendable {
             }
             verification.status = verification.isExpired(at: now) ? "expired" : status
             verification.updatedAt = now
-            try verification.update(db)
+            try Self.saveState(db, verification)
             if verification.status == "expired" {
                 return .failure(.notFound(path, hint: "verification \(sid) expired"))
             }
@@ -214,12 +221,12 @@ struct VerificationStore: Sendable {
     static func serviceRow(_ db: Database, account: SID, sid: SID) throws -> ServiceRow? {
         guard
             let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT id, friendly_name, code_length, custom_code_enabled, do_not_share_warning_enabled,
-                        sid, account_sid
-                    FROM service WHERE sid = ? AND account_sid = ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, friendly_name, code_length, custom_code_enabled, do_not_share_warning_enabled,
+                            sid, account_sid
+                        FROM service WHERE sid = ? AND account_sid = ?
+                        """),
                 arguments: [sid.rawValue, account.rawValue])
         else { return nil }
         return ServiceRow(
@@ -227,29 +234,80 @@ struct VerificationStore: Sendable {
             customCodeEnabled: row[3], doNotShareWarningEnabled: row[4])
     }
 
+    // The hot queries use cached prepared statements: compiling SQL on every request cost more
+    // than running it.
+
     static func latest(_ db: Database, serviceId: Int64, to: String) throws -> VerificationRecord? {
-        try VerificationRecord
-            .filter(Column("service_id") == serviceId && Column("to_address") == to)
-            .order(Column("id").desc)
-            .fetchOne(db)
+        try VerificationRecord.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT * FROM verification WHERE service_id = ? AND to_address = ? ORDER BY id DESC LIMIT 1"),
+            arguments: [serviceId, to])
+    }
+
+    static func find(_ db: Database, serviceId: Int64, sid: SID) throws -> VerificationRecord? {
+        try VerificationRecord.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM verification WHERE sid = ? AND service_id = ?"),
+            arguments: [sid.rawValue, serviceId])
     }
 
     static func attempts(_ db: Database, verificationSid: String) throws -> [MessageRecord] {
-        try MessageRecord.filter(Column("verification_sid") == verificationSid).order(Column("id")).fetchAll(db)
+        try MessageRecord.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM message WHERE verification_sid = ? ORDER BY id"),
+            arguments: [verificationSid])
     }
 
     private static func insertNew(
-        _ db: Database, service: ServiceRow, request: StartVerificationRequest, now: Int64, limits: Limits
+        _ db: Database, service: ServiceRow, request: StartVerificationRequest, fresh: FreshValues, now: Int64,
+        limits: Limits
     ) throws -> VerificationRecord {
         var record = VerificationRecord(
-            sid: SID.random(.verification).rawValue, serviceId: service.id, serviceSid: service.sid,
-            accountSid: service.accountSid,
-            toAddress: request.to, channel: request.channel.rawValue, status: "pending",
-            code: request.customCode ?? randomCode(length: service.codeLength), checkAttempts: 0,
+            sid: fresh.verificationSid.rawValue, serviceId: service.id, serviceSid: service.sid,
+            accountSid: service.accountSid, toAddress: request.to, channel: request.channel.rawValue, status: "pending",
+            code: request.customCode ?? String(fresh.digits.prefix(service.codeLength)), checkAttempts: 0,
             locale: request.locale, amount: request.amount, payee: request.payee, createdAt: now, updatedAt: now,
             expiresAt: now + limits.codeExpiry)
-        try record.insert(db)
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO verification (sid, service_id, service_sid, account_sid, to_address, channel, status, code,
+                    check_attempts, locale, amount, payee, created_at, updated_at, expires_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            record.sid, record.serviceId, record.serviceSid, record.accountSid, record.toAddress, record.channel,
+            record.status, record.code, record.checkAttempts, record.locale, record.amount, record.payee,
+            record.createdAt, record.updatedAt, record.expiresAt,
+        ])
+        record.id = db.lastInsertedRowID
         return record
+    }
+
+    private static func insert(_ db: Database, _ message: inout MessageRecord) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO message (sid, account_sid, service_sid, verification_sid, to_address, channel, body, code,
+                    created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            message.sid, message.accountSid, message.serviceSid, message.verificationSid, message.toAddress,
+            message.channel, message.body, message.code, message.createdAt,
+        ])
+        message.id = db.lastInsertedRowID
+    }
+
+    /// Writes the fields the lifecycle changes.
+    private static func saveState(_ db: Database, _ record: VerificationRecord) throws {
+        try db.cachedStatement(
+            sql: "UPDATE verification SET status = ?, channel = ?, check_attempts = ?, updated_at = ? WHERE id = ?"
+        ).execute(arguments: [record.status, record.channel, record.checkAttempts, record.updatedAt, record.id])
+    }
+
+    /// Random values a start may need, drawn outside the write transaction.
+    struct FreshValues: Sendable {
+        var verificationSid = SID.random(.verification)
+        var messageSid = SID.random(.sendAttempt)
+        /// Enough digits for the longest code; a service takes the first `code_length`.
+        var digits = VerificationStore.randomCode(length: 10)
     }
 
     /// `length` decimal digits from the system CSPRNG.

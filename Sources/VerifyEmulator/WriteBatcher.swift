@@ -82,14 +82,21 @@ private final class Pending<T: Sendable>: PendingWrite, @unchecked Sendable {
     }
 
     func execute(_ db: Database) {
-        var value: T?
+        // A savepoint per operation, through cached statements: compiling SAVEPOINT and RELEASE
+        // afresh for every request showed up in profiles.
         do {
-            try db.inSavepoint {
-                value = try operation(db)
-                return .commit
-            }
-            result = .success(value!)
+            try db.cachedStatement(sql: "SAVEPOINT batched_write").execute()
         } catch {
+            result = .failure(error)
+            return
+        }
+        do {
+            let value = try operation(db)
+            try db.cachedStatement(sql: "RELEASE SAVEPOINT batched_write").execute()
+            result = .success(value)
+        } catch {
+            try? db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT batched_write").execute()
+            try? db.cachedStatement(sql: "RELEASE SAVEPOINT batched_write").execute()
             result = .failure(error)
         }
     }

@@ -9,10 +9,7 @@ struct CheckTests {
     @Test("a right code approves; a wrong one stays pending; approved ones are then gone")
     func approve() async throws {
         try await withEmulator { api in
-            let service = try await api.createService()
-            let started = try await api.startVerification(service).decode(VerificationResource.self)
-            let code = try #require(try await api.lastMessage()).code
-            let wrongCode = code == "000000" ? "111111" : "000000"
+            let (service, started, code, wrongCode) = try await api.startWithCode()
 
             let wrong = try await api.check(service, code: wrongCode)
             #expect(wrong.status == .ok)
@@ -38,9 +35,7 @@ struct CheckTests {
     @Test("check by VerificationSid")
     func bySid() async throws {
         try await withEmulator { api in
-            let service = try await api.createService()
-            let started = try await api.startVerification(service).decode(VerificationResource.self)
-            let code = try #require(try await api.lastMessage()).code
+            let (service, started, code, _) = try await api.startWithCode()
             let response = try await api.post(
                 "/v2/Services/\(service)/VerificationCheck", [("VerificationSid", started.sid), ("Code", code)])
             #expect(try response.decode(VerificationCheckResource.self).status == "approved")
@@ -50,10 +45,7 @@ struct CheckTests {
     @Test("five wrong checks finish it; the sixth is 429/60202; then 404")
     func attemptLimit() async throws {
         try await withEmulator { api in
-            let service = try await api.createService()
-            _ = try await api.startVerification(service)
-            let code = try #require(try await api.lastMessage()).code
-            let wrongCode = code == "000000" ? "111111" : "000000"
+            let (service, _, code, wrongCode) = try await api.startWithCode()
             for attempt in 1...5 {
                 let response = try await api.check(service, code: wrongCode)
                 #expect(response.status == .ok)
@@ -72,9 +64,7 @@ struct CheckTests {
     @Test("codes expire after the configured expiry (default 600 s)")
     func expiry() async throws {
         try await withEmulator { api in
-            let service = try await api.createService()
-            let started = try await api.startVerification(service).decode(VerificationResource.self)
-            let code = try #require(try await api.lastMessage()).code
+            let (service, started, code, _) = try await api.startWithCode()
             api.clock.advance(by: .seconds(599))
             #expect(try await api.get("/v2/Services/\(service)/Verifications/\(started.sid)").status == .ok)
             api.clock.advance(by: .seconds(1))
@@ -87,9 +77,7 @@ struct CheckTests {
             #expect(fresh.sid != started.sid)
         }
         try await withEmulator(configure: { $0.codeExpiry = .seconds(30) }) { api in
-            let service = try await api.createService()
-            _ = try await api.startVerification(service)
-            let code = try #require(try await api.lastMessage()).code
+            let (service, _, code, _) = try await api.startWithCode()
             api.clock.advance(by: .seconds(31))
             #expect(try await api.check(service, code: code).status == .notFound)
         }
@@ -126,10 +114,7 @@ struct CheckTests {
     @Test("concurrent wrong checks never exceed the attempt limit")
     func concurrentWrongChecks() async throws {
         try await withEmulator { api in
-            let service = try await api.createService()
-            _ = try await api.startVerification(service)
-            let code = try #require(try await api.lastMessage()).code
-            let wrongCode = code == "000000" ? "111111" : "000000"
+            let (service, _, code, wrongCode) = try await api.startWithCode()
             let responses = try await api.concurrentPosts(
                 20, "/v2/Services/\(service)/VerificationCheck", [("To", "+15005550006"), ("Code", wrongCode)])
             let statuses = responses.map {
@@ -145,9 +130,7 @@ struct CheckTests {
     @Test("concurrent right checks approve exactly once")
     func concurrentRightChecks() async throws {
         try await withEmulator { api in
-            let service = try await api.createService()
-            _ = try await api.startVerification(service)
-            let code = try #require(try await api.lastMessage()).code
+            let (service, _, code, _) = try await api.startWithCode()
             let responses = try await api.concurrentPosts(
                 16, "/v2/Services/\(service)/VerificationCheck", [("To", "+15005550006"), ("Code", code)])
             let statuses = responses.map { Int($0.status.code) }

@@ -121,6 +121,19 @@ struct EmulatorClient {
         }
     }
 
+    /// A verification started on a new service, with the code that was "sent" and a code that
+    /// is certainly wrong.
+    func startWithCode(
+        to: String = "+15005550006"
+    ) async throws -> (
+        service: String, verification: VerificationResource, code: String, wrongCode: String
+    ) {
+        let service = try await createService()
+        let verification = try await startVerification(service, to: to).decode(VerificationResource.self)
+        let code = try #require(try await lastMessage(to: to)).code
+        return (service, verification, code, code == "000000" ? "111111" : "000000")
+    }
+
     /// The newest "sent" message to `to`, read through the control API as a test would.
     func lastMessage(to: String = "+15005550006") async throws -> OutboxMessage? {
         let response = try await get("/emulator/v1/messages?to=\(FormData.encode(to))", auth: nil)
