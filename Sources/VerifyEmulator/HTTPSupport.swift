@@ -41,6 +41,13 @@ enum JSONResponse {
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// A response from JSON bytes already written (see ``JSONWriter``).
+    static func make(bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
     static func error(_ error: TwilioError, headers: HTTPFields = [:]) -> Response {
         var fields = headers
         if error.status == 401 { fields[.wwwAuthenticate] = "Basic realm=\"Twilio API\"" }
@@ -174,7 +181,7 @@ extension Request {
     func form(context: EmulatorRequestContext) async throws -> FormData {
         let buffer = try await body.collect(upTo: context.maxUploadSize)
         do {
-            return try FormData(parsing: buffer.readableBytesView)
+            return try FormData(parsing: Array(buffer.readableBytesView))
         } catch {
             throw TwilioError.malformedBody(hint: error.description)
         }

@@ -310,9 +310,13 @@ struct VerificationStore: Sendable {
         var digits = VerificationStore.randomCode(length: 10)
     }
 
-    /// `length` decimal digits from the system CSPRNG.
+    /// `length` (at most 18) decimal digits from the system CSPRNG, uniformly distributed.
     static func randomCode(length: Int) -> String {
+        precondition((1...18).contains(length))
         var generator = SystemRandomNumberGenerator()
-        return String((0..<length).map { _ in Character(String(Int.random(in: 0...9, using: &generator))) })
+        var limit: UInt64 = 1
+        for _ in 0..<length { limit *= 10 }
+        let digits = String(UInt64.random(in: 0..<limit, using: &generator))
+        return String(repeating: "0", count: length - digits.count) + digits
     }
 }

@@ -71,8 +71,9 @@ struct VerifyAPI: Sendable {
         let start = try StartVerificationRequest(form: try await request.form(context: context))
         let snapshot = try await verifications.start(
             account: try context.requireAccount(), serviceSid: serviceSid, request: start, path: request.uri.path)
-        return try JSONResponse.make(
-            snapshot.verification.resource(baseURL: baseURL(request), attempts: snapshot.attempts), status: .created)
+        return JSONResponse.make(
+            bytes: snapshot.verification.resource(baseURL: baseURL(request), attempts: snapshot.attempts).jsonBytes(),
+            status: .created)
     }
 
     @Sendable func fetchVerification(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
@@ -80,8 +81,8 @@ struct VerifyAPI: Sendable {
         let sid = try context.pathSID("verification", .verification, path: request.uri.path)
         let snapshot = try await verifications.fetch(
             account: try context.requireAccount(), serviceSid: serviceSid, sid: sid, path: request.uri.path)
-        return try JSONResponse.make(
-            snapshot.verification.resource(baseURL: baseURL(request), attempts: snapshot.attempts))
+        return JSONResponse.make(
+            bytes: snapshot.verification.resource(baseURL: baseURL(request), attempts: snapshot.attempts).jsonBytes())
     }
 
     @Sendable func updateVerification(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
@@ -94,8 +95,8 @@ struct VerifyAPI: Sendable {
         let snapshot = try await verifications.update(
             account: try context.requireAccount(), serviceSid: serviceSid, sid: sid, status: status,
             path: request.uri.path)
-        return try JSONResponse.make(
-            snapshot.verification.resource(baseURL: baseURL(request), attempts: snapshot.attempts))
+        return JSONResponse.make(
+            bytes: snapshot.verification.resource(baseURL: baseURL(request), attempts: snapshot.attempts).jsonBytes())
     }
 
     @Sendable func checkVerification(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
@@ -103,7 +104,7 @@ struct VerifyAPI: Sendable {
         let check = try CheckVerificationRequest(form: try await request.form(context: context))
         let verification = try await verifications.check(
             account: try context.requireAccount(), serviceSid: serviceSid, request: check, path: request.uri.path)
-        return try JSONResponse.make(verification.checkResource())
+        return JSONResponse.make(bytes: verification.checkResource().jsonBytes())
     }
 }
 

@@ -37,12 +37,14 @@ final class WriteBatcher: Sendable {
                 return true
             }
             if startDrain {
-                Task { await self.drain() }
+                writer.asyncWriteWithoutTransaction { db in self.drain(db) }
             }
         }
     }
 
-    private func drain() async {
+    /// Runs on the writer's own queue for as long as operations keep arriving: one hop into the
+    /// writer per busy period rather than one per batch.
+    private func drain(_ db: Database) {
         while true {
             let batch: [any PendingWrite] = state.withLock { state in
                 let count = min(state.queue.count, maxBatch)
@@ -53,8 +55,9 @@ final class WriteBatcher: Sendable {
             }
             if batch.isEmpty { return }
             do {
-                try await writer.write { db in
+                try db.inTransaction {
                     for pending in batch { pending.execute(db) }
+                    return .commit
                 }
                 for pending in batch { pending.finish(commitError: nil) }
             } catch {

@@ -23,6 +23,12 @@ public struct FormData: Sendable, Equatable {
     /// Parses form-encoded text: `&`-separated `name=value` pairs, `+` as space, `%XX` escapes,
     /// UTF-8. A bad escape or invalid UTF-8 is an error, never silently replaced.
     public init(parsing text: some Collection<UInt8>) throws(ParseError) {
+        try self.init(parsing: Array(text))
+    }
+
+    /// The non-generic form of ``init(parsing:)-(Collection<UInt8>)`` that the others call: a
+    /// generic parser called across modules runs unspecialised, several times slower.
+    public init(parsing text: [UInt8]) throws(ParseError) {
         var fields: [(name: String, value: String)] = []
         var start = text.startIndex
         while start != text.endIndex {
@@ -63,7 +69,7 @@ public struct FormData: Sendable, Equatable {
         fields.map { Self.encode($0.name) + "=" + Self.encode($0.value) }.joined(separator: "&")
     }
 
-    private static func decode(_ bytes: some Collection<UInt8>) throws(ParseError) -> String {
+    private static func decode(_ bytes: ArraySlice<UInt8>) throws(ParseError) -> String {
         var output = [UInt8]()
         output.reserveCapacity(bytes.count)
         var index = bytes.startIndex

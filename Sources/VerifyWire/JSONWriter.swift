@@ -1,0 +1,184 @@
+/// A minimal JSON writer for the hot responses (a verification and a check): it appends UTF-8
+/// straight into a byte array. Foundation's `JSONEncoder` is general and several times slower;
+/// the resources' `Codable` conformance stays the reference, and tests check that both produce
+/// the same JSON.
+///
+/// ```swift
+/// var json = JSONWriter()
+/// json.objectStart(); json.key("sid"); json.string("VE…"); json.objectEnd()
+/// json.bytes   // {"sid":"VE…"}
+/// ```
+public struct JSONWriter: Sendable {
+    public private(set) var bytes: [UInt8] = []
+    private var needsComma = false
+
+    public init(capacity: Int = 1024) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    public mutating func objectStart() {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+        needsComma = false
+    }
+
+    public mutating func objectEnd() {
+        bytes.append(UInt8(ascii: "}"))
+        needsComma = true
+    }
+
+    public mutating func arrayStart() {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+        needsComma = false
+    }
+
+    public mutating func arrayEnd() {
+        bytes.append(UInt8(ascii: "]"))
+        needsComma = true
+    }
+
+    /// An object key; the value written next belongs to it.
+    public mutating func key(_ name: String) {
+        separate()
+        appendQuoted(name)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    public mutating func string(_ value: String?) {
+        separate()
+        if let value { appendQuoted(value) } else { appendRaw("null") }
+        needsComma = true
+    }
+
+    public mutating func bool(_ value: Bool) {
+        separate()
+        appendRaw(value ? "true" : "false")
+        needsComma = true
+    }
+
+    public mutating func int(_ value: Int) {
+        separate()
+        appendRaw(String(value))
+        needsComma = true
+    }
+
+    public mutating func null() {
+        separate()
+        appendRaw("null")
+        needsComma = true
+    }
+
+    /// `"name": value` for a string (or null) field.
+    public mutating func field(_ name: String, _ value: String?) {
+        key(name)
+        string(value)
+    }
+
+    public mutating func field(_ name: String, _ value: Bool) {
+        key(name)
+        bool(value)
+    }
+
+    private mutating func separate() {
+        if needsComma {
+            bytes.append(UInt8(ascii: ","))
+            needsComma = false
+        }
+    }
+
+    private mutating func appendRaw(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    private mutating func appendQuoted(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0x00..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [
+                    UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                    hex[Int(byte >> 4)], hex[Int(byte & 0xF)],
+                ])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}
+
+extension VerificationResource {
+    /// The resource as JSON, byte for byte what its `Codable` encoding means (see tests).
+    public func jsonBytes() -> [UInt8] {
+        var json = JSONWriter()
+        json.objectStart()
+        json.field("sid", sid)
+        json.field("service_sid", serviceSid)
+        json.field("account_sid", accountSid)
+        json.field("to", to)
+        json.field("channel", channel)
+        json.field("status", status)
+        json.field("valid", valid)
+        json.key("lookup")
+        json.objectStart()
+        for (name, value) in lookup.sorted(by: { $0.key < $1.key }) { json.field(name, value) }
+        json.objectEnd()
+        json.field("amount", amount)
+        json.field("payee", payee)
+        json.key("send_code_attempts")
+        json.arrayStart()
+        for attempt in sendCodeAttempts {
+            json.objectStart()
+            json.field("attempt_sid", attempt.attemptSid)
+            json.field("channel", attempt.channel)
+            json.field("time", attempt.time)
+            json.objectEnd()
+        }
+        json.arrayEnd()
+        json.field("date_created", dateCreated)
+        json.field("date_updated", dateUpdated)
+        json.key("sna")
+        if let sna {
+            json.objectStart()
+            for (name, value) in sna.sorted(by: { $0.key < $1.key }) { json.field(name, value) }
+            json.objectEnd()
+        } else {
+            json.null()
+        }
+        json.field("url", url)
+        json.objectEnd()
+        return json.bytes
+    }
+}
+
+extension VerificationCheckResource {
+    /// The resource as JSON, byte for byte what its `Codable` encoding means (see tests).
+    public func jsonBytes() -> [UInt8] {
+        var json = JSONWriter(capacity: 512)
+        json.objectStart()
+        json.field("sid", sid)
+        json.field("service_sid", serviceSid)
+        json.field("account_sid", accountSid)
+        json.field("to", to)
+        json.field("channel", channel)
+        json.field("status", status)
+        json.field("valid", valid)
+        json.field("amount", amount)
+        json.field("payee", payee)
+        json.key("sna_attempts_error_codes")
+        json.arrayStart()
+        for code in snaAttemptsErrorCodes { json.int(code) }
+        json.arrayEnd()
+        json.field("date_created", dateCreated)
+        json.field("date_updated", dateUpdated)
+        json.objectEnd()
+        return json.bytes
+    }
+}
