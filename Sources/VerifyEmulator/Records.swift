@@ -151,25 +151,33 @@ struct VerificationRecord: Codable, FetchableRecord, MutablePersistableRecord, S
         self.expiresAt = expiresAt
     }
 
-    // Hand-written row mapping: the lifecycle reads and writes these on every request, and
-    // Codable's keyed decoding costs several times more.
+    // Hand-written row mapping by position: the lifecycle reads these on every request, and
+    // Codable's keyed decoding (or lookups by column name) cost several times more. Every fetch
+    // selects exactly these columns in this order (`databaseSelection`, `selectSQL`).
+    static let columnNames = [
+        "id", "sid", "service_id", "service_sid", "account_sid", "to_address", "channel", "status", "code",
+        "check_attempts", "locale", "amount", "payee", "created_at", "updated_at", "expires_at",
+    ]
+    static var databaseSelection: [any SQLSelectable] { columnNames.map { Column($0) } }
+    static let selectSQL = "SELECT " + columnNames.joined(separator: ", ") + " FROM verification"
+
     init(row: Row) throws {
-        id = row["id"]
-        sid = row["sid"]
-        serviceId = row["service_id"]
-        serviceSid = row["service_sid"]
-        accountSid = row["account_sid"]
-        toAddress = row["to_address"]
-        channel = row["channel"]
-        status = row["status"]
-        code = row["code"]
-        checkAttempts = row["check_attempts"]
-        locale = row["locale"]
-        amount = row["amount"]
-        payee = row["payee"]
-        createdAt = row["created_at"]
-        updatedAt = row["updated_at"]
-        expiresAt = row["expires_at"]
+        id = row[0]
+        sid = row[1]
+        serviceId = row[2]
+        serviceSid = row[3]
+        accountSid = row[4]
+        toAddress = row[5]
+        channel = row[6]
+        status = row[7]
+        code = row[8]
+        checkAttempts = row[9]
+        locale = row[10]
+        amount = row[11]
+        payee = row[12]
+        createdAt = row[13]
+        updatedAt = row[14]
+        expiresAt = row[15]
     }
 
     func encode(to container: inout PersistenceContainer) throws {
@@ -261,17 +269,25 @@ public struct MessageRecord: Codable, FetchableRecord, MutablePersistableRecord,
         self.createdAt = createdAt
     }
 
+    /// Rows map by position; every fetch selects these columns in this order.
+    static let columnNames = [
+        "id", "sid", "account_sid", "service_sid", "verification_sid", "to_address", "channel", "body", "code",
+        "created_at",
+    ]
+    public static var databaseSelection: [any SQLSelectable] { columnNames.map { Column($0) } }
+    static let selectSQL = "SELECT " + columnNames.joined(separator: ", ") + " FROM message"
+
     public init(row: Row) throws {
-        id = row["id"]
-        sid = row["sid"]
-        accountSid = row["account_sid"]
-        serviceSid = row["service_sid"]
-        verificationSid = row["verification_sid"]
-        toAddress = row["to_address"]
-        channel = row["channel"]
-        body = row["body"]
-        code = row["code"]
-        createdAt = row["created_at"]
+        id = row[0]
+        sid = row[1]
+        accountSid = row[2]
+        serviceSid = row[3]
+        verificationSid = row[4]
+        toAddress = row[5]
+        channel = row[6]
+        body = row[7]
+        code = row[8]
+        createdAt = row[9]
     }
 
     public func encode(to container: inout PersistenceContainer) throws {

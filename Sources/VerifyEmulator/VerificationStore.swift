@@ -240,19 +240,19 @@ struct VerificationStore: Sendable {
     static func latest(_ db: Database, serviceId: Int64, to: String) throws -> VerificationRecord? {
         try VerificationRecord.fetchOne(
             db.cachedStatement(
-                sql: "SELECT * FROM verification WHERE service_id = ? AND to_address = ? ORDER BY id DESC LIMIT 1"),
+                sql: VerificationRecord.selectSQL + " WHERE service_id = ? AND to_address = ? ORDER BY id DESC LIMIT 1"),
             arguments: [serviceId, to])
     }
 
     static func find(_ db: Database, serviceId: Int64, sid: SID) throws -> VerificationRecord? {
         try VerificationRecord.fetchOne(
-            db.cachedStatement(sql: "SELECT * FROM verification WHERE sid = ? AND service_id = ?"),
+            db.cachedStatement(sql: VerificationRecord.selectSQL + " WHERE sid = ? AND service_id = ?"),
             arguments: [sid.rawValue, serviceId])
     }
 
     static func attempts(_ db: Database, verificationSid: String) throws -> [MessageRecord] {
         try MessageRecord.fetchAll(
-            db.cachedStatement(sql: "SELECT * FROM message WHERE verification_sid = ? ORDER BY id"),
+            db.cachedStatement(sql: MessageRecord.selectSQL + " WHERE verification_sid = ? ORDER BY id"),
             arguments: [verificationSid])
     }
 
