@@ -21,7 +21,9 @@ public func buildApplication(
     let writer = try EmulatorDatabase.open(path: configuration.databasePath)
     let batcher = WriteBatcher(writer: writer)
     let clock = configuration.clock
-    let outbox = Outbox(writer: writer, logger: logger, logMessages: configuration.logMessages)
+    let feed = MessageFeed()
+    let requestLog = RequestLog()
+    let outbox = Outbox(writer: writer, logger: logger, logMessages: configuration.logMessages, feed: feed)
     let services = ServiceStore(writer: writer, batcher: batcher, clock: clock)
     let verifications = VerificationStore(
         writer: writer, batcher: batcher, clock: clock,
@@ -35,9 +37,13 @@ public func buildApplication(
     for fixture in configuration.effectiveServices {
         try await services.ensure(fixture)
     }
+    if !configuration.fixedCodes.isEmpty {
+        let control = ControlStore(writer: writer, batcher: batcher, clock: clock, fixtureServices: [])
+        for rule in configuration.fixedCodes { try await control.setFixedCode(rule) }
+    }
 
     let router = Router(context: EmulatorRequestContext.self)
-    router.add(middleware: TwilioErrorMiddleware(logger: logger))
+    router.add(middleware: TwilioErrorMiddleware(logger: logger, requestLog: requestLog, clock: clock))
     router.add(
         middleware: TwilioAuthMiddleware(
             directory: AccountDirectory(accounts: configuration.effectiveAccounts),
@@ -46,7 +52,12 @@ public func buildApplication(
         services: services, verifications: verifications, publicURL: configuration.publicURL,
         fallbackHost: "\(configuration.host):\(configuration.port)"
     ).addRoutes(to: router)
-    ControlAPI(outbox: outbox).addRoutes(to: router)
+    ControlAPI(
+        outbox: outbox, feed: feed,
+        control: ControlStore(
+            writer: writer, batcher: batcher, clock: clock, fixtureServices: configuration.effectiveServices),
+        clock: clock, requestLog: requestLog
+    ).addRoutes(to: router)
 
     var lifecycleServices: [any Service] = []
     if configuration.databasePath != ":memory:" {

@@ -30,13 +30,16 @@ public struct EmulatorConfiguration: Sendable {
     public var accounts: [Account] = []
     /// Services to create at start if they do not exist yet (from fixtures).
     public var services: [ServiceFixture] = []
+    /// Deterministic codes to set at start (from fixtures or `--fixed-code`).
+    public var fixedCodes: [FixedCode] = []
     /// How long a code stays valid after its verification starts (Twilio: 10 minutes).
     public var codeExpiry: Duration = .seconds(600)
-    /// Sends to one `To` on one service allowed per ``sendWindow`` (Twilio: 5).
+    /// Sends to one `To` on one service allowed per ``sendWindow`` (Twilio: 5); 0 turns the
+    /// limit off (for load tests).
     public var maxSendAttempts: Int = 5
     /// The window in which ``maxSendAttempts`` applies (Twilio: 10 minutes).
     public var sendWindow: Duration = .seconds(600)
-    /// Checks allowed per verification before it is finished (Twilio: 5).
+    /// Checks allowed per verification before it is finished (Twilio: 5); 0 turns it off.
     public var maxCheckAttempts: Int = 5
     /// Largest request body accepted; larger ones get 413.
     public var maxBodySize: Int = 64 * 1024

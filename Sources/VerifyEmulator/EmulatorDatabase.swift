@@ -98,6 +98,15 @@ enum EmulatorDatabase {
                 index: "message_by_recipient", on: "message", columns: ["to_address", "service_sid", "created_at"])
             try db.create(index: "message_by_verification", on: "message", columns: ["verification_sid"])
         }
+        migrator.registerMigration("v2: fixed codes") { db in
+            // scope is "recipient" (key: the To), "service" (key: the VA SID) or "all" (key: "").
+            try db.create(table: "fixed_code") { t in
+                t.column("scope", .text).notNull()
+                t.column("key", .text).notNull()
+                t.column("code", .text).notNull()
+                t.primaryKey(["scope", "key"])
+            }
+        }
         return migrator
     }
 }

@@ -17,16 +17,26 @@ import Foundation
 public struct Fixtures: Codable, Sendable, Equatable {
     public var accounts: [Account]
     public var services: [ServiceFixture]
+    /// Deterministic codes: `{"to": "+1…", "code": "123456"}`, `{"service_sid": "VA…", …}`, or
+    /// `{"code": …}` for every verification.
+    public var fixedCodes: [FixedCode]
 
-    public init(accounts: [Account] = [], services: [ServiceFixture] = []) {
+    public init(accounts: [Account] = [], services: [ServiceFixture] = [], fixedCodes: [FixedCode] = []) {
         self.accounts = accounts
         self.services = services
+        self.fixedCodes = fixedCodes
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case accounts, services
+        case fixedCodes = "fixed_codes"
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         accounts = try c.decodeIfPresent([Account].self, forKey: .accounts) ?? []
         services = try c.decodeIfPresent([ServiceFixture].self, forKey: .services) ?? []
+        fixedCodes = try c.decodeIfPresent([FixedCode].self, forKey: .fixedCodes) ?? []
     }
 
     /// A fixtures file that cannot be used; the message names the file and the bad field.
@@ -66,6 +76,11 @@ public struct Fixtures: Codable, Sendable, Equatable {
             guard !service.friendlyName.isEmpty, service.friendlyName.count <= ServiceParameters.friendlyNameMaxLength
             else {
                 throw LoadError(description: "\(source): services[\(index)].friendly_name: must be 1 to 32 characters")
+            }
+        }
+        for (index, rule) in fixtures.fixedCodes.enumerated() {
+            if let problem = rule.problem {
+                throw LoadError(description: "\(source): fixed_codes[\(index)]: \(problem)")
             }
         }
         for (index, account) in fixtures.accounts.enumerated() {
@@ -113,6 +128,7 @@ extension EmulatorConfiguration {
     public mutating func add(_ fixtures: Fixtures) {
         for account in fixtures.accounts { add(account) }
         services.append(contentsOf: fixtures.services)
+        fixedCodes.append(contentsOf: fixtures.fixedCodes)
     }
 
     /// Adds an account, replacing one with the same SID.

@@ -65,15 +65,27 @@ enum JSONResponse {
 struct TwilioErrorMiddleware: RouterMiddleware {
     typealias Context = EmulatorRequestContext
     let logger: Logger
+    let requestLog: RequestLog
+    let clock: EmulatorClock
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     )
         async throws -> Response
     {
+        let started = ContinuousClock.now
+        let isTwilioAPI = request.uri.path.hasPrefix("/v2")
         let twilioError: TwilioError
         do {
-            return try await next(request, context)
+            let response = try await next(request, context)
+            if isTwilioAPI {
+                // The only error answered without throwing is 405, whose handler adds `Allow`.
+                let error: TwilioError? =
+                    response.status == .methodNotAllowed
+                    ? .methodNotAllowed(request.method.rawValue, request.uri.path) : nil
+                record(request, status: Int(response.status.code), error: error, started: started)
+            }
+            return response
         } catch let error as TwilioError {
             twilioError = error
         } catch is NIOTooManyBytesError {
@@ -95,7 +107,17 @@ struct TwilioErrorMiddleware: RouterMiddleware {
         logger.info(
             "\(request.method) \(request.uri.path) -> \(twilioError.status) \(twilioError.code): \(twilioError.hint ?? twilioError.message)"
         )
+        if isTwilioAPI { record(request, status: twilioError.status, error: twilioError, started: started) }
         return JSONResponse.error(twilioError)
+    }
+
+    private func record(_ request: Request, status: Int, error: TwilioError?, started: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - started
+        requestLog.record(
+            RequestLogEntry(
+                method: request.method.rawValue, path: request.uri.path, status: status, errorCode: error?.code,
+                hint: error?.hint, date: TwilioDate.format(clock.now()),
+                durationMs: (elapsed.seconds * 1_000_000).rounded() / 1000))
     }
 }
 

@@ -9,6 +9,7 @@ struct Outbox: Sendable {
     let writer: any DatabaseWriter
     let logger: Logger
     let logMessages: Bool
+    let feed: MessageFeed
 
     /// Filters of `GET /emulator/v1/messages`.
     struct Query: Sendable {
@@ -20,6 +21,7 @@ struct Outbox: Sendable {
     }
 
     func delivered(_ message: MessageRecord) {
+        feed.publish(message)
         guard logMessages else { return }
         logger.info(
             "\(message.channel.uppercased()) to \(message.toAddress): code \(message.code)",

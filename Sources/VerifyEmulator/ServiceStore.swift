@@ -211,14 +211,16 @@ struct ServiceStore: Sendable {
     /// Creates the fixture's service unless a service with its SID already exists.
     func ensure(_ fixture: ServiceFixture) async throws {
         let now = clock.now().epochMilliseconds
-        try await batcher.write { db in
-            if try ServiceRecord.filter(Column("sid") == fixture.sid.rawValue).fetchCount(db) > 0 { return }
-            var record = ServiceRecord(
-                sid: fixture.sid, accountSid: fixture.accountSid, friendlyName: fixture.friendlyName, now: now)
-            record.codeLength = fixture.codeLength
-            record.customCodeEnabled = fixture.customCodeEnabled
-            try record.insert(db)
-        }
+        try await batcher.write { db in try Self.insertIfMissing(db, fixture, now: now) }
+    }
+
+    static func insertIfMissing(_ db: Database, _ fixture: ServiceFixture, now: Int64) throws {
+        if try ServiceRecord.filter(Column("sid") == fixture.sid.rawValue).fetchCount(db) > 0 { return }
+        var record = ServiceRecord(
+            sid: fixture.sid, accountSid: fixture.accountSid, friendlyName: fixture.friendlyName, now: now)
+        record.codeLength = fixture.codeLength
+        record.customCodeEnabled = fixture.customCodeEnabled
+        try record.insert(db)
     }
 
     static func find(_ db: Database, account: SID, sid: SID) throws -> ServiceRecord? {

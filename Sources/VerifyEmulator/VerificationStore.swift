@@ -48,14 +48,16 @@ struct VerificationStore: Sendable {
                 throw TwilioError.customCodeNotAllowed()
             }
             let sentInWindow =
-                try Int.fetchOne(
+                limits.maxSendAttempts == 0
+                ? 0
+                : try Int.fetchOne(
                     db.cachedStatement(
                         sql: """
                             SELECT COUNT(*) FROM message
                             WHERE to_address = ? AND service_sid = ? AND created_at > ?
                             """),
                     arguments: [request.to, serviceSid.rawValue, now - limits.sendWindow]) ?? 0
-            if sentInWindow >= limits.maxSendAttempts {
+            if limits.maxSendAttempts > 0, sentInWindow >= limits.maxSendAttempts {
                 throw TwilioError.maxSendAttempts(
                     hint: "\(sentInWindow) codes sent to \(request.to) in the last \(limits.sendWindow / 1000) s; "
                         + "the limit is \(limits.maxSendAttempts)")
@@ -135,7 +137,9 @@ struct VerificationStore: Sendable {
                     verification.status = "approved"
                 } else {
                     verification.checkAttempts += 1
-                    if verification.checkAttempts >= maxChecks { verification.status = "max_attempts_reached" }
+                    if maxChecks > 0, verification.checkAttempts >= maxChecks {
+                        verification.status = "max_attempts_reached"
+                    }
                 }
                 verification.updatedAt = now
                 try Self.saveState(db, verification)
@@ -263,7 +267,10 @@ struct VerificationStore: Sendable {
         var record = VerificationRecord(
             sid: fresh.verificationSid.rawValue, serviceId: service.id, serviceSid: service.sid,
             accountSid: service.accountSid, toAddress: request.to, channel: request.channel.rawValue, status: "pending",
-            code: request.customCode ?? String(fresh.digits.prefix(service.codeLength)), checkAttempts: 0,
+            code: try request.customCode
+                ?? FixedCodes.code(db, to: request.to, serviceSid: service.sid)
+                ?? String(fresh.digits.prefix(service.codeLength)),
+            checkAttempts: 0,
             locale: request.locale, amount: request.amount, payee: request.payee, createdAt: now, updatedAt: now,
             expiresAt: now + limits.codeExpiry)
         try db.cachedStatement(

@@ -45,6 +45,31 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
     @Option(help: "Seconds a code stays valid. [env: VERIFY_EMULATOR_CODE_EXPIRY]")
     var codeExpiry: Int = Int(environment["VERIFY_EMULATOR_CODE_EXPIRY"] ?? "") ?? 600
 
+    @Option(help: "A fixed code for every verification (4-10 digits). [env: VERIFY_EMULATOR_FIXED_CODE]")
+    var fixedCode: String? = environment["VERIFY_EMULATOR_FIXED_CODE"]
+
+    @Option(
+        help: "Start the emulator clock this many seconds ahead (negative: behind). [env: VERIFY_EMULATOR_CLOCK_OFFSET]"
+    )
+    var clockOffset: Double = Double(environment["VERIFY_EMULATOR_CLOCK_OFFSET"] ?? "") ?? 0
+
+    @Option(
+        help:
+            "Start with the clock frozen at this UTC time (e.g. 2030-01-01T00:00:00Z) or 'now'. [env: VERIFY_EMULATOR_FROZEN_CLOCK]"
+    )
+    var frozenClock: String? = environment["VERIFY_EMULATOR_FROZEN_CLOCK"]
+
+    @Option(
+        help: "Sends allowed to one To per send window; 0 turns the limit off. [env: VERIFY_EMULATOR_MAX_SEND_ATTEMPTS]"
+    )
+    var maxSendAttempts: Int = Int(environment["VERIFY_EMULATOR_MAX_SEND_ATTEMPTS"] ?? "") ?? 5
+
+    @Option(help: "Seconds of the send window. [env: VERIFY_EMULATOR_SEND_WINDOW]")
+    var sendWindow: Int = Int(environment["VERIFY_EMULATOR_SEND_WINDOW"] ?? "") ?? 600
+
+    @Option(help: "Checks allowed per verification; 0 turns the limit off. [env: VERIFY_EMULATOR_MAX_CHECK_ATTEMPTS]")
+    var maxCheckAttempts: Int = Int(environment["VERIFY_EMULATOR_MAX_CHECK_ATTEMPTS"] ?? "") ?? 5
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error. [env: VERIFY_EMULATOR_LOG_LEVEL]")
     var logLevel: String = environment["VERIFY_EMULATOR_LOG_LEVEL"] ?? "info"
 
@@ -56,6 +81,15 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
         guard codeExpiry > 0 else { throw ValidationError("--code-expiry must be positive") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level '\(logLevel)' is not a level")
+        }
+        if let fixedCode, let problem = FixedCode(code: fixedCode).problem {
+            throw ValidationError("--fixed-code: \(problem)")
+        }
+        if let frozenClock, frozenClock != "now", TwilioDate.parse(frozenClock) == nil {
+            throw ValidationError("--frozen-clock must be 'now' or a UTC time like 2030-01-01T00:00:00Z")
+        }
+        guard maxSendAttempts >= 0, maxCheckAttempts >= 0, sendWindow > 0 else {
+            throw ValidationError("--max-send-attempts and --max-check-attempts must be >= 0, --send-window > 0")
         }
         if (accountSid == nil) != (authToken == nil) {
             throw ValidationError("--account-sid and --auth-token go together")
@@ -73,6 +107,18 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
         configuration.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         configuration.codeExpiry = .seconds(codeExpiry)
         configuration.logMessages = !quiet
+        configuration.maxSendAttempts = maxSendAttempts
+        configuration.maxCheckAttempts = maxCheckAttempts
+        configuration.sendWindow = .seconds(sendWindow)
+        if let fixedCode { configuration.fixedCodes.append(FixedCode(code: fixedCode)) }
+        if clockOffset != 0 { configuration.clock.advance(by: .milliseconds(Int64(clockOffset * 1000))) }
+        if let frozenClock {
+            if frozenClock == "now" {
+                configuration.clock.freeze()
+            } else if let date = TwilioDate.parse(frozenClock) {
+                configuration.clock.set(to: date, frozen: true)
+            }
+        }
         if let fixtures {
             do {
                 configuration.add(try Fixtures.load(path: fixtures))

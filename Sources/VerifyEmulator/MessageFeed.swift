@@ -1,0 +1,87 @@
+import Synchronization
+
+/// Wakes long-polling readers of `GET /emulator/v1/messages?wait=…` when a matching message is
+/// delivered, so a test never sleeps and polls.
+final class MessageFeed: Sendable {
+    private let waiters = Mutex<[ObjectIdentifier: MessageWaiter]>([:])
+
+    /// Registers interest before the caller queries, so a message delivered in between is not
+    /// missed; the caller must `cancel` the waiter when done.
+    func register(_ filter: Outbox.Query) -> MessageWaiter {
+        let waiter = MessageWaiter(filter: filter)
+        waiters.withLock { $0[ObjectIdentifier(waiter)] = waiter }
+        return waiter
+    }
+
+    func cancel(_ waiter: MessageWaiter) {
+        _ = waiters.withLock { $0.removeValue(forKey: ObjectIdentifier(waiter)) }
+        waiter.fire()
+    }
+
+    func publish(_ message: MessageRecord) {
+        let matching = waiters.withLock { waiters in
+            let matching = waiters.values.filter { $0.filter.matches(message) }
+            for waiter in matching { waiters.removeValue(forKey: ObjectIdentifier(waiter)) }
+            return matching
+        }
+        for waiter in matching { waiter.fire() }
+    }
+
+    var waiterCount: Int { waiters.withLock { $0.count } }
+}
+
+/// A one-shot signal with a timeout.
+final class MessageWaiter: Sendable {
+    let filter: Outbox.Query
+    private struct State {
+        var fired = false
+        var continuation: CheckedContinuation<Void, Never>?
+    }
+    private let state = Mutex(State())
+
+    init(filter: Outbox.Query) {
+        self.filter = filter
+    }
+
+    func fire() {
+        let continuation = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.fired = true
+            defer { state.continuation = nil }
+            return state.continuation
+        }
+        continuation?.resume()
+    }
+
+    /// Returns when fired, when `timeout` passes, or when the task is cancelled.
+    func wait(timeout: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await withTaskCancellationHandler {
+                    await withCheckedContinuation { continuation in
+                        let firedAlready = self.state.withLock { state in
+                            if state.fired { return true }
+                            state.continuation = continuation
+                            return false
+                        }
+                        if firedAlready { continuation.resume() }
+                    }
+                } onCancel: {
+                    self.fire()
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+            }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+}
+
+extension Outbox.Query {
+    func matches(_ message: MessageRecord) -> Bool {
+        (to == nil || to == message.toAddress) && (serviceSid == nil || serviceSid == message.serviceSid)
+            && (verificationSid == nil || verificationSid == message.verificationSid)
+            && (accountSid == nil || accountSid == message.accountSid)
+    }
+}

@@ -1,0 +1,67 @@
+import Synchronization
+import VerifyWire
+
+/// One Twilio API request as the emulator's request log shows it.
+public struct RequestLogEntry: Codable, Sendable, Equatable {
+    public var method: String
+    public var path: String
+    public var status: Int
+    /// Twilio's error code, for failures.
+    public var errorCode: Int?
+    /// Why it failed, in one line (e.g. "To is not E.164: missing leading +").
+    public var hint: String?
+    /// On the emulator's clock.
+    public var date: String
+    public var durationMs: Double
+
+    enum CodingKeys: String, CodingKey {
+        case method, path, status, hint, date
+        case errorCode = "error_code"
+        case durationMs = "duration_ms"
+    }
+}
+
+/// The last requests to the Twilio API (`/v2`), newest first, kept in memory: it is a debugging
+/// aid, not state, so it is not stored and a restart clears it.
+final class RequestLog: Sendable {
+    private struct Ring {
+        var entries: [RequestLogEntry] = []
+        var next = 0
+    }
+    private let ring = Mutex(Ring())
+    let capacity: Int
+
+    init(capacity: Int = 1000) {
+        self.capacity = capacity
+    }
+
+    func record(_ entry: RequestLogEntry) {
+        ring.withLock { ring in
+            if ring.entries.count < capacity {
+                ring.entries.append(entry)
+            } else {
+                ring.entries[ring.next] = entry
+            }
+            ring.next = (ring.next + 1) % capacity
+        }
+    }
+
+    func recent(limit: Int, errorsOnly: Bool = false) -> [RequestLogEntry] {
+        ring.withLock { ring in
+            let count = ring.entries.count
+            var result: [RequestLogEntry] = []
+            var index = (ring.next - 1 + count) % max(count, 1)
+            for _ in 0..<count {
+                let entry = ring.entries[index]
+                if !errorsOnly || entry.status >= 400 { result.append(entry) }
+                if result.count == limit { break }
+                index = (index - 1 + count) % count
+            }
+            return result
+        }
+    }
+
+    func clear() {
+        ring.withLock { $0 = Ring() }
+    }
+}

@@ -1,0 +1,253 @@
+import Foundation
+import HTTPTypes
+import NIOCore
+import Testing
+import VerifyWire
+
+@testable import VerifyEmulator
+
+/// JSON bodies for the control API.
+extension EmulatorClient {
+    func control(_ method: HTTPRequest.Method, _ path: String, json: String? = nil) async throws -> APIResponse {
+        try await request(method, path, auth: nil, rawBody: json.map { ByteBuffer(string: $0) })
+    }
+}
+
+@Suite("Control API: clock")
+struct ClockTests {
+    @Test("advancing the clock expires a code without sleeping")
+    func advance() async throws {
+        try await withEmulator { api in
+            let (service, _, code, _) = try await api.startWithCode()
+            let before = try await api.control(.get, "/emulator/v1/clock")
+            #expect(before.status == .ok)
+            let start = try #require(before.json["epoch_ms"] as? Int)
+            let advanced = try await api.control(.post, "/emulator/v1/clock", json: #"{"advance_seconds": 601}"#)
+            #expect(advanced.status == .ok)
+            let after = try #require(advanced.json["epoch_ms"] as? Int)
+            #expect(after - start >= 601_000 && after - start < 611_000)
+            #expect(try await api.check(service, code: code).status == .notFound)
+        }
+    }
+
+    @Test("set and freeze, then resume")
+    func setAndFreeze() async throws {
+        try await withEmulator { api in
+            let frozen = try await api.control(
+                .post, "/emulator/v1/clock", json: #"{"set": "2030-01-01T00:00:00Z", "frozen": true}"#)
+            #expect(frozen.json["now"] as? String == "2030-01-01T00:00:00Z")
+            #expect(frozen.json["frozen"] as? Bool == true)
+            try await Task.sleep(for: .milliseconds(1100))
+            #expect(try await api.control(.get, "/emulator/v1/clock").json["now"] as? String == "2030-01-01T00:00:00Z")
+            let service = try await api.createService()
+            let started = try await api.startVerification(service).decode(VerificationResource.self)
+            #expect(started.dateCreated == "2030-01-01T00:00:00Z")
+            let moved = try await api.control(.post, "/emulator/v1/clock", json: #"{"advance_seconds": 30}"#)
+            #expect(moved.json["now"] as? String == "2030-01-01T00:00:30Z")
+            let resumed = try await api.control(.post, "/emulator/v1/clock", json: #"{"frozen": false}"#)
+            #expect(resumed.json["frozen"] as? Bool == false)
+        }
+    }
+
+    @Test("bad clock requests are 400", arguments: [#"{"set": "tomorrow"}"#, #"{"advance_seconds": "x"}"#, "not json"])
+    func badClock(body: String) async throws {
+        try await withEmulator { api in
+            let response = try await api.control(.post, "/emulator/v1/clock", json: body)
+            #expect(response.status == .badRequest)
+            #expect(response.error?.status == 400)
+        }
+    }
+}
+
+@Suite("Control API: deterministic codes")
+struct FixedCodeTests {
+    @Test("recipient beats service beats global; CustomCode beats all")
+    func precedence() async throws {
+        try await withEmulator { api in
+            let service = try await api.createService("Fixed", [("CustomCodeEnabled", "true")])
+            let other = try await api.createService("Other")
+            #expect(try await api.control(.post, "/emulator/v1/codes", json: #"{"code": "111111"}"#).status == .created)
+            #expect(
+                try await api.control(
+                    .post, "/emulator/v1/codes", json: #"{"code": "2222", "service_sid": "\#(service)"}"#
+                )
+                .status == .created)
+            #expect(
+                try await api.control(.post, "/emulator/v1/codes", json: #"{"code": "333333", "to": "+15005550006"}"#)
+                    .status == .created)
+
+            _ = try await api.startVerification(service, to: "+15005550006")
+            #expect(try await api.lastMessage(to: "+15005550006")?.code == "333333")
+            _ = try await api.startVerification(service, to: "+15005550007")
+            #expect(try await api.lastMessage(to: "+15005550007")?.code == "2222")
+            _ = try await api.startVerification(other, to: "+15005550008")
+            #expect(try await api.lastMessage(to: "+15005550008")?.code == "111111")
+            _ = try await api.startVerification(service, to: "+15005550009", [("CustomCode", "9999")])
+            #expect(try await api.lastMessage(to: "+15005550009")?.code == "9999")
+            let approved = try await api.check(service, to: "+15005550006", code: "333333")
+            #expect(try approved.decode(VerificationCheckResource.self).status == "approved")
+
+            let listed = try await api.control(.get, "/emulator/v1/codes").decode([String: [FixedCode]].self)["codes"]
+            #expect(listed?.count == 3)
+
+            #expect(try await api.control(.delete, "/emulator/v1/codes?to=%2B15005550006").status == .noContent)
+            #expect(try await api.control(.delete, "/emulator/v1/codes?to=%2B15005550006").status == .notFound)
+            #expect(try await api.control(.delete, "/emulator/v1/codes").status == .noContent)
+            _ = try await api.startVerification(other, to: "+15005550010")
+            #expect(try await api.lastMessage(to: "+15005550010")?.code != "111111")
+        }
+    }
+
+    @Test(
+        "bad fixed codes are 400",
+        arguments: [
+            #"{"code": "12"}"#, #"{"code": "12345678901"}"#, #"{"code": "12 34"}"#,
+            #"{"code": "1234", "to": "+1500", "service_sid": "VA00000000000000000000000000000000"}"#,
+            #"{"code": "1234", "service_sid": "VA1"}"#, #"{"to": "+15005550006"}"#,
+        ])
+    func badCodes(body: String) async throws {
+        try await withEmulator { api in
+            let response = try await api.control(.post, "/emulator/v1/codes", json: body)
+            #expect(response.status == .badRequest)
+        }
+    }
+
+    @Test("fixed codes from configuration (fixtures or --fixed-code)")
+    func fromConfiguration() async throws {
+        try await withEmulator(configure: { $0.fixedCodes = [FixedCode(code: "424242")] }) { api in
+            let service = try await api.createService()
+            _ = try await api.startVerification(service)
+            #expect(try await api.lastMessage()?.code == "424242")
+        }
+        #expect {
+            try Fixtures.parse(Data(#"{"fixed_codes": [{"code": "1"}]}"#.utf8), source: "f.json")
+        } throws: { "\($0)".contains("fixed_codes[0]") }
+    }
+}
+
+@Suite("Control API: inspection, long-poll, reset, limits")
+struct InspectionTests {
+    @Test("messages?wait= returns as soon as a matching message arrives")
+    func longPoll() async throws {
+        try await withEmulator { api in
+            let service = try await api.createService()
+            let started = ContinuousClock.now
+            async let waited = api.get("/emulator/v1/messages?to=%2B15005550123&wait=10s", auth: nil)
+            try await Task.sleep(for: .milliseconds(300))
+            _ = try await api.startVerificationOnNewConnection(service, to: "+15005550123")
+            let response = try await waited
+            let elapsed = ContinuousClock.now - started
+            let messages = try response.decode([String: [OutboxMessage]].self)["messages"] ?? []
+            #expect(messages.count == 1)
+            #expect(messages.first?.to == "+15005550123")
+            #expect(elapsed < .seconds(5))
+
+            let timedOut = ContinuousClock.now
+            let empty = try await api.get("/emulator/v1/messages?to=%2B15005550999&wait=300ms", auth: nil)
+            #expect(try empty.decode([String: [OutboxMessage]].self)["messages"]?.isEmpty == true)
+            #expect(ContinuousClock.now - timedOut >= .milliseconds(290))
+
+            for bad in ["wait=forever", "wait=61s", "wait=-1"] {
+                #expect(try await api.get("/emulator/v1/messages?\(bad)", auth: nil).status == .badRequest)
+            }
+        }
+    }
+
+    @Test("verifications list status, code, attempts and time left")
+    func verifications() async throws {
+        try await withEmulator { api in
+            let (service, started, code, wrongCode) = try await api.startWithCode()
+            _ = try await api.check(service, code: wrongCode)
+            let list = try await api.get("/emulator/v1/verifications?service_sid=\(service)", auth: nil)
+            let summaries = try list.decode([String: [VerificationSummary]].self)["verifications"] ?? []
+            #expect(summaries.count == 1)
+            let summary = try #require(summaries.first)
+            #expect(summary.sid == started.sid)
+            #expect(summary.code == code)
+            #expect(summary.status == "pending")
+            #expect(summary.checkAttempts == 1)
+            #expect(summary.sendAttempts == 1)
+            #expect(summary.secondsLeft > 590 && summary.secondsLeft <= 600)
+            api.clock.advance(by: .seconds(700))
+            let expired = try await api.get("/emulator/v1/verifications?status=expired", auth: nil)
+                .decode([String: [VerificationSummary]].self)["verifications"]
+            #expect(expired?.map(\.sid) == [started.sid])
+            #expect(expired?.first?.secondsLeft == 0)
+        }
+    }
+
+    @Test("the request log keeps every Twilio API call with a hint for failures")
+    func requestLog() async throws {
+        try await withEmulator { api in
+            let service = try await api.createService()
+            _ = try await api.startVerification(service, to: "15005550006")
+            _ = try await api.request(.put, "/v2/Services")
+            _ = try await api.get("/v2/Services", auth: nil)
+            let log =
+                try await api.get("/emulator/v1/requests", auth: nil)
+                .decode([String: [RequestLogEntry]].self)["requests"] ?? []
+            #expect(log.count == 4)
+            #expect(log[0].status == 401 && log[0].errorCode == 20003)
+            #expect(log[1].status == 405 && log[1].errorCode == 20004)
+            #expect(log[2].errorCode == 60200)
+            #expect(log[2].hint == "To is not E.164: missing leading +")
+            #expect(log[3].status == 201 && log[3].path == "/v2/Services" && log[3].method == "POST")
+            let errors =
+                try await api.get("/emulator/v1/requests?errors=true", auth: nil)
+                .decode([String: [RequestLogEntry]].self)["requests"] ?? []
+            #expect(errors.count == 3)
+        }
+    }
+
+    @Test("reset clears everything, or one account, and brings fixture services back")
+    func reset() async throws {
+        let fixture = ServiceFixture(
+            sid: SID("VA" + String(repeating: "f", count: 32))!, accountSid: TestAccounts.main.sid, friendlyName: "Kept"
+        )
+        try await withEmulator(configure: { $0.services = [fixture] }) { api in
+            let mine = try await api.createService("Mine")
+            let theirs = try await api.createService("Theirs", auth: TestAccounts.otherAuth)
+            _ = try await api.startVerification(mine)
+
+            let accountReset = try await api.control(.post, "/emulator/v1/reset?account_sid=\(TestAccounts.main.sid)")
+            #expect(accountReset.status == .ok)
+            #expect(try await api.get("/v2/Services/\(mine)").status == .notFound)
+            #expect(try await api.get("/v2/Services/\(fixture.sid)").status == .ok)
+            #expect(try await api.get("/v2/Services/\(theirs)", auth: TestAccounts.otherAuth).status == .ok)
+            #expect(try await api.lastMessage() == nil)
+
+            #expect(try await api.control(.post, "/emulator/v1/reset").json["reset"] as? String == "all")
+            #expect(try await api.get("/v2/Services/\(theirs)", auth: TestAccounts.otherAuth).status == .notFound)
+            #expect(try await api.get("/v2/Services/\(fixture.sid)").status == .ok)
+            #expect(try await api.control(.post, "/emulator/v1/reset?account_sid=nope").status == .badRequest)
+        }
+    }
+
+    @Test("the built-in limits can be turned off for load tests")
+    func limitsOff() async throws {
+        try await withEmulator(configure: {
+            $0.maxSendAttempts = 0
+            $0.maxCheckAttempts = 0
+        }) { api in
+            let service = try await api.createService()
+            for _ in 0..<8 { #expect(try await api.startVerification(service).status == .created) }
+            let code = try #require(try await api.lastMessage()).code
+            let wrong = code == "000000" ? "111111" : "000000"
+            for _ in 0..<8 {
+                #expect(
+                    try await api.check(service, code: wrong).decode(VerificationCheckResource.self).status == "pending"
+                )
+            }
+            #expect(
+                try await api.check(service, code: code).decode(VerificationCheckResource.self).status == "approved")
+        }
+    }
+}
+
+extension EmulatorClient {
+    /// Starts a verification over a connection of its own, so it can run while this client's
+    /// connection is blocked in a long-poll.
+    func startVerificationOnNewConnection(_ service: String, to: String) async throws -> APIResponse {
+        try await concurrentPosts(1, "/v2/Services/\(service)/Verifications", [("To", to), ("Channel", "sms")])[0]
+    }
+}
