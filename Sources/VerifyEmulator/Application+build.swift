@@ -49,7 +49,8 @@ public func buildApplication(
             directory: AccountDirectory(accounts: configuration.effectiveAccounts),
             bodyLimit: configuration.maxBodySize))
     VerifyAPI(
-        services: services, verifications: verifications, publicURL: configuration.publicURL,
+        services: services, verifications: verifications,
+        rateLimits: RateLimitStore(writer: writer, batcher: batcher, clock: clock), publicURL: configuration.publicURL,
         fallbackHost: "\(configuration.host):\(configuration.port)"
     ).addRoutes(to: router)
     ControlAPI(

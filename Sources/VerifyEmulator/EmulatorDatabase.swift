@@ -107,6 +107,41 @@ enum EmulatorDatabase {
                 t.primaryKey(["scope", "key"])
             }
         }
+        migrator.registerMigration("v3: programmable rate limits") { db in
+            try db.create(table: "rate_limit") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("sid", .text).notNull().unique()
+                t.column("service_id", .integer).notNull().references("service", onDelete: .cascade)
+                t.column("service_sid", .text).notNull()
+                t.column("account_sid", .text).notNull()
+                t.column("unique_name", .text).notNull()
+                t.column("description", .text)
+                t.column("created_at", .integer).notNull()
+                t.column("updated_at", .integer).notNull()
+                t.uniqueKey(["service_id", "unique_name"])
+            }
+            try db.create(table: "bucket") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("sid", .text).notNull().unique()
+                t.column("rate_limit_id", .integer).notNull().references("rate_limit", onDelete: .cascade)
+                t.column("rate_limit_sid", .text).notNull()
+                t.column("service_sid", .text).notNull()
+                t.column("account_sid", .text).notNull()
+                t.column("max", .integer).notNull()
+                t.column("interval", .integer).notNull()
+                t.column("created_at", .integer).notNull()
+                t.column("updated_at", .integer).notNull()
+            }
+            try db.create(index: "bucket_by_rate_limit", on: "bucket", columns: ["rate_limit_id", "id"])
+            // One row per verification start that named the rate limit, for the bucket windows.
+            try db.create(table: "rate_limit_hit") { t in
+                t.column("rate_limit_id", .integer).notNull().references("rate_limit", onDelete: .cascade)
+                t.column("value", .text).notNull()
+                t.column("created_at", .integer).notNull()
+            }
+            try db.create(
+                index: "rate_limit_hit_window", on: "rate_limit_hit", columns: ["rate_limit_id", "value", "created_at"])
+        }
         return migrator
     }
 }

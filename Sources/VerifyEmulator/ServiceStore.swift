@@ -146,6 +146,15 @@ struct PageRequest: Sendable {
     }
 
     var offset: Int { page * pageSize }
+
+    /// Twilio's `meta` for this page of the list at `listURL` (absolute, without a query).
+    func meta(listURL: String, hasMore: Bool, key: String) -> PageMeta {
+        func pageURL(_ number: Int) -> String { "\(listURL)?PageSize=\(pageSize)&Page=\(number)" }
+        return PageMeta(
+            page: page, pageSize: pageSize, firstPageURL: pageURL(0),
+            previousPageURL: page > 0 ? pageURL(page - 1) : nil, url: pageURL(page),
+            nextPageURL: hasMore ? pageURL(page + 1) : nil, key: key)
+    }
 }
 
 /// Services of each account, in SQLite. Every call is scoped to one account: an account can

@@ -1,5 +1,11 @@
 import VerifyWire
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// The delivery channels the emulator "sends" on.
 enum VerificationChannel: String, Sendable, CaseIterable {
     case sms, call, email, whatsapp
@@ -17,6 +23,8 @@ struct StartVerificationRequest: Sendable {
     var amount: String?
     var payee: String?
     var appHash: String?
+    /// `RateLimits`: unique name of a rate limit -> the value to count against it.
+    var rateLimits: [String: String] = [:]
 
     init(form: FormData) throws(TwilioError) {
         guard let channelText = try form.string("Channel", required: true) else {
@@ -57,6 +65,35 @@ struct StartVerificationRequest: Sendable {
         amount = try form.string("Amount", maxLength: 255)
         payee = try form.string("Payee", maxLength: 255)
         appHash = try form.string("AppHash", maxLength: 64)
+        if let text = form["RateLimits"], !text.isEmpty {
+            rateLimits = try Self.parseRateLimits(text)
+        }
+    }
+
+    /// `RateLimits` is a JSON object of unique names to string or number values.
+    static func parseRateLimits(_ text: String) throws(TwilioError) -> [String: String] {
+        let values: [String: ScalarValue]
+        do {
+            values = try JSONDecoder().decode([String: ScalarValue].self, from: Data(text.utf8))
+        } catch {
+            throw .invalidParameter(
+                "RateLimits", hint: "RateLimits must be a JSON object of names to strings or numbers")
+        }
+        return values.mapValues(\.text)
+    }
+
+    struct ScalarValue: Decodable {
+        var text: String
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let string = try? container.decode(String.self) {
+                text = string
+            } else if let int = try? container.decode(Int.self) {
+                text = String(int)
+            } else {
+                text = String(try container.decode(Double.self))
+            }
+        }
     }
 }
 

@@ -47,6 +47,9 @@ struct VerificationStore: Sendable {
             if request.customCode != nil, !service.customCodeEnabled {
                 throw TwilioError.customCodeNotAllowed()
             }
+            if !request.rateLimits.isEmpty {
+                try RateLimitStore.enforce(db, serviceID: service.id, values: request.rateLimits, now: now)
+            }
             let sentInWindow =
                 limits.maxSendAttempts == 0
                 ? 0

@@ -6,10 +6,12 @@ import VerifyWire
 struct VerifyAPI: Sendable {
     let services: ServiceStore
     let verifications: VerificationStore
+    let rateLimits: RateLimitStore
     let publicURL: String?
     let fallbackHost: String
 
     func addRoutes(to router: Router<EmulatorRequestContext>) {
+        RateLimitAPI(rateLimits: rateLimits, api: self).addRoutes(to: router)
         router.twilioRoute("/v2/Services", get: listServices, post: createService)
         router.twilioRoute("/v2/Services/:service", get: fetchService, post: updateService, delete: deleteService)
         router.twilioRoute("/v2/Services/:service/Verifications", post: startVerification)
@@ -19,7 +21,7 @@ struct VerifyAPI: Sendable {
     }
 
     /// Where `url`, `links` and paging URLs point: the configured public URL, else this request's host.
-    private func baseURL(_ request: Request) -> String {
+    func baseURL(_ request: Request) -> String {
         if let publicURL { return publicURL }
         return "http://\(request.head.authority ?? fallbackHost)"
     }
@@ -36,12 +38,10 @@ struct VerifyAPI: Sendable {
         let page = try PageRequest(query: try request.queryForm())
         let (records, hasMore) = try await services.list(account: try context.requireAccount(), page: page)
         let base = baseURL(request)
-        func pageURL(_ number: Int) -> String { "\(base)/v2/Services?PageSize=\(page.pageSize)&Page=\(number)" }
-        let meta = PageMeta(
-            page: page.page, pageSize: page.pageSize, firstPageURL: pageURL(0),
-            previousPageURL: page.page > 0 ? pageURL(page.page - 1) : nil, url: pageURL(page.page),
-            nextPageURL: hasMore ? pageURL(page.page + 1) : nil, key: "services")
-        return try JSONResponse.make(ListPage(items: records.map { $0.resource(baseURL: base) }, meta: meta))
+        return try JSONResponse.make(
+            ListPage(
+                items: records.map { $0.resource(baseURL: base) },
+                meta: page.meta(listURL: base + request.uri.path, hasMore: hasMore, key: "services")))
     }
 
     @Sendable func fetchService(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
