@@ -48,6 +48,8 @@ public func buildApplication(
         middleware: TwilioAuthMiddleware(
             directory: AccountDirectory(accounts: configuration.effectiveAccounts),
             bodyLimit: configuration.maxBodySize))
+    let faults = FaultRules(configuration.faults)
+    router.add(middleware: FaultMiddleware(rules: faults))
     VerifyAPI(
         services: services, verifications: verifications,
         rateLimits: RateLimitStore(writer: writer, batcher: batcher, clock: clock), publicURL: configuration.publicURL,
@@ -57,7 +59,7 @@ public func buildApplication(
         outbox: outbox, feed: feed,
         control: ControlStore(
             writer: writer, batcher: batcher, clock: clock, fixtureServices: configuration.effectiveServices),
-        clock: clock, requestLog: requestLog
+        clock: clock, requestLog: requestLog, faults: faults
     ).addRoutes(to: router)
 
     var lifecycleServices: [any Service] = []

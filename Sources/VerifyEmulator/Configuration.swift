@@ -32,6 +32,8 @@ public struct EmulatorConfiguration: Sendable {
     public var services: [ServiceFixture] = []
     /// Deterministic codes to set at start (from fixtures or `--fixed-code`).
     public var fixedCodes: [FixedCode] = []
+    /// Fault injection rules active from start (from fixtures).
+    public var faults: [FaultRule] = []
     /// How long a code stays valid after its verification starts (Twilio: 10 minutes).
     public var codeExpiry: Duration = .seconds(600)
     /// Sends to one `To` on one service allowed per ``sendWindow`` (Twilio: 5); 0 turns the

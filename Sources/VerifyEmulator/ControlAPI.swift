@@ -49,6 +49,7 @@ struct ControlAPI: Sendable {
     let control: ControlStore
     let clock: EmulatorClock
     let requestLog: RequestLog
+    let faults: FaultRules
 
     /// The longest a long-poll may wait.
     static let maxWait: Duration = .seconds(60)
@@ -66,6 +67,18 @@ struct ControlAPI: Sendable {
         router.post("/emulator/v1/codes", use: setCode)
         router.delete("/emulator/v1/codes", use: removeCode)
         router.post("/emulator/v1/reset", use: reset)
+        router.get("/emulator/v1/faults") { _, _ in try JSONResponse.make(["faults": faults.all()]) }
+        router.post("/emulator/v1/faults", use: addFault)
+        router.delete("/emulator/v1/faults") { _, _ in
+            faults.removeAll()
+            return Response(status: .noContent)
+        }
+        router.delete("/emulator/v1/faults/:id") { request, context in
+            guard let id = context.parameters.get("id"), faults.remove(id: id) else {
+                throw TwilioError.notFound(request.uri.path, hint: "no fault rule with that id")
+            }
+            return Response(status: .noContent)
+        }
     }
 
     /// `GET /emulator/v1/messages?to=&service_sid=&verification_sid=&account_sid=&limit=&wait=`:
@@ -213,6 +226,14 @@ struct ControlAPI: Sendable {
             throw TwilioError.notFound(request.uri.path, hint: "no fixed code with that scope")
         }
         return Response(status: .noContent)
+    }
+
+    /// `POST /emulator/v1/faults` with a ``FaultRule``: later matching requests fail (or slow
+    /// down) as it says. Answers the rule with its `id`.
+    @Sendable func addFault(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
+        let rule = try await request.controlBody(FaultRule.self, context: context)
+        if let problem = rule.problem { throw TwilioError.invalidParameter("fault", hint: problem) }
+        return try JSONResponse.make(faults.add(rule), status: .created)
     }
 
     /// `POST /emulator/v1/reset` (optionally `?account_sid=AC…`): deletes services,

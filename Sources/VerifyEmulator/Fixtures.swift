@@ -20,15 +20,21 @@ public struct Fixtures: Codable, Sendable, Equatable {
     /// Deterministic codes: `{"to": "+1…", "code": "123456"}`, `{"service_sid": "VA…", …}`, or
     /// `{"code": …}` for every verification.
     public var fixedCodes: [FixedCode]
+    /// Fault injection rules, e.g. the magic numbers in `fixtures/magic-numbers.json`.
+    public var faults: [FaultRule]
 
-    public init(accounts: [Account] = [], services: [ServiceFixture] = [], fixedCodes: [FixedCode] = []) {
+    public init(
+        accounts: [Account] = [], services: [ServiceFixture] = [], fixedCodes: [FixedCode] = [],
+        faults: [FaultRule] = []
+    ) {
         self.accounts = accounts
         self.services = services
         self.fixedCodes = fixedCodes
+        self.faults = faults
     }
 
     enum CodingKeys: String, CodingKey {
-        case accounts, services
+        case accounts, services, faults
         case fixedCodes = "fixed_codes"
     }
 
@@ -37,6 +43,7 @@ public struct Fixtures: Codable, Sendable, Equatable {
         accounts = try c.decodeIfPresent([Account].self, forKey: .accounts) ?? []
         services = try c.decodeIfPresent([ServiceFixture].self, forKey: .services) ?? []
         fixedCodes = try c.decodeIfPresent([FixedCode].self, forKey: .fixedCodes) ?? []
+        faults = try c.decodeIfPresent([FaultRule].self, forKey: .faults) ?? []
     }
 
     /// A fixtures file that cannot be used; the message names the file and the bad field.
@@ -76,6 +83,11 @@ public struct Fixtures: Codable, Sendable, Equatable {
             guard !service.friendlyName.isEmpty, service.friendlyName.count <= ServiceParameters.friendlyNameMaxLength
             else {
                 throw LoadError(description: "\(source): services[\(index)].friendly_name: must be 1 to 32 characters")
+            }
+        }
+        for (index, rule) in fixtures.faults.enumerated() {
+            if let problem = rule.problem {
+                throw LoadError(description: "\(source): faults[\(index)]: \(problem)")
             }
         }
         for (index, rule) in fixtures.fixedCodes.enumerated() {
@@ -129,6 +141,7 @@ extension EmulatorConfiguration {
         for account in fixtures.accounts { add(account) }
         services.append(contentsOf: fixtures.services)
         fixedCodes.append(contentsOf: fixtures.fixedCodes)
+        faults.append(contentsOf: fixtures.faults)
     }
 
     /// Adds an account, replacing one with the same SID.

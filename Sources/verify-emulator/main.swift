@@ -36,8 +36,12 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
     @Option(help: "Auth token for --account-sid. [env: VERIFY_EMULATOR_AUTH_TOKEN]")
     var authToken: String? = environment["VERIFY_EMULATOR_AUTH_TOKEN"]
 
-    @Option(help: "JSON fixtures file with accounts and services. [env: VERIFY_EMULATOR_FIXTURES]")
-    var fixtures: String? = environment["VERIFY_EMULATOR_FIXTURES"]
+    @Option(
+        help:
+            "JSON fixtures file (accounts, services, fixed codes, faults); repeatable. [env: VERIFY_EMULATOR_FIXTURES, comma-separated]"
+    )
+    var fixtures: [String] =
+        environment["VERIFY_EMULATOR_FIXTURES"].map { $0.split(separator: ",").map(String.init) } ?? []
 
     @Option(help: "Base URL for resource and paging URLs, when behind a proxy. [env: VERIFY_EMULATOR_PUBLIC_URL]")
     var publicURL: String? = environment["VERIFY_EMULATOR_PUBLIC_URL"]
@@ -119,9 +123,9 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
                 configuration.clock.set(to: date, frozen: true)
             }
         }
-        if let fixtures {
+        for path in fixtures {
             do {
-                configuration.add(try Fixtures.load(path: fixtures))
+                configuration.add(try Fixtures.load(path: path))
             } catch {
                 throw ValidationError("fixtures: \(error.description)")
             }
