@@ -9,6 +9,9 @@ log() { printf '\n== %s\n' "$*"; }
 
 missing=()
 dpkg -s libsqlite3-dev >/dev/null 2>&1 || missing+=(libsqlite3-dev)
+# the live inbox's browser test: headless Chromium driven by selenium
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 if ((${#missing[@]})); then
     log "installing ${missing[*]}"
@@ -30,6 +33,6 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/pip install --quiet --disable-pip-version-check -r Tests/compat/requirements.txt
 
-log "official twilio SDK compatibility suite"
+log "official twilio SDK compatibility suite and the inbox in headless Chromium"
 VERIFY_EMULATOR_BIN="$(swift build --show-bin-path)/verify-emulator" \
     .venv/bin/python -m pytest -q Tests/compat

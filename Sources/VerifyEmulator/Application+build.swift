@@ -61,6 +61,7 @@ public func buildApplication(
             writer: writer, batcher: batcher, clock: clock, fixtureServices: configuration.effectiveServices),
         clock: clock, requestLog: requestLog, faults: faults
     ).addRoutes(to: router)
+    try InboxPage(writer: writer, clock: clock, feed: feed).addRoutes(to: router)
 
     var lifecycleServices: [any Service] = []
     if configuration.databasePath != ":memory:" {

@@ -4,6 +4,23 @@ import Synchronization
 /// delivered, so a test never sleeps and polls.
 final class MessageFeed: Sendable {
     private let waiters = Mutex<[ObjectIdentifier: MessageWaiter]>([:])
+    private let subscribers = Mutex<(next: Int, streams: [Int: AsyncStream<MessageRecord>.Continuation])>((0, [:]))
+
+    /// Every message delivered from now on, until the stream is dropped (the live inbox).
+    func subscribe() -> AsyncStream<MessageRecord> {
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: MessageRecord.self, bufferingPolicy: .bufferingNewest(256))
+        let id = subscribers.withLock { state in
+            let id = state.next
+            state.next += 1
+            state.streams[id] = continuation
+            return id
+        }
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.subscribers.withLock { $0.streams.removeValue(forKey: id) }
+        }
+        return stream
+    }
 
     /// Registers interest before the caller queries, so a message delivered in between is not
     /// missed; the caller must `cancel` the waiter when done.
@@ -19,6 +36,7 @@ final class MessageFeed: Sendable {
     }
 
     func publish(_ message: MessageRecord) {
+        for continuation in subscribers.withLock({ Array($0.streams.values) }) { continuation.yield(message) }
         let matching = waiters.withLock { waiters in
             let matching = waiters.values.filter { $0.filter.matches(message) }
             for waiter in matching { waiters.removeValue(forKey: ObjectIdentifier(waiter)) }

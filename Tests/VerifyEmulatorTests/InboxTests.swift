@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+import VerifyWire
+
+@testable import VerifyEmulator
+
+@Suite("Live inbox")
+struct InboxTests {
+    @Test("the page renders services, pending verifications and every phone's codes, escaped")
+    func page() async throws {
+        try await withEmulator { api in
+            let service = try await api.createService("Shop <&>")
+            _ = try await api.startVerification(service, to: "+15005550006")
+            _ = try await api.startVerification(service, to: "user@example.com", channel: "email")
+            let code = try #require(try await api.lastMessage()).code
+            let response = try await api.get("/", auth: nil)
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(response.headers[.contentSecurityPolicy]?.contains("default-src 'self'") == true)
+            let html = String(decoding: response.body, as: UTF8.self)
+            #expect(html.contains("Shop &lt;&amp;&gt;"))
+            #expect(!html.contains("Shop <&>"))
+            #expect(html.contains(service))
+            #expect(html.contains("data-to=\"+15005550006\""))
+            #expect(html.contains("data-to=\"user@example.com\""))
+            #expect(html.contains("<span class=\"code\">\(code)</span>"))
+            #expect(html.contains("new EventSource(\"/emulator/v1/events\")"))
+            #expect(html.contains("9:5") || html.contains("10:00"), "time left is shown")
+        }
+    }
+
+    @Test("an empty emulator says how to start")
+    func emptyPage() async throws {
+        try await withEmulator { api in
+            let html = String(decoding: try await api.get("/", auth: nil).body, as: UTF8.self)
+            #expect(html.contains("No messages yet"))
+        }
+    }
+
+    @Test("subscribers of the feed receive every delivered message")
+    func feedSubscription() async throws {
+        let feed = MessageFeed()
+        let stream = feed.subscribe()
+        let message = MessageRecord(
+            sid: "VL1", accountSid: "AC1", serviceSid: "VA1", verificationSid: "VE1", toAddress: "+15005550006",
+            channel: "sms", body: "b", code: "1234", createdAt: 0)
+        feed.publish(message)
+        var iterator = stream.makeAsyncIterator()
+        #expect(await iterator.next() == message)
+    }
+}

@@ -1,0 +1,91 @@
+"""The live inbox in a real browser: headless Chromium (Debian's chromium and chromium-driver)
+driven by selenium. A code sent through the API appears without reloading the page."""
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import requests
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import ROOT, Emulator
+
+DEFAULT_ACCOUNT = ("AC00000000000000000000000000000000", "emulator-auth-token")
+DEFAULT_SERVICE = "VA00000000000000000000000000000000"
+
+
+def chromium_paths():
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    if not browser or not driver:
+        pytest.fail("chromium and chromium-driver are needed (scripts/test.sh installs them)")
+    return browser, driver
+
+
+@pytest.fixture
+def browser():
+    binary, driver_path = chromium_paths()
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,900"]:
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def default_emulator(tmp_path):
+    running = Emulator(str(tmp_path / "inbox.sqlite"))
+    yield running
+    assert running.stop() == 0
+
+
+def test_code_appears_live_without_reload(default_emulator, browser):
+    client = default_emulator.client(*DEFAULT_ACCOUNT)
+    browser.get(default_emulator.url + "/")
+    assert "Verify Emulator" in browser.title
+    WebDriverWait(browser, 10).until(lambda d: "on" in d.find_element(By.ID, "live").get_attribute("class"))
+    browser.execute_script("window.__notReloaded = true;")
+
+    client.verify.v2.services(DEFAULT_SERVICE).verifications.create(to="+15005550006", channel="sms")
+    code = default_emulator.last_code("+15005550006")
+
+    phone = WebDriverWait(browser, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, '.phone[data-to="+15005550006"]'))
+    WebDriverWait(browser, 10).until(lambda d: code in phone.find_element(By.CSS_SELECTOR, ".code").text)
+    assert browser.execute_script("return window.__notReloaded === true;"), "the page must not reload"
+    assert phone.find_element(By.CSS_SELECTOR, "button.copy").get_attribute("data-code") == code
+
+    # the pending verification shows up with its time left, and the clock is shown
+    WebDriverWait(browser, 10).until(lambda d: "+15005550006" in d.find_element(By.ID, "services").text)
+    assert browser.find_element(By.ID, "clock").text.endswith("Z")
+
+    # a second message to another recipient arrives as a new phone, still without reload
+    client.verify.v2.services(DEFAULT_SERVICE).verifications.create(to="demo@example.com", channel="email")
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, '.phone[data-to="demo@example.com"]'))
+    assert browser.execute_script("return window.__notReloaded === true;")
+
+    if os.environ.get("INBOX_SCREENSHOT"):
+        for to in ["+447700900123", "+15005550100"]:
+            client.verify.v2.services(DEFAULT_SERVICE).verifications.create(to=to, channel="sms")
+        WebDriverWait(browser, 10).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".phone")) == 4)
+        browser.save_screenshot(os.environ["INBOX_SCREENSHOT"])
+
+
+def test_events_stream_carries_messages(default_emulator):
+    client = default_emulator.client(*DEFAULT_ACCOUNT)
+    with requests.get(default_emulator.url + "/emulator/v1/events", stream=True, timeout=10) as stream:
+        assert stream.headers["Content-Type"].startswith("text/event-stream")
+        client.verify.v2.services(DEFAULT_SERVICE).verifications.create(to="+15005550006", channel="sms")
+        event = None
+        for line in stream.iter_lines(decode_unicode=True):
+            if line == "event: message":
+                event = "message"
+            elif event == "message" and line.startswith("data: "):
+                assert '"to":"+15005550006"' in line.replace(" ", "")
+                break
+        else:
+            pytest.fail("no message event")
