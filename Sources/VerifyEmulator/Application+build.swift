@@ -23,7 +23,9 @@ public func buildApplication(
     let clock = configuration.clock
     let feed = MessageFeed()
     let requestLog = RequestLog()
-    let outbox = Outbox(writer: writer, logger: logger, logMessages: configuration.logMessages, feed: feed)
+    let outbox = Outbox(
+        writer: writer, logger: logger, logMessages: configuration.logMessages, feed: feed,
+        hook: configuration.deliveryWebhook.map { DeliveryHook(url: $0, logger: logger) })
     let services = ServiceStore(writer: writer, batcher: batcher, clock: clock)
     let verifications = VerificationStore(
         writer: writer, batcher: batcher, clock: clock,

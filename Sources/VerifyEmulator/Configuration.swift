@@ -32,6 +32,8 @@ public struct EmulatorConfiguration: Sendable {
     public var services: [ServiceFixture] = []
     /// Deterministic codes to set at start (from fixtures or `--fixed-code`).
     public var fixedCodes: [FixedCode] = []
+    /// A URL to POST every delivered message to, as JSON (optional).
+    public var deliveryWebhook: String?
     /// Fault injection rules active from start (from fixtures).
     public var faults: [FaultRule] = []
     /// How long a code stays valid after its verification starts (Twilio: 10 minutes).

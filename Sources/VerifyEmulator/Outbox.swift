@@ -10,6 +10,8 @@ struct Outbox: Sendable {
     let logger: Logger
     let logMessages: Bool
     let feed: MessageFeed
+    /// Where to POST each message as well, if anywhere.
+    var hook: DeliveryHook?
 
     /// Filters of `GET /emulator/v1/messages`.
     struct Query: Sendable {
@@ -22,6 +24,7 @@ struct Outbox: Sendable {
 
     func delivered(_ message: MessageRecord) {
         feed.publish(message)
+        hook?.post(message)
         guard logMessages else { return }
         logger.info(
             "\(message.channel.uppercased()) to \(message.toAddress): code \(message.code)",

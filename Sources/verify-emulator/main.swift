@@ -74,6 +74,9 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
     @Option(help: "Checks allowed per verification; 0 turns the limit off. [env: VERIFY_EMULATOR_MAX_CHECK_ATTEMPTS]")
     var maxCheckAttempts: Int = Int(environment["VERIFY_EMULATOR_MAX_CHECK_ATTEMPTS"] ?? "") ?? 5
 
+    @Option(help: "POST every delivered message as JSON to this URL. [env: VERIFY_EMULATOR_DELIVERY_WEBHOOK]")
+    var deliveryWebhook: String? = environment["VERIFY_EMULATOR_DELIVERY_WEBHOOK"]
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error. [env: VERIFY_EMULATOR_LOG_LEVEL]")
     var logLevel: String = environment["VERIFY_EMULATOR_LOG_LEVEL"] ?? "info"
 
@@ -85,6 +88,9 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
         guard codeExpiry > 0 else { throw ValidationError("--code-expiry must be positive") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level '\(logLevel)' is not a level")
+        }
+        if let deliveryWebhook, !(deliveryWebhook.hasPrefix("http://") || deliveryWebhook.hasPrefix("https://")) {
+            throw ValidationError("--delivery-webhook must be an http:// or https:// URL")
         }
         if let fixedCode, let problem = FixedCode(code: fixedCode).problem {
             throw ValidationError("--fixed-code: \(problem)")
@@ -111,6 +117,7 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
         configuration.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         configuration.codeExpiry = .seconds(codeExpiry)
         configuration.logMessages = !quiet
+        configuration.deliveryWebhook = deliveryWebhook
         configuration.maxSendAttempts = maxSendAttempts
         configuration.maxCheckAttempts = maxCheckAttempts
         configuration.sendWindow = .seconds(sendWindow)
