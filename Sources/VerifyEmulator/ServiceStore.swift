@@ -230,6 +230,20 @@ struct ServiceStore: Sendable {
         record.codeLength = fixture.codeLength
         record.customCodeEnabled = fixture.customCodeEnabled
         try record.insert(db)
+        for limit in fixture.rateLimits {
+            var rateLimit = RateLimitRecord(
+                sid: SID.random(.rateLimit).rawValue, serviceId: record.id!, serviceSid: record.sid,
+                accountSid: record.accountSid, uniqueName: limit.uniqueName, description: limit.description,
+                createdAt: now, updatedAt: now)
+            try rateLimit.insert(db)
+            for bucket in limit.buckets {
+                var bucketRecord = BucketRecord(
+                    sid: SID.random(.bucket).rawValue, rateLimitId: rateLimit.id!, rateLimitSid: rateLimit.sid,
+                    serviceSid: record.sid, accountSid: record.accountSid, max: bucket.max, interval: bucket.interval,
+                    createdAt: now, updatedAt: now)
+                try bucketRecord.insert(db)
+            }
+        }
     }
 
     static func find(_ db: Database, account: SID, sid: SID) throws -> ServiceRecord? {

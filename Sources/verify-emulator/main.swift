@@ -46,8 +46,8 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
     @Option(help: "Base URL for resource and paging URLs, when behind a proxy. [env: VERIFY_EMULATOR_PUBLIC_URL]")
     var publicURL: String? = environment["VERIFY_EMULATOR_PUBLIC_URL"]
 
-    @Option(help: "Seconds a code stays valid. [env: VERIFY_EMULATOR_CODE_EXPIRY]")
-    var codeExpiry: Int = Int(environment["VERIFY_EMULATOR_CODE_EXPIRY"] ?? "") ?? 600
+    @Option(help: "Seconds a code stays valid (default 600). [env: VERIFY_EMULATOR_CODE_EXPIRY]")
+    var codeExpiry: Int? = environment["VERIFY_EMULATOR_CODE_EXPIRY"].flatMap { Int($0) }
 
     @Option(help: "A fixed code for every verification (4-10 digits). [env: VERIFY_EMULATOR_FIXED_CODE]")
     var fixedCode: String? = environment["VERIFY_EMULATOR_FIXED_CODE"]
@@ -64,15 +64,19 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
     var frozenClock: String? = environment["VERIFY_EMULATOR_FROZEN_CLOCK"]
 
     @Option(
-        help: "Sends allowed to one To per send window; 0 turns the limit off. [env: VERIFY_EMULATOR_MAX_SEND_ATTEMPTS]"
+        help:
+            "Sends allowed to one To per send window (default 5); 0 turns the limit off. [env: VERIFY_EMULATOR_MAX_SEND_ATTEMPTS]"
     )
-    var maxSendAttempts: Int = Int(environment["VERIFY_EMULATOR_MAX_SEND_ATTEMPTS"] ?? "") ?? 5
+    var maxSendAttempts: Int? = environment["VERIFY_EMULATOR_MAX_SEND_ATTEMPTS"].flatMap { Int($0) }
 
-    @Option(help: "Seconds of the send window. [env: VERIFY_EMULATOR_SEND_WINDOW]")
-    var sendWindow: Int = Int(environment["VERIFY_EMULATOR_SEND_WINDOW"] ?? "") ?? 600
+    @Option(help: "Seconds of the send window (default 600). [env: VERIFY_EMULATOR_SEND_WINDOW]")
+    var sendWindow: Int? = environment["VERIFY_EMULATOR_SEND_WINDOW"].flatMap { Int($0) }
 
-    @Option(help: "Checks allowed per verification; 0 turns the limit off. [env: VERIFY_EMULATOR_MAX_CHECK_ATTEMPTS]")
-    var maxCheckAttempts: Int = Int(environment["VERIFY_EMULATOR_MAX_CHECK_ATTEMPTS"] ?? "") ?? 5
+    @Option(
+        help:
+            "Checks allowed per verification (default 5); 0 turns the limit off. [env: VERIFY_EMULATOR_MAX_CHECK_ATTEMPTS]"
+    )
+    var maxCheckAttempts: Int? = environment["VERIFY_EMULATOR_MAX_CHECK_ATTEMPTS"].flatMap { Int($0) }
 
     @Option(help: "POST every delivered message as JSON to this URL. [env: VERIFY_EMULATOR_DELIVERY_WEBHOOK]")
     var deliveryWebhook: String? = environment["VERIFY_EMULATOR_DELIVERY_WEBHOOK"]
@@ -85,7 +89,7 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
-        guard codeExpiry > 0 else { throw ValidationError("--code-expiry must be positive") }
+        guard (codeExpiry ?? 1) > 0 else { throw ValidationError("--code-expiry must be positive") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level '\(logLevel)' is not a level")
         }
@@ -98,7 +102,7 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
         if let frozenClock, frozenClock != "now", TwilioDate.parse(frozenClock) == nil {
             throw ValidationError("--frozen-clock must be 'now' or a UTC time like 2030-01-01T00:00:00Z")
         }
-        guard maxSendAttempts >= 0, maxCheckAttempts >= 0, sendWindow > 0 else {
+        guard (maxSendAttempts ?? 0) >= 0, (maxCheckAttempts ?? 0) >= 0, (sendWindow ?? 1) > 0 else {
             throw ValidationError("--max-send-attempts and --max-check-attempts must be >= 0, --send-window > 0")
         }
         if (accountSid == nil) != (authToken == nil) {
@@ -115,12 +119,20 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
         configuration.port = port
         configuration.databasePath = databasePath
         configuration.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
-        configuration.codeExpiry = .seconds(codeExpiry)
         configuration.logMessages = !quiet
         configuration.deliveryWebhook = deliveryWebhook
-        configuration.maxSendAttempts = maxSendAttempts
-        configuration.maxCheckAttempts = maxCheckAttempts
-        configuration.sendWindow = .seconds(sendWindow)
+        // Fixtures first, then flags, so a flag given explicitly wins over a file.
+        for path in fixtures {
+            do {
+                configuration.add(try Fixtures.load(path: path))
+            } catch {
+                throw ValidationError("fixtures: \(error.description)")
+            }
+        }
+        if let codeExpiry { configuration.codeExpiry = .seconds(codeExpiry) }
+        if let maxSendAttempts { configuration.maxSendAttempts = maxSendAttempts }
+        if let maxCheckAttempts { configuration.maxCheckAttempts = maxCheckAttempts }
+        if let sendWindow { configuration.sendWindow = .seconds(sendWindow) }
         if let fixedCode { configuration.fixedCodes.append(FixedCode(code: fixedCode)) }
         if clockOffset != 0 { configuration.clock.advance(by: .milliseconds(Int64(clockOffset * 1000))) }
         if let frozenClock {
@@ -128,13 +140,6 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
                 configuration.clock.freeze()
             } else if let date = TwilioDate.parse(frozenClock) {
                 configuration.clock.set(to: date, frozen: true)
-            }
-        }
-        for path in fixtures {
-            do {
-                configuration.add(try Fixtures.load(path: path))
-            } catch {
-                throw ValidationError("fixtures: \(error.description)")
             }
         }
         if let accountSid, let authToken, let sid = SID(accountSid, expecting: .account) {

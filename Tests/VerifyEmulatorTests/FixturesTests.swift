@@ -62,3 +62,71 @@ struct FixturesTests {
         }
     }
 }
+
+@Suite("Fixtures: limits, clock, rate limits, codes, faults")
+struct RichFixturesTests {
+    static let json = #"""
+        {
+          "accounts": [{"sid": "AC11111111111111111111111111111111", "auth_token": "main-token"}],
+          "services": [{
+            "sid": "VAb0000000000000000000000000000001", "account_sid": "AC11111111111111111111111111111111",
+            "friendly_name": "Limited",
+            "rate_limits": [{"unique_name": "end_user_ip_address", "description": "per IP", "buckets": [{"max": 1, "interval": 60}]}]
+          }],
+          "limits": {"max_send_attempts": 2, "code_expiry": 120},
+          "clock": {"frozen_at": "2031-05-06T07:08:09Z"},
+          "fixed_codes": [{"code": "5555"}],
+          "faults": [{"endpoint": "verifications", "to": "+15005550003", "error": {"code": 60410}}]
+        }
+        """#
+
+    @Test("every section of a fixtures file takes effect")
+    func everythingApplies() async throws {
+        let fixtures = try Fixtures.parse(Data(Self.json.utf8), source: "rich.json")
+        try await withEmulator(configure: {
+            $0.accounts = []
+            $0.add(fixtures)
+        }) { api in
+            let service = "VAb0000000000000000000000000000001"
+            let limit = try await api.get("/v2/Services/\(service)/RateLimits/end_user_ip_address")
+            #expect(try limit.decode(RateLimitResource.self).description == "per IP")
+            let ip = [("RateLimits", #"{"end_user_ip_address": "1.1.1.1"}"#)]
+            let first = try await api.startVerification(service, to: "+15005550020", ip)
+            #expect(first.status == .created)
+            #expect(try first.decode(VerificationResource.self).dateCreated == "2031-05-06T07:08:09Z")
+            #expect(try await api.lastMessage(to: "+15005550020")?.code == "5555")
+            #expect(try await api.startVerification(service, to: "+15005550021", ip).error?.code == 20429)
+            #expect(try await api.startVerification(service, to: "+15005550022").status == .created)
+            #expect(try await api.startVerification(service, to: "+15005550022").status == .created)
+            #expect(try await api.startVerification(service, to: "+15005550022").error?.code == 60203)
+            #expect(try await api.startVerification(service, to: "+15005550003").error?.code == 60410)
+            api.clock.advance(by: .seconds(121))
+            #expect(try await api.check(service, to: "+15005550020", code: "5555").status == .notFound)
+        }
+    }
+
+    @Test(
+        "bad sections name the field",
+        arguments: [
+            (#"{"limits": {"max_send_attempts": -1}}"#, "limits.max_send_attempts"),
+            (#"{"limits": {"code_expiry": 0}}"#, "limits.code_expiry"),
+            (#"{"clock": {"frozen_at": "soon"}}"#, "clock.frozen_at"),
+            (#"{"faults": [{"endpoint": "nowhere", "error": {"code": 60410}}]}"#, "faults[0]"),
+            (
+                #"{"accounts": [{"sid": "AC00000000000000000000000000000000", "auth_token": "t"}], "services": [{"sid": "VA00000000000000000000000000000000", "account_sid": "AC00000000000000000000000000000000", "friendly_name": "x", "rate_limits": [{"unique_name": "bad name"}]}]}"#,
+                "services[0].rate_limits[0].unique_name"
+            ),
+            (
+                #"{"accounts": [{"sid": "AC00000000000000000000000000000000", "auth_token": "t"}], "services": [{"sid": "VA00000000000000000000000000000000", "account_sid": "AC00000000000000000000000000000000", "friendly_name": "x", "rate_limits": [{"unique_name": "ip", "buckets": [{"max": 0, "interval": 5}]}]}]}"#,
+                "services[0].rate_limits[0].buckets[0]"
+            ),
+            ("{\n  \"accounts\": [\n    {,}\n  ]\n}", "line"),
+        ])
+    func badSections(json: String, expected: String) {
+        #expect {
+            try Fixtures.parse(Data(json.utf8), source: "bad.json")
+        } throws: { error in
+            "\(error)".contains(expected)
+        }
+    }
+}

@@ -72,3 +72,32 @@ def test_bad_flags_stop_with_a_clear_message(tmp_path):
     result = subprocess.run([binary(), "--fixtures", str(bad_fixture), "--db", ":memory:"], capture_output=True, text=True, timeout=10)
     assert result.returncode != 0
     assert "accounts[0]" in result.stderr
+
+
+def test_test_and_demo_flags(tmp_path):
+    fixture = tmp_path / "limits.json"
+    fixture.write_text('{"limits": {"max_send_attempts": 3}, "fixed_codes": [{"code": "1111"}]}')
+    running = Emulator(
+        str(tmp_path / "flags.sqlite"),
+        args=[
+            "--account-sid", ACCOUNT_SID, "--auth-token", AUTH_TOKEN, "--fixtures", str(fixture),
+            "--fixed-code", "246810", "--frozen-clock", "2030-01-01T00:00:00Z", "--max-send-attempts", "1",
+        ],
+    )
+    try:
+        client = running.client()
+        service = client.verify.v2.services.create(friendly_name="Flags")
+        started = client.verify.v2.services(service.sid).verifications.create(to="+15005550006", channel="sms")
+        assert started.date_created.year == 2030
+        assert running.last_code("+15005550006") == "246810", "the flag beats the fixtures file"
+        clock = requests.get(running.url + "/emulator/v1/clock", timeout=5).json()
+        assert clock["frozen"] is True and clock["now"] == "2030-01-01T00:00:00Z"
+        from twilio.base.exceptions import TwilioRestException
+
+        try:
+            client.verify.v2.services(service.sid).verifications.create(to="+15005550006", channel="sms")
+            raise AssertionError("expected 60203 after one send with --max-send-attempts 1")
+        except TwilioRestException as error:
+            assert error.code == 60203
+    finally:
+        assert running.stop() == 0
