@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .library(name: "VerifyWire", targets: ["VerifyWire"]),
         .library(name: "VerifyEmulator", targets: ["VerifyEmulator"]),
+        .library(name: "VerifyClient", targets: ["VerifyClient"]),
         .executable(name: "verify-emulator", targets: ["verify-emulator"]),
     ],
     dependencies: [
@@ -39,6 +40,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A typed async client for the Verify API, for any Swift app (the auth server uses it).
+        .target(
+            name: "VerifyClient",
+            dependencies: [
+                "VerifyWire",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "verify-emulator",
             dependencies: [
@@ -49,6 +60,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "VerifyWireTests", dependencies: ["VerifyWire"]),
+        .testTarget(
+            name: "VerifyClientTests",
+            dependencies: [
+                "VerifyClient", "VerifyEmulator",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(
             name: "VerifyEmulatorTests",
             dependencies: [
