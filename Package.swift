@@ -13,7 +13,9 @@ let package = Package(
         .library(name: "VerifyWire", targets: ["VerifyWire"]),
         .library(name: "VerifyEmulator", targets: ["VerifyEmulator"]),
         .library(name: "VerifyClient", targets: ["VerifyClient"]),
+        .library(name: "AuthServer", targets: ["AuthServer"]),
         .executable(name: "verify-emulator", targets: ["verify-emulator"]),
+        .executable(name: "auth-server", targets: ["auth-server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
@@ -23,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
     ],
     targets: [
         // Twilio's wire model, shared by the emulator and clients: no server, no storage.
@@ -50,6 +54,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The JWT auth server as a library: configuration, tokens, the SMS-code login API.
+        .target(
+            name: "AuthServer",
+            dependencies: [
+                "VerifyClient", "VerifyWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "auth-server",
+            dependencies: [
+                "AuthServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "verify-emulator",
             dependencies: [
@@ -60,6 +84,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "VerifyWireTests", dependencies: ["VerifyWire"]),
+        .testTarget(
+            name: "AuthServerTests",
+            dependencies: [
+                "AuthServer", "VerifyEmulator",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(
             name: "VerifyClientTests",
             dependencies: [

@@ -174,14 +174,22 @@ struct VerifyClientTests {
 
     @Test("a slow answer is a timeout, never a hang")
     func timeout() async throws {
-        let slow = FaultRule(endpoint: "verifications", latencyMs: 2000)
-        try await withClient(timeout: .milliseconds(300), configure: { $0.faults = [slow] }) { client, _ in
-            let service = try await client.createService(.init(friendlyName: "Slow")).sid
+        let slow = FaultRule(endpoint: "verifications", latencyMs: 5000)
+        let service = ServiceFixture(
+            sid: SID("VA" + String(repeating: "5", count: 32))!, accountSid: account.sid, friendlyName: "Slow")
+        try await withClient(
+            timeout: .seconds(1),
+            configure: {
+                $0.faults = [slow]
+                $0.services = [service]
+            }
+        ) {
+            client, _ in
             let started = ContinuousClock.now
             await #expect(throws: VerifyClientError.timeout) {
-                try await client.startVerification(serviceSid: service, to: "+15005550006", channel: .sms)
+                try await client.startVerification(serviceSid: service.sid.rawValue, to: "+15005550006", channel: .sms)
             }
-            #expect(ContinuousClock.now - started < .seconds(2))
+            #expect(ContinuousClock.now - started < .seconds(4))
         }
     }
 

@@ -1,0 +1,238 @@
+import Hummingbird
+import JWTKit
+import Logging
+import NIOCore
+import VerifyClient
+import VerifyWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// An error answered as JSON: `{"message": …}` (and `msg` for token refusals, as
+/// flask-jwt-extended clients read it). Never carries upstream credentials or internals.
+struct APIError: Error, Sendable {
+    var status: HTTPResponse.Status
+    var body: [String: String]
+    var headers: HTTPFields = [:]
+
+    static func badRequest(_ message: String) -> APIError { APIError(status: .badRequest, body: ["message": message]) }
+
+    static func unauthorized(_ refusal: TokenRefusal) -> APIError {
+        APIError(
+            status: .unauthorized, body: ["msg": refusal.message, "message": refusal.message],
+            headers: [.wwwAuthenticate: "Bearer"])
+    }
+}
+
+/// The SMS-code login API, a superset of the contract existing clients use:
+/// `POST /api/auth/send-verification`, `POST /api/auth/verify-code`, `GET /api/auth/protected`.
+struct AuthAPI: Sendable {
+    let verify: VerifyClient
+    let serviceSid: String
+    let tokens: TokenService
+    let logger: Logger
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.post("/api/auth/send-verification", use: sendVerification)
+        router.post("/api/auth/verify-code", use: verifyCode)
+        router.get("/api/auth/protected", use: protected)
+        router.get("/healthz") { _, _ in try json(["status": "ok"]) }
+    }
+
+    struct SendRequest: Decodable {
+        var phoneNumber: String
+        enum CodingKeys: String, CodingKey { case phoneNumber = "phone_number" }
+    }
+
+    struct VerifyRequest: Decodable {
+        var phoneNumber: String
+        var code: String
+        enum CodingKeys: String, CodingKey {
+            case code
+            case phoneNumber = "phone_number"
+        }
+    }
+
+    @Sendable func sendVerification(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let body = try await decode(SendRequest.self, request, context)
+        let phone = try normalize(body.phoneNumber)
+        do {
+            _ = try await verify.startVerification(serviceSid: serviceSid, to: phone, channel: .sms)
+        } catch let error as VerifyClientError {
+            throw mapped(error, during: "send")
+        }
+        return try json(["message": "Verification code sent successfully", "status": "pending"])
+    }
+
+    @Sendable func verifyCode(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let body = try await decode(VerifyRequest.self, request, context)
+        let phone = try normalize(body.phoneNumber)
+        let code = body.code.trimmingWhitespace()
+        guard (4...10).contains(code.count), code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            throw APIError.badRequest("The code is 4 to 10 letters or digits")
+        }
+        let check: VerificationCheckResource
+        do {
+            check = try await verify.checkVerification(serviceSid: serviceSid, to: phone, code: String(code))
+        } catch let error as VerifyClientError {
+            throw mapped(error, during: "check")
+        }
+        guard check.status == "approved", check.valid else {
+            return try json(
+                ["message": "Invalid verification code", "authenticated": false, "status": check.status] as JSONObject,
+                status: .badRequest)
+        }
+        let issued = try await tokens.issueAccessToken(for: phone)
+        var response = try json(
+            [
+                "message": "Verification successful", "authenticated": true, "token": issued.token,
+                "access_token": issued.token, "token_type": "Bearer", "phone_number": phone,
+                "expires_in": Int(issued.expiresAt.timeIntervalSince(tokens.now()).rounded()),
+            ] as JSONObject)
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    @Sendable func protected(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let claims = try await bearerClaims(request)
+        return try json(["message": "This is a protected route", "phone_number": claims.sub.value])
+    }
+
+    func bearerClaims(_ request: Request) async throws -> AccessClaims {
+        guard let header = request.headers[.authorization] else {
+            throw APIError.unauthorized(TokenRefusal(message: "Missing Authorization Header"))
+        }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw APIError.unauthorized(
+                TokenRefusal(
+                    message: "Missing 'Bearer' type in 'Authorization' header. Expected 'Authorization: Bearer <JWT>'"))
+        }
+        do {
+            return try await tokens.verify(String(parts[1]))
+        } catch {
+            throw APIError.unauthorized(error)
+        }
+    }
+
+    // MARK: Helpers
+
+    private func decode<T: Decodable>(
+        _ type: T.Type, _ request: Request, _ context: BasicRequestContext
+    ) async throws
+        -> T
+    {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: 16 * 1024)
+        } catch {
+            throw APIError(status: .contentTooLarge, body: ["message": "Request body too large"])
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+        } catch DecodingError.keyNotFound(let key, _) {
+            throw APIError.badRequest("\(key.stringValue) is required")
+        } catch {
+            throw APIError.badRequest("The body must be JSON like {\"phone_number\": \"+14155550100\"}")
+        }
+    }
+
+    private func normalize(_ phone: String) throws -> String {
+        do {
+            return try PhoneNumber.normalize(phone)
+        } catch {
+            throw APIError.badRequest("Invalid phone number: \(error.description)")
+        }
+    }
+
+    /// Twilio's errors as clear client errors; our own credentials or Twilio's internals never
+    /// reach the client.
+    private func mapped(_ error: VerifyClientError, during step: String) -> APIError {
+        switch error {
+        case .timeout:
+            logger.warning("Twilio Verify timed out during \(step)")
+            return APIError(
+                status: .gatewayTimeout, body: ["message": "The verification service did not answer in time"])
+        case .transport, .invalidResponse:
+            logger.warning("Twilio Verify unreachable during \(step): \(error)")
+            return APIError(status: .badGateway, body: ["message": "The verification service is unavailable"])
+        case .twilio(let twilio):
+            switch twilio.code {
+            case 60200, 60436: return .badRequest("Invalid phone number")
+            case 60205: return .badRequest("This number cannot receive SMS (landline)")
+            case 60410:
+                return APIError(status: .forbidden, body: ["message": "This number cannot receive verification codes"])
+            case 60202:
+                return APIError(status: .tooManyRequests, body: ["message": "Too many attempts; request a new code"])
+            case 60203, 60212, 20429:
+                return APIError(
+                    status: .tooManyRequests, body: ["message": "Too many verification requests; try again later"])
+            case 20404 where step == "check":
+                return .badRequest("The code has expired or was already used; request a new code")
+            default:
+                logger.error("Twilio Verify error \(twilio.code) (HTTP \(twilio.status)) during \(step)")
+                return APIError(status: .badGateway, body: ["message": "The verification service failed"])
+            }
+        }
+    }
+}
+
+typealias JSONObject = [String: any Sendable]
+
+/// A JSON response from a dictionary of strings, numbers and booleans.
+func json(_ object: JSONObject, status: HTTPResponse.Status = .ok) throws -> Response {
+    var parts: [String] = []
+    for key in object.keys.sorted() {
+        let value: String
+        switch object[key] {
+        case let text as String: value = quoted(text)
+        case let flag as Bool: value = flag ? "true" : "false"
+        case let number as Int: value = String(number)
+        default: value = "null"
+        }
+        parts.append("\(quoted(key)):\(value)")
+    }
+    return Response(
+        status: status, headers: [.contentType: "application/json"],
+        body: .init(byteBuffer: ByteBuffer(string: "{" + parts.joined(separator: ",") + "}")))
+}
+
+func json(_ object: [String: String], status: HTTPResponse.Status = .ok) throws -> Response {
+    try json(object as JSONObject, status: status)
+}
+
+private func quoted(_ text: String) -> String {
+    var writer = JSONWriter(capacity: text.utf8.count + 2)
+    writer.string(text)
+    return String(decoding: writer.bytes, as: UTF8.self)
+}
+
+/// Renders ``APIError``s as JSON; anything unexpected is a 500 with no internals.
+struct APIErrorMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let logger: Logger
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws
+        -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            var response = try json(error.body, status: error.status)
+            for field in error.headers { response.headers.append(field) }
+            return response
+        } catch let error as any HTTPResponseError where error.status == .notFound {
+            return try json(["message": "Not found"], status: .notFound)
+        } catch let error as any HTTPResponseError {
+            return try json(["message": error.status.reasonPhrase], status: error.status)
+        } catch {
+            logger.error("unexpected error on \(request.method) \(request.uri.path): \(error)")
+            return try json(["message": "Internal server error"], status: .internalServerError)
+        }
+    }
+}

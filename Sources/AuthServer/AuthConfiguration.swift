@@ -1,0 +1,135 @@
+import VerifyClient
+
+/// Everything the auth server needs, read from environment variables (and a `.env` file).
+///
+/// With none of `TWILIO_ACCOUNT_SID`, `TWILIO_API_KEY` and `SECRET_KEY` set, the server starts
+/// in development mode: it talks to a local verify-emulator with its default account, creates
+/// its own Verify service there, and signs with a random key made at start.
+public struct AuthConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8000
+    public var verify: VerifyClient.Configuration
+    /// nil in development mode, where the server creates its service.
+    public var verifyServiceSid: String?
+    /// The HS256 signing key, at least 32 bytes.
+    public var secretKey: [UInt8]
+    public var accessTokenLifetime: Duration = .seconds(86_400)
+    public var issuer: String?
+    public var audience: String?
+    public var developmentMode = false
+
+    public init(verify: VerifyClient.Configuration, verifyServiceSid: String?, secretKey: [UInt8]) {
+        self.verify = verify
+        self.verifyServiceSid = verifyServiceSid
+        self.secretKey = secretKey
+    }
+
+    /// A setting that stops start-up: the message names it and says what is wrong.
+    public struct Invalid: Error, Sendable, Equatable, CustomStringConvertible {
+        public var setting: String
+        public var problem: String
+        public var description: String { "\(setting): \(problem)" }
+    }
+
+    /// Reads the configuration; the first missing or invalid setting is the error.
+    public static func fromEnvironment(_ environment: [String: String]) throws(Invalid) -> AuthConfiguration {
+        func value(_ name: String) -> String? {
+            guard let value = environment[name]?.trimmingWhitespace(), !value.isEmpty else { return nil }
+            return String(value)
+        }
+        let development =
+            value("AUTH_SERVER_DEVELOPMENT") == "1"
+            || (value("TWILIO_ACCOUNT_SID") == nil && value("TWILIO_API_KEY") == nil && value("SECRET_KEY") == nil)
+
+        let timeoutSeconds = try number(value("TWILIO_TIMEOUT"), "TWILIO_TIMEOUT", default: 10, range: 1...120)
+        var configuration: AuthConfiguration
+        if development {
+            var secret = [UInt8](repeating: 0, count: 32)
+            var generator = SystemRandomNumberGenerator()
+            for index in secret.indices { secret[index] = generator.next() }
+            configuration = AuthConfiguration(
+                verify: .init(
+                    baseURL: value("TWILIO_VERIFY_BASE_URL") ?? "http://127.0.0.1:4010",
+                    credentials: .authToken(
+                        accountSid: value("TWILIO_ACCOUNT_SID") ?? "AC00000000000000000000000000000000",
+                        authToken: value("TWILIO_AUTH_TOKEN") ?? "emulator-auth-token"),
+                    timeout: .seconds(timeoutSeconds)),
+                verifyServiceSid: value("TWILIO_VERIFY_SERVICE_SID"), secretKey: secret)
+            configuration.developmentMode = true
+            if let key = value("SECRET_KEY") { configuration.secretKey = try checkedSecret(key) }
+        } else {
+            let credentials: VerifyClient.Credentials
+            if let key = value("TWILIO_API_KEY") {
+                guard key.hasPrefix("SK"), key.count == 34 else {
+                    throw Invalid(setting: "TWILIO_API_KEY", problem: "must be SK followed by 32 hex digits")
+                }
+                guard let secret = value("TWILIO_API_SECRET") else {
+                    throw Invalid(setting: "TWILIO_API_SECRET", problem: "is required with TWILIO_API_KEY")
+                }
+                credentials = .apiKey(sid: key, secret: secret)
+            } else {
+                guard let sid = value("TWILIO_ACCOUNT_SID") else {
+                    throw Invalid(setting: "TWILIO_ACCOUNT_SID", problem: "is required (or TWILIO_API_KEY)")
+                }
+                guard sid.hasPrefix("AC"), sid.count == 34 else {
+                    throw Invalid(setting: "TWILIO_ACCOUNT_SID", problem: "must be AC followed by 32 hex digits")
+                }
+                guard let token = value("TWILIO_AUTH_TOKEN") else {
+                    throw Invalid(setting: "TWILIO_AUTH_TOKEN", problem: "is required with TWILIO_ACCOUNT_SID")
+                }
+                credentials = .authToken(accountSid: sid, authToken: token)
+            }
+            guard let service = value("TWILIO_VERIFY_SERVICE_SID") else {
+                throw Invalid(setting: "TWILIO_VERIFY_SERVICE_SID", problem: "is required")
+            }
+            guard service.hasPrefix("VA"), service.count == 34 else {
+                throw Invalid(setting: "TWILIO_VERIFY_SERVICE_SID", problem: "must be VA followed by 32 hex digits")
+            }
+            guard let secret = value("SECRET_KEY") else {
+                throw Invalid(setting: "SECRET_KEY", problem: "is required (at least 32 random bytes)")
+            }
+            let baseURL = value("TWILIO_VERIFY_BASE_URL") ?? "https://verify.twilio.com"
+            guard baseURL.hasPrefix("https://") || baseURL.hasPrefix("http://") else {
+                throw Invalid(setting: "TWILIO_VERIFY_BASE_URL", problem: "must be an http:// or https:// URL")
+            }
+            configuration = AuthConfiguration(
+                verify: .init(baseURL: baseURL, credentials: credentials, timeout: .seconds(timeoutSeconds)),
+                verifyServiceSid: service, secretKey: try checkedSecret(secret))
+        }
+        configuration.host = value("HOST") ?? "127.0.0.1"
+        configuration.port = try number(value("PORT"), "PORT", default: 8000, range: 0...65535)
+        configuration.accessTokenLifetime = .seconds(
+            try number(value("ACCESS_TOKEN_LIFETIME"), "ACCESS_TOKEN_LIFETIME", default: 86_400, range: 60...31_536_000)
+        )
+        configuration.issuer = value("JWT_ISSUER")
+        configuration.audience = value("JWT_AUDIENCE")
+        return configuration
+    }
+
+    private static func number(
+        _ text: String?, _ setting: String, default fallback: Int, range: ClosedRange<Int>
+    )
+        throws(Invalid) -> Int
+    {
+        guard let text else { return fallback }
+        guard let number = Int(text), range.contains(number) else {
+            throw Invalid(
+                setting: setting, problem: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+
+    /// At least 32 bytes, and not an obvious placeholder or a run of one character.
+    static func checkedSecret(_ text: String) throws(Invalid) -> [UInt8] {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 32 else {
+            throw Invalid(setting: "SECRET_KEY", problem: "is \(bytes.count) bytes; use at least 32 random bytes")
+        }
+        let lowered = text.lowercased()
+        let placeholders = ["secret", "changeme", "change-me", "password", "your-secret", "example", "0123456789"]
+        guard Set(bytes).count >= 12, !placeholders.contains(where: { lowered.contains($0) }) else {
+            throw Invalid(setting: "SECRET_KEY", problem: "looks like a placeholder; use at least 32 random bytes")
+        }
+        return bytes
+    }
+}

@@ -1,0 +1,373 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import JWTKit
+import Logging
+import NIOCore
+import Synchronization
+import Testing
+import VerifyClient
+import VerifyEmulator
+import VerifyWire
+
+@testable import AuthServer
+
+let secret = "k3v9-Qz8r!Lp2Xw7#Mn4Tb6Yc1Hd5Jf0Gs"
+
+/// A clock the tests move, shared by the auth server's tokens.
+final class TestClock: Sendable {
+    private let offset = Mutex<TimeInterval>(0)
+    func now() -> Date { Date().addingTimeInterval(offset.withLock { $0 }) }
+    func advance(_ seconds: TimeInterval) { offset.withLock { $0 += seconds } }
+}
+
+struct Stack {
+    let auth: any TestClientProtocol
+    let emulatorClock: EmulatorClock
+    let tokenClock: TestClock
+    let emulatorPort: Int
+
+    func post(_ path: String, _ body: String) async throws -> (HTTPResponse.Status, [String: Any], HTTPFields) {
+        try await auth.execute(
+            uri: path, method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: body)
+        ) { response in
+            (
+                response.status,
+                (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:],
+                response.headers
+            )
+        }
+    }
+
+    func protected(_ authorization: String?) async throws -> (HTTPResponse.Status, [String: Any], HTTPFields) {
+        var headers: HTTPFields = [:]
+        if let authorization { headers[.authorization] = authorization }
+        return try await auth.execute(uri: "/api/auth/protected", method: .get, headers: headers) { response in
+            (
+                response.status,
+                (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:],
+                response.headers
+            )
+        }
+    }
+
+    /// The code the emulator "sent" to `to`, read as a test would.
+    func code(for to: String) async throws -> String {
+        let client = TestClient(host: "127.0.0.1", port: emulatorPort)
+        client.connect()
+        let response = try await client.get("/emulator/v1/messages?to=\(FormData.encode(to))")
+        try await client.shutdown()
+        struct Messages: Decodable { var messages: [OutboxMessage] }
+        let messages = try JSONDecoder().decode(Messages.self, from: Data(buffer: response.body ?? ByteBuffer()))
+        return try #require(messages.messages.first).code
+    }
+
+    func login(_ phone: String) async throws -> String {
+        _ = try await post("/api/auth/send-verification", #"{"phone_number": "\#(phone)"}"#)
+        let code = try await code(for: try PhoneNumber.normalize(phone))
+        let (status, body, _) = try await post(
+            "/api/auth/verify-code", #"{"phone_number": "\#(phone)", "code": "\#(code)"}"#)
+        #expect(status == .ok)
+        return try #require(body["token"] as? String)
+    }
+}
+
+/// A real emulator on loopback and the auth server pointed at it by base URL.
+func withStack(
+    configure: @escaping @Sendable (inout AuthConfiguration) -> Void = { _ in },
+    emulator configureEmulator: (inout EmulatorConfiguration) -> Void = { _ in },
+    _ body: @Sendable (Stack) async throws -> Void
+) async throws {
+    var emulatorConfiguration = EmulatorConfiguration()
+    emulatorConfiguration.databasePath = ":memory:"
+    emulatorConfiguration.port = 0
+    emulatorConfiguration.logMessages = false
+    configureEmulator(&emulatorConfiguration)
+    var quiet = Logger(label: "auth-test")
+    quiet.logLevel = .critical
+    let logger = quiet
+    let emulatorClock = emulatorConfiguration.clock
+    let emulator = try await buildApplication(configuration: emulatorConfiguration, logger: logger)
+    try await emulator.test(.live) { emulatorClient in
+        let port = try #require(emulatorClient.port)
+        var configuration = try AuthConfiguration.fromEnvironment([
+            "TWILIO_VERIFY_BASE_URL": "http://127.0.0.1:\(port)", "AUTH_SERVER_DEVELOPMENT": "1", "SECRET_KEY": secret,
+        ])
+        configuration.port = 0
+        configure(&configuration)
+        let tokenClock = TestClock()
+        let server = try await buildAuthServer(configuration: configuration, logger: logger) { tokenClock.now() }
+        try await server.test(.live) { auth in
+            try await body(Stack(auth: auth, emulatorClock: emulatorClock, tokenClock: tokenClock, emulatorPort: port))
+        }
+    }
+}
+
+@Suite("Auth server: SMS-code login against the emulator")
+struct LoginTests {
+    @Test("send, verify, call the protected route: the contract existing clients use")
+    func login() async throws {
+        try await withStack { stack in
+            let (sendStatus, sent, _) = try await stack.post(
+                "/api/auth/send-verification", #"{"phone_number": "+1 (415) 555-0100"}"#)
+            #expect(sendStatus == .ok)
+            #expect(sent["message"] as? String == "Verification code sent successfully")
+            #expect(sent["status"] as? String == "pending")
+
+            let code = try await stack.code(for: "+14155550100")
+            let (status, body, headers) = try await stack.post(
+                "/api/auth/verify-code", #"{"phone_number": "+14155550100", "code": "\#(code)"}"#)
+            #expect(status == .ok)
+            #expect(body["message"] as? String == "Verification successful")
+            #expect(body["authenticated"] as? Bool == true)
+            #expect(body["phone_number"] as? String == "+14155550100")
+            #expect(headers[.cacheControl] == "no-store")
+            let token = try #require(body["token"] as? String)
+
+            // the token verifies with a third party's view of HS256: jwt-kit with only the secret
+            let keys = JWTKeyCollection()
+            await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256, kid: "hs256-1")
+            let claims = try await keys.verify(token, as: AccessClaims.self)
+            #expect(claims.sub.value == "+14155550100")
+            #expect(claims.type == "access")
+            let lifetime = claims.exp.value.timeIntervalSince(claims.iat.value)
+            #expect(lifetime == 86_400)
+
+            let (protectedStatus, protected, _) = try await stack.protected("Bearer \(token)")
+            #expect(protectedStatus == .ok)
+            #expect(protected["message"] as? String == "This is a protected route")
+            #expect(protected["phone_number"] as? String == "+14155550100")
+        }
+    }
+
+    @Test("a wrong code is refused with the contract's body; the right one still works")
+    func wrongCode() async throws {
+        try await withStack { stack in
+            _ = try await stack.post("/api/auth/send-verification", #"{"phone_number": "+14155550101"}"#)
+            let code = try await stack.code(for: "+14155550101")
+            let wrong = code == "000000" ? "111111" : "000000"
+            let (status, body, _) = try await stack.post(
+                "/api/auth/verify-code", #"{"phone_number": "+14155550101", "code": "\#(wrong)"}"#)
+            #expect(status == .badRequest)
+            #expect(body["message"] as? String == "Invalid verification code")
+            #expect(body["authenticated"] as? Bool == false)
+            #expect(body["status"] as? String == "pending")
+            #expect(body["token"] == nil)
+            let (ok, _, _) = try await stack.post(
+                "/api/auth/verify-code", #"{"phone_number": "+14155550101", "code": "\#(code)"}"#)
+            #expect(ok == .ok)
+        }
+    }
+
+    @Test("an expired code (emulator clock) and too many attempts get clear errors")
+    func expiredAndExhausted() async throws {
+        try await withStack { stack in
+            _ = try await stack.post("/api/auth/send-verification", #"{"phone_number": "+14155550102"}"#)
+            let code = try await stack.code(for: "+14155550102")
+            stack.emulatorClock.advance(by: .seconds(601))
+            let (expired, body, _) = try await stack.post(
+                "/api/auth/verify-code", #"{"phone_number": "+14155550102", "code": "\#(code)"}"#)
+            #expect(expired == .badRequest)
+            #expect((body["message"] as? String)?.contains("expired") == true)
+
+            _ = try await stack.post("/api/auth/send-verification", #"{"phone_number": "+14155550103"}"#)
+            let fresh = try await stack.code(for: "+14155550103")
+            let wrong = fresh == "000000" ? "111111" : "000000"
+            for _ in 0..<5 {
+                _ = try await stack.post(
+                    "/api/auth/verify-code", #"{"phone_number": "+14155550103", "code": "\#(wrong)"}"#)
+            }
+            let (limited, limitedBody, _) = try await stack.post(
+                "/api/auth/verify-code", #"{"phone_number": "+14155550103", "code": "\#(fresh)"}"#)
+            #expect(limited == .tooManyRequests)
+            #expect((limitedBody["message"] as? String)?.contains("Too many attempts") == true)
+        }
+    }
+
+    @Test(
+        "bad input is a clear JSON error",
+        arguments: [
+            ("/api/auth/send-verification", #"{"phone_number": "4155550100"}"#, "Invalid phone number"),
+            ("/api/auth/send-verification", #"{"phone_number": "+999 123 456 789"}"#, "unknown country calling code"),
+            ("/api/auth/send-verification", #"{"phone_number": "+1 415 555 010"}"#, "wrong length"),
+            ("/api/auth/send-verification", #"{}"#, "phone_number is required"),
+            ("/api/auth/send-verification", "not json", "The body must be JSON"),
+            ("/api/auth/verify-code", #"{"phone_number": "+14155550100", "code": "12"}"#, "4 to 10"),
+        ])
+    func badInput(path: String, body: String, message: String) async throws {
+        try await withStack { stack in
+            let (status, response, _) = try await stack.post(path, body)
+            #expect(status == .badRequest)
+            #expect((response["message"] as? String)?.contains(message) == true, "\(response)")
+        }
+    }
+
+    @Test("Twilio errors map to client errors: blocked numbers, rate limits, outages, slowness")
+    func twilioErrors() async throws {
+        let faults = [
+            FaultRule(endpoint: "verifications", to: "+14155550110", error: .init(code: 60410)),
+            FaultRule(endpoint: "verifications", to: "+14155550111", error: .init(code: 20503)),
+            FaultRule(endpoint: "verifications", to: "+14155550112", latencyMs: 3000),
+        ]
+        try await withStack(
+            configure: { $0.verify.timeout = .milliseconds(500) }, emulator: { $0.faults = faults }
+        ) { stack in
+            let (blocked, blockedBody, _) = try await stack.post(
+                "/api/auth/send-verification", #"{"phone_number": "+14155550110"}"#)
+            #expect(blocked == .forbidden)
+            #expect(blockedBody["message"] as? String == "This number cannot receive verification codes")
+            let (down, downBody, _) = try await stack.post(
+                "/api/auth/send-verification", #"{"phone_number": "+14155550111"}"#)
+            #expect(down == .badGateway)
+            #expect((downBody["message"] as? String)?.contains("AC") == false)
+            let started = ContinuousClock.now
+            let (slow, _, _) = try await stack.post("/api/auth/send-verification", #"{"phone_number": "+14155550112"}"#)
+            #expect(slow == .gatewayTimeout)
+            #expect(ContinuousClock.now - started < .seconds(3))
+            for _ in 0..<5 {
+                _ = try await stack.post("/api/auth/send-verification", #"{"phone_number": "+14155550113"}"#)
+            }
+            let (limited, _, _) = try await stack.post(
+                "/api/auth/send-verification", #"{"phone_number": "+14155550113"}"#)
+            #expect(limited == .tooManyRequests)
+        }
+    }
+}
+
+@Suite("Auth server: refused tokens")
+struct TokenRefusalTests {
+    static func forge(header: String, payload: String, key: String?) -> String {
+        func b64(_ data: Data) -> String {
+            data.base64EncodedString().replacing("+", with: "-").replacing("/", with: "_").replacing("=", with: "")
+        }
+        let signingInput = b64(Data(header.utf8)) + "." + b64(Data(payload.utf8))
+        guard let key else { return signingInput + "." }
+        let mac = HMAC<SHA256>.authenticationCode(
+            for: Data(signingInput.utf8), using: SymmetricKey(data: Data(key.utf8)))
+        return signingInput + "." + b64(Data(mac))
+    }
+
+    @Test("every refused token gets 401, WWW-Authenticate: Bearer and a msg saying why")
+    func refusals() async throws {
+        try await withStack { stack in
+            let token = try await stack.login("+14155550120")
+            let now = Int(Date().timeIntervalSince1970)
+            let payload =
+                #"{"sub":"+14155550120","iat":\#(now),"nbf":\#(now),"exp":\#(now + 600),"jti":"x","type":"access"}"#
+            let cases: [(String?, String)] = [
+                (nil, "Missing Authorization Header"),
+                ("Token \(token)", "Missing 'Bearer' type"),
+                ("Bearer abc", "Not enough segments"),
+                ("Bearer !!!.e30.sig", "Invalid header string"),
+                (
+                    "Bearer "
+                        + Self.forge(header: #"{"alg":"none","typ":"JWT","kid":"hs256-1"}"#, payload: payload, key: nil),
+                    "alg value is not allowed"
+                ),
+                (
+                    "Bearer "
+                        + Self.forge(
+                            header: #"{"alg":"HS512","typ":"JWT","kid":"hs256-1"}"#, payload: payload, key: secret),
+                    "alg value is not allowed"
+                ),
+                (
+                    "Bearer "
+                        + Self.forge(
+                            header: #"{"alg":"HS256","typ":"JWT","kid":"other"}"#, payload: payload, key: secret),
+                    "Unknown signing key"
+                ),
+                (
+                    "Bearer " + Self.forge(header: #"{"alg":"HS256","typ":"JWT"}"#, payload: payload, key: secret),
+                    "Unknown signing key"
+                ),
+                (
+                    "Bearer "
+                        + Self.forge(
+                            header: #"{"alg":"HS256","typ":"JWT","kid":"hs256-1"}"#, payload: payload,
+                            key: "a-different-32-byte-secret-key!!!"), "Signature verification failed"
+                ),
+                ("Bearer " + token.dropLast(2) + "xx", "Signature verification failed"),
+                (
+                    "Bearer "
+                        + Self.forge(
+                            header: #"{"alg":"HS256","typ":"JWT","kid":"hs256-1"}"#,
+                            payload: payload.replacing(#""type":"access""#, with: #""type":"refresh""#), key: secret),
+                    "Only non-refresh tokens"
+                ),
+                (
+                    "Bearer "
+                        + Self.forge(
+                            header: #"{"alg":"HS256","typ":"JWT","kid":"hs256-1"}"#,
+                            payload: payload.replacing(#""nbf":\#(now)"#, with: #""nbf":\#(now + 300)"#), key: secret),
+                    "not yet valid"
+                ),
+            ]
+            for (authorization, message) in cases {
+                let (status, body, headers) = try await stack.protected(authorization)
+                #expect(status == .unauthorized, "\(message)")
+                #expect(headers[.wwwAuthenticate] == "Bearer")
+                #expect((body["msg"] as? String)?.contains(message) == true, "\(body) for \(message)")
+            }
+            stack.tokenClock.advance(86_401)
+            let (expired, body, _) = try await stack.protected("Bearer \(token)")
+            #expect(expired == .unauthorized)
+            #expect(body["msg"] as? String == "Token has expired")
+        }
+    }
+}
+
+@Suite("Auth server: configuration")
+struct ConfigurationTests {
+    let production = [
+        "TWILIO_ACCOUNT_SID": "AC" + String(repeating: "a", count: 32), "TWILIO_AUTH_TOKEN": "token",
+        "TWILIO_VERIFY_SERVICE_SID": "VA" + String(repeating: "b", count: 32), "SECRET_KEY": secret,
+    ]
+
+    @Test("production settings are read; no settings at all is development mode")
+    func modes() throws {
+        let configuration = try AuthConfiguration.fromEnvironment(production)
+        #expect(!configuration.developmentMode)
+        #expect(configuration.verify.baseURL == "https://verify.twilio.com")
+        #expect(configuration.accessTokenLifetime == .seconds(86_400))
+        let development = try AuthConfiguration.fromEnvironment([:])
+        #expect(development.developmentMode)
+        #expect(development.verify.baseURL == "http://127.0.0.1:4010")
+        #expect(development.secretKey.count == 32)
+    }
+
+    @Test(
+        "missing or invalid settings name the setting",
+        arguments: [
+            ("TWILIO_AUTH_TOKEN", nil, "TWILIO_AUTH_TOKEN"),
+            ("TWILIO_VERIFY_SERVICE_SID", nil, "TWILIO_VERIFY_SERVICE_SID"),
+            ("TWILIO_VERIFY_SERVICE_SID", "VA123", "TWILIO_VERIFY_SERVICE_SID"),
+            ("SECRET_KEY", nil, "SECRET_KEY"),
+            ("SECRET_KEY", "short", "SECRET_KEY"),
+            ("SECRET_KEY", String(repeating: "a", count: 40), "SECRET_KEY"),
+            ("SECRET_KEY", "changeme-changeme-changeme-changeme-123", "SECRET_KEY"),
+            ("PORT", "http", "PORT"),
+            ("ACCESS_TOKEN_LIFETIME", "5", "ACCESS_TOKEN_LIFETIME"),
+            ("TWILIO_VERIFY_BASE_URL", "ftp://x", "TWILIO_VERIFY_BASE_URL"),
+        ] as [(String, String?, String)])
+    func invalid(name: String, value: String?, setting: String) {
+        var environment = production
+        environment[name] = value
+        #expect {
+            try AuthConfiguration.fromEnvironment(environment)
+        } throws: { error in
+            (error as? AuthConfiguration.Invalid)?.setting == setting
+        }
+    }
+
+    @Test("phone numbers normalise to one E.164 identity")
+    func phones() throws {
+        #expect(try PhoneNumber.normalize("+1 (415) 555-0100") == "+14155550100")
+        #expect(try PhoneNumber.normalize("0044 20 7946 0958") == "+442079460958")
+        #expect(try PhoneNumber.normalize(" +49 30 901820 ") == "+4930901820")
+        #expect(throws: PhoneNumber.Invalid.self) { try PhoneNumber.normalize("415-555-0100") }
+        #expect(throws: PhoneNumber.Invalid.self) { try PhoneNumber.normalize("+1 415 555 01000") }
+        #expect(throws: PhoneNumber.Invalid.self) { try PhoneNumber.normalize("+1 415 555 O100") }
+    }
+}

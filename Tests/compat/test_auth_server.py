@@ -1,0 +1,86 @@
+"""The auth-server binary against the emulator binary; its tokens verify with PyJWT, a third-party
+JWT library, using only the secret."""
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import jwt
+import pytest
+import requests
+
+from conftest import ROOT, Emulator, free_port
+
+SECRET = "k3v9-Qz8r!Lp2Xw7#Mn4Tb6Yc1Hd5Jf0Gs-pytest"
+
+
+def auth_binary() -> str:
+    path = os.environ.get("AUTH_SERVER_BIN", str(ROOT / ".build" / "debug" / "auth-server"))
+    if not os.access(path, os.X_OK):
+        pytest.fail(f"auth-server binary not found at {path}; run swift build first")
+    return path
+
+
+@pytest.fixture
+def stack(tmp_path):
+    emulator = Emulator(str(tmp_path / "emulator.sqlite"))
+    port = free_port()
+    env = dict(os.environ)
+    env.update({"TWILIO_VERIFY_BASE_URL": emulator.url, "SECRET_KEY": SECRET, "AUTH_SERVER_DEVELOPMENT": "1", "PORT": str(port)})
+    log = open(tmp_path / "auth.log", "wb")
+    process = subprocess.Popen([auth_binary()], cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url + "/healthz", timeout=0.5).status_code == 200:
+                break
+        except requests.ConnectionError:
+            time.sleep(0.05)
+    else:
+        pytest.fail("auth-server did not start: " + (tmp_path / "auth.log").read_text())
+    yield emulator, url
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=10) == 0
+    log.close()
+    assert emulator.stop() == 0
+
+
+def test_login_token_verifies_with_pyjwt(stack):
+    emulator, url = stack
+    sent = requests.post(url + "/api/auth/send-verification", json={"phone_number": "+1 415 555 0100"}, timeout=5)
+    assert sent.status_code == 200 and sent.json() == {"message": "Verification code sent successfully", "status": "pending"}
+    code = requests.get(emulator.url + "/emulator/v1/messages", params={"to": "+14155550100", "wait": "2s"}, timeout=5).json()[
+        "messages"
+    ][0]["code"]
+    verified = requests.post(url + "/api/auth/verify-code", json={"phone_number": "+14155550100", "code": code}, timeout=5)
+    assert verified.status_code == 200
+    body = verified.json()
+    assert body["authenticated"] is True and body["phone_number"] == "+14155550100"
+    assert verified.headers["Cache-Control"] == "no-store"
+
+    claims = jwt.decode(body["token"], SECRET, algorithms=["HS256"])
+    assert claims["sub"] == "+14155550100"
+    assert claims["type"] == "access"
+    assert claims["exp"] - claims["iat"] == 86400
+    assert {"iat", "nbf", "exp", "jti"} <= set(claims)
+    assert jwt.get_unverified_header(body["token"])["alg"] == "HS256"
+    with pytest.raises(jwt.InvalidSignatureError):
+        jwt.decode(body["token"], "some-other-secret-of-32-bytes-or-more", algorithms=["HS256"])
+
+    protected = requests.get(url + "/api/auth/protected", headers={"Authorization": "Bearer " + body["token"]}, timeout=5)
+    assert protected.json() == {"message": "This is a protected route", "phone_number": "+14155550100"}
+
+    forged = jwt.encode({**claims, "sub": "+19999999999"}, "attacker-key-attacker-key-attacker-key", algorithm="HS256", headers={"kid": "hs256-1"})
+    refused = requests.get(url + "/api/auth/protected", headers={"Authorization": "Bearer " + forged}, timeout=5)
+    assert refused.status_code == 401 and refused.headers["WWW-Authenticate"] == "Bearer"
+    assert refused.json()["msg"] == "Signature verification failed"
+
+
+def test_bad_configuration_stops_with_the_setting_named(tmp_path):
+    env = dict(os.environ)
+    env.update({"TWILIO_ACCOUNT_SID": "AC" + "a" * 32, "TWILIO_AUTH_TOKEN": "t", "SECRET_KEY": "short"})
+    result = subprocess.run([auth_binary()], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=20)
+    assert result.returncode == 2
+    assert "TWILIO_VERIFY_SERVICE_SID" in result.stderr
