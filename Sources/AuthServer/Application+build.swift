@@ -42,7 +42,11 @@ public func buildAuthServer(
 
     let router = Router()
     router.add(middleware: APIErrorMiddleware(logger: logger))
-    AuthAPI(verify: verify, serviceSid: serviceSid, tokens: tokens, logger: logger).addRoutes(to: router)
+    let sessions = try SessionStore(path: configuration.databasePath)
+    AuthAPI(
+        verify: verify, serviceSid: serviceSid, tokens: tokens, sessions: sessions,
+        refreshLifetime: Double(configuration.refreshTokenLifetime.components.seconds), logger: logger
+    ).addRoutes(to: router)
     return Application(
         router: router,
         configuration: .init(

@@ -33,12 +33,16 @@ struct AuthAPI: Sendable {
     let verify: VerifyClient
     let serviceSid: String
     let tokens: TokenService
+    let sessions: SessionStore
+    let refreshLifetime: TimeInterval
     let logger: Logger
 
     func addRoutes(to router: Router<BasicRequestContext>) {
         router.post("/api/auth/send-verification", use: sendVerification)
         router.post("/api/auth/verify-code", use: verifyCode)
         router.get("/api/auth/protected", use: protected)
+        router.post("/api/auth/refresh", use: refresh)
+        router.post("/api/auth/logout", use: logout)
         router.get("/healthz") { _, _ in try json(["status": "ok"]) }
     }
 
@@ -85,15 +89,59 @@ struct AuthAPI: Sendable {
                 ["message": "Invalid verification code", "authenticated": false, "status": check.status] as JSONObject,
                 status: .badRequest)
         }
-        let issued = try await tokens.issueAccessToken(for: phone)
-        var response = try json(
-            [
-                "message": "Verification successful", "authenticated": true, "token": issued.token,
-                "access_token": issued.token, "token_type": "Bearer", "phone_number": phone,
-                "expires_in": Int(issued.expiresAt.timeIntervalSince(tokens.now()).rounded()),
-            ] as JSONObject)
+        let session = try await sessions.startFamily(subject: phone, now: tokens.now(), lifetime: refreshLifetime)
+        return try await tokenResponse(
+            phone: phone, family: session.family, refreshToken: session.token,
+            extra: ["message": "Verification successful", "authenticated": true])
+    }
+
+    /// Access and refresh tokens, never cached by anyone on the way.
+    private func tokenResponse(
+        phone: String, family: String, refreshToken: String, extra: JSONObject
+    ) async throws
+        -> Response
+    {
+        let issued = try await tokens.issueAccessToken(for: phone, family: family)
+        var body: JSONObject = [
+            "token": issued.token, "access_token": issued.token, "refresh_token": refreshToken, "token_type": "Bearer",
+            "phone_number": phone, "expires_in": Int(issued.expiresAt.timeIntervalSince(tokens.now()).rounded()),
+        ]
+        body.merge(extra) { _, new in new }
+        var response = try json(body)
         response.headers[.cacheControl] = "no-store"
         return response
+    }
+
+    struct RefreshRequest: Decodable {
+        var refreshToken: String
+        enum CodingKeys: String, CodingKey { case refreshToken = "refresh_token" }
+    }
+
+    /// `POST /api/auth/refresh {"refresh_token"}`: rotates the refresh token and issues a new
+    /// access token. A token that was already rotated revokes its whole family.
+    @Sendable func refresh(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let body = try await decode(RefreshRequest.self, request, context)
+        let outcome = try await sessions.rotate(body.refreshToken, now: tokens.now(), lifetime: refreshLifetime)
+        switch outcome {
+        case .rotated(let token, let family, let subject):
+            return try await tokenResponse(phone: subject, family: family, refreshToken: token, extra: [:])
+        case .unknown: throw APIError.unauthorized(TokenRefusal(message: "Invalid refresh token"))
+        case .expired: throw APIError.unauthorized(TokenRefusal(message: "Refresh token has expired"))
+        case .revoked: throw APIError.unauthorized(TokenRefusal(message: "Refresh token has been revoked"))
+        case .reused:
+            logger.warning("refresh token reuse detected; its family was revoked")
+            throw APIError.unauthorized(
+                TokenRefusal(message: "Refresh token reuse detected; the session was revoked, log in again"))
+        }
+    }
+
+    /// `POST /api/auth/logout` with the access token: revokes its refresh-token family and
+    /// denylists the access token until it expires.
+    @Sendable func logout(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let claims = try await bearerClaims(request)
+        try await sessions.logout(
+            family: claims.fid, jti: claims.jti.value, accessExpiresAt: claims.exp.value, now: tokens.now())
+        return try json(["message": "Logged out"])
     }
 
     @Sendable func protected(_ request: Request, context: BasicRequestContext) async throws -> Response {
@@ -111,11 +159,16 @@ struct AuthAPI: Sendable {
                 TokenRefusal(
                     message: "Missing 'Bearer' type in 'Authorization' header. Expected 'Authorization: Bearer <JWT>'"))
         }
+        let claims: AccessClaims
         do {
-            return try await tokens.verify(String(parts[1]))
+            claims = try await tokens.verify(String(parts[1]))
         } catch {
             throw APIError.unauthorized(error)
         }
+        if sessions.isRevoked(jti: claims.jti.value) {
+            throw APIError.unauthorized(TokenRefusal(message: "Token has been revoked"))
+        }
+        return claims
     }
 
     // MARK: Helpers

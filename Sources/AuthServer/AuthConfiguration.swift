@@ -14,6 +14,9 @@ public struct AuthConfiguration: Sendable {
     /// The HS256 signing key, at least 32 bytes.
     public var secretKey: [UInt8]
     public var accessTokenLifetime: Duration = .seconds(86_400)
+    public var refreshTokenLifetime: Duration = .seconds(30 * 86_400)
+    /// SQLite file for refresh tokens and revocations, or `:memory:`.
+    public var databasePath = "auth-server.sqlite"
     public var issuer: String?
     public var audience: String?
     public var developmentMode = false
@@ -101,6 +104,11 @@ public struct AuthConfiguration: Sendable {
         configuration.accessTokenLifetime = .seconds(
             try number(value("ACCESS_TOKEN_LIFETIME"), "ACCESS_TOKEN_LIFETIME", default: 86_400, range: 60...31_536_000)
         )
+        configuration.refreshTokenLifetime = .seconds(
+            try number(
+                value("REFRESH_TOKEN_LIFETIME"), "REFRESH_TOKEN_LIFETIME", default: 30 * 86_400, range: 60...31_536_000)
+        )
+        configuration.databasePath = value("DATABASE_PATH") ?? "auth-server.sqlite"
         configuration.issuer = value("JWT_ISSUER")
         configuration.audience = value("JWT_AUDIENCE")
         return configuration

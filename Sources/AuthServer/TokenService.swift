@@ -14,6 +14,8 @@ struct AccessClaims: JWTPayload, Equatable {
     var exp: ExpirationClaim
     var jti: IDClaim
     var type: String
+    /// The refresh-token family this access token belongs to (revoked together at logout).
+    var fid: String?
     var iss: IssuerClaim?
     var aud: AudienceClaim?
 
@@ -53,12 +55,12 @@ struct TokenService: Sendable {
     }
 
     /// A signed access token for `phone`, and its expiry.
-    func issueAccessToken(for phone: String) async throws -> (token: String, expiresAt: Date) {
+    func issueAccessToken(for phone: String, family: String?) async throws -> (token: String, expiresAt: Date) {
         let issuedAt = Date(timeIntervalSince1970: now().timeIntervalSince1970.rounded(.down))
         let expiresAt = issuedAt.addingTimeInterval(Double(lifetime.components.seconds))
         let claims = AccessClaims(
             sub: .init(value: phone), iat: .init(value: issuedAt), nbf: .init(value: issuedAt),
-            exp: .init(value: expiresAt), jti: .init(value: UUID().uuidString), type: "access",
+            exp: .init(value: expiresAt), jti: .init(value: UUID().uuidString), type: "access", fid: family,
             iss: issuer.map { .init(value: $0) }, aud: audience.map { .init(value: [$0]) })
         var header = JWTHeader()
         header.typ = "JWT"

@@ -10,7 +10,7 @@ var values: [String: String] = [:]
 for name in [
     "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_KEY", "TWILIO_API_SECRET", "TWILIO_VERIFY_SERVICE_SID",
     "TWILIO_VERIFY_BASE_URL", "TWILIO_TIMEOUT", "SECRET_KEY", "ACCESS_TOKEN_LIFETIME", "JWT_ISSUER", "JWT_AUDIENCE",
-    "HOST", "PORT", "AUTH_SERVER_DEVELOPMENT",
+    "HOST", "PORT", "AUTH_SERVER_DEVELOPMENT", "REFRESH_TOKEN_LIFETIME", "DATABASE_PATH",
 ] {
     if let value = environment.get(name) ?? dotEnv.get(name) { values[name] = value }
 }
