@@ -40,12 +40,14 @@ public func buildAuthServer(
     }
     let tokens = await TokenService(configuration: configuration, now: now)
 
-    let router = Router()
+    let router = Router(context: AuthRequestContext.self)
     router.add(middleware: APIErrorMiddleware(logger: logger))
     let sessions = try SessionStore(path: configuration.databasePath)
     AuthAPI(
         verify: verify, serviceSid: serviceSid, tokens: tokens, sessions: sessions,
-        refreshLifetime: Double(configuration.refreshTokenLifetime.components.seconds), logger: logger
+        refreshLifetime: Double(configuration.refreshTokenLifetime.components.seconds),
+        limits: AbuseLimits(configuration: configuration), trustProxy: configuration.trustProxy,
+        twilioRateLimitKey: configuration.twilioRateLimitKey, logger: logger
     ).addRoutes(to: router)
     return Application(
         router: router,

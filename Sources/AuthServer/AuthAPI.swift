@@ -35,9 +35,13 @@ struct AuthAPI: Sendable {
     let tokens: TokenService
     let sessions: SessionStore
     let refreshLifetime: TimeInterval
+    let limits: AbuseLimits
+    let trustProxy: Bool
+    /// When set, the client IP is passed to Twilio Verify as this `RateLimits` key.
+    let twilioRateLimitKey: String?
     let logger: Logger
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<AuthRequestContext>) {
         router.post("/api/auth/send-verification", use: sendVerification)
         router.post("/api/auth/verify-code", use: verifyCode)
         router.get("/api/auth/protected", use: protected)
@@ -60,20 +64,28 @@ struct AuthAPI: Sendable {
         }
     }
 
-    @Sendable func sendVerification(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func sendVerification(_ request: Request, context: AuthRequestContext) async throws -> Response {
         let body = try await decode(SendRequest.self, request, context)
         let phone = try normalize(body.phoneNumber)
+        let ip = context.clientIP(request, trustProxy: trustProxy)
+        try AbuseLimits.check(limits.sendPerPhone, limits.sendPerIP, phone: phone, ip: ip, now: tokens.now())
+        var options = VerifyClient.StartOptions()
+        if let key = twilioRateLimitKey { options.rateLimits = [key: ip] }
         do {
-            _ = try await verify.startVerification(serviceSid: serviceSid, to: phone, channel: .sms)
+            _ = try await verify.startVerification(serviceSid: serviceSid, to: phone, channel: .sms, options: options)
         } catch let error as VerifyClientError {
             throw mapped(error, during: "send")
         }
         return try json(["message": "Verification code sent successfully", "status": "pending"])
     }
 
-    @Sendable func verifyCode(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func verifyCode(_ request: Request, context: AuthRequestContext) async throws -> Response {
         let body = try await decode(VerifyRequest.self, request, context)
         let phone = try normalize(body.phoneNumber)
+        try AbuseLimits.check(
+            limits.verifyPerPhone, limits.verifyPerIP, phone: phone,
+            ip: context.clientIP(request, trustProxy: trustProxy),
+            now: tokens.now())
         let code = body.code.trimmingWhitespace()
         guard (4...10).contains(code.count), code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
             throw APIError.badRequest("The code is 4 to 10 letters or digits")
@@ -119,7 +131,7 @@ struct AuthAPI: Sendable {
 
     /// `POST /api/auth/refresh {"refresh_token"}`: rotates the refresh token and issues a new
     /// access token. A token that was already rotated revokes its whole family.
-    @Sendable func refresh(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func refresh(_ request: Request, context: AuthRequestContext) async throws -> Response {
         let body = try await decode(RefreshRequest.self, request, context)
         let outcome = try await sessions.rotate(body.refreshToken, now: tokens.now(), lifetime: refreshLifetime)
         switch outcome {
@@ -137,14 +149,14 @@ struct AuthAPI: Sendable {
 
     /// `POST /api/auth/logout` with the access token: revokes its refresh-token family and
     /// denylists the access token until it expires.
-    @Sendable func logout(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func logout(_ request: Request, context: AuthRequestContext) async throws -> Response {
         let claims = try await bearerClaims(request)
         try await sessions.logout(
             family: claims.fid, jti: claims.jti.value, accessExpiresAt: claims.exp.value, now: tokens.now())
         return try json(["message": "Logged out"])
     }
 
-    @Sendable func protected(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func protected(_ request: Request, context: AuthRequestContext) async throws -> Response {
         let claims = try await bearerClaims(request)
         return try json(["message": "This is a protected route", "phone_number": claims.sub.value])
     }
@@ -174,7 +186,7 @@ struct AuthAPI: Sendable {
     // MARK: Helpers
 
     private func decode<T: Decodable>(
-        _ type: T.Type, _ request: Request, _ context: BasicRequestContext
+        _ type: T.Type, _ request: Request, _ context: AuthRequestContext
     ) async throws
         -> T
     {
@@ -265,7 +277,7 @@ private func quoted(_ text: String) -> String {
 
 /// Renders ``APIError``s as JSON; anything unexpected is a 500 with no internals.
 struct APIErrorMiddleware: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = AuthRequestContext
     let logger: Logger
 
     func handle(

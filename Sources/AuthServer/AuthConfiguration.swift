@@ -20,6 +20,17 @@ public struct AuthConfiguration: Sendable {
     public var issuer: String?
     public var audience: String?
     public var developmentMode = false
+    /// Codes sent per phone number, and per client IP, per ``limitWindow``.
+    public var sendLimitPerPhone = 5
+    public var sendLimitPerIP = 20
+    /// Code checks per phone number, and per client IP, per ``limitWindow``.
+    public var verifyLimitPerPhone = 10
+    public var verifyLimitPerIP = 50
+    public var limitWindow: Duration = .seconds(600)
+    /// Take the client IP from `X-Forwarded-For` (only behind a proxy that sets it).
+    public var trustProxy = false
+    /// Pass the client IP to Twilio Verify as this `RateLimits` key, so Twilio enforces too.
+    public var twilioRateLimitKey: String?
 
     public init(verify: VerifyClient.Configuration, verifyServiceSid: String?, secretKey: [UInt8]) {
         self.verify = verify
@@ -109,6 +120,18 @@ public struct AuthConfiguration: Sendable {
                 value("REFRESH_TOKEN_LIFETIME"), "REFRESH_TOKEN_LIFETIME", default: 30 * 86_400, range: 60...31_536_000)
         )
         configuration.databasePath = value("DATABASE_PATH") ?? "auth-server.sqlite"
+        configuration.sendLimitPerPhone = try number(
+            value("SEND_LIMIT_PER_PHONE"), "SEND_LIMIT_PER_PHONE", default: 5, range: 1...100_000)
+        configuration.sendLimitPerIP = try number(
+            value("SEND_LIMIT_PER_IP"), "SEND_LIMIT_PER_IP", default: 20, range: 1...1_000_000)
+        configuration.verifyLimitPerPhone = try number(
+            value("VERIFY_LIMIT_PER_PHONE"), "VERIFY_LIMIT_PER_PHONE", default: 10, range: 1...100_000)
+        configuration.verifyLimitPerIP = try number(
+            value("VERIFY_LIMIT_PER_IP"), "VERIFY_LIMIT_PER_IP", default: 50, range: 1...1_000_000)
+        configuration.limitWindow = .seconds(
+            try number(value("LIMIT_WINDOW"), "LIMIT_WINDOW", default: 600, range: 1...86_400))
+        configuration.trustProxy = value("TRUST_PROXY") == "1"
+        configuration.twilioRateLimitKey = value("TWILIO_RATE_LIMIT_KEY")
         configuration.issuer = value("JWT_ISSUER")
         configuration.audience = value("JWT_AUDIENCE")
         return configuration
