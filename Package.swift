@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "AuthServer", targets: ["AuthServer"]),
         .executable(name: "verify-emulator", targets: ["verify-emulator"]),
         .executable(name: "auth-server", targets: ["auth-server"]),
+        .executable(name: "auth-login", targets: ["auth-login"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
@@ -73,6 +74,15 @@ let package = Package(
             dependencies: [
                 "AuthServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // A command-line login client for manual testing of the auth server.
+        .executableTarget(
+            name: "auth-login",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),

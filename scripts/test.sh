@@ -36,4 +36,5 @@ fi
 log "official twilio SDK compatibility suite and the inbox in headless Chromium"
 VERIFY_EMULATOR_BIN="$(swift build --show-bin-path)/verify-emulator" \
     AUTH_SERVER_BIN="$(swift build --show-bin-path)/auth-server" \
+    AUTH_LOGIN_BIN="$(swift build --show-bin-path)/auth-login" \
     .venv/bin/python -m pytest -q Tests/compat

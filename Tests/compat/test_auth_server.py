@@ -84,3 +84,47 @@ def test_bad_configuration_stops_with_the_setting_named(tmp_path):
     result = subprocess.run([auth_binary()], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=20)
     assert result.returncode == 2
     assert "TWILIO_VERIFY_SERVICE_SID" in result.stderr
+
+
+def login_binary() -> str:
+    path = os.environ.get("AUTH_LOGIN_BIN", str(ROOT / ".build" / "debug" / "auth-login"))
+    if not os.access(path, os.X_OK):
+        pytest.fail(f"auth-login binary not found at {path}; run swift build first")
+    return path
+
+
+def read_until(stream, marker: bytes, timeout: float = 10.0) -> bytes:
+    """Reads a prompt that does not end a line."""
+    import select
+
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while marker not in seen:
+        ready, _, _ = select.select([stream], [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:
+            raise AssertionError(f"timed out waiting for {marker!r}; got {seen!r}")
+        chunk = os.read(stream.fileno(), 4096)
+        if not chunk:
+            raise AssertionError(f"stream closed before {marker!r}; got {seen!r}")
+        seen += chunk
+    return seen
+
+
+def test_command_line_login_client(stack):
+    emulator, url = stack
+    process = subprocess.Popen(
+        [login_binary(), "--server", url], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    read_until(process.stdout, b"Phone number")
+    process.stdin.write(b"+1 415 555 0177\n")
+    process.stdin.flush()
+    read_until(process.stdout, b"Code: ")
+    code = emulator.messages(to="+14155550177")[0]["code"]
+    process.stdin.write(code.encode() + b"\n")
+    process.stdin.flush()
+    out, err = process.communicate(timeout=20)
+    text = out.decode()
+    assert process.returncode == 0, err.decode()
+    assert "sub: +14155550177" in text
+    assert "type: access" in text
+    assert 'GET /api/auth/protected -> 200 {"message":"This is a protected route","phone_number":"+14155550177"}' in text
