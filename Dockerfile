@@ -1,5 +1,5 @@
-# verify-emulator in a container: `docker compose up` (see docker-compose.yml) runs it on
-# port 4010 with its SQLite state on a volume.
+# verify-emulator and auth-server in one image: `docker compose up` (see docker-compose.yml)
+# runs the emulator on port 4010 and the auth server, wired to it, on port 8000.
 FROM swift:6.3-noble AS build
 RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -7,12 +7,15 @@ COPY Package.swift ./
 COPY Sources ./Sources
 COPY Tests ./Tests
 RUN swift build -c release --product verify-emulator --static-swift-stdlib \
-    && cp "$(swift build -c release --show-bin-path)/verify-emulator" /usr/local/bin/verify-emulator
+    && swift build -c release --product auth-server --static-swift-stdlib \
+    && cp "$(swift build -c release --show-bin-path)/verify-emulator" /usr/local/bin/verify-emulator \
+    && cp "$(swift build -c release --show-bin-path)/auth-server" /usr/local/bin/auth-server
 
 FROM ubuntu:noble
 RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-0 curl ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /usr/local/bin/verify-emulator /usr/local/bin/verify-emulator
+COPY --from=build /usr/local/bin/auth-server /usr/local/bin/auth-server
 COPY fixtures /fixtures
 ENV VERIFY_EMULATOR_HOST=0.0.0.0 \
     VERIFY_EMULATOR_PORT=4010 \

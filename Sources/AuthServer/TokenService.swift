@@ -1,4 +1,5 @@
 import JWTKit
+import Synchronization
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -41,6 +42,11 @@ struct TokenService: Sendable {
     let issuer: String?
     let audience: String?
     let now: @Sendable () -> Date
+    /// Tokens whose signature and header already verified, by their exact text. Clients send
+    /// the same token on every request, and jwt-kit's key collection is an actor every
+    /// verification queues on; a hit skips only the signature work: expiry, not-before, type,
+    /// issuer, audience (and revocation, by the caller) are checked on every request.
+    private let verified = VerifiedTokens()
 
     init(configuration: AuthConfiguration, now: @escaping @Sendable () -> Date) async {
         let keys = JWTKeyCollection()
@@ -77,6 +83,17 @@ struct TokenService: Sendable {
 
     /// The claims of a valid access token, or why it is refused.
     func verify(_ token: String) async throws(TokenRefusal) -> AccessClaims {
+        if let claims = verified.claims(for: token) {
+            try checkClaims(claims)
+            return claims
+        }
+        let claims = try await verifySignature(token)
+        try checkClaims(claims)
+        verified.remember(token, claims)
+        return claims
+    }
+
+    private func verifySignature(_ token: String) async throws(TokenRefusal) -> AccessClaims {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3 else { throw TokenRefusal(message: "Not enough segments") }
         guard let headerData = Self.base64URLDecode(parts[0]),
@@ -93,6 +110,10 @@ struct TokenService: Sendable {
         } catch {
             throw TokenRefusal(message: "Invalid token")
         }
+        return claims
+    }
+
+    private func checkClaims(_ claims: AccessClaims) throws(TokenRefusal) {
         let current = now()
         guard claims.exp.value > current else { throw TokenRefusal(message: "Token has expired") }
         guard claims.nbf.value <= current.addingTimeInterval(1) else {
@@ -103,12 +124,28 @@ struct TokenService: Sendable {
         if let audience, !(claims.aud?.value.contains(audience) ?? false) {
             throw TokenRefusal(message: "Invalid audience")
         }
-        return claims
     }
 
     static func base64URLDecode(_ text: Substring) -> Data? {
         var base64 = String(text).replacing("-", with: "+").replacing("_", with: "/")
         while base64.count % 4 != 0 { base64.append("=") }
         return Data(base64Encoded: base64)
+    }
+}
+
+/// A bounded map of verified token texts to their claims (emptied when full).
+final class VerifiedTokens: Sendable {
+    private let cache = Mutex<[String: AccessClaims]>([:])
+    let limit = 10_000
+
+    func claims(for token: String) -> AccessClaims? {
+        cache.withLock { $0[token] }
+    }
+
+    func remember(_ token: String, _ claims: AccessClaims) {
+        cache.withLock { cache in
+            if cache.count >= limit { cache.removeAll(keepingCapacity: true) }
+            cache[token] = claims
+        }
     }
 }

@@ -1,0 +1,56 @@
+-- Full SMS logins, one connection per wrk thread (run with -t N -c N): send a code to a fresh
+-- number, verify it (the emulator runs with --fixed-code 424242), call the protected route
+-- with the token. Counts logins and unexpected answers.
+local step = "send"
+local number = nil
+local token = nil
+local counter = 0
+local threads = {}
+local started = 0
+
+function setup(thread)
+    thread:set("tid", started)
+    started = started + 1
+    table.insert(threads, thread)
+end
+
+function init(args)
+    logins = 0
+    unexpected = 0
+    run = os.time() % 10000
+end
+
+function request()
+    if step == "send" then
+        counter = counter + 1
+        number = string.format("+1415%03d%04d", tid % 1000, (run + counter) % 10000)
+        return wrk.format("POST", "/api/auth/send-verification", {["Content-Type"] = "application/json"},
+            '{"phone_number": "' .. number .. '"}')
+    elseif step == "verify" then
+        return wrk.format("POST", "/api/auth/verify-code", {["Content-Type"] = "application/json"},
+            '{"phone_number": "' .. number .. '", "code": "424242"}')
+    else
+        return wrk.format("GET", "/api/auth/protected", {["Authorization"] = "Bearer " .. token})
+    end
+end
+
+function response(status, headers, body)
+    if step == "send" then
+        if status == 200 then step = "verify" else unexpected = unexpected + 1 end
+    elseif step == "verify" then
+        token = string.match(body, '"token":"([^"]+)"')
+        if status == 200 and token then step = "protected" else unexpected = unexpected + 1; step = "send" end
+    else
+        if status == 200 then logins = logins + 1 else unexpected = unexpected + 1 end
+        step = "send"
+    end
+end
+
+function done(summary, latency, requests)
+    local total, bad = 0, 0
+    for _, thread in ipairs(threads) do
+        total = total + thread:get("logins")
+        bad = bad + thread:get("unexpected")
+    end
+    io.write(string.format("logins=%d unexpected=%d seconds=%.1f\n", total, bad, summary.duration / 1e6))
+end
