@@ -38,7 +38,7 @@ public func buildAuthServer(
         }
         logger.notice("development mode: using Verify service \(serviceSid) at \(configuration.verify.baseURL)")
     }
-    let tokens = await TokenService(configuration: configuration, now: now)
+    let tokens = try await TokenService(configuration: configuration, now: now)
 
     let router = Router(context: AuthRequestContext.self)
     router.add(middleware: APIErrorMiddleware(logger: logger))

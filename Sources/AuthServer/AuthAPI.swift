@@ -48,6 +48,11 @@ struct AuthAPI: Sendable {
         router.post("/api/auth/refresh", use: refresh)
         router.post("/api/auth/logout", use: logout)
         router.get("/healthz") { _, _ in try json(["status": "ok"]) }
+        router.get("/.well-known/jwks.json") { _, _ in
+            var response = try keySetResponse(tokens.jwks())
+            response.headers[.cacheControl] = "public, max-age=300"
+            return response
+        }
     }
 
     struct SendRequest: Decodable {
@@ -246,6 +251,15 @@ struct AuthAPI: Sendable {
 }
 
 typealias JSONObject = [String: any Sendable]
+
+/// `{"keys": [...]}` for a JWKS.
+func keySetResponse(_ keys: [[String: String]]) throws -> Response {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return Response(
+        status: .ok, headers: [.contentType: "application/json"],
+        body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(["keys": keys]))))
+}
 
 /// A JSON response from a dictionary of strings, numbers and booleans.
 func json(_ object: JSONObject, status: HTTPResponse.Status = .ok) throws -> Response {

@@ -13,6 +13,10 @@ public struct AuthConfiguration: Sendable {
     public var verifyServiceSid: String?
     /// The HS256 signing key, at least 32 bytes.
     public var secretKey: [UInt8]
+    /// HS256 (with ``secretKey``), or ES256 / EdDSA with ``signingKeys``.
+    public var signingAlgorithm: SigningAlgorithm = .hs256
+    /// The asymmetric keys, for ES256 and EdDSA (published at `/.well-known/jwks.json`).
+    public var signingKeys: SigningKeySet?
     public var accessTokenLifetime: Duration = .seconds(86_400)
     public var refreshTokenLifetime: Duration = .seconds(30 * 86_400)
     /// SQLite file for refresh tokens and revocations, or `:memory:`.
@@ -99,7 +103,9 @@ public struct AuthConfiguration: Sendable {
             guard service.hasPrefix("VA"), service.count == 34 else {
                 throw Invalid(setting: "TWILIO_VERIFY_SERVICE_SID", problem: "must be VA followed by 32 hex digits")
             }
-            guard let secret = value("SECRET_KEY") else {
+            let algorithmName = value("JWT_ALGORITHM") ?? "HS256"
+            let secret = value("SECRET_KEY")
+            guard secret != nil || algorithmName != "HS256" else {
                 throw Invalid(setting: "SECRET_KEY", problem: "is required (at least 32 random bytes)")
             }
             let baseURL = value("TWILIO_VERIFY_BASE_URL") ?? "https://verify.twilio.com"
@@ -108,7 +114,21 @@ public struct AuthConfiguration: Sendable {
             }
             configuration = AuthConfiguration(
                 verify: .init(baseURL: baseURL, credentials: credentials, timeout: .seconds(timeoutSeconds)),
-                verifyServiceSid: service, secretKey: try checkedSecret(secret))
+                verifyServiceSid: service,
+                secretKey: try secret.map { secret throws(Invalid) in try checkedSecret(secret) } ?? [])
+        }
+        if let name = value("JWT_ALGORITHM") {
+            guard let algorithm = SigningAlgorithm(rawValue: name) else {
+                throw Invalid(setting: "JWT_ALGORITHM", problem: "must be HS256, ES256 or EdDSA")
+            }
+            configuration.signingAlgorithm = algorithm
+            if algorithm != .hs256 {
+                guard let directory = value("JWT_KEYS_DIR") else {
+                    throw Invalid(
+                        setting: "JWT_KEYS_DIR", problem: "is required for \(name): a directory of PEM private keys")
+                }
+                configuration.signingKeys = try SigningKeySet.load(directory: directory, algorithm: algorithm)
+            }
         }
         configuration.host = value("HOST") ?? "127.0.0.1"
         configuration.port = try number(value("PORT"), "PORT", default: 8000, range: 0...65535)

@@ -31,13 +31,16 @@ public struct TokenRefusal: Error, Sendable, Equatable {
     public var message: String
 }
 
-/// Signs and verifies access tokens: HS256 with the configured secret and key id `hs256-1`.
-/// Verification accepts only that algorithm, `typ` JWT and that key id, whatever the token's
+/// Signs and verifies access tokens: HS256 with the configured secret (key id `hs256-1`), or
+/// ES256 / EdDSA with a rotating key set (key id: the key's file name). Verification accepts only
+/// the configured algorithm, `typ` JWT and a key id that is active now, whatever the token's
 /// header claims: the header is checked before jwt-kit sees the token, so jwt-kit can neither
 /// pick another algorithm from it nor fall back to a default key.
 struct TokenService: Sendable {
     static let keyID = "hs256-1"
     let keys: JWTKeyCollection
+    let algorithm: SigningAlgorithm
+    let keySet: SigningKeySet?
     let lifetime: Duration
     let issuer: String?
     let audience: String?
@@ -48,12 +51,25 @@ struct TokenService: Sendable {
     /// issuer, audience (and revocation, by the caller) are checked on every request.
     private let verified = VerifiedTokens()
 
-    init(configuration: AuthConfiguration, now: @escaping @Sendable () -> Date) async {
+    init(configuration: AuthConfiguration, now: @escaping @Sendable () -> Date) async throws {
         let keys = JWTKeyCollection()
-        await keys.add(
-            hmac: HMACKey(from: configuration.secretKey), digestAlgorithm: .sha256,
-            kid: JWKIdentifier(string: Self.keyID))
+        switch (configuration.signingAlgorithm, configuration.signingKeys) {
+        case (.es256, let set?):
+            for key in set.keys {
+                await keys.add(ecdsa: try ES256PrivateKey(pem: key.pem), kid: JWKIdentifier(string: key.kid))
+            }
+        case (.eddsa, let set?):
+            for key in set.keys {
+                await keys.add(eddsa: try EdDSA.PrivateKey(pem: key.pem), kid: JWKIdentifier(string: key.kid))
+            }
+        default:
+            await keys.add(
+                hmac: HMACKey(from: configuration.secretKey), digestAlgorithm: .sha256,
+                kid: JWKIdentifier(string: Self.keyID))
+        }
         self.keys = keys
+        self.algorithm = configuration.signingKeys == nil ? .hs256 : configuration.signingAlgorithm
+        self.keySet = configuration.signingKeys
         self.lifetime = configuration.accessTokenLifetime
         self.issuer = configuration.issuer
         self.audience = configuration.audience
@@ -70,8 +86,9 @@ struct TokenService: Sendable {
             iss: issuer.map { .init(value: $0) }, aud: audience.map { .init(value: [$0]) })
         var header = JWTHeader()
         header.typ = "JWT"
-        header.alg = "HS256"
-        let token = try await keys.sign(claims, kid: JWKIdentifier(string: Self.keyID), header: header)
+        header.alg = algorithm.rawValue
+        let kid = keySet?.current.kid ?? Self.keyID
+        let token = try await keys.sign(claims, kid: JWKIdentifier(string: kid), header: header)
         return (token, expiresAt)
     }
 
@@ -83,25 +100,33 @@ struct TokenService: Sendable {
 
     /// The claims of a valid access token, or why it is refused.
     func verify(_ token: String) async throws(TokenRefusal) -> AccessClaims {
-        if let claims = verified.claims(for: token) {
+        if let (claims, kid) = verified.claims(for: token) {
+            // a key retired by rotation takes its tokens with it, cached or not
+            guard keySet == nil || activeKeyIDs().contains(kid) else {
+                throw TokenRefusal(message: "Unknown signing key")
+            }
             try checkClaims(claims)
             return claims
         }
-        let claims = try await verifySignature(token)
+        let (claims, kid) = try await verifySignature(token)
         try checkClaims(claims)
-        verified.remember(token, claims)
+        verified.remember(token, claims, kid: kid)
         return claims
     }
 
-    private func verifySignature(_ token: String) async throws(TokenRefusal) -> AccessClaims {
+    private func verifySignature(_ token: String) async throws(TokenRefusal) -> (AccessClaims, String) {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3 else { throw TokenRefusal(message: "Not enough segments") }
         guard let headerData = Self.base64URLDecode(parts[0]),
             let header = try? JSONDecoder().decode(Header.self, from: headerData)
         else { throw TokenRefusal(message: "Invalid header string") }
-        guard header.alg == "HS256" else { throw TokenRefusal(message: "The specified alg value is not allowed") }
+        guard header.alg == algorithm.rawValue else {
+            throw TokenRefusal(message: "The specified alg value is not allowed")
+        }
         guard header.typ == nil || header.typ == "JWT" else { throw TokenRefusal(message: "Invalid token type header") }
-        guard header.kid == Self.keyID else { throw TokenRefusal(message: "Unknown signing key") }
+        guard let kid = header.kid, activeKeyIDs().contains(kid) else {
+            throw TokenRefusal(message: "Unknown signing key")
+        }
         let claims: AccessClaims
         do {
             claims = try await keys.verify(token, as: AccessClaims.self)
@@ -110,7 +135,19 @@ struct TokenService: Sendable {
         } catch {
             throw TokenRefusal(message: "Invalid token")
         }
-        return claims
+        return (claims, kid)
+    }
+
+    /// Key ids accepted now: the HMAC key, or the key set's active keys.
+    func activeKeyIDs() -> Set<String> {
+        guard let keySet else { return [Self.keyID] }
+        return Set(keySet.active(at: now(), lifetime: Double(lifetime.components.seconds)).map(\.kid))
+    }
+
+    /// `/.well-known/jwks.json`: the public halves of the active keys (none for HS256).
+    func jwks() throws -> [[String: String]] {
+        guard let keySet else { return [] }
+        return try keySet.active(at: now(), lifetime: Double(lifetime.components.seconds)).map { try keySet.jwk($0) }
     }
 
     private func checkClaims(_ claims: AccessClaims) throws(TokenRefusal) {
@@ -135,17 +172,18 @@ struct TokenService: Sendable {
 
 /// A bounded map of verified token texts to their claims (emptied when full).
 final class VerifiedTokens: Sendable {
-    private let cache = Mutex<[String: AccessClaims]>([:])
+    private let cache = Mutex<[String: (AccessClaims, String)]>([:])
     let limit = 10_000
 
-    func claims(for token: String) -> AccessClaims? {
+    /// The claims and key id of a token that verified before.
+    func claims(for token: String) -> (AccessClaims, String)? {
         cache.withLock { $0[token] }
     }
 
-    func remember(_ token: String, _ claims: AccessClaims) {
+    func remember(_ token: String, _ claims: AccessClaims, kid: String) {
         cache.withLock { cache in
             if cache.count >= limit { cache.removeAll(keepingCapacity: true) }
-            cache[token] = claims
+            cache[token] = (claims, kid)
         }
     }
 }
