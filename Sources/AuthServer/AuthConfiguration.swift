@@ -49,9 +49,22 @@ public struct AuthConfiguration: Sendable {
         public var description: String { "\(setting): \(problem)" }
     }
 
+    /// Every environment variable the server reads (the executable copies these from the
+    /// environment and `.env`).
+    public static let settingNames = [
+        "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_KEY", "TWILIO_API_SECRET", "TWILIO_VERIFY_SERVICE_SID",
+        "TWILIO_VERIFY_BASE_URL", "TWILIO_TIMEOUT", "TWILIO_RATE_LIMIT_KEY", "SECRET_KEY", "JWT_ALGORITHM",
+        "JWT_KEYS_DIR",
+        "ACCESS_TOKEN_LIFETIME", "REFRESH_TOKEN_LIFETIME", "JWT_ISSUER", "JWT_AUDIENCE", "DATABASE_PATH", "HOST",
+        "PORT",
+        "AUTH_SERVER_DEVELOPMENT", "SEND_LIMIT_PER_PHONE", "SEND_LIMIT_PER_IP", "VERIFY_LIMIT_PER_PHONE",
+        "VERIFY_LIMIT_PER_IP", "LIMIT_WINDOW", "TRUST_PROXY",
+    ]
+
     /// Reads the configuration; the first missing or invalid setting is the error.
     public static func fromEnvironment(_ environment: [String: String]) throws(Invalid) -> AuthConfiguration {
         func value(_ name: String) -> String? {
+            assert(settingNames.contains(name), "\(name) must be listed in AuthConfiguration.settingNames")
             guard let value = environment[name]?.trimmingWhitespace(), !value.isEmpty else { return nil }
             return String(value)
         }

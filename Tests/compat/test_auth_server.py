@@ -22,12 +22,12 @@ def auth_binary() -> str:
     return path
 
 
-@pytest.fixture
-def stack(tmp_path):
+def start_stack(tmp_path, extra_env=None):
     emulator = Emulator(str(tmp_path / "emulator.sqlite"))
     port = free_port()
     env = dict(os.environ)
     env.update({"TWILIO_VERIFY_BASE_URL": emulator.url, "SECRET_KEY": SECRET, "AUTH_SERVER_DEVELOPMENT": "1", "PORT": str(port)})
+    env.update(extra_env or {})
     log = open(tmp_path / "auth.log", "wb")
     process = subprocess.Popen([auth_binary()], cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -40,11 +40,52 @@ def stack(tmp_path):
             time.sleep(0.05)
     else:
         pytest.fail("auth-server did not start: " + (tmp_path / "auth.log").read_text())
-    yield emulator, url
+    return emulator, url, process, log
+
+
+def stop_stack(emulator, process, log):
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=10) == 0
     log.close()
     assert emulator.stop() == 0
+
+
+@pytest.fixture
+def stack(tmp_path):
+    emulator, url, process, log = start_stack(tmp_path)
+    yield emulator, url
+    stop_stack(emulator, process, log)
+
+
+def login(emulator, url, phone):
+    requests.post(url + "/api/auth/send-verification", json={"phone_number": phone}, timeout=5).raise_for_status()
+    code = requests.get(emulator.url + "/emulator/v1/messages", params={"to": phone, "wait": "2s"}, timeout=5).json()[
+        "messages"
+    ][0]["code"]
+    verified = requests.post(url + "/api/auth/verify-code", json={"phone_number": phone, "code": code}, timeout=5)
+    verified.raise_for_status()
+    return verified.json()
+
+
+def test_es256_token_verifies_with_pyjwt_through_the_jwks(tmp_path):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    key = ec.generate_private_key(ec.SECP256R1())
+    (keys / "k1.pem").write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    emulator, url, process, log = start_stack(tmp_path, {"JWT_ALGORITHM": "ES256", "JWT_KEYS_DIR": str(keys)})
+    try:
+        body = login(emulator, url, "+14155550190")
+        signing_key = jwt.PyJWKClient(url + "/.well-known/jwks.json").get_signing_key_from_jwt(body["token"])
+        claims = jwt.decode(body["token"], signing_key.key, algorithms=["ES256"])
+        assert claims["sub"] == "+14155550190"
+        assert jwt.get_unverified_header(body["token"])["kid"] == "k1"
+    finally:
+        stop_stack(emulator, process, log)
 
 
 def test_login_token_verifies_with_pyjwt(stack):
