@@ -655,3 +655,34 @@ struct AsymmetricTests {
         #expect(configuration.signingKeys?.keys.map(\.kid) == ["ed"])
     }
 }
+
+@Suite("Auth server: Twilio unreachable")
+struct UnreachableTests {
+    @Test("an unreachable Verify answers 502 JSON at once, never a hang")
+    func unreachable() async throws {
+        var configuration = try AuthConfiguration.fromEnvironment([
+            "TWILIO_ACCOUNT_SID": "AC" + String(repeating: "a", count: 32), "TWILIO_AUTH_TOKEN": "token",
+            "TWILIO_VERIFY_SERVICE_SID": "VA" + String(repeating: "b", count: 32), "SECRET_KEY": secret,
+            "TWILIO_VERIFY_BASE_URL": "http://127.0.0.1:9", "TWILIO_TIMEOUT": "2",
+        ])
+        configuration.port = 0
+        configuration.databasePath = ":memory:"
+        var logger = Logger(label: "auth-unreachable")
+        logger.logLevel = .critical
+        let server = try await buildAuthServer(configuration: configuration, logger: logger)
+        try await server.test(.live) { client in
+            let started = ContinuousClock.now
+            try await client.execute(
+                uri: "/api/auth/send-verification", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: #"{"phone_number": "+14155550199"}"#)
+            ) { response in
+                #expect(response.status == .badGateway || response.status == .gatewayTimeout)
+                let body = String(buffer: response.body)
+                #expect(body.contains("The verification service"))
+                #expect(!body.contains("AC" + String(repeating: "a", count: 32)))
+                #expect(!body.contains("127.0.0.1"))
+            }
+            #expect(ContinuousClock.now - started < .seconds(3))
+        }
+    }
+}
