@@ -13,6 +13,8 @@ enum EmulatorDatabase {
     static func open(path: String) throws -> any DatabaseWriter {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
+        // Reads are short and few (fetches, lists, the control API); two readers keep memory low.
+        configuration.maximumReaderCount = 2
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 2000")
