@@ -66,8 +66,7 @@ final class SessionStore: Sendable {
     static func newToken() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return Data(bytes).base64EncodedString().replacing("+", with: "-").replacing("/", with: "_")
-            .replacing("=", with: "")
+        return base64URL(Data(bytes))
     }
 
     /// A new family for a fresh login; returns the refresh token and its family.

@@ -114,18 +114,29 @@ public struct JSONWriter: Sendable {
     }
 }
 
+extension JSONWriter {
+    /// The fields a verification and a check share, in Twilio's order.
+    mutating func verificationFields(
+        sid: String, serviceSid: String, accountSid: String, to: String, channel: String, status: String, valid: Bool
+    ) {
+        field("sid", sid)
+        field("service_sid", serviceSid)
+        field("account_sid", accountSid)
+        field("to", to)
+        field("channel", channel)
+        field("status", status)
+        field("valid", valid)
+    }
+}
+
 extension VerificationResource {
     /// The resource as JSON, byte for byte what its `Codable` encoding means (see tests).
     public func jsonBytes() -> [UInt8] {
         var json = JSONWriter()
         json.objectStart()
-        json.field("sid", sid)
-        json.field("service_sid", serviceSid)
-        json.field("account_sid", accountSid)
-        json.field("to", to)
-        json.field("channel", channel)
-        json.field("status", status)
-        json.field("valid", valid)
+        json.verificationFields(
+            sid: sid, serviceSid: serviceSid, accountSid: accountSid, to: to, channel: channel, status: status,
+            valid: valid)
         json.key("lookup")
         json.objectStart()
         for (name, value) in lookup.sorted(by: { $0.key < $1.key }) { json.field(name, value) }
@@ -163,13 +174,9 @@ extension VerificationCheckResource {
     public func jsonBytes() -> [UInt8] {
         var json = JSONWriter(capacity: 512)
         json.objectStart()
-        json.field("sid", sid)
-        json.field("service_sid", serviceSid)
-        json.field("account_sid", accountSid)
-        json.field("to", to)
-        json.field("channel", channel)
-        json.field("status", status)
-        json.field("valid", valid)
+        json.verificationFields(
+            sid: sid, serviceSid: serviceSid, accountSid: accountSid, to: to, channel: channel, status: status,
+            valid: valid)
         json.field("amount", amount)
         json.field("payee", payee)
         json.key("sna_attempts_error_codes")
