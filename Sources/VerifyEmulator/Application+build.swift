@@ -39,10 +39,9 @@ public func buildApplication(
     for fixture in configuration.effectiveServices {
         try await services.ensure(fixture)
     }
-    if !configuration.fixedCodes.isEmpty {
-        let control = ControlStore(writer: writer, batcher: batcher, clock: clock, fixtureServices: [])
-        for rule in configuration.fixedCodes { try await control.setFixedCode(rule) }
-    }
+    let control = ControlStore(
+        writer: writer, batcher: batcher, clock: clock, fixtureServices: configuration.effectiveServices)
+    for rule in configuration.fixedCodes { try await control.setFixedCode(rule) }
 
     let router = Router(context: EmulatorRequestContext.self)
     router.add(middleware: TwilioErrorMiddleware(logger: logger, requestLog: requestLog, clock: clock))
@@ -59,8 +58,7 @@ public func buildApplication(
     ).addRoutes(to: router)
     ControlAPI(
         outbox: outbox, feed: feed,
-        control: ControlStore(
-            writer: writer, batcher: batcher, clock: clock, fixtureServices: configuration.effectiveServices),
+        control: control,
         clock: clock, requestLog: requestLog, faults: faults
     ).addRoutes(to: router)
     try InboxPage(writer: writer, clock: clock, feed: feed).addRoutes(to: router)
