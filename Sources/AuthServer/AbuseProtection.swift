@@ -1,6 +1,8 @@
 import Hummingbird
+import HummingbirdAuth
 import NIOCore
 import Synchronization
+import VerifyWire
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -8,10 +10,14 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The auth server's request context: Hummingbird's, plus the client's address.
-public struct AuthRequestContext: RequestContext, RemoteAddressRequestContext {
+/// The auth server's request context: Hummingbird's, plus the client's address, and for the web
+/// pages the browser session, the posted form and the signed-in account.
+public struct AuthRequestContext: RequestContext, RemoteAddressRequestContext, SessionRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
+    public let sessions = SessionContext<WebSession>()
+    var form = FormData()
+    var account: Account?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
@@ -67,6 +73,9 @@ struct AbuseLimits: Sendable {
     let sendPerIP: RateLimiter
     let verifyPerPhone: RateLimiter
     let verifyPerIP: RateLimiter
+    /// Password logins per login name, and per client IP.
+    let loginPerAccount: RateLimiter
+    let loginPerIP: RateLimiter
 
     init(configuration: AuthConfiguration) {
         let window = Double(configuration.limitWindow.components.seconds)
@@ -74,6 +83,8 @@ struct AbuseLimits: Sendable {
         sendPerIP = RateLimiter(limit: configuration.sendLimitPerIP, window: window)
         verifyPerPhone = RateLimiter(limit: configuration.verifyLimitPerPhone, window: window)
         verifyPerIP = RateLimiter(limit: configuration.verifyLimitPerIP, window: window)
+        loginPerAccount = RateLimiter(limit: configuration.loginLimitPerAccount, window: window)
+        loginPerIP = RateLimiter(limit: configuration.loginLimitPerIP, window: window)
     }
 
     /// Throws 429 with `Retry-After` when either limit is reached.

@@ -40,20 +40,33 @@ public func buildAuthServer(
     }
     let tokens = try await TokenService(configuration: configuration, now: now)
 
+    let pages = try WebTemplates.library()
     let router = Router(context: AuthRequestContext.self)
-    router.add(middleware: APIErrorMiddleware(logger: logger))
-    let sessions = try SessionStore(path: configuration.databasePath)
-    AuthAPI(
-        verify: verify, serviceSid: serviceSid, tokens: tokens, sessions: sessions,
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: APIErrorMiddleware(logger: logger, pages: pages))
+    let database = try AuthDatabase.open(path: configuration.databasePath)
+    let sessions = try SessionStore(writer: database)
+    let accounts = AccountStore(writer: database)
+    let limits = AbuseLimits(configuration: configuration)
+    let api = AuthAPI(
+        verify: verify, serviceSid: serviceSid, tokens: tokens, sessions: sessions, accounts: accounts,
         refreshLifetime: Double(configuration.refreshTokenLifetime.components.seconds),
-        limits: AbuseLimits(configuration: configuration), trustProxy: configuration.trustProxy,
-        twilioRateLimitKey: configuration.twilioRateLimitKey, logger: logger
-    ).addRoutes(to: router)
+        limits: limits, trustProxy: configuration.trustProxy,
+        twilioRateLimitKey: configuration.twilioRateLimitKey, logger: logger)
+    api.addRoutes(to: router)
+    let service = AccountService(
+        accounts: accounts, sessions: sessions, passwords: Passwords(cost: configuration.bcryptCost), verify: verify,
+        serviceSid: serviceSid, limits: limits, logger: logger, now: now)
+    AccountAPI(api: api, service: service).addRoutes(to: router)
+    let driver = SQLitePersistDriver(writer: database, now: now)
+    WebApp(service: service, library: pages, driver: driver, trustProxy: configuration.trustProxy, logger: logger)
+        .addRoutes(
+            to: router, cookieSecure: configuration.cookieSecure, sessionLifetime: configuration.sessionLifetime)
     return Application(
         router: router,
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: "auth-server"),
-        services: [VerifyClientService(client: verify)],
+        services: [VerifyClientService(client: verify), driver],
         logger: logger)
 }
 

@@ -1,6 +1,7 @@
 import Hummingbird
 import JWTKit
 import Logging
+import Mustache
 import NIOCore
 import VerifyClient
 import VerifyWire
@@ -34,6 +35,7 @@ struct AuthAPI: Sendable {
     let serviceSid: String
     let tokens: TokenService
     let sessions: SessionStore
+    let accounts: AccountStore
     let refreshLifetime: TimeInterval
     let limits: AbuseLimits
     let trustProxy: Bool
@@ -108,21 +110,23 @@ struct AuthAPI: Sendable {
         }
         let session = try await sessions.startFamily(subject: phone, now: tokens.now(), lifetime: refreshLifetime)
         return try await tokenResponse(
-            phone: phone, family: session.family, refreshToken: session.token,
+            subject: phone, family: session.family, refreshToken: session.token,
             extra: ["message": "Verification successful", "authenticated": true])
     }
 
-    /// Access and refresh tokens, never cached by anyone on the way.
-    private func tokenResponse(
-        phone: String, family: String, refreshToken: String, extra: JSONObject
+    /// Access and refresh tokens, never cached by anyone on the way. The subject is a phone
+    /// number (SMS login) or an account sid (password login).
+    func tokenResponse(
+        subject: String, family: String, refreshToken: String, extra: JSONObject
     ) async throws
         -> Response
     {
-        let issued = try await tokens.issueAccessToken(for: phone, family: family)
+        let issued = try await tokens.issueAccessToken(for: subject, family: family)
         var body: JSONObject = [
             "token": issued.token, "access_token": issued.token, "refresh_token": refreshToken, "token_type": "Bearer",
-            "phone_number": phone, "expires_in": Int(issued.expiresAt.timeIntervalSince(tokens.now()).rounded()),
+            "expires_in": Int(issued.expiresAt.timeIntervalSince(tokens.now()).rounded()),
         ]
+        body[subject.hasPrefix("US") ? "account_sid" : "phone_number"] = subject
         body.merge(extra) { _, new in new }
         var response = try json(body)
         response.headers[.cacheControl] = "no-store"
@@ -141,7 +145,13 @@ struct AuthAPI: Sendable {
         let outcome = try await sessions.rotate(body.refreshToken, now: tokens.now(), lifetime: refreshLifetime)
         switch outcome {
         case .rotated(let token, let family, let subject):
-            return try await tokenResponse(phone: subject, family: family, refreshToken: token, extra: [:])
+            if subject.hasPrefix("US") {
+                // an account's refresh stops working once it is disabled or its password changed
+                guard let account = try await accounts.find(sid: subject), !account.isDisabled else {
+                    throw APIError.unauthorized(TokenRefusal(message: "This account is disabled"))
+                }
+            }
+            return try await tokenResponse(subject: subject, family: family, refreshToken: token, extra: [:])
         case .unknown: throw APIError.unauthorized(TokenRefusal(message: "Invalid refresh token"))
         case .expired: throw APIError.unauthorized(TokenRefusal(message: "Refresh token has expired"))
         case .revoked: throw APIError.unauthorized(TokenRefusal(message: "Refresh token has been revoked"))
@@ -163,7 +173,27 @@ struct AuthAPI: Sendable {
 
     @Sendable func protected(_ request: Request, context: AuthRequestContext) async throws -> Response {
         let claims = try await bearerClaims(request)
-        return try json(["message": "This is a protected route", "phone_number": claims.sub.value])
+        let subject = claims.sub.value
+        guard subject.hasPrefix("US") else {
+            return try json(["message": "This is a protected route", "phone_number": subject])
+        }
+        let account = try await bearerAccount(claims)
+        return try json(["message": "This is a protected route", "account_sid": subject, "username": account.username])
+    }
+
+    /// The account of an account token: refused once the account is disabled, or when the token
+    /// predates a password change or reset.
+    func bearerAccount(_ claims: AccessClaims) async throws -> Account {
+        guard let account = try await accounts.find(sid: claims.sub.value) else {
+            throw APIError.unauthorized(TokenRefusal(message: "Unknown account"))
+        }
+        guard !account.isDisabled else {
+            throw APIError.unauthorized(TokenRefusal(message: "This account is disabled"))
+        }
+        guard claims.iat.value.timeIntervalSince1970 >= account.sessionsValidAfter.rounded(.down) else {
+            throw APIError.unauthorized(TokenRefusal(message: "Token has been revoked"))
+        }
+        return account
     }
 
     func bearerClaims(_ request: Request) async throws -> AccessClaims {
@@ -190,8 +220,9 @@ struct AuthAPI: Sendable {
 
     // MARK: Helpers
 
-    private func decode<T: Decodable>(
-        _ type: T.Type, _ request: Request, _ context: AuthRequestContext
+    func decode<T: Decodable>(
+        _ type: T.Type, _ request: Request, _ context: AuthRequestContext,
+        example: String = #"{"phone_number": "+14155550100"}"#
     ) async throws
         -> T
     {
@@ -206,7 +237,7 @@ struct AuthAPI: Sendable {
         } catch DecodingError.keyNotFound(let key, _) {
             throw APIError.badRequest("\(key.stringValue) is required")
         } catch {
-            throw APIError.badRequest("The body must be JSON like {\"phone_number\": \"+14155550100\"}")
+            throw APIError.badRequest("The body must be JSON like \(example)")
         }
     }
 
@@ -218,35 +249,8 @@ struct AuthAPI: Sendable {
         }
     }
 
-    /// Twilio's errors as clear client errors; our own credentials or Twilio's internals never
-    /// reach the client.
     private func mapped(_ error: VerifyClientError, during step: String) -> APIError {
-        switch error {
-        case .timeout:
-            logger.warning("Twilio Verify timed out during \(step)")
-            return APIError(
-                status: .gatewayTimeout, body: ["message": "The verification service did not answer in time"])
-        case .transport, .invalidResponse:
-            logger.warning("Twilio Verify unreachable during \(step): \(error)")
-            return APIError(status: .badGateway, body: ["message": "The verification service is unavailable"])
-        case .twilio(let twilio):
-            switch twilio.code {
-            case 60200, 60436: return .badRequest("Invalid phone number")
-            case 60205: return .badRequest("This number cannot receive SMS (landline)")
-            case 60410:
-                return APIError(status: .forbidden, body: ["message": "This number cannot receive verification codes"])
-            case 60202:
-                return APIError(status: .tooManyRequests, body: ["message": "Too many attempts; request a new code"])
-            case 60203, 60212, 20429:
-                return APIError(
-                    status: .tooManyRequests, body: ["message": "Too many verification requests; try again later"])
-            case 20404 where step == "check":
-                return .badRequest("The code has expired or was already used; request a new code")
-            default:
-                logger.error("Twilio Verify error \(twilio.code) (HTTP \(twilio.status)) during \(step)")
-                return APIError(status: .badGateway, body: ["message": "The verification service failed"])
-            }
-        }
+        verifyFailure(error, during: step, logger: logger)
     }
 }
 
@@ -270,6 +274,9 @@ func json(_ object: JSONObject, status: HTTPResponse.Status = .ok) throws -> Res
         case let text as String: value = quoted(text)
         case let flag as Bool: value = flag ? "true" : "false"
         case let number as Int: value = String(number)
+        case let members as [String: String]:
+            value =
+                "{" + members.keys.sorted().map { "\(quoted($0)):\(quoted(members[$0]!))" }.joined(separator: ",") + "}"
         default: value = "null"
         }
         parts.append("\(quoted(key)):\(value)")
@@ -289,10 +296,13 @@ private func quoted(_ text: String) -> String {
     return String(decoding: writer.bytes, as: UTF8.self)
 }
 
-/// Renders ``APIError``s as JSON; anything unexpected is a 500 with no internals.
+/// Renders ``APIError``s and ``FormErrors`` as JSON; anything unexpected is a 500 with no
+/// internals. Outside `/api/` (the web pages) a missing page or an unexpected failure is an
+/// HTML page in the site's layout that, again, says nothing about internals.
 struct APIErrorMiddleware: RouterMiddleware {
     typealias Context = AuthRequestContext
     let logger: Logger
+    var pages: MustacheLibrary?
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -305,13 +315,45 @@ struct APIErrorMiddleware: RouterMiddleware {
             var response = try json(error.body, status: error.status)
             for field in error.headers { response.headers.append(field) }
             return response
+        } catch let error as FormErrors {
+            var body: JSONObject = ["message": error.summary]
+            if !error.fields.isEmpty { body["errors"] = error.fields }
+            var response = try json(body, status: error.status)
+            if let wait = error.retryAfter { response.headers[.retryAfter] = String(wait) }
+            return response
         } catch let error as any HTTPResponseError where error.status == .notFound {
+            if let page = page(request, .notFound, "Page not found", "There is nothing at this address.") {
+                return page
+            }
             return try json(["message": "Not found"], status: .notFound)
         } catch let error as any HTTPResponseError {
+            if let page = page(request, error.status, error.status.reasonPhrase, "The request could not be handled.") {
+                return page
+            }
             return try json(["message": error.status.reasonPhrase], status: error.status)
         } catch {
             logger.error("unexpected error on \(request.method) \(request.uri.path): \(error)")
+            if let page = page(
+                request, .internalServerError, "Something went wrong",
+                "The server could not complete this request. Please try again in a moment.")
+            {
+                return page
+            }
             return try json(["message": "Internal server error"], status: .internalServerError)
         }
+    }
+
+    /// An HTML error page for the web pages' paths; nil for the JSON API's.
+    private func page(
+        _ request: Request, _ status: HTTPResponse.Status, _ heading: String, _ message: String
+    ) -> Response? {
+        let path = request.uri.path
+        guard let pages, !path.hasPrefix("/api/"), !path.hasPrefix("/.well-known/"), path != "/healthz" else {
+            return nil
+        }
+        var response = WebApp.html(
+            pages.render(["heading": heading, "message": message], withTemplate: "error") ?? heading, status: status)
+        SecurityHeadersMiddleware<AuthRequestContext>.apply(to: &response.headers)
+        return response
     }
 }

@@ -31,6 +31,16 @@ public struct AuthConfiguration: Sendable {
     public var verifyLimitPerPhone = 10
     public var verifyLimitPerIP = 50
     public var limitWindow: Duration = .seconds(600)
+    /// Password logins per login name, and per client IP, per ``limitWindow``.
+    public var loginLimitPerAccount = 10
+    public var loginLimitPerIP = 50
+    /// bcrypt's cost (log2 rounds) for new password hashes; 12 takes ~0.25 s per hash here.
+    public var bcryptCost = 12
+    /// The session cookie's `Secure` attribute: on unless turned off for plain-HTTP development
+    /// (off by default in development mode).
+    public var cookieSecure = true
+    /// How long a web session lives without use.
+    public var sessionLifetime: Duration = .seconds(12 * 3600)
     /// Take the client IP from `X-Forwarded-For` (only behind a proxy that sets it).
     public var trustProxy = false
     /// Pass the client IP to Twilio Verify as this `RateLimits` key, so Twilio enforces too.
@@ -58,7 +68,8 @@ public struct AuthConfiguration: Sendable {
         "ACCESS_TOKEN_LIFETIME", "REFRESH_TOKEN_LIFETIME", "JWT_ISSUER", "JWT_AUDIENCE", "DATABASE_PATH", "HOST",
         "PORT",
         "AUTH_SERVER_DEVELOPMENT", "SEND_LIMIT_PER_PHONE", "SEND_LIMIT_PER_IP", "VERIFY_LIMIT_PER_PHONE",
-        "VERIFY_LIMIT_PER_IP", "LIMIT_WINDOW", "TRUST_PROXY",
+        "VERIFY_LIMIT_PER_IP", "LIMIT_WINDOW", "TRUST_PROXY", "LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_IP",
+        "BCRYPT_COST", "COOKIE_SECURE", "SESSION_LIFETIME",
     ]
 
     /// Reads the configuration; the first missing or invalid setting is the error.
@@ -164,6 +175,22 @@ public struct AuthConfiguration: Sendable {
         configuration.limitWindow = .seconds(
             try number(value("LIMIT_WINDOW"), "LIMIT_WINDOW", default: 600, range: 1...86_400))
         configuration.trustProxy = value("TRUST_PROXY") == "1"
+        configuration.loginLimitPerAccount = try number(
+            value("LOGIN_LIMIT_PER_ACCOUNT"), "LOGIN_LIMIT_PER_ACCOUNT", default: 10, range: 1...100_000)
+        configuration.loginLimitPerIP = try number(
+            value("LOGIN_LIMIT_PER_IP"), "LOGIN_LIMIT_PER_IP", default: 50, range: 1...1_000_000)
+        configuration.bcryptCost = try number(value("BCRYPT_COST"), "BCRYPT_COST", default: 12, range: 4...31)
+        if !configuration.developmentMode && configuration.bcryptCost < 12 {
+            throw Invalid(setting: "BCRYPT_COST", problem: "must be at least 12 outside development mode")
+        }
+        switch value("COOKIE_SECURE") {
+        case nil: configuration.cookieSecure = !configuration.developmentMode
+        case "1", "true": configuration.cookieSecure = true
+        case "0", "false": configuration.cookieSecure = false
+        default: throw Invalid(setting: "COOKIE_SECURE", problem: "must be 1 or 0")
+        }
+        configuration.sessionLifetime = .seconds(
+            try number(value("SESSION_LIFETIME"), "SESSION_LIFETIME", default: 12 * 3600, range: 60...31_536_000))
         configuration.twilioRateLimitKey = value("TWILIO_RATE_LIMIT_KEY")
         configuration.issuer = value("JWT_ISSUER")
         configuration.audience = value("JWT_AUDIENCE")

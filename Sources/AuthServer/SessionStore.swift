@@ -19,31 +19,8 @@ final class SessionStore: Sendable {
     let writer: any DatabaseWriter
     private let revokedJTIs = Mutex<[String: Date]>([:])
 
-    init(path: String) throws {
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
-        writer =
-            path == ":memory:"
-            ? try DatabaseQueue(configuration: configuration)
-            : try DatabasePool(path: path, configuration: configuration)
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1: refresh tokens and revoked access tokens") { db in
-            try db.create(table: "refresh_token") { t in
-                t.autoIncrementedPrimaryKey("id")
-                t.column("token_hash", .text).notNull().unique()
-                t.column("family", .text).notNull().indexed()
-                t.column("subject", .text).notNull()
-                t.column("created_at", .double).notNull()
-                t.column("expires_at", .double).notNull()
-                t.column("used_at", .double)
-                t.column("revoked_at", .double)
-            }
-            try db.create(table: "revoked_jti") { t in
-                t.primaryKey("jti", .text)
-                t.column("expires_at", .double).notNull()
-            }
-        }
-        try migrator.migrate(writer)
+    init(writer: any DatabaseWriter) throws {
+        self.writer = writer
         let now = Date().timeIntervalSince1970
         let revoked = try writer.read { db in
             try Row.fetchAll(db, sql: "SELECT jti, expires_at FROM revoked_jti WHERE expires_at > ?", arguments: [now])
@@ -147,6 +124,15 @@ final class SessionStore: Sendable {
         revokedJTIs.withLock { map in
             map[jti] = accessExpiresAt
             map = map.filter { $0.value > now }
+        }
+    }
+
+    /// Revokes every refresh-token family of `subject` (password change or reset, a disabled account).
+    func revokeAll(subject: String, now: Date) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE refresh_token SET revoked_at = ? WHERE subject = ? AND revoked_at IS NULL",
+                arguments: [now.timeIntervalSince1970, subject])
         }
     }
 

@@ -1,0 +1,73 @@
+import GRDB
+
+/// The auth server's one SQLite database: refresh tokens, revoked access tokens, accounts,
+/// login challenges and web sessions. WAL with `synchronous=NORMAL` for a file; `:memory:` for
+/// throwaway runs and tests.
+enum AuthDatabase {
+    static func open(path: String) throws -> any DatabaseWriter {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        let writer: any DatabaseWriter =
+            path == ":memory:"
+            ? try DatabaseQueue(configuration: configuration)
+            : try DatabasePool(path: path, configuration: configuration)
+        try migrator.migrate(writer)
+        return writer
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: refresh tokens and revoked access tokens") { db in
+            try db.create(table: "refresh_token") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("token_hash", .text).notNull().unique()
+                t.column("family", .text).notNull().indexed()
+                t.column("subject", .text).notNull()
+                t.column("created_at", .double).notNull()
+                t.column("expires_at", .double).notNull()
+                t.column("used_at", .double)
+                t.column("revoked_at", .double)
+            }
+            try db.create(table: "revoked_jti") { t in
+                t.primaryKey("jti", .text)
+                t.column("expires_at", .double).notNull()
+            }
+        }
+        migrator.registerMigration("v2: accounts, login challenges, web sessions") { db in
+            try db.create(index: "refresh_token_subject", on: "refresh_token", columns: ["subject"])
+            try db.create(table: "account") { t in
+                t.autoIncrementedPrimaryKey("id")
+                // the public, stable id: the `sub` of the account's tokens
+                t.column("sid", .text).notNull().unique()
+                t.column("username", .text).notNull().unique(onConflict: .abort).collate(.nocase)
+                t.column("email", .text).notNull()
+                // the email lowercased: addresses are unique whatever their case
+                t.column("email_key", .text).notNull().unique()
+                t.column("password_hash", .text).notNull()
+                t.column("about", .text).notNull().defaults(to: "")
+                // the 2FA phone (E.164) once confirmed, and a number waiting for its code
+                t.column("phone", .text)
+                t.column("pending_phone", .text)
+                // tokens and sessions from before this moment are void (password change, reset)
+                t.column("sessions_valid_after", .double).notNull().defaults(to: 0)
+                t.column("disabled_at", .double)
+                t.column("created_at", .double).notNull()
+                t.column("updated_at", .double).notNull()
+            }
+            // a password login waiting for its second factor (JSON clients hold the challenge)
+            try db.create(table: "login_challenge") { t in
+                t.primaryKey("token_hash", .text)
+                t.column("account_id", .integer).notNull().references("account", onDelete: .cascade)
+                t.column("expires_at", .double).notNull()
+            }
+            // hummingbird-auth's sessions, through ``SQLitePersistDriver``
+            try db.create(table: "web_session") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .blob).notNull()
+                t.column("account_id", .integer).indexed()
+                t.column("expires_at", .double)
+            }
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,161 @@
+import GRDB
+import Hummingbird
+import HummingbirdAuth
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// What a browser session holds. Every visitor to a form page gets one (it carries the CSRF
+/// token); it is *signed in* only once `accountID` is set, after the password and, with
+/// two-factor on, the code were accepted.
+public struct WebSession: Codable, Sendable, Equatable {
+    /// The synchronizer token every form posts back.
+    var csrfToken: String
+    var accountID: Int64?
+    /// When this session signed in; sessions older than the account's `sessionsValidAfter` are void.
+    var signedInAt: Double?
+    /// An account whose password was accepted and that waits for its SMS code.
+    var pendingAccountID: Int64?
+    var pendingSince: Double?
+    /// The email a password-reset code was sent to.
+    var resetEmail: String?
+    /// A one-shot notice for the next page ("Two-factor authentication is on").
+    var flash: String?
+}
+
+/// hummingbird-auth's session storage, in the auth server's SQLite database: sessions survive a
+/// restart, and the sessions of one account can be deleted together (logout elsewhere on a
+/// password change or reset, a disabled account). Expired rows are swept once a minute.
+struct SQLitePersistDriver: PersistDriver {
+    let writer: any DatabaseWriter
+    let now: @Sendable () -> Date
+
+    func create<Object: Codable & Sendable>(key: String, value: Object, expires: Duration?) async throws {
+        let data = try JSONEncoder().encode(value)
+        let time = now().timeIntervalSince1970
+        try await writer.write { db in
+            if try Int.fetchOne(
+                db, sql: "SELECT 1 FROM web_session WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)",
+                arguments: [key, time]) != nil
+            {
+                throw PersistError.duplicate
+            }
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO web_session (key, value, account_id, expires_at) VALUES (?, ?, ?, ?)",
+                arguments: [key, data, Self.accountID(value), expires.map { time + Self.seconds($0) }])
+        }
+    }
+
+    func set<Object: Codable & Sendable>(key: String, value: Object, expires: Duration?) async throws {
+        let data = try JSONEncoder().encode(value)
+        let time = now().timeIntervalSince1970
+        try await writer.write { db in
+            if let expires {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO web_session (key, value, account_id, expires_at) VALUES (?, ?, ?, ?)",
+                    arguments: [key, data, Self.accountID(value), time + Self.seconds(expires)])
+            } else {
+                // keep the expiry the value already had (PersistDriver's contract)
+                try db.execute(
+                    sql: """
+                        INSERT INTO web_session (key, value, account_id, expires_at) VALUES (?, ?, ?, NULL)
+                        ON CONFLICT(key) DO UPDATE SET value = excluded.value, account_id = excluded.account_id
+                        """,
+                    arguments: [key, data, Self.accountID(value)])
+            }
+        }
+    }
+
+    func get<Object: Codable & Sendable>(key: String, as type: Object.Type) async throws -> Object? {
+        try await getWithTTL(key: key, as: type)?.object
+    }
+
+    func getWithTTL<Object: Codable & Sendable>(
+        key: String, as type: Object.Type
+    ) async throws
+        -> (object: Object, ttl: Duration?)?
+    {
+        let time = now().timeIntervalSince1970
+        guard
+            let row = try await writer.read({ db in
+                try Row.fetchOne(
+                    db,
+                    sql:
+                        "SELECT value, expires_at FROM web_session WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)",
+                    arguments: [key, time])
+            })
+        else { return nil }
+        let data: Data = row[0]
+        let object: Object
+        do {
+            object = try JSONDecoder().decode(Object.self, from: data)
+        } catch {
+            throw PersistError.invalidConversion
+        }
+        let expiresAt: Double? = row[1]
+        return (object, expiresAt.map { .milliseconds(Int64((($0 - time) * 1000).rounded())) })
+    }
+
+    func remove(key: String) async throws {
+        try await writer.write { db in try db.execute(sql: "DELETE FROM web_session WHERE key = ?", arguments: [key]) }
+    }
+
+    func shutdown() async throws {}
+
+    /// Sweeps expired sessions once a minute until the server stops.
+    func run() async throws {
+        while !Task.isShuttingDownGracefully {
+            try? await sweep()
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(60)) }
+        }
+    }
+
+    func sweep() async throws {
+        let time = now().timeIntervalSince1970
+        try await writer.write { db in
+            try db.execute(sql: "DELETE FROM web_session WHERE expires_at <= ?", arguments: [time])
+        }
+    }
+
+    private static func accountID(_ value: some Sendable) -> Int64? {
+        (value as? WebSession)?.accountID
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}
+
+/// Security headers on every response: a strict Content-Security-Policy (our own stylesheet and
+/// forms only; no scripts, no framing), no MIME sniffing, no referrer beyond our own origin, and
+/// no caching of pages that show an account.
+struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    static var contentSecurityPolicy: String {
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    }
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws
+        -> Response
+    {
+        var response = try await next(request, context)
+        Self.apply(to: &response.headers)
+        return response
+    }
+
+    static func apply(to headers: inout HTTPFields) {
+        headers[.contentSecurityPolicy] = contentSecurityPolicy
+        headers[.xContentTypeOptions] = "nosniff"
+        headers[.init("Referrer-Policy")!] = "same-origin"
+        headers[.init("X-Frame-Options")!] = "DENY"
+        headers[.init("Cross-Origin-Opener-Policy")!] = "same-origin"
+        if headers[.cacheControl] == nil { headers[.cacheControl] = "no-store" }
+    }
+}

@@ -1,0 +1,318 @@
+import Mustache
+
+/// The web pages' Mustache templates and their one stylesheet, compiled into the binary so the
+/// server has no files to find at run time. Every page extends `layout`; `{{…}}` escapes HTML.
+enum WebTemplates {
+    static func library() throws -> MustacheLibrary {
+        var library = MustacheLibrary()
+        for (name, text) in templates { try library.register(text, named: name) }
+        return library
+    }
+
+    static let templates: [(String, String)] = [
+        ("layout", layout), ("field", field), ("home", home), ("register", register), ("login", login),
+        ("login-verify", loginVerify), ("profile", profile), ("profile-edit", profileEdit),
+        ("profile-password", profilePassword), ("2fa-enable", enableTwoFactor), ("2fa-disable", disableTwoFactor),
+        ("reset", resetRequest), ("reset-confirm", resetConfirm), ("error", error),
+    ]
+
+    static let layout = """
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{{$title}}Auth Server{{/title}} · Auth Server</title>
+        <link rel="stylesheet" href="/static/app.css">
+        </head>
+        <body>
+        <header class="bar">
+          <a class="brand" href="/">Auth Server</a>
+          <nav>
+          {{#signedIn}}
+            <a href="/profile">{{username}}</a>
+            <form method="post" action="/logout" class="inline">
+              <input type="hidden" name="csrf_token" value="{{csrf}}">
+              <button type="submit" class="link" id="logout">Log out</button>
+            </form>
+          {{/signedIn}}
+          {{^signedIn}}
+            <a href="/login">Log in</a>
+            <a href="/register" class="button small">Register</a>
+          {{/signedIn}}
+          </nav>
+        </header>
+        <main>
+        {{#flash}}<p class="flash" role="status">{{flash}}</p>{{/flash}}
+        {{#formError}}<p class="alert" role="alert">{{formError}}</p>{{/formError}}
+        {{$content}}{{/content}}
+        </main>
+        <footer>SMS codes through Twilio Verify · JWT for apps · sessions for people</footer>
+        </body>
+        </html>
+        """
+
+    /// One labelled input with its error: `{{>field}}` inside a context with name/label/type/value.
+    static let field = """
+        <label for="{{name}}">{{label}}</label>
+        <input id="{{name}}" name="{{name}}" type="{{type}}" value="{{value}}"{{#autocomplete}} autocomplete="{{autocomplete}}"{{/autocomplete}}{{#error}} aria-invalid="true" aria-describedby="{{name}}-error"{{/error}}{{#extra}} {{{extra}}}{{/extra}}>
+        {{#error}}<p class="field-error" id="{{name}}-error">{{error}}</p>{{/error}}
+        """
+
+    static let home = """
+        {{<layout}}{{$title}}Welcome{{/title}}{{$content}}
+        <section class="card">
+        {{#signedIn}}
+          <h1>Hello, {{username}}</h1>
+          <p>You are signed in. {{#twoFactor}}Two-factor authentication is on.{{/twoFactor}}{{^twoFactor}}Turn on two-factor authentication to protect your account with an SMS code.{{/twoFactor}}</p>
+          <p><a class="button" href="/profile">Your profile</a></p>
+        {{/signedIn}}
+        {{^signedIn}}
+          <h1>Sign in without surprises</h1>
+          <p>Create an account with a username, email and password, and add a second step by SMS when you want it. Apps use the same accounts through the JSON API and get JWTs.</p>
+          <p><a class="button" href="/register">Create an account</a> <a href="/login">or log in</a></p>
+        {{/signedIn}}
+        </section>
+        {{/content}}{{/layout}}
+        """
+
+    static let register = """
+        {{<layout}}{{$title}}Register{{/title}}{{$content}}
+        <section class="card narrow">
+          <h1>Create an account</h1>
+          <form method="post" action="/register" novalidate>
+            <input type="hidden" name="csrf_token" value="{{csrf}}">
+            {{#fields}}{{>field}}{{/fields}}
+            <button type="submit" id="submit">Create account</button>
+          </form>
+          <p class="muted">Already registered? <a href="/login">Log in</a></p>
+        </section>
+        {{/content}}{{/layout}}
+        """
+
+    static let login = """
+        {{<layout}}{{$title}}Log in{{/title}}{{$content}}
+        <section class="card narrow">
+          <h1>Log in</h1>
+          <form method="post" action="/login" novalidate>
+            <input type="hidden" name="csrf_token" value="{{csrf}}">
+            {{#fields}}{{>field}}{{/fields}}
+            <button type="submit" id="submit">Log in</button>
+          </form>
+          <p class="muted"><a href="/reset">Forgot your password?</a> · <a href="/register">Create an account</a></p>
+        </section>
+        {{/content}}{{/layout}}
+        """
+
+    static let loginVerify = """
+        {{<layout}}{{$title}}Enter your code{{/title}}{{$content}}
+        <section class="card narrow">
+          <h1>Enter your code</h1>
+          <p>We sent a code by SMS to <strong>{{phone}}</strong>. Enter it to finish logging in.</p>
+          <form method="post" action="/login/verify" novalidate>
+            <input type="hidden" name="csrf_token" value="{{csrf}}">
+            {{#fields}}{{>field}}{{/fields}}
+            <button type="submit" id="submit">Verify</button>
+          </form>
+          <form method="post" action="/login/verify/resend" class="secondary">
+            <input type="hidden" name="csrf_token" value="{{csrf}}">
+            <button type="submit" class="link" id="resend">Send a new code</button>
+          </form>
+        </section>
+        {{/content}}{{/layout}}
+        """
+
+    static let profile = """
+        {{<layout}}{{$title}}Your profile{{/title}}{{$content}}
+        <section class="card">
+          <h1>{{account.username}}</h1>
+          <dl class="facts">
+            <dt>Email</dt><dd id="email">{{account.email}}</dd>
+            <dt>About</dt><dd id="about">{{#hasAbout}}{{account.about}}{{/hasAbout}}{{^hasAbout}}<span class="muted">Nothing yet</span>{{/hasAbout}}</dd>
+            <dt>Two-factor</dt><dd id="two-factor">{{#twoFactor}}<span class="badge on">On</span> codes go to {{phone}}{{/twoFactor}}{{^twoFactor}}<span class="badge">Off</span>{{/twoFactor}}</dd>
+            <dt>Member since</dt><dd>{{memberSince}}</dd>
+          </dl>
+          <p class="actions">
+            <a class="button" href="/profile/edit" id="edit-profile">Edit profile</a>
+            <a class="button secondary" href="/profile/password" id="change-password">Change password</a>
+            {{#twoFactor}}<a class="button secondary" href="/profile/2fa/disable" id="disable-2fa">Turn off two-factor</a>{{/twoFactor}}
+            {{^twoFactor}}<a class="button secondary" href="/profile/2fa/enable" id="enable-2fa">Turn on two-factor</a>{{/twoFactor}}
+          </p>
+        </section>
+        {{/content}}{{/layout}}
+        """
+
+    static let profileEdit = """
+        {{<layout}}{{$title}}Edit profile{{/title}}{{$content}}
+        <section class="card narrow">
+          <h1>Edit profile</h1>
+          <form method="post" action="/profile/edit" novalidate>
+            <input type="hidden" name="csrf_token" value="{{csrf}}">
+            {{#fields}}{{>field}}{{/fields}}
+            <label for="about">About you</label>
+            <textarea id="about" name="about" rows="4" maxlength="500"{{#aboutError}} aria-invalid="true"{{/aboutError}}>{{about}}</textarea>
+            {{#aboutError}}<p class="field-error">{{aboutError}}</p>{{/aboutError}}
+            <button type="submit" id="submit">Save</button>
+            <a href="/profile" class="cancel">Cancel</a>
+          </form>
+        </section>
+        {{/content}}{{/layout}}
+        """
+
+    static let profilePassword = """
+        {{<layout}}{{$title}}Change password{{/title}}{{$content}}
+        <section class="card narrow">
+          <h1>Change password</h1>
+          <p class="muted">Other browsers and apps signed in to your account will be signed out.</p>
+          <form method="post" action="/profile/password" novalidate>
+            <input type="hidden" name="csrf_token" value="{{csrf}}">
+            {{#fields}}{{>field}}{{/fields}}
+            <button type="submit" id="submit">Change password</button>
+            <a href="/profile" class="cancel">Cancel</a>
+          </form>
+        </section>
+        {{/content}}{{/layout}}
+        """
+
+    static let enableTwoFactor = """
+        {{<layout}}{{$title}}Turn on two-factor{{/title}}{{$content}}
+        <section class="card narrow">
+          <h1>Turn on two-factor authentication</h1>
+          {{#pendingPhone}}
+          <p>We sent a code by SMS to <strong>{{pendingPhone}}</strong>. Enter it to turn two-factor on.</p>
+          <form method="post" action="/profile/2fa/enable/confirm" novalidate>
+            <input type="hidden" name="csrf_token" value="{{csrf}}">
+            {{#codeFields}}{{>field}}{{/codeFields}}
+            <button type="submit" id="confirm">Turn on</button>
+          </form>
+          <form method="post" action="/profile/2fa/enable/resend" class="secondary">
+            <input type="hidden" name="csrf_token" value="{{csrf}}">
+            <button type="submit" class="link" id="resend">Send a new code</button>
+          </form>
+          <h2>Use another number</h2>
+          {{/pendingPhone}}
+          {{^pendingPhone}}
+          <p>After your password, we will ask for a code sent by SMS to this number each time you log in.</p>
+          {{/pendingPhone}}
+          <form method="post" action="/profile/2fa/enable" novalidate>
+            <input type="hidden" name="csrf_token" value="{{csrf}}">
+            {{#phoneFields}}{{>field}}{{/phoneFields}}
+            <button type="submit" id="send-code" {{#pendingPhone}}class="secondary"{{/pendingPhone}}>Send code</button>
+          </form>
+          <p><a href="/profile" class="cancel">Cancel</a></p>
+        </section>
+        {{/content}}{{/layout}}
+        """
+
+    static let disableTwoFactor = """
+        {{<layout}}{{$title}}Turn off two-factor{{/title}}{{$content}}
+        <section class="card narrow">
+          <h1>Turn off two-factor authentication</h1>
+          {{#sent}}
+          <p>We sent a code by SMS to <strong>{{phone}}</strong>. Enter it to turn two-factor off.</p>
+          <form method="post" action="/profile/2fa/disable" novalidate>
+            <input type="hidden" name="csrf_token" value="{{csrf}}">
+            {{#fields}}{{>field}}{{/fields}}
+            <button type="submit" class="danger" id="confirm">Turn off</button>
+          </form>
+          {{/sent}}
+          {{^sent}}
+          <p>To make sure it is you, we will send a code by SMS to <strong>{{phone}}</strong>.</p>
+          {{/sent}}
+          <form method="post" action="/profile/2fa/disable/send" class="secondary">
+            <input type="hidden" name="csrf_token" value="{{csrf}}">
+            <button type="submit" {{#sent}}class="link"{{/sent}} id="send-code">{{#sent}}Send a new code{{/sent}}{{^sent}}Send code{{/sent}}</button>
+          </form>
+          <p><a href="/profile" class="cancel">Cancel</a></p>
+        </section>
+        {{/content}}{{/layout}}
+        """
+
+    static let resetRequest = """
+        {{<layout}}{{$title}}Reset password{{/title}}{{$content}}
+        <section class="card narrow">
+          <h1>Reset your password</h1>
+          <p>Enter the email address of your account and we will email you a code.</p>
+          <form method="post" action="/reset" novalidate>
+            <input type="hidden" name="csrf_token" value="{{csrf}}">
+            {{#fields}}{{>field}}{{/fields}}
+            <button type="submit" id="submit">Email me a code</button>
+          </form>
+          <p class="muted"><a href="/login">Back to log in</a></p>
+        </section>
+        {{/content}}{{/layout}}
+        """
+
+    static let resetConfirm = """
+        {{<layout}}{{$title}}Choose a new password{{/title}}{{$content}}
+        <section class="card narrow">
+          <h1>Choose a new password</h1>
+          <p>If an account uses <strong>{{email}}</strong>, we emailed it a code. Enter it with your new password; every session will be signed out.</p>
+          <form method="post" action="/reset/confirm" novalidate>
+            <input type="hidden" name="csrf_token" value="{{csrf}}">
+            {{#fields}}{{>field}}{{/fields}}
+            <button type="submit" id="submit">Set new password</button>
+          </form>
+          <form method="post" action="/reset" class="secondary">
+            <input type="hidden" name="csrf_token" value="{{csrf}}">
+            <input type="hidden" name="email" value="{{email}}">
+            <button type="submit" class="link" id="resend">Send a new code</button>
+          </form>
+        </section>
+        {{/content}}{{/layout}}
+        """
+
+    static let error = """
+        {{<layout}}{{$title}}{{heading}}{{/title}}{{$content}}
+        <section class="card narrow">
+          <h1>{{heading}}</h1>
+          <p>{{message}}</p>
+          <p><a class="button" href="/">Go to the home page</a></p>
+        </section>
+        {{/content}}{{/layout}}
+        """
+
+    static let stylesheet = """
+        :root { --ink: #1d2433; --muted: #5d6779; --line: #d9dee7; --accent: #2857d6; --accent-ink: #fff;
+          --bad: #b42318; --good: #137333; --paper: #f6f7fb; --card: #fff; }
+        * { box-sizing: border-box; }
+        body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink);
+          background: var(--paper); min-height: 100vh; display: flex; flex-direction: column; }
+        .bar { display: flex; align-items: center; justify-content: space-between; gap: 1rem; padding: .75rem 1.25rem;
+          background: var(--card); border-bottom: 1px solid var(--line); }
+        .brand { font-weight: 700; color: var(--ink); text-decoration: none; }
+        nav { display: flex; align-items: center; gap: 1rem; }
+        main { width: 100%; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; flex: 1; }
+        footer { text-align: center; color: var(--muted); font-size: .85rem; padding: 1.5rem; }
+        .card { background: var(--card); border: 1px solid var(--line); border-radius: 12px; padding: 1.5rem 1.75rem;
+          box-shadow: 0 1px 2px rgba(16,24,40,.05); }
+        .narrow { max-width: 28rem; margin: 0 auto; }
+        h1 { font-size: 1.5rem; margin: 0 0 1rem; } h2 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
+        a { color: var(--accent); }
+        label { display: block; font-weight: 600; margin: 1rem 0 .3rem; }
+        input, textarea { width: 100%; padding: .6rem .7rem; font: inherit; border: 1px solid var(--line);
+          border-radius: 8px; background: #fff; }
+        input:focus, textarea:focus { outline: 2px solid var(--accent); outline-offset: 1px; }
+        [aria-invalid="true"] { border-color: var(--bad); }
+        .field-error { color: var(--bad); margin: .3rem 0 0; font-size: .9rem; }
+        button, .button { display: inline-block; margin-top: 1.25rem; padding: .6rem 1.1rem; font: inherit; font-weight: 600;
+          color: var(--accent-ink); background: var(--accent); border: 0; border-radius: 8px; cursor: pointer;
+          text-decoration: none; }
+        .button.small { margin: 0; padding: .35rem .8rem; }
+        button.secondary, .button.secondary { color: var(--accent); background: #e8eefc; }
+        button.danger { background: var(--bad); }
+        button.link { background: none; color: var(--accent); padding: 0; margin: 0; font-weight: 500; text-decoration: underline; }
+        form.inline { display: inline; } form.secondary { margin-top: .75rem; }
+        .cancel { margin-left: 1rem; }
+        .flash, .alert { padding: .75rem 1rem; border-radius: 8px; margin: 0 0 1rem; }
+        .flash { background: #e6f4ea; color: var(--good); } .alert { background: #fde8e7; color: var(--bad); }
+        .muted { color: var(--muted); }
+        .facts { display: grid; grid-template-columns: max-content 1fr; gap: .5rem 1.25rem; margin: 0 0 1rem; }
+        .facts dt { color: var(--muted); } .facts dd { margin: 0; overflow-wrap: anywhere; }
+        .badge { display: inline-block; padding: 0 .5rem; border-radius: 999px; background: #eceff4; font-size: .85rem; }
+        .badge.on { background: #e6f4ea; color: var(--good); }
+        .actions { display: flex; flex-wrap: wrap; gap: .5rem; } .actions .button { margin-top: .5rem; }
+        @media (max-width: 32rem) { .card { padding: 1.1rem; } .facts { grid-template-columns: 1fr; }
+          .facts dd { margin-bottom: .5rem; } main { margin-top: 1rem; } }
+        """
+}
