@@ -183,6 +183,9 @@ struct AccountStore: Sendable {
                 sql: "UPDATE account SET disabled_at = ?, updated_at = ? WHERE id = ?",
                 arguments: [disabled ? now.timeIntervalSince1970 : nil, now.timeIntervalSince1970, account.id])
             if disabled {
+                try db.execute(
+                    sql: "UPDATE refresh_token SET revoked_at = ? WHERE subject = ? AND revoked_at IS NULL",
+                    arguments: [now.timeIntervalSince1970, account.sid])
                 try db.execute(sql: "DELETE FROM web_session WHERE account_id = ?", arguments: [account.id])
                 try db.execute(sql: "DELETE FROM login_challenge WHERE account_id = ?", arguments: [account.id])
             }

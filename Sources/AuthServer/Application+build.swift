@@ -79,3 +79,12 @@ struct VerifyClientService: Service {
         try await client.shutdown()
     }
 }
+
+/// Disables (or re-enables) the account with this username or email in the auth server's
+/// database, for operators: `auth-server disable-account alice`. A disabled account cannot log
+/// in; its sessions, refresh tokens and access tokens stop working at once, even while the
+/// server runs. Returns false when no account matches.
+public func setAccountDisabled(databasePath: String, login: String, disabled: Bool) async throws -> Bool {
+    let database = try AuthDatabase.open(path: databasePath)
+    return try await AccountStore(writer: database).setDisabled(login: login, disabled: disabled, now: Date()) != nil
+}

@@ -82,24 +82,24 @@ struct SQLitePersistDriver: PersistDriver {
         -> (object: Object, ttl: Duration?)?
     {
         let time = now().timeIntervalSince1970
-        guard
-            let row = try await writer.read({ db in
-                try Row.fetchOne(
-                    db,
-                    sql:
-                        "SELECT value, expires_at FROM web_session WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)",
-                    arguments: [key, time])
-            })
-        else { return nil }
-        let data: Data = row[0]
+        let found = try await writer.read { db -> StoredSession? in
+            try Row.fetchOne(
+                db,
+                sql:
+                    "SELECT value, expires_at FROM web_session WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)",
+                arguments: [key, time]
+            ).map { StoredSession(data: $0[0], expiresAt: $0[1]) }
+        }
+        guard let found else { return nil }
+        let data = found.data
+        let expiry = found.expiresAt
         let object: Object
         do {
             object = try JSONDecoder().decode(Object.self, from: data)
         } catch {
             throw PersistError.invalidConversion
         }
-        let expiresAt: Double? = row[1]
-        return (object, expiresAt.map { .milliseconds(Int64((($0 - time) * 1000).rounded())) })
+        return (object, expiry.map { Duration.milliseconds(Int64((($0 - time) * 1000).rounded())) })
     }
 
     func remove(key: String) async throws {
@@ -121,6 +121,11 @@ struct SQLitePersistDriver: PersistDriver {
         try await writer.write { db in
             try db.execute(sql: "DELETE FROM web_session WHERE expires_at <= ?", arguments: [time])
         }
+    }
+
+    private struct StoredSession: Sendable {
+        var data: Data
+        var expiresAt: Double?
     }
 
     private static func accountID(_ value: some Sendable) -> Int64? {

@@ -10,6 +10,29 @@ var values: [String: String] = [:]
 for name in AuthConfiguration.settingNames {
     if let value = environment.get(name) ?? dotEnv.get(name) { values[name] = value }
 }
+let arguments = Array(CommandLine.arguments.dropFirst())
+if let command = arguments.first {
+    // operator commands on the same database: `auth-server disable-account|enable-account USER`
+    guard ["disable-account", "enable-account"].contains(command), arguments.count == 2 else {
+        FileHandle.standardError.write(
+            Data(
+                """
+                usage: auth-server                            run the server (settings from the environment and .env)
+                       auth-server disable-account USERNAME|EMAIL
+                       auth-server enable-account USERNAME|EMAIL
+
+                """.utf8))
+        exit(command == "--help" || command == "-h" ? 0 : 64)
+    }
+    let path = values["DATABASE_PATH"] ?? "auth-server.sqlite"
+    guard try await setAccountDisabled(databasePath: path, login: arguments[1], disabled: command == "disable-account")
+    else {
+        FileHandle.standardError.write(Data("auth-server: no account \(arguments[1]) in \(path)\n".utf8))
+        exit(1)
+    }
+    print("\(command == "disable-account" ? "disabled" : "enabled") account \(arguments[1])")
+    exit(0)
+}
 do {
     let configuration = try AuthConfiguration.fromEnvironment(values)
     let app = try await buildAuthServer(configuration: configuration)
