@@ -445,7 +445,9 @@ struct WebApp: Sendable {
             values["username"] = account.username
         }
         if let flash = session?.flash { values["flash"] = flash }
-        if let errors, errors.message != nil || errors.fields.isEmpty == false {
+        // a general refusal, or a summary when several fields need attention; a single field's
+        // error stands next to it alone
+        if let errors, errors.message != nil || errors.fields.count > 1 {
             values["formError"] = errors.summary
         }
         // a wrong password re-renders the form: 400, as a 401 would need an HTTP auth challenge

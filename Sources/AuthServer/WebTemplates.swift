@@ -306,6 +306,7 @@ enum WebTemplates {
         .cancel { margin-left: 1rem; }
         .flash, .alert { padding: .75rem 1rem; border-radius: 8px; margin: 0 0 1rem; }
         .flash { background: #e6f4ea; color: var(--good); } .alert { background: #fde8e7; color: var(--bad); }
+        main:has(.narrow) > .flash, main:has(.narrow) > .alert { max-width: 28rem; margin: 0 auto 1rem; }
         .muted { color: var(--muted); }
         .facts { display: grid; grid-template-columns: max-content 1fr; gap: .5rem 1.25rem; margin: 0 0 1rem; }
         .facts dt { color: var(--muted); } .facts dd { margin: 0; overflow-wrap: anywhere; }

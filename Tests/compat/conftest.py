@@ -4,6 +4,7 @@ The binary comes from VERIFY_EMULATOR_BIN (the test script sets it after `swift 
 Each test module gets a fresh emulator on a free loopback port with its own SQLite file.
 """
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -12,6 +13,8 @@ from pathlib import Path
 
 import pytest
 import requests
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
 from twilio.rest import Client
 
 ACCOUNT_SID = "AC" + "c0" * 16
@@ -120,3 +123,23 @@ def service(client):
         client.verify.v2.services(service.sid).delete()
     except Exception:
         pass
+
+
+def chromium_paths():
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    if not browser or not driver:
+        pytest.fail("chromium and chromium-driver are needed (scripts/test.sh installs them)")
+    return browser, driver
+
+
+@pytest.fixture
+def browser():
+    binary, driver_path = chromium_paths()
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,900"]:
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    yield driver
+    driver.quit()

@@ -1,13 +1,9 @@
 """The live inbox in a real browser: headless Chromium (Debian's chromium and chromium-driver)
 driven by selenium. A code sent through the API appears without reloading the page."""
 import os
-import shutil
-from pathlib import Path
 
 import pytest
 import requests
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -15,26 +11,6 @@ from conftest import ROOT, Emulator
 
 DEFAULT_ACCOUNT = ("AC00000000000000000000000000000000", "emulator-auth-token")
 DEFAULT_SERVICE = "VA00000000000000000000000000000000"
-
-
-def chromium_paths():
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver")
-    if not browser or not driver:
-        pytest.fail("chromium and chromium-driver are needed (scripts/test.sh installs them)")
-    return browser, driver
-
-
-@pytest.fixture
-def browser():
-    binary, driver_path = chromium_paths()
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,900"]:
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    yield driver
-    driver.quit()
 
 
 @pytest.fixture
