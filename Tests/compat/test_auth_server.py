@@ -169,3 +169,37 @@ def test_command_line_login_client(stack):
     assert "sub: +14155550177" in text
     assert "type: access" in text
     assert 'GET /api/auth/protected -> 200 {"message":"This is a protected route","phone_number":"+14155550177"}' in text
+
+
+def test_disable_account_command_on_a_running_server(tmp_path):
+    emulator, url, process, log = start_stack(tmp_path)
+    try:
+        requests.post(url + "/api/accounts/register", json={
+            "username": "mallory", "email": "mallory@example.com", "password": "correct-horse-battery"},
+            timeout=10).raise_for_status()
+        credentials = {"login": "mallory", "password": "correct-horse-battery"}
+        token = requests.post(url + "/api/accounts/login", json=credentials, timeout=10).json()["access_token"]
+
+        env = {"PATH": os.environ.get("PATH", ""), "DATABASE_PATH": str(tmp_path / "auth-server.sqlite")}
+        done = subprocess.run([auth_binary(), "disable-account", "mallory"], env=env, capture_output=True, timeout=30)
+        assert done.returncode == 0, done.stderr
+        assert b"disabled account mallory" in done.stdout
+        refused = requests.post(url + "/api/accounts/login", json=credentials, timeout=10)
+        assert refused.status_code == 403
+        assert refused.json()["message"] == "This account is disabled"
+        protected = requests.get(url + "/api/auth/protected", headers={"Authorization": f"Bearer {token}"}, timeout=5)
+        assert protected.status_code == 401
+
+        unknown = subprocess.run([auth_binary(), "disable-account", "nobody"], env=env, capture_output=True, timeout=30)
+        assert unknown.returncode == 1
+        assert b"no account nobody" in unknown.stderr
+        usage = subprocess.run([auth_binary(), "frobnicate"], env=env, capture_output=True, timeout=30)
+        assert usage.returncode == 64
+        assert b"usage: auth-server" in usage.stderr
+
+        enabled = subprocess.run([auth_binary(), "enable-account", "mallory@example.com"], env=env,
+                                 capture_output=True, timeout=30)
+        assert enabled.returncode == 0
+        assert requests.post(url + "/api/accounts/login", json=credentials, timeout=10).status_code == 200
+    finally:
+        stop_stack(emulator, process, log)
