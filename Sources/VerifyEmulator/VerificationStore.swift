@@ -39,7 +39,7 @@ struct VerificationStore: Sendable {
         let limits = self.limits
         // Everything random is drawn before the write, so the single writer does only
         // database work (the CSPRNG is a system call).
-        let fresh = FreshValues()
+        let fresh = FreshValues(now: now)
         let snapshot = try await batcher.write { db -> Snapshot in
             guard let service = try Self.serviceRow(db, account: account, sid: serviceSid) else {
                 throw TwilioError.notFound(path, hint: "no service \(serviceSid) in account \(account)")
@@ -314,10 +314,17 @@ struct VerificationStore: Sendable {
 
     /// Random values a start may need, drawn outside the write transaction.
     struct FreshValues: Sendable {
-        var verificationSid = SID.random(.verification)
-        var messageSid = SID.random(.sendAttempt)
+        var verificationSid: SID
+        var messageSid: SID
         /// Enough digits for the longest code; a service takes the first `code_length`.
         var digits = VerificationStore.randomCode(length: 10)
+
+        /// Time-ordered SIDs (see ``SID/timeOrdered(_:milliseconds:)``): the sid indexes of
+        /// verifications and messages then grow at their ends.
+        init(now: Int64) {
+            verificationSid = .timeOrdered(.verification, milliseconds: now)
+            messageSid = .timeOrdered(.sendAttempt, milliseconds: now)
+        }
     }
 
     /// `length` (at most 18) decimal digits from the system CSPRNG, uniformly distributed.

@@ -174,3 +174,17 @@ struct FastJSONTests {
         #expect(try JSONDecoder().decode(VerificationCheckResource.self, from: fast) == sample)
     }
 }
+
+@Test("time-ordered SIDs are well formed, sort by time and stay distinct within a millisecond")
+func timeOrderedSIDs() {
+    let earlier = SID.timeOrdered(.verification, milliseconds: 1_700_000_000_000)
+    let later = SID.timeOrdered(.verification, milliseconds: 1_700_000_000_001)
+    #expect(SID(earlier.rawValue) == earlier)
+    #expect(earlier.rawValue.hasPrefix("VE"))
+    #expect(earlier.rawValue.count == 34)
+    #expect(earlier.rawValue < later.rawValue)
+    #expect(earlier.rawValue.dropFirst(2).prefix(12) == "018bcfe56800")
+    let same = (0..<1000).map { _ in SID.timeOrdered(.sendAttempt, milliseconds: 42).rawValue }
+    #expect(Set(same).count == 1000)
+    #expect(same.allSatisfy { $0.hasPrefix("VL00000000002a") })
+}
