@@ -53,13 +53,7 @@ struct VerificationStore: Sendable {
             let sentInWindow =
                 limits.maxSendAttempts == 0
                 ? 0
-                : try Int.fetchOne(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT COUNT(*) FROM message
-                            WHERE to_address = ? AND service_sid = ? AND created_at > ?
-                            """),
-                    arguments: [request.to, serviceSid.rawValue, now - limits.sendWindow]) ?? 0
+                : try Self.sentCount(db, to: request.to, serviceSid: serviceSid, since: now - limits.sendWindow)
             if limits.maxSendAttempts > 0, sentInWindow >= limits.maxSendAttempts {
                 throw TwilioError.maxSendAttempts(
                     hint: "\(sentInWindow) codes sent to \(request.to) in the last \(limits.sendWindow / 1000) s; "
@@ -226,29 +220,32 @@ struct VerificationStore: Sendable {
 
     /// The few service columns the lifecycle needs, without decoding the JSON settings.
     static func serviceRow(_ db: Database, account: SID, sid: SID) throws -> ServiceRow? {
-        guard
-            let row = try Row.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                        SELECT id, friendly_name, code_length, custom_code_enabled, do_not_share_warning_enabled,
-                            sid, account_sid
-                        FROM service WHERE sid = ? AND account_sid = ?
-                        """),
-                arguments: [sid.rawValue, account.rawValue])
-        else { return nil }
+        let statement = try RawStatement(
+            db,
+            sql: """
+                SELECT id, friendly_name, code_length, custom_code_enabled, do_not_share_warning_enabled
+                FROM service WHERE sid = ? AND account_sid = ?
+                """)
+        defer { statement.finish() }
+        statement.bind(1, sid.rawValue)
+        statement.bind(2, account.rawValue)
+        guard try statement.step() else { return nil }
         return ServiceRow(
-            id: row[0], sid: row[5], accountSid: row[6], friendlyName: row[1], codeLength: row[2],
-            customCodeEnabled: row[3], doNotShareWarningEnabled: row[4])
+            id: statement.int64(0), sid: sid.rawValue, accountSid: account.rawValue, friendlyName: statement.text(1),
+            codeLength: statement.int(2), customCodeEnabled: statement.bool(3),
+            doNotShareWarningEnabled: statement.bool(4))
     }
 
     // The hot queries use cached prepared statements: compiling SQL on every request cost more
     // than running it.
 
     static func latest(_ db: Database, serviceId: Int64, to: String) throws -> VerificationRecord? {
-        try VerificationRecord.fetchOne(
-            db.cachedStatement(
-                sql: VerificationRecord.selectSQL + " WHERE service_id = ? AND to_address = ? ORDER BY id DESC LIMIT 1"),
-            arguments: [serviceId, to])
+        let statement = try RawStatement(
+            db, sql: VerificationRecord.selectSQL + " WHERE service_id = ? AND to_address = ? ORDER BY id DESC LIMIT 1")
+        defer { statement.finish() }
+        statement.bind(1, serviceId)
+        statement.bind(2, to)
+        return try statement.step() ? VerificationRecord(statement) : nil
     }
 
     static func find(_ db: Database, serviceId: Int64, sid: SID) throws -> VerificationRecord? {
@@ -261,6 +258,16 @@ struct VerificationStore: Sendable {
         try MessageRecord.fetchAll(
             db.cachedStatement(sql: MessageRecord.selectSQL + " WHERE verification_sid = ? ORDER BY id"),
             arguments: [verificationSid])
+    }
+
+    static func sentCount(_ db: Database, to: String, serviceSid: SID, since: Int64) throws -> Int {
+        let statement = try RawStatement(
+            db, sql: "SELECT COUNT(*) FROM message WHERE to_address = ? AND service_sid = ? AND created_at > ?")
+        defer { statement.finish() }
+        statement.bind(1, to)
+        statement.bind(2, serviceSid.rawValue)
+        statement.bind(3, since)
+        return try statement.step() ? statement.int(0) : 0
     }
 
     private static func insertNew(
@@ -276,40 +283,64 @@ struct VerificationStore: Sendable {
             checkAttempts: 0,
             locale: request.locale, amount: request.amount, payee: request.payee, createdAt: now, updatedAt: now,
             expiresAt: now + limits.codeExpiry)
-        try db.cachedStatement(
+        let statement = try RawStatement(
+            db,
             sql: """
                 INSERT INTO verification (sid, service_id, service_sid, account_sid, to_address, channel, status, code,
                     check_attempts, locale, amount, payee, created_at, updated_at, expires_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            record.sid, record.serviceId, record.serviceSid, record.accountSid, record.toAddress, record.channel,
-            record.status, record.code, record.checkAttempts, record.locale, record.amount, record.payee,
-            record.createdAt, record.updatedAt, record.expiresAt,
-        ])
+                """)
+        statement.bind(1, record.sid)
+        statement.bind(2, record.serviceId)
+        statement.bind(3, record.serviceSid)
+        statement.bind(4, record.accountSid)
+        statement.bind(5, record.toAddress)
+        statement.bind(6, record.channel)
+        statement.bind(7, record.status)
+        statement.bind(8, record.code)
+        statement.bind(9, record.checkAttempts)
+        statement.bind(10, record.locale)
+        statement.bind(11, record.amount)
+        statement.bind(12, record.payee)
+        statement.bind(13, record.createdAt)
+        statement.bind(14, record.updatedAt)
+        statement.bind(15, record.expiresAt)
+        try statement.run()
         record.id = db.lastInsertedRowID
         return record
     }
 
     private static func insert(_ db: Database, _ message: inout MessageRecord) throws {
-        try db.cachedStatement(
+        let statement = try RawStatement(
+            db,
             sql: """
                 INSERT INTO message (sid, account_sid, service_sid, verification_sid, to_address, channel, body, code,
                     created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            message.sid, message.accountSid, message.serviceSid, message.verificationSid, message.toAddress,
-            message.channel, message.body, message.code, message.createdAt,
-        ])
+                """)
+        statement.bind(1, message.sid)
+        statement.bind(2, message.accountSid)
+        statement.bind(3, message.serviceSid)
+        statement.bind(4, message.verificationSid)
+        statement.bind(5, message.toAddress)
+        statement.bind(6, message.channel)
+        statement.bind(7, message.body)
+        statement.bind(8, message.code)
+        statement.bind(9, message.createdAt)
+        try statement.run()
         message.id = db.lastInsertedRowID
     }
 
     /// Writes the fields the lifecycle changes.
     private static func saveState(_ db: Database, _ record: VerificationRecord) throws {
-        try db.cachedStatement(
-            sql: "UPDATE verification SET status = ?, channel = ?, check_attempts = ?, updated_at = ? WHERE id = ?"
-        ).execute(arguments: [record.status, record.channel, record.checkAttempts, record.updatedAt, record.id])
+        let statement = try RawStatement(
+            db, sql: "UPDATE verification SET status = ?, channel = ?, check_attempts = ?, updated_at = ? WHERE id = ?")
+        statement.bind(1, record.status)
+        statement.bind(2, record.channel)
+        statement.bind(3, record.checkAttempts)
+        statement.bind(4, record.updatedAt)
+        statement.bind(5, record.id ?? 0)
+        try statement.run()
     }
 
     /// Random values a start may need, drawn outside the write transaction.
