@@ -148,7 +148,7 @@ enum EmulatorDatabase {
     }
 }
 
-/// Copies the WAL back into the database file in the background, every quarter second, on a
+/// Copies the WAL back into the database file in the background, every 50 ms, on a
 /// connection of its own. A PASSIVE checkpoint does not take the write lock, so requests keep
 /// committing while it runs; SQLite's own auto-checkpoint would instead run inside a commit and
 /// stall every writer behind it (it showed as p99 spikes in the benchmark). On shutdown a last
