@@ -30,11 +30,15 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("db"), help: "SQLite file for all state, or :memory:. [env: VERIFY_EMULATOR_DB]")
     var databasePath: String = environment["VERIFY_EMULATOR_DB"] ?? "verify-emulator.sqlite"
 
-    @Option(help: "Account SID to accept (with --auth-token); adds or replaces it. [env: VERIFY_EMULATOR_ACCOUNT_SID]")
-    var accountSid: String? = environment["VERIFY_EMULATOR_ACCOUNT_SID"]
+    @Option(
+        name: .customLong("account-sid"),
+        help: "Account SID to accept (with --auth-token); adds or replaces it. [env: VERIFY_EMULATOR_ACCOUNT_SID]")
+    var accountSidOption: String?
+    var accountSid: String? { accountSidOption ?? Self.environment["VERIFY_EMULATOR_ACCOUNT_SID"] }
 
-    @Option(help: "Auth token for --account-sid. [env: VERIFY_EMULATOR_AUTH_TOKEN]")
-    var authToken: String? = environment["VERIFY_EMULATOR_AUTH_TOKEN"]
+    @Option(name: .customLong("auth-token"), help: "Auth token for --account-sid. [env: VERIFY_EMULATOR_AUTH_TOKEN]")
+    var authTokenOption: String?
+    var authToken: String? { authTokenOption ?? Self.environment["VERIFY_EMULATOR_AUTH_TOKEN"] }
 
     @Option(
         help:
@@ -43,14 +47,23 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
     var fixtures: [String] =
         environment["VERIFY_EMULATOR_FIXTURES"].map { $0.split(separator: ",").map(String.init) } ?? []
 
-    @Option(help: "Base URL for resource and paging URLs, when behind a proxy. [env: VERIFY_EMULATOR_PUBLIC_URL]")
-    var publicURL: String? = environment["VERIFY_EMULATOR_PUBLIC_URL"]
+    @Option(
+        name: .customLong("public-url"),
+        help: "Base URL for resource and paging URLs, when behind a proxy. [env: VERIFY_EMULATOR_PUBLIC_URL]")
+    var publicURLOption: String?
+    var publicURL: String? { publicURLOption ?? Self.environment["VERIFY_EMULATOR_PUBLIC_URL"] }
 
-    @Option(help: "Seconds a code stays valid (default 600). [env: VERIFY_EMULATOR_CODE_EXPIRY]")
-    var codeExpiry: Int? = environment["VERIFY_EMULATOR_CODE_EXPIRY"].flatMap { Int($0) }
+    @Option(
+        name: .customLong("code-expiry"),
+        help: "Seconds a code stays valid (default 600). [env: VERIFY_EMULATOR_CODE_EXPIRY]")
+    var codeExpiryOption: Int?
+    var codeExpiry: Int? { codeExpiryOption ?? Self.environment["VERIFY_EMULATOR_CODE_EXPIRY"].flatMap { Int($0) } }
 
-    @Option(help: "A fixed code for every verification (4-10 digits). [env: VERIFY_EMULATOR_FIXED_CODE]")
-    var fixedCode: String? = environment["VERIFY_EMULATOR_FIXED_CODE"]
+    @Option(
+        name: .customLong("fixed-code"),
+        help: "A fixed code for every verification (4-10 digits). [env: VERIFY_EMULATOR_FIXED_CODE]")
+    var fixedCodeOption: String?
+    var fixedCode: String? { fixedCodeOption ?? Self.environment["VERIFY_EMULATOR_FIXED_CODE"] }
 
     @Option(
         help: "Start the emulator clock this many seconds ahead (negative: behind). [env: VERIFY_EMULATOR_CLOCK_OFFSET]"
@@ -58,28 +71,44 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
     var clockOffset: Double = Double(environment["VERIFY_EMULATOR_CLOCK_OFFSET"] ?? "") ?? 0
 
     @Option(
+        name: .customLong("frozen-clock"),
         help:
             "Start with the clock frozen at this UTC time (e.g. 2030-01-01T00:00:00Z) or 'now'. [env: VERIFY_EMULATOR_FROZEN_CLOCK]"
     )
-    var frozenClock: String? = environment["VERIFY_EMULATOR_FROZEN_CLOCK"]
+    var frozenClockOption: String?
+    var frozenClock: String? { frozenClockOption ?? Self.environment["VERIFY_EMULATOR_FROZEN_CLOCK"] }
 
     @Option(
+        name: .customLong("max-send-attempts"),
         help:
             "Sends allowed to one To per send window (default 5); 0 turns the limit off. [env: VERIFY_EMULATOR_MAX_SEND_ATTEMPTS]"
     )
-    var maxSendAttempts: Int? = environment["VERIFY_EMULATOR_MAX_SEND_ATTEMPTS"].flatMap { Int($0) }
-
-    @Option(help: "Seconds of the send window (default 600). [env: VERIFY_EMULATOR_SEND_WINDOW]")
-    var sendWindow: Int? = environment["VERIFY_EMULATOR_SEND_WINDOW"].flatMap { Int($0) }
+    var maxSendAttemptsOption: Int?
+    var maxSendAttempts: Int? {
+        maxSendAttemptsOption ?? Self.environment["VERIFY_EMULATOR_MAX_SEND_ATTEMPTS"].flatMap { Int($0) }
+    }
 
     @Option(
+        name: .customLong("send-window"),
+        help: "Seconds of the send window (default 600). [env: VERIFY_EMULATOR_SEND_WINDOW]")
+    var sendWindowOption: Int?
+    var sendWindow: Int? { sendWindowOption ?? Self.environment["VERIFY_EMULATOR_SEND_WINDOW"].flatMap { Int($0) } }
+
+    @Option(
+        name: .customLong("max-check-attempts"),
         help:
             "Checks allowed per verification (default 5); 0 turns the limit off. [env: VERIFY_EMULATOR_MAX_CHECK_ATTEMPTS]"
     )
-    var maxCheckAttempts: Int? = environment["VERIFY_EMULATOR_MAX_CHECK_ATTEMPTS"].flatMap { Int($0) }
+    var maxCheckAttemptsOption: Int?
+    var maxCheckAttempts: Int? {
+        maxCheckAttemptsOption ?? Self.environment["VERIFY_EMULATOR_MAX_CHECK_ATTEMPTS"].flatMap { Int($0) }
+    }
 
-    @Option(help: "POST every delivered message as JSON to this URL. [env: VERIFY_EMULATOR_DELIVERY_WEBHOOK]")
-    var deliveryWebhook: String? = environment["VERIFY_EMULATOR_DELIVERY_WEBHOOK"]
+    @Option(
+        name: .customLong("delivery-webhook"),
+        help: "POST every delivered message as JSON to this URL. [env: VERIFY_EMULATOR_DELIVERY_WEBHOOK]")
+    var deliveryWebhookOption: String?
+    var deliveryWebhook: String? { deliveryWebhookOption ?? Self.environment["VERIFY_EMULATOR_DELIVERY_WEBHOOK"] }
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error. [env: VERIFY_EMULATOR_LOG_LEVEL]")
     var logLevel: String = environment["VERIFY_EMULATOR_LOG_LEVEL"] ?? "info"
