@@ -205,6 +205,12 @@ struct AccountService: Sendable {
 
     /// Step one of turning two-factor on: remembers the number and sends it a code.
     func startEnablingTwoFactor(_ account: Account, phone rawPhone: String, ip: String) async throws -> String {
+        // swapping the number needs the old one first: a stolen session must not move the second factor
+        guard !account.twoFactorEnabled else {
+            throw FormErrors(
+                message: "Two-factor authentication is already on; turn it off first to use another number",
+                status: .conflict)
+        }
         let phone: String
         do {
             phone = try PhoneNumber.normalize(rawPhone)

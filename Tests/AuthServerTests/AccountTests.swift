@@ -578,6 +578,9 @@ struct WebTwoFactorTests {
             #expect(done.location == "/profile")
             let profile = try await browser.get("/profile")
             #expect(profile.body.contains("Two-factor authentication is on"))
+            let swap = try await browser.post("/profile/2fa/enable", ["phone_number": "+14155550149"])
+            #expect(swap.status == .conflict)
+            #expect(swap.alert?.contains("already on") == true)
             #expect(profile.body.contains(#"<span class="badge on">On</span>"#))
             #expect(profile.body.contains("+1••••••0140"))
         }
@@ -819,6 +822,12 @@ struct AccountAPITests {
                 .post, "/api/accounts/2fa/enable/verify", #"{"code": "\#(code)"}"#, token: access)
             #expect(enabled == .ok)
             #expect(enabledBody["two_factor_enabled"] as? Bool == true)
+            // the number cannot be swapped while two-factor is on
+            let (swap, swapBody, _) = try await stack.json(
+                .post, "/api/accounts/2fa/enable", #"{"phone_number": "+14155550152"}"#, token: access)
+            #expect(swap == .conflict)
+            #expect((swapBody["message"] as? String)?.contains("already on") == true)
+            #expect(try await stack.messages(to: "+14155550152").isEmpty)
 
             let (challenged, challenge, _) = try await stack.json(
                 .post, "/api/accounts/login", #"{"login": "pete", "password": "correct-horse-battery"}"#)
