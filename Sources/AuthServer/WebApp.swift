@@ -70,13 +70,13 @@ struct WebApp: Sendable {
             guard let pending = try await pendingAccount(context), let phone = pending.phone else {
                 return redirect("/login")
             }
-            do {
+            return try await submit(
+                context, then: "/login/verify", flash: "We sent a new code to \(pending.maskedPhone ?? "your phone")"
+            ) {
                 try await service.sendCode(to: phone, ip: ip(request, context))
-            } catch let errors as FormErrors {
-                return try await loginVerifyPage(context, pending, errors: errors)
+            } otherwise: {
+                try await loginVerifyPage(context, pending, errors: $0)
             }
-            flash(context, "We sent a new code to \(pending.maskedPhone ?? "your phone")")
-            return redirect("/login/verify")
         }
         pages.post("/logout") { request, context in
             try await rotate(request, context, to: WebSession.fresh(flash: "You are logged out"))
@@ -100,13 +100,11 @@ struct WebApp: Sendable {
             let account = try signedIn(context)
             let username = context.form["username"] ?? ""
             let about = context.form["about"] ?? ""
-            do {
+            return try await submit(context, then: "/profile", flash: "Your profile is saved") {
                 _ = try await service.updateProfile(account, username: username, about: about)
-            } catch let errors as FormErrors {
-                return try await editPage(context, username: username, about: about, errors: errors)
+            } otherwise: {
+                try await editPage(context, username: username, about: about, errors: $0)
             }
-            flash(context, "Your profile is saved")
-            return redirect("/profile")
         }
         pages.get("/profile/password") { _, context in
             _ = try signedIn(context)
@@ -136,34 +134,29 @@ struct WebApp: Sendable {
         pages.post("/profile/2fa/enable") { request, context in
             let account = try signedIn(context)
             let phone = context.form["phone_number"] ?? ""
-            do {
+            return try await submit(context, then: "/profile/2fa/enable") {
                 _ = try await service.startEnablingTwoFactor(account, phone: phone, ip: ip(request, context))
-            } catch let errors as FormErrors {
-                return try await enablePage(context, account, phone: phone, errors: errors)
+            } otherwise: {
+                try await enablePage(context, account, phone: phone, errors: $0)
             }
-            return redirect("/profile/2fa/enable")
         }
         pages.post("/profile/2fa/enable/resend") { request, context in
             let account = try signedIn(context)
             guard let phone = account.pendingPhone else { return redirect("/profile/2fa/enable") }
-            do {
+            return try await submit(context, then: "/profile/2fa/enable", flash: "We sent a new code") {
                 try await service.sendCode(to: phone, ip: ip(request, context))
-            } catch let errors as FormErrors {
-                return try await enablePage(context, account, errors: errors)
+            } otherwise: {
+                try await enablePage(context, account, errors: $0)
             }
-            flash(context, "We sent a new code")
-            return redirect("/profile/2fa/enable")
         }
         pages.post("/profile/2fa/enable/confirm") { request, context in
             let account = try signedIn(context)
-            do {
+            return try await submit(context, then: "/profile", flash: "Two-factor authentication is on") {
                 try await service.confirmEnablingTwoFactor(
                     account, code: context.form["code"] ?? "", ip: ip(request, context))
-            } catch let errors as FormErrors {
-                return try await enablePage(context, account, errors: errors, codeStep: true)
+            } otherwise: {
+                try await enablePage(context, account, errors: $0, codeStep: true)
             }
-            flash(context, "Two-factor authentication is on")
-            return redirect("/profile")
         }
         pages.get("/profile/2fa/disable") { request, context in
             let account = try signedIn(context)
@@ -173,35 +166,30 @@ struct WebApp: Sendable {
         }
         pages.post("/profile/2fa/disable/send") { request, context in
             let account = try signedIn(context)
-            do {
+            return try await submit(context, then: "/profile/2fa/disable?sent=1") {
                 try await service.startDisablingTwoFactor(account, ip: ip(request, context))
-            } catch let errors as FormErrors {
-                return try await disablePage(context, account, sent: false, errors: errors)
+            } otherwise: {
+                try await disablePage(context, account, sent: false, errors: $0)
             }
-            return redirect("/profile/2fa/disable?sent=1")
         }
         pages.post("/profile/2fa/disable") { request, context in
             let account = try signedIn(context)
-            do {
+            return try await submit(context, then: "/profile", flash: "Two-factor authentication is off") {
                 try await service.confirmDisablingTwoFactor(
                     account, code: context.form["code"] ?? "", ip: ip(request, context))
-            } catch let errors as FormErrors {
-                return try await disablePage(context, account, sent: true, errors: errors)
+            } otherwise: {
+                try await disablePage(context, account, sent: true, errors: $0)
             }
-            flash(context, "Two-factor authentication is off")
-            return redirect("/profile")
         }
         pages.get("/reset") { _, context in try await resetPage(context) }
         pages.post("/reset") { request, context in
             let email = context.form["email"] ?? ""
-            let sentTo: String
-            do {
-                sentTo = try await service.requestPasswordReset(email: email, ip: ip(request, context))
-            } catch let errors as FormErrors {
-                return try await resetPage(context, email: email, errors: errors)
+            return try await submit(context, then: "/reset/confirm") {
+                let sentTo = try await service.requestPasswordReset(email: email, ip: ip(request, context))
+                context.sessions.withLockedSession { $0?.resetEmail = sentTo }
+            } otherwise: {
+                try await resetPage(context, email: email, errors: $0)
             }
-            context.sessions.withLockedSession { $0?.resetEmail = sentTo }
-            return redirect("/reset/confirm")
         }
         pages.get("/reset/confirm") { _, context in
             guard let email = context.sessions.session?.resetEmail else { return redirect("/reset") }
@@ -459,6 +447,21 @@ struct WebApp: Sendable {
         Response(
             status: status, headers: [.contentType: "text/html; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// A form's post: on success the flash is set and the browser redirected (post/redirect/get);
+    /// a refusal re-renders the form with its errors.
+    private func submit(
+        _ context: AuthRequestContext, then location: String, flash message: String? = nil,
+        _ action: () async throws -> Void, otherwise page: (FormErrors) async throws -> Response
+    ) async throws -> Response {
+        do {
+            try await action()
+        } catch let errors as FormErrors {
+            return try await page(errors)
+        }
+        if let message { flash(context, message) }
+        return redirect(location)
     }
 
     private func redirect(_ location: String) -> Response {
