@@ -364,6 +364,31 @@ struct WebAccountTests {
         }
     }
 
+    @Test("an unreadable or oversized form is a clear error page, not a 500")
+    func badForms() async throws {
+        try await withAccounts { stack in
+            let browser = stack.browser()
+            let token = try #require(try await browser.get("/login").csrf)
+            let cookie = "\(WebApp.sessionCookie)=\(try #require(browser.session))"
+            let malformed = try await stack.auth.execute(
+                uri: "/login", method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded", .cookie: cookie],
+                body: ByteBuffer(string: "csrf_token=\(token)&login=%zz")
+            ) { ($0.status, String(buffer: $0.body)) }
+            #expect(malformed.0 == .badRequest)
+            #expect(malformed.1.contains("The form could not be read."))
+            let huge = try await stack.auth.execute(
+                uri: "/login", method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded", .cookie: cookie],
+                body: ByteBuffer(string: "csrf_token=\(token)&login=" + String(repeating: "a", count: 70_000))
+            ) { ($0.status, String(buffer: $0.body)) }
+            #expect(huge.0 == .contentTooLarge)
+            #expect(huge.1.contains("The form was too large to accept."))
+            // the session still works afterwards
+            #expect(try await browser.login("nobody").alert == "Wrong username or password")
+        }
+    }
+
     @Test("every page has the security headers; 404 and 500 pages say nothing about internals")
     func headersAndErrorPages() async throws {
         try await withAccounts { stack in
