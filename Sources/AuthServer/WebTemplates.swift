@@ -303,7 +303,7 @@ enum WebTemplates {
         button.danger { background: var(--bad); }
         button.link { background: none; color: var(--accent); padding: 0; margin: 0; font-weight: 500; text-decoration: underline; }
         form.inline { display: inline; } form.secondary { margin-top: .75rem; }
-        .cancel { margin-left: 1rem; }
+        .cancel { margin-left: 1rem; } p > .cancel { margin-left: 0; }
         .flash, .alert { padding: .75rem 1rem; border-radius: 8px; margin: 0 0 1rem; }
         .flash { background: #e6f4ea; color: var(--good); } .alert { background: #fde8e7; color: var(--bad); }
         main:has(.narrow) > .flash, main:has(.narrow) > .alert { max-width: 28rem; margin: 0 auto 1rem; }
