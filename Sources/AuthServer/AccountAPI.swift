@@ -162,7 +162,8 @@ struct AccountAPI: Sendable {
     ) async throws
         -> [String: String]
     {
-        let object = try await api.decode(JSONStrings.self, request, context).values
+        let example = "{" + required.map { "\"\($0)\": \"…\"" }.joined(separator: ", ") + "}"
+        let object = try await api.decode(JSONStrings.self, request, context, example: example).values
         var errors = FormErrors()
         for name in required where object[name] == nil { errors.fields[name] = "\(name) is required" }
         guard errors.fields.isEmpty else { throw errors }

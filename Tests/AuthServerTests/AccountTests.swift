@@ -785,6 +785,7 @@ struct AccountAPITests {
             let (notJSON, notJSONBody, _) = try await stack.json(.post, "/api/accounts/register", "username=olga")
             #expect(notJSON == .badRequest)
             #expect((notJSONBody["message"] as? String)?.contains("must be JSON") == true)
+            #expect((notJSONBody["message"] as? String)?.contains(#"{"username": "…", "email""#) == true)
 
             let (wrong, wrongBody, _) = try await stack.json(
                 .post, "/api/accounts/login", #"{"username": "olga", "password": "not-her-password"}"#)
