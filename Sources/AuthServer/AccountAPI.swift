@@ -140,7 +140,7 @@ struct AccountAPI: Sendable {
 
     private func bearerAccount(_ request: Request) async throws -> Account {
         let claims = try await api.bearerClaims(request)
-        guard claims.sub.value.hasPrefix("US") else {
+        guard Account.isSid(claims.sub.value) else {
             throw APIError(
                 status: .forbidden, body: ["message": "This token belongs to a phone login, not an account"])
         }

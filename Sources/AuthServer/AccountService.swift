@@ -36,7 +36,6 @@ struct FormErrors: Error, Sendable, Equatable {
 /// email through Verify's email channel.
 struct AccountService: Sendable {
     let accounts: AccountStore
-    let sessions: SessionStore
     let passwords: Passwords
     let verify: VerifyClient
     let serviceSid: String
@@ -46,11 +45,10 @@ struct AccountService: Sendable {
     private let dummyHash = TimingHash()
 
     init(
-        accounts: AccountStore, sessions: SessionStore, passwords: Passwords, verify: VerifyClient,
+        accounts: AccountStore, passwords: Passwords, verify: VerifyClient,
         serviceSid: String, limits: AbuseLimits, logger: Logger, now: @escaping @Sendable () -> Date
     ) {
         self.accounts = accounts
-        self.sessions = sessions
         self.passwords = passwords
         self.verify = verify
         self.serviceSid = serviceSid
@@ -165,6 +163,8 @@ struct AccountService: Sendable {
 
     // MARK: Codes through Twilio Verify
 
+    static let usedUpCode = "This code has expired or was already used. Send a new code."
+
     /// Sends a code to `to` (SMS to a phone, or an email), within the per-recipient and per-IP limits.
     func sendCode(to: String, channel: VerifyClient.Channel = .sms, ip: String) async throws {
         try limited(limits.sendPerIP.hit(ip, now: now()) ?? limits.sendPerPhone.hit(to, now: now()))
@@ -187,8 +187,7 @@ struct AccountService: Sendable {
         do {
             check = try await verify.checkVerification(serviceSid: serviceSid, to: to, code: code)
         } catch VerifyClientError.twilio(let error) where error.code == 20404 {
-            throw FormErrors(
-                fields: ["code": "This code has expired or was already used. Send a new code."], status: .badRequest)
+            throw FormErrors(fields: ["code": Self.usedUpCode])
         } catch VerifyClientError.twilio(let error) where error.code == 60202 {
             throw FormErrors(
                 fields: ["code": "Too many wrong codes. Send a new code."], status: .tooManyRequests)
@@ -282,9 +281,7 @@ struct AccountService: Sendable {
 
     private func setPassword(_ account: Account, _ password: String, keepSession: String?) async throws {
         let hash = try await passwords.hash(password)
-        let time = now()
-        try await accounts.setPassword(id: account.id, hash: hash, now: time, keepSession: keepSession)
-        try await sessions.revokeAll(subject: account.sid, now: time)
+        try await accounts.setPassword(account, hash: hash, now: now(), keepSession: keepSession)
     }
 
     /// Sends a reset code to the email, if an account has it. The answer is the same either way,
@@ -293,9 +290,7 @@ struct AccountService: Sendable {
         guard case .success(let email) = Self.checkEmail(rawEmail) else {
             throw FormErrors.field("email", "Enter the email address of your account")
         }
-        guard let account = try await accounts.find(login: email), account.email.lowercased() == email.lowercased(),
-            !account.isDisabled
-        else {
+        guard let account = try await accounts.find(email: email), !account.isDisabled else {
             try limited(limits.sendPerIP.hit(ip, now: now()))
             return email
         }
@@ -310,10 +305,8 @@ struct AccountService: Sendable {
         async throws
     {
         if let error = Self.checkNewPassword(password, confirmation: confirmation, username: nil) { throw error }
-        guard let account = try await accounts.find(login: email), account.email.lowercased() == email.lowercased(),
-            !account.isDisabled
-        else {
-            throw FormErrors(fields: ["code": "This code has expired or was already used. Send a new code."])
+        guard let account = try await accounts.find(email: email), !account.isDisabled else {
+            throw FormErrors(fields: ["code": Self.usedUpCode])
         }
         if let problem = Passwords.problem(with: password, username: account.username) {
             throw FormErrors.field("password", problem)

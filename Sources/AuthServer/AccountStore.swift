@@ -25,6 +25,9 @@ struct Account: Sendable, Equatable {
     var createdAt: Double
 
     var twoFactorEnabled: Bool { phone != nil }
+
+    /// Whether a token subject is an account's sid (`US…`) rather than a phone number (`+…`).
+    static func isSid(_ subject: String) -> Bool { subject.hasPrefix("US") }
     var isDisabled: Bool { disabledAt != nil }
 
     static let columns =
@@ -108,10 +111,23 @@ struct AccountStore: Sendable {
 
     /// By username (any case) or email (any case).
     func find(login: String) async throws -> Account? {
-        try await writer.read { db in
-            try Self.fetch(
-                db, "username = ? COLLATE NOCASE OR email_key = ?", [login, login.lowercased()])
-        }
+        try await writer.read { db in try Self.fetch(db, Self.byLogin, Self.loginArguments(login)) }
+    }
+
+    /// By email only (any case).
+    func find(email: String) async throws -> Account? {
+        try await writer.read { db in try Self.fetch(db, "email_key = ?", [email.lowercased()]) }
+    }
+
+    private static let byLogin = "username = ? COLLATE NOCASE OR email_key = ?"
+
+    private static func loginArguments(_ login: String) -> StatementArguments { [login, login.lowercased()] }
+
+    /// Revokes every refresh-token family of the account, inside the caller's transaction.
+    private static func revokeRefreshTokens(_ db: Database, sid: String, at time: Double) throws {
+        try db.execute(
+            sql: "UPDATE refresh_token SET revoked_at = ? WHERE subject = ? AND revoked_at IS NULL",
+            arguments: [time, sid])
     }
 
     func find(id: Int64) async throws -> Account? {
@@ -132,12 +148,14 @@ struct AccountStore: Sendable {
         }
     }
 
-    /// Sets a new password hash and voids every session and token issued before `now`: the
-    /// account's web sessions are deleted (but `keepSession`, the one making the change) and
-    /// its login challenges dropped.
-    func setPassword(id: Int64, hash: String, now: Date, keepSession: String? = nil) async throws {
+    /// Sets a new password hash and voids every session and token issued before `now`, in one
+    /// transaction: the account's web sessions are deleted (but `keepSession`, the one making the
+    /// change), its refresh tokens revoked and its login challenges dropped.
+    func setPassword(_ account: Account, hash: String, now: Date, keepSession: String? = nil) async throws {
+        let id = account.id
         try await writer.write { db in
             let time = now.timeIntervalSince1970
+            try Self.revokeRefreshTokens(db, sid: account.sid, at: time)
             try db.execute(
                 sql: "UPDATE account SET password_hash = ?, sessions_valid_after = ?, updated_at = ? WHERE id = ?",
                 arguments: [hash, time, time, id])
@@ -175,17 +193,12 @@ struct AccountStore: Sendable {
     @discardableResult
     func setDisabled(login: String, disabled: Bool, now: Date) async throws -> Account? {
         try await writer.write { db in
-            guard
-                let account = try Self.fetch(
-                    db, "username = ? COLLATE NOCASE OR email_key = ?", [login, login.lowercased()])
-            else { return nil }
+            guard let account = try Self.fetch(db, Self.byLogin, Self.loginArguments(login)) else { return nil }
             try db.execute(
                 sql: "UPDATE account SET disabled_at = ?, updated_at = ? WHERE id = ?",
                 arguments: [disabled ? now.timeIntervalSince1970 : nil, now.timeIntervalSince1970, account.id])
             if disabled {
-                try db.execute(
-                    sql: "UPDATE refresh_token SET revoked_at = ? WHERE subject = ? AND revoked_at IS NULL",
-                    arguments: [now.timeIntervalSince1970, account.sid])
+                try Self.revokeRefreshTokens(db, sid: account.sid, at: now.timeIntervalSince1970)
                 try db.execute(sql: "DELETE FROM web_session WHERE account_id = ?", arguments: [account.id])
                 try db.execute(sql: "DELETE FROM login_challenge WHERE account_id = ?", arguments: [account.id])
             }

@@ -55,7 +55,7 @@ public func buildAuthServer(
         twilioRateLimitKey: configuration.twilioRateLimitKey, logger: logger)
     api.addRoutes(to: router)
     let service = AccountService(
-        accounts: accounts, sessions: sessions, passwords: Passwords(cost: configuration.bcryptCost), verify: verify,
+        accounts: accounts, passwords: Passwords(cost: configuration.bcryptCost), verify: verify,
         serviceSid: serviceSid, limits: limits, logger: logger, now: now)
     AccountAPI(api: api, service: service).addRoutes(to: router)
     let driver = SQLitePersistDriver(writer: database, now: now)

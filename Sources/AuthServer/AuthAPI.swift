@@ -81,7 +81,7 @@ struct AuthAPI: Sendable {
         do {
             _ = try await verify.startVerification(serviceSid: serviceSid, to: phone, channel: .sms, options: options)
         } catch let error as VerifyClientError {
-            throw mapped(error, during: "send")
+            throw verifyFailure(error, during: "send", logger: logger)
         }
         return try json(["message": "Verification code sent successfully", "status": "pending"])
     }
@@ -101,7 +101,7 @@ struct AuthAPI: Sendable {
         do {
             check = try await verify.checkVerification(serviceSid: serviceSid, to: phone, code: String(code))
         } catch let error as VerifyClientError {
-            throw mapped(error, during: "check")
+            throw verifyFailure(error, during: "check", logger: logger)
         }
         guard check.status == "approved", check.valid else {
             return try json(
@@ -126,7 +126,7 @@ struct AuthAPI: Sendable {
             "token": issued.token, "access_token": issued.token, "refresh_token": refreshToken, "token_type": "Bearer",
             "expires_in": Int(issued.expiresAt.timeIntervalSince(tokens.now()).rounded()),
         ]
-        body[subject.hasPrefix("US") ? "account_sid" : "phone_number"] = subject
+        body[Account.isSid(subject) ? "account_sid" : "phone_number"] = subject
         body.merge(extra) { _, new in new }
         var response = try json(body)
         response.headers[.cacheControl] = "no-store"
@@ -145,7 +145,7 @@ struct AuthAPI: Sendable {
         let outcome = try await sessions.rotate(body.refreshToken, now: tokens.now(), lifetime: refreshLifetime)
         switch outcome {
         case .rotated(let token, let family, let subject):
-            if subject.hasPrefix("US") {
+            if Account.isSid(subject) {
                 // an account's refresh stops working once it is disabled or its password changed
                 guard let account = try await accounts.find(sid: subject), !account.isDisabled else {
                     throw APIError.unauthorized(TokenRefusal(message: "This account is disabled"))
@@ -174,7 +174,7 @@ struct AuthAPI: Sendable {
     @Sendable func protected(_ request: Request, context: AuthRequestContext) async throws -> Response {
         let claims = try await bearerClaims(request)
         let subject = claims.sub.value
-        guard subject.hasPrefix("US") else {
+        guard Account.isSid(subject) else {
             return try json(["message": "This is a protected route", "phone_number": subject])
         }
         let account = try await bearerAccount(claims)
@@ -247,10 +247,6 @@ struct AuthAPI: Sendable {
         } catch {
             throw APIError.badRequest("Invalid phone number: \(error.description)")
         }
-    }
-
-    private func mapped(_ error: VerifyClientError, during step: String) -> APIError {
-        verifyFailure(error, during: step, logger: logger)
     }
 }
 

@@ -127,15 +127,6 @@ final class SessionStore: Sendable {
         }
     }
 
-    /// Revokes every refresh-token family of `subject` (password change or reset, a disabled account).
-    func revokeAll(subject: String, now: Date) async throws {
-        try await writer.write { db in
-            try db.execute(
-                sql: "UPDATE refresh_token SET revoked_at = ? WHERE subject = ? AND revoked_at IS NULL",
-                arguments: [now.timeIntervalSince1970, subject])
-        }
-    }
-
     func isRevoked(jti: String) -> Bool {
         revokedJTIs.withLock { $0[jti] != nil }
     }

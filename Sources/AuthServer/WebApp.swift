@@ -277,11 +277,7 @@ struct WebApp: Sendable {
                 "fields": [
                     field("username", "Username", value: form["username"], errors, autocomplete: "username"),
                     field("email", "Email", type: "email", value: form["email"], errors, autocomplete: "email"),
-                    field("password", "Password", type: "password", errors, autocomplete: "new-password"),
-                    field(
-                        "password_confirmation", "Confirm password", type: "password", errors,
-                        autocomplete: "new-password"),
-                ]
+                ] + newPasswordFields(errors, label: "Password")
             ], errors: errors)
     }
 
@@ -298,6 +294,16 @@ struct WebApp: Sendable {
                     field("password", "Password", type: "password", errors, autocomplete: "current-password"),
                 ]
             ], errors: errors)
+    }
+
+    /// A new password and its confirmation.
+    private func newPasswordFields(_ errors: FormErrors?, label: String) -> [[String: Any]] {
+        [
+            field("password", label, type: "password", errors, autocomplete: "new-password"),
+            field(
+                "password_confirmation", "Confirm \(label.lowercased())", type: "password", errors,
+                autocomplete: "new-password"),
+        ]
     }
 
     private func codeField(_ errors: FormErrors?) -> [String: Any] {
@@ -334,12 +340,8 @@ struct WebApp: Sendable {
                 "fields": [
                     field(
                         "current_password", "Current password", type: "password", errors,
-                        autocomplete: "current-password"),
-                    field("password", "New password", type: "password", errors, autocomplete: "new-password"),
-                    field(
-                        "password_confirmation", "Confirm new password", type: "password", errors,
-                        autocomplete: "new-password"),
-                ]
+                        autocomplete: "current-password")
+                ] + newPasswordFields(errors, label: "New password")
             ], errors: errors)
     }
 
@@ -395,12 +397,8 @@ struct WebApp: Sendable {
             [
                 "email": email,
                 "fields": [
-                    field("code", "Code from the email", errors, autocomplete: "one-time-code"),
-                    field("password", "New password", type: "password", errors, autocomplete: "new-password"),
-                    field(
-                        "password_confirmation", "Confirm new password", type: "password", errors,
-                        autocomplete: "new-password"),
-                ],
+                    field("code", "Code from the email", errors, autocomplete: "one-time-code")
+                ] + newPasswordFields(errors, label: "New password"),
             ], errors: errors)
     }
 
