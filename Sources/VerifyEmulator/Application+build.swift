@@ -51,11 +51,13 @@ public func buildApplication(
             bodyLimit: configuration.maxBodySize))
     let faults = FaultRules(configuration.faults)
     router.add(middleware: FaultMiddleware(rules: faults))
+    var twilioRoutes = TwilioRoutes()
     VerifyAPI(
         services: services, verifications: verifications,
         rateLimits: RateLimitStore(writer: writer, batcher: batcher, clock: clock), publicURL: configuration.publicURL,
         fallbackHost: "\(configuration.host):\(configuration.port)"
-    ).addRoutes(to: router)
+    ).addRoutes(to: &twilioRoutes)
+    router.add(middleware: TwilioRouter(routes: twilioRoutes))
     ControlAPI(
         outbox: outbox, feed: feed,
         control: control,

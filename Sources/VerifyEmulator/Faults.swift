@@ -205,7 +205,7 @@ struct FaultMiddleware: RouterMiddleware {
     )
         async throws -> Response
     {
-        guard !rules.isEmpty, let (endpoint, serviceSid) = Self.classify(request.uri.path) else {
+        guard !rules.isEmpty, let (endpoint, serviceSid) = Self.classify(context.requestPath) else {
             return try await next(request, context)
         }
         var request = request

@@ -15,6 +15,9 @@ public struct EmulatorRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The authenticated account; nil outside `/v2`.
     public var account: SID?
+    /// The request's path, set by the first middleware: Hummingbird's `uri.path` builds a new
+    /// string on every call, and a Twilio request reads its path half a dozen times.
+    var requestPath = "/"
     /// Set by the application from its configuration before routing.
     var bodyLimit: Int = 64 * 1024
 
@@ -74,7 +77,10 @@ struct TwilioErrorMiddleware: RouterMiddleware {
         async throws -> Response
     {
         let started = ContinuousClock.now
-        let isTwilioAPI = request.uri.path.hasPrefix("/v2")
+        let path = request.uri.path
+        var context = context
+        context.requestPath = path
+        let isTwilioAPI = path.hasPrefix("/v2")
         let twilioError: TwilioError
         do {
             let response = try await next(request, context)
@@ -82,8 +88,8 @@ struct TwilioErrorMiddleware: RouterMiddleware {
                 // The only error answered without throwing is 405, whose handler adds `Allow`.
                 let error: TwilioError? =
                     response.status == .methodNotAllowed
-                    ? .methodNotAllowed(request.method.rawValue, request.uri.path) : nil
-                record(request, status: Int(response.status.code), error: error, started: started)
+                    ? .methodNotAllowed(request.method.rawValue, path) : nil
+                record(request, path: path, status: Int(response.status.code), error: error, started: started)
             }
             return response
         } catch let error as TwilioError {
@@ -92,9 +98,9 @@ struct TwilioErrorMiddleware: RouterMiddleware {
             twilioError = .bodyTooLarge(limit: context.maxUploadSize)
         } catch let error as any HTTPResponseError {
             switch error.status {
-            case .notFound: twilioError = .notFound(request.uri.path, hint: "no route for \(request.uri.path)")
+            case .notFound: twilioError = .notFound(path, hint: "no route for \(path)")
             case .contentTooLarge: twilioError = .bodyTooLarge(limit: context.maxUploadSize)
-            case .methodNotAllowed: twilioError = .methodNotAllowed(request.method.rawValue, request.uri.path)
+            case .methodNotAllowed: twilioError = .methodNotAllowed(request.method.rawValue, path)
             default:
                 twilioError = TwilioError(
                     code: 20001, status: Int(error.status.code), message: error.status.reasonPhrase,
@@ -102,20 +108,22 @@ struct TwilioErrorMiddleware: RouterMiddleware {
             }
         } catch {
             twilioError = .internalError(hint: "\(type(of: error)): \(error)")
-            logger.error("unexpected error on \(request.method) \(request.uri.path): \(error)")
+            logger.error("unexpected error on \(request.method) \(path): \(error)")
         }
         logger.info(
-            "\(request.method) \(request.uri.path) -> \(twilioError.status) \(twilioError.code): \(twilioError.hint ?? twilioError.message)"
+            "\(request.method) \(path) -> \(twilioError.status) \(twilioError.code): \(twilioError.hint ?? twilioError.message)"
         )
-        if isTwilioAPI { record(request, status: twilioError.status, error: twilioError, started: started) }
+        if isTwilioAPI { record(request, path: path, status: twilioError.status, error: twilioError, started: started) }
         return JSONResponse.error(twilioError)
     }
 
-    private func record(_ request: Request, status: Int, error: TwilioError?, started: ContinuousClock.Instant) {
+    private func record(
+        _ request: Request, path: String, status: Int, error: TwilioError?, started: ContinuousClock.Instant
+    ) {
         let elapsed = ContinuousClock.now - started
         requestLog.record(
             RequestLogEntry(
-                method: request.method.rawValue, path: request.uri.path, status: status, errorCode: error?.code,
+                method: request.method.rawValue, path: path, status: status, errorCode: error?.code,
                 hint: error?.hint, date: TwilioDate.format(clock.now()),
                 durationMs: (elapsed.seconds * 1_000_000).rounded() / 1000))
     }
@@ -191,8 +199,16 @@ struct TwilioAuthMiddleware: RouterMiddleware {
     {
         var context = context
         context.bodyLimit = bodyLimit
-        if request.uri.path.hasPrefix("/v2/") || request.uri.path == "/v2" {
-            context.account = try directory.authenticate(request.headers[.authorization])
+        if context.requestPath.hasPrefix("/v2/") || context.requestPath == "/v2" {
+            // Not `headers[.authorization]`, which joins repeated fields into a new string.
+            var authorization: String?
+            for field in request.headers where field.name == .authorization {
+                guard authorization == nil else {
+                    throw TwilioError.authenticationFailed(hint: "more than one Authorization header")
+                }
+                authorization = field.value
+            }
+            context.account = try directory.authenticate(authorization)
         }
         return try await next(request, context)
     }

@@ -7,11 +7,11 @@ struct RateLimitAPI: Sendable {
     let rateLimits: RateLimitStore
     let api: VerifyAPI
 
-    func addRoutes(to router: Router<EmulatorRequestContext>) {
-        router.twilioRoute("/v2/Services/:service/RateLimits", get: list, post: create)
-        router.twilioRoute("/v2/Services/:service/RateLimits/:rateLimit", get: fetch, post: update, delete: delete)
-        router.twilioRoute("/v2/Services/:service/RateLimits/:rateLimit/Buckets", get: listBuckets, post: createBucket)
-        router.twilioRoute(
+    func addRoutes(to routes: inout TwilioRoutes) {
+        routes.add("/v2/Services/:service/RateLimits", get: list, post: create)
+        routes.add("/v2/Services/:service/RateLimits/:rateLimit", get: fetch, post: update, delete: delete)
+        routes.add("/v2/Services/:service/RateLimits/:rateLimit/Buckets", get: listBuckets, post: createBucket)
+        routes.add(
             "/v2/Services/:service/RateLimits/:rateLimit/Buckets/:bucket", get: fetchBucket, post: updateBucket,
             delete: deleteBucket)
     }
@@ -25,7 +25,7 @@ struct RateLimitAPI: Sendable {
     private func target(_ request: Request, _ context: EmulatorRequestContext) throws -> Target {
         Target(
             account: try context.requireAccount(),
-            service: try context.pathSID("service", .service, path: request.uri.path), path: request.uri.path)
+            service: try context.pathSID("service", .service, path: context.requestPath), path: context.requestPath)
     }
 
     private func rateLimitKey(_ context: EmulatorRequestContext) -> String {
@@ -55,7 +55,7 @@ struct RateLimitAPI: Sendable {
         return try JSONResponse.make(
             ListPage(
                 items: records.map { $0.resource(baseURL: base) },
-                meta: page.meta(listURL: base + request.uri.path, hasMore: hasMore, key: "rate_limits")))
+                meta: page.meta(listURL: base + context.requestPath, hasMore: hasMore, key: "rate_limits")))
     }
 
     @Sendable func fetch(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
@@ -110,7 +110,7 @@ struct RateLimitAPI: Sendable {
         return try JSONResponse.make(
             ListPage(
                 items: records.map { $0.resource(baseURL: base) },
-                meta: page.meta(listURL: base + request.uri.path, hasMore: hasMore, key: "buckets")))
+                meta: page.meta(listURL: base + context.requestPath, hasMore: hasMore, key: "buckets")))
     }
 
     @Sendable func fetchBucket(_ request: Request, context: EmulatorRequestContext) async throws -> Response {

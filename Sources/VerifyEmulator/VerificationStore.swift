@@ -361,7 +361,7 @@ struct VerificationStore: Sendable {
     /// `length` (at most 18) decimal digits from the system CSPRNG, uniformly distributed.
     static func randomCode(length: Int) -> String {
         precondition((1...18).contains(length))
-        var generator = SystemRandomNumberGenerator()
+        var generator = SecureRandom()
         var limit: UInt64 = 1
         for _ in 0..<length { limit *= 10 }
         let digits = String(UInt64.random(in: 0..<limit, using: &generator))

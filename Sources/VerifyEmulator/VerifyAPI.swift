@@ -10,14 +10,14 @@ struct VerifyAPI: Sendable {
     let publicURL: String?
     let fallbackHost: String
 
-    func addRoutes(to router: Router<EmulatorRequestContext>) {
-        RateLimitAPI(rateLimits: rateLimits, api: self).addRoutes(to: router)
-        router.twilioRoute("/v2/Services", get: listServices, post: createService)
-        router.twilioRoute("/v2/Services/:service", get: fetchService, post: updateService, delete: deleteService)
-        router.twilioRoute("/v2/Services/:service/Verifications", post: startVerification)
-        router.twilioRoute(
+    func addRoutes(to routes: inout TwilioRoutes) {
+        RateLimitAPI(rateLimits: rateLimits, api: self).addRoutes(to: &routes)
+        routes.add("/v2/Services", get: listServices, post: createService)
+        routes.add("/v2/Services/:service", get: fetchService, post: updateService, delete: deleteService)
+        routes.add("/v2/Services/:service/Verifications", post: startVerification)
+        routes.add(
             "/v2/Services/:service/Verifications/:verification", get: fetchVerification, post: updateVerification)
-        router.twilioRoute("/v2/Services/:service/VerificationCheck", post: checkVerification)
+        routes.add("/v2/Services/:service/VerificationCheck", post: checkVerification)
     }
 
     /// Where `url`, `links` and paging URLs point: the configured public URL, else this request's host.
@@ -41,69 +41,70 @@ struct VerifyAPI: Sendable {
         return try JSONResponse.make(
             ListPage(
                 items: records.map { $0.resource(baseURL: base) },
-                meta: page.meta(listURL: base + request.uri.path, hasMore: hasMore, key: "services")))
+                meta: page.meta(listURL: base + context.requestPath, hasMore: hasMore, key: "services")))
     }
 
     @Sendable func fetchService(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
-        let sid = try context.pathSID("service", .service, path: request.uri.path)
-        let record = try await services.fetch(account: try context.requireAccount(), sid: sid, path: request.uri.path)
+        let sid = try context.pathSID("service", .service, path: context.requestPath)
+        let record = try await services.fetch(
+            account: try context.requireAccount(), sid: sid, path: context.requestPath)
         return try JSONResponse.make(record.resource(baseURL: baseURL(request)))
     }
 
     @Sendable func updateService(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
-        let sid = try context.pathSID("service", .service, path: request.uri.path)
+        let sid = try context.pathSID("service", .service, path: context.requestPath)
         let parameters = try ServiceParameters(form: try await request.form(context: context), creating: false)
         let record = try await services.update(
-            account: try context.requireAccount(), sid: sid, parameters: parameters, path: request.uri.path)
+            account: try context.requireAccount(), sid: sid, parameters: parameters, path: context.requestPath)
         return try JSONResponse.make(record.resource(baseURL: baseURL(request)))
     }
 
     @Sendable func deleteService(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
-        let sid = try context.pathSID("service", .service, path: request.uri.path)
-        try await services.delete(account: try context.requireAccount(), sid: sid, path: request.uri.path)
+        let sid = try context.pathSID("service", .service, path: context.requestPath)
+        try await services.delete(account: try context.requireAccount(), sid: sid, path: context.requestPath)
         return Response(status: .noContent)
     }
 
     // MARK: Verifications
 
     @Sendable func startVerification(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
-        let serviceSid = try context.pathSID("service", .service, path: request.uri.path)
+        let serviceSid = try context.pathSID("service", .service, path: context.requestPath)
         let start = try StartVerificationRequest(form: try await request.form(context: context))
         let snapshot = try await verifications.start(
-            account: try context.requireAccount(), serviceSid: serviceSid, request: start, path: request.uri.path)
+            account: try context.requireAccount(), serviceSid: serviceSid, request: start, path: context.requestPath)
         return JSONResponse.make(
             bytes: snapshot.verification.resource(baseURL: baseURL(request), attempts: snapshot.attempts).jsonBytes(),
             status: .created)
     }
 
     @Sendable func fetchVerification(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
-        let serviceSid = try context.pathSID("service", .service, path: request.uri.path)
-        let sid = try context.pathSID("verification", .verification, path: request.uri.path)
+        let serviceSid = try context.pathSID("service", .service, path: context.requestPath)
+        let sid = try context.pathSID("verification", .verification, path: context.requestPath)
         let snapshot = try await verifications.fetch(
-            account: try context.requireAccount(), serviceSid: serviceSid, sid: sid, path: request.uri.path)
+            account: try context.requireAccount(), serviceSid: serviceSid, sid: sid, path: context.requestPath)
         return JSONResponse.make(
             bytes: snapshot.verification.resource(baseURL: baseURL(request), attempts: snapshot.attempts).jsonBytes())
     }
 
     @Sendable func updateVerification(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
-        let serviceSid = try context.pathSID("service", .service, path: request.uri.path)
-        let sid = try context.pathSID("verification", .verification, path: request.uri.path)
+        let serviceSid = try context.pathSID("service", .service, path: context.requestPath)
+        let sid = try context.pathSID("verification", .verification, path: context.requestPath)
         let form = try await request.form(context: context)
         guard let status = try form.string("Status", required: true), ["canceled", "approved"].contains(status) else {
             throw TwilioError.invalidParameter("Status", hint: "Status must be canceled or approved")
         }
         let snapshot = try await verifications.update(
             account: try context.requireAccount(), serviceSid: serviceSid, sid: sid, status: status,
-            path: request.uri.path)
+            path: context.requestPath)
         return JSONResponse.make(
             bytes: snapshot.verification.resource(baseURL: baseURL(request), attempts: snapshot.attempts).jsonBytes())
     }
 
     @Sendable func checkVerification(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
-        let serviceSid = try context.pathSID("service", .service, path: request.uri.path)
+        let serviceSid = try context.pathSID("service", .service, path: context.requestPath)
         let check = try CheckVerificationRequest(form: try await request.form(context: context))
         let verification = try await verifications.check(
-            account: try context.requireAccount(), serviceSid: serviceSid, request: check, path: request.uri.path)
+            account: try context.requireAccount(), serviceSid: serviceSid, request: check, path: context.requestPath)
         return JSONResponse.make(bytes: verification.checkResource().jsonBytes())
     }
 }
@@ -120,22 +121,5 @@ extension EmulatorRequestContext {
             throw .notFound(path, hint: "'\(parameters.get(name) ?? "")' is not a \(prefix.rawValue) SID")
         }
         return sid
-    }
-}
-
-extension Router where Context == EmulatorRequestContext {
-    typealias Handler = @Sendable (Request, EmulatorRequestContext) async throws -> Response
-
-    /// Registers a path's handlers and answers its other methods with 405/20004 and `Allow`.
-    func twilioRoute(_ path: RouterPath, get: Handler? = nil, post: Handler? = nil, delete: Handler? = nil) {
-        let handlers: [(HTTPRequest.Method, Handler?)] = [(.get, get), (.post, post), (.delete, delete)]
-        let allowed = handlers.compactMap { $0.1 == nil ? nil : $0.0.rawValue }.joined(separator: ", ")
-        let notAllowed: Handler = { request, _ in
-            JSONResponse.error(.methodNotAllowed(request.method.rawValue, request.uri.path), headers: [.allow: allowed])
-        }
-        for method in [HTTPRequest.Method.get, .post, .delete, .put, .patch] {
-            let handler = handlers.first { $0.0 == method }?.1 ?? notAllowed
-            on(path, method: method, use: handler)
-        }
     }
 }

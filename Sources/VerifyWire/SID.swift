@@ -53,22 +53,16 @@ public struct SID: Hashable, Sendable, CustomStringConvertible, Codable {
     /// A new random SID. The 128 random bits come from the system's CSPRNG, so SIDs are
     /// unguessable as Twilio's are.
     public static func random(_ prefix: Prefix) -> SID {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SecureRandom()
         return random(prefix, using: &generator)
     }
 
     public static func random(_ prefix: Prefix, using generator: inout some RandomNumberGenerator) -> SID {
-        let digits = Array("0123456789abcdef".utf8)
-        var bytes = Array(prefix.rawValue.utf8)
-        bytes.reserveCapacity(34)
-        for _ in 0..<2 {
-            var word = generator.next()
-            for _ in 0..<16 {
-                bytes.append(digits[Int(word & 0xF)])
-                word >>= 4
-            }
+        let words = (generator.next(), generator.next())
+        return make(prefix) { hex in
+            hex(words.0, 16)
+            hex(words.1, 16)
         }
-        return SID(unchecked: String(decoding: bytes, as: UTF8.self))
     }
 
     /// A SID whose first 12 hex digits are `milliseconds` (big-endian) and whose other 20 are
@@ -76,25 +70,35 @@ public struct SID: Hashable, Sendable, CustomStringConvertible, Codable {
     /// grows at its end instead of at random pages: under load a batch of inserts then dirties
     /// a few index pages rather than one per row.
     public static func timeOrdered(_ prefix: Prefix, milliseconds: Int64) -> SID {
-        var generator = SystemRandomNumberGenerator()
-        let digits = Array("0123456789abcdef".utf8)
-        var bytes = Array(prefix.rawValue.utf8)
-        bytes.reserveCapacity(34)
+        var generator = SecureRandom()
         let time = UInt64(clamping: max(0, milliseconds))
-        for shift in stride(from: 44, through: 0, by: -4) {
-            bytes.append(digits[Int((time >> UInt64(shift)) & 0xF)])
+        let words = (generator.next(), generator.next())
+        return make(prefix) { hex in
+            hex(time, 12)
+            hex(words.0, 16)
+            hex(words.1, 4)
         }
-        var word = generator.next()
-        for _ in 0..<16 {
-            bytes.append(digits[Int(word & 0xF)])
-            word >>= 4
+    }
+
+    /// Writes the prefix and then 32 hex digits, given by `digits` as (value, count) runs whose
+    /// low `count` nibbles are written most significant first.
+    private static func make(_ prefix: Prefix, _ digits: ((UInt64, Int) -> Void) -> Void) -> SID {
+        let text = String(unsafeUninitializedCapacity: 34) { buffer in
+            let letters = prefix.rawValue.utf8
+            buffer[0] = letters[letters.startIndex]
+            buffer[1] = letters[letters.index(after: letters.startIndex)]
+            var offset = 2
+            digits { value, count in
+                for nibble in stride(from: count - 1, through: 0, by: -1) {
+                    let digit = UInt8(truncatingIfNeeded: (value >> UInt64(nibble * 4)) & 0xF)
+                    buffer[offset] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
+                    offset += 1
+                }
+            }
+            precondition(offset == 34, "a SID has 32 hex digits")
+            return 34
         }
-        word = generator.next()
-        for _ in 0..<4 {
-            bytes.append(digits[Int(word & 0xF)])
-            word >>= 4
-        }
-        return SID(unchecked: String(decoding: bytes, as: UTF8.self))
+        return SID(unchecked: text)
     }
 
     public init(from decoder: any Decoder) throws {

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import NIOCore
 import Testing
 import VerifyWire
@@ -29,6 +30,20 @@ struct AuthAndInputTests {
             #expect(error.message == "Authenticate")
             #expect(error.detail == "Your AccountSid or AuthToken was incorrect.")
             #expect(error.moreInfo == "https://www.twilio.com/docs/errors/20003")
+        }
+    }
+
+    @Test("two Authorization headers are refused, even when both are right")
+    func repeatedAuthorization() async throws {
+        try await withEmulator { api in
+            var headers = HTTPFields()
+            headers.append(HTTPField(name: .authorization, value: TestAccounts.mainAuth))
+            headers.append(HTTPField(name: .authorization, value: TestAccounts.mainAuth))
+            let (status, code) = try await api.client.execute(uri: "/v2/Services", method: .get, headers: headers) {
+                ($0.status, try? JSONDecoder().decode(TwilioError.self, from: Data(buffer: $0.body)).code)
+            }
+            #expect(status == .unauthorized)
+            #expect(code == 20003)
         }
     }
 

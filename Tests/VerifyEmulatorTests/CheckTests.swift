@@ -114,7 +114,7 @@ struct CheckTests {
     @Test("concurrent wrong checks never exceed the attempt limit")
     func concurrentWrongChecks() async throws {
         try await withEmulator { api in
-            let (service, _, code, wrongCode) = try await api.startWithCode()
+            let (service, _, _, wrongCode) = try await api.startWithCode()
             let responses = try await api.concurrentPosts(
                 20, "/v2/Services/\(service)/VerificationCheck", [("To", "+15005550006"), ("Code", wrongCode)])
             let statuses = responses.map {

@@ -35,6 +35,9 @@ struct WireTests {
         #expect(TwilioDate.format(epochSeconds: 1_438_286_400) == "2015-07-30T20:00:00Z")
         #expect(TwilioDate.format(epochSeconds: 0) == "1970-01-01T00:00:00Z")
         #expect(TwilioDate.format(epochSeconds: 951_782_400) == "2000-02-29T00:00:00Z")
+        #expect(TwilioDate.format(epochSeconds: -1) == "1969-12-31T23:59:59Z")
+        #expect(TwilioDate.format(epochSeconds: 253_402_300_799) == "9999-12-31T23:59:59Z")
+        #expect(TwilioDate.format(epochSeconds: 253_402_300_800) == "10000-01-01T00:00:00Z")
         #expect(TwilioDate.format(Date(timeIntervalSince1970: 1_438_286_400.9)) == "2015-07-30T20:00:00Z")
         #expect(TwilioDate.parse("2015-07-30T20:00:00Z")?.timeIntervalSince1970 == 1_438_286_400)
         #expect(TwilioDate.parse("2015-07-30T20:00:00.123Z")?.timeIntervalSince1970 == 1_438_286_400)
@@ -172,6 +175,18 @@ struct FastJSONTests {
         let fast = Data(sample.jsonBytes())
         #expect(try object(fast) == object(JSONEncoder().encode(sample)))
         #expect(try JSONDecoder().decode(VerificationCheckResource.self, from: fast) == sample)
+    }
+}
+
+@Test("SecureRandom gives distinct words with every bit used")
+func secureRandom() {
+    var generator = SecureRandom()
+    // More than one 4 KiB refill, so the refill path runs too.
+    let words = (0..<5000).map { _ in generator.next() }
+    #expect(Set(words).count == words.count)
+    for bit in 0..<64 {
+        let ones = words.filter { $0 & (1 << UInt64(bit)) != 0 }.count
+        #expect((2000...3000).contains(ones), "bit \(bit) was set \(ones) times in 5000")
     }
 }
 
