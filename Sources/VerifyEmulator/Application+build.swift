@@ -1,3 +1,4 @@
+import GRDB
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -67,7 +68,13 @@ public func buildApplication(
 
     var lifecycleServices: [any Service] = []
     if configuration.databasePath != ":memory:" {
-        lifecycleServices.append(WALCheckpointer(path: configuration.databasePath, logger: logger))
+        lifecycleServices.append(
+            WALCheckpointer(
+                path: configuration.databasePath, logger: logger, commitCount: { batcher.commitCount },
+                releaseMemory: {
+                    (writer as? DatabasePool)?.releaseMemory()
+                    SystemMemory.returnFreePages()
+                }))
     }
     return Application(
         router: router,

@@ -6,7 +6,7 @@ import GRDBSQLite
 /// Only for the handful of statements on the single writer's hot path (start and check a
 /// verification): GRDB's argument arrays, value conversions and `Row` objects cost about a
 /// quarter of the writer's time there, and the writer is the one stage every request passes
-/// through in turn. The statement is reset before and after use, so GRDB finds it as it left it.
+/// through in turn. The statement is reset after use, so GRDB finds it as it left it.
 ///
 /// ```swift
 /// let statement = try RawStatement(db, sql: "SELECT code FROM verification WHERE sid = ?")
@@ -18,11 +18,11 @@ struct RawStatement {
     private let handle: SQLiteStatement
     private let connection: SQLiteConnection?
 
+    /// The statement comes as it was left: reset by ``finish()`` (or by a failed ``step()``)
+    /// with its old bindings, which every user overwrites in full.
     init(_ db: Database, sql: String) throws {
         handle = try db.cachedStatement(sql: sql).sqliteStatement
         connection = db.sqliteConnection
-        sqlite3_reset(handle)
-        sqlite3_clear_bindings(handle)
     }
 
     /// SQLite copies bound text at once (`SQLITE_TRANSIENT`), so the Swift string may go away.

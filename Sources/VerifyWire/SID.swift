@@ -28,21 +28,38 @@ public struct SID: Hashable, Sendable, CustomStringConvertible, Codable {
     /// Parses a SID, accepting upper- or lowercase hex (as Twilio's own pattern does) and
     /// normalising to lowercase. Returns nil when the text is not a well-formed SID.
     public init?(_ text: some StringProtocol, expecting expected: Prefix? = nil) {
-        let utf8 = Array(text.utf8)
+        let utf8 = text.utf8
         guard utf8.count == 34 else { return nil }
-        let prefix = String(decoding: utf8[0..<2], as: UTF8.self)
-        guard Prefix(rawValue: prefix) != nil else { return nil }
-        if let expected, expected.rawValue != prefix { return nil }
-        var hex = [UInt8]()
-        hex.reserveCapacity(32)
-        for byte in utf8[2...] {
+        var bytes = utf8.makeIterator()
+        let prefix: Prefix
+        switch (bytes.next()!, bytes.next()!) {
+        case (UInt8(ascii: "A"), UInt8(ascii: "C")): prefix = .account
+        case (UInt8(ascii: "S"), UInt8(ascii: "K")): prefix = .apiKey
+        case (UInt8(ascii: "V"), UInt8(ascii: "A")): prefix = .service
+        case (UInt8(ascii: "V"), UInt8(ascii: "E")): prefix = .verification
+        case (UInt8(ascii: "V"), UInt8(ascii: "L")): prefix = .sendAttempt
+        case (UInt8(ascii: "R"), UInt8(ascii: "K")): prefix = .rateLimit
+        case (UInt8(ascii: "B"), UInt8(ascii: "L")): prefix = .bucket
+        default: return nil
+        }
+        if let expected, expected != prefix { return nil }
+        var hasUppercase = false
+        while let byte = bytes.next() {
             switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"): hex.append(byte)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): hex.append(byte + 32)
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"): break
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): hasUppercase = true
             default: return nil
             }
         }
-        self.rawValue = prefix + String(decoding: hex, as: UTF8.self)
+        // SIDs arrive in paths and forms on every request; most are already canonical.
+        guard hasUppercase else {
+            self.rawValue = String(text)
+            return
+        }
+        self.rawValue = String(
+            decoding: utf8.enumerated().map { index, byte in
+                index >= 2 && byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "F") ? byte + 32 : byte
+            }, as: UTF8.self)
     }
 
     /// Builds a SID from a trusted string without validation (for values read back from storage).

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 import Synchronization
 import Testing
 
@@ -105,5 +106,55 @@ struct WriteBatcherTests {
         }
         let counts = try names(queue).map { Int($0.split(separator: "-")[1])! }.sorted()
         #expect(counts == Array(0..<200))
+    }
+}
+
+@Suite("WAL checkpointer")
+struct WALCheckpointerTests {
+    @Test("checkpoints after commits, then releases memory once when writes stop")
+    func checkpointsAndReleases() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("state.sqlite").path
+        let writer = try EmulatorDatabase.open(path: path)
+        let batcher = WriteBatcher(writer: writer)
+        let releases = Atomic<Int>(0)
+        let checkpointer = WALCheckpointer(
+            path: path, logger: Logger(label: "test"), commitCount: { batcher.commitCount },
+            releaseMemory: { releases.add(1, ordering: .relaxed) }, interval: .milliseconds(10),
+            quietBeforeRelease: .milliseconds(100))
+        let databaseSize = { (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
+        func insertRows() async throws {
+            try await batcher.write { db in
+                try db.execute(sql: "CREATE TABLE IF NOT EXISTS filler (text TEXT)")
+                for _ in 0..<200 {
+                    try db.execute(
+                        sql: "INSERT INTO filler VALUES (?)", arguments: [String(repeating: "x", count: 500)])
+                }
+            }
+        }
+        func waitFor(_ condition: () -> Bool) async throws {
+            let deadline = ContinuousClock.now + .seconds(5)
+            while !condition(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        }
+
+        try await insertRows()
+        let sizeBefore = databaseSize()
+        let running = Task { try await checkpointer.run() }
+        defer { running.cancel() }
+        // The rows reach the database file only through a checkpoint.
+        try await waitFor { databaseSize() > sizeBefore && releases.load(ordering: .relaxed) == 1 }
+        #expect(databaseSize() > sizeBefore)
+        #expect(releases.load(ordering: .relaxed) == 1)
+        // Nothing written since: no more checkpoints, no more releases.
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(releases.load(ordering: .relaxed) == 1)
+        // New commits wake it up again.
+        let sizeAfterFirst = databaseSize()
+        try await insertRows()
+        try await waitFor { databaseSize() > sizeAfterFirst && releases.load(ordering: .relaxed) == 2 }
+        #expect(databaseSize() > sizeAfterFirst)
+        #expect(releases.load(ordering: .relaxed) == 2)
     }
 }

@@ -17,6 +17,11 @@ struct WireTests {
         #expect(SID("VA" + hex.dropLast() + "g") == nil)
         #expect(SID("") == nil)
         #expect(SID("VA" + hex)?.prefix == .service)
+        #expect(SID("va" + hex) == nil)
+        for prefix in SID.Prefix.allCases {
+            #expect(SID(prefix.rawValue + hex.uppercased())?.rawValue == prefix.rawValue + hex)
+            #expect(SID(prefix.rawValue + hex, expecting: prefix)?.prefix == prefix)
+        }
     }
 
     @Test("random SIDs are well formed and distinct")
