@@ -57,43 +57,14 @@ enum EmulatorDatabase {
             }
             try db.create(index: "service_by_account", on: "service", columns: ["account_sid", "id"])
 
-            try db.create(table: "verification") { t in
-                t.autoIncrementedPrimaryKey("id")
-                t.column("sid", .text).notNull().unique()
-                t.column("service_id", .integer).notNull().references("service", onDelete: .cascade)
-                t.column("service_sid", .text).notNull()
-                t.column("account_sid", .text).notNull()
-                t.column("to_address", .text).notNull()
-                t.column("channel", .text).notNull()
-                // pending, approved, canceled, expired, max_attempts_reached
-                t.column("status", .text).notNull()
-                t.column("code", .text).notNull()
-                t.column("check_attempts", .integer).notNull().defaults(to: 0)
-                t.column("locale", .text)
-                t.column("amount", .text)
-                t.column("payee", .text)
-                t.column("created_at", .integer).notNull()
-                t.column("updated_at", .integer).notNull()
-                t.column("expires_at", .integer).notNull()
-            }
+            try createVerificationTable(db, named: "verification", autoIncrement: true)
             try db.create(
                 index: "verification_by_recipient", on: "verification", columns: ["service_id", "to_address", "id"])
 
             // The outbox: one row per "sent" code, which is also one entry of the
             // verification's send_code_attempts. Kept when its service is deleted, as a phone
             // keeps a received SMS.
-            try db.create(table: "message") { t in
-                t.autoIncrementedPrimaryKey("id")
-                t.column("sid", .text).notNull()
-                t.column("account_sid", .text).notNull()
-                t.column("service_sid", .text).notNull()
-                t.column("verification_sid", .text).notNull()
-                t.column("to_address", .text).notNull()
-                t.column("channel", .text).notNull()
-                t.column("body", .text).notNull()
-                t.column("code", .text).notNull()
-                t.column("created_at", .integer).notNull()
-            }
+            try createMessageTable(db, named: "message", autoIncrement: true)
             // Two indexes only: every index is written on every send. The first serves the send
             // window count and the control API's `to` filter; the second, send_code_attempts.
             try db.create(
@@ -144,7 +115,62 @@ enum EmulatorDatabase {
             try db.create(
                 index: "rate_limit_hit_window", on: "rate_limit_hit", columns: ["rate_limit_id", "value", "created_at"])
         }
+        migrator.registerMigration("v4: verifications and messages without AUTOINCREMENT") { db in
+            // AUTOINCREMENT made every insert read and rewrite sqlite_sequence: one more page in
+            // every commit of the hot path. Plain rowids are never reused while their row exists,
+            // which is all the ordering by id needs. The tables are rebuilt with their rows.
+            try createVerificationTable(db, named: "verification_rebuilt", autoIncrement: false)
+            try db.execute(sql: "INSERT INTO verification_rebuilt SELECT * FROM verification")
+            try db.drop(table: "verification")
+            try db.rename(table: "verification_rebuilt", to: "verification")
+            try db.create(
+                index: "verification_by_recipient", on: "verification", columns: ["service_id", "to_address", "id"])
+            try createMessageTable(db, named: "message_rebuilt", autoIncrement: false)
+            try db.execute(sql: "INSERT INTO message_rebuilt SELECT * FROM message")
+            try db.drop(table: "message")
+            try db.rename(table: "message_rebuilt", to: "message")
+            try db.create(
+                index: "message_by_recipient", on: "message", columns: ["to_address", "service_sid", "created_at"])
+            try db.create(index: "message_by_verification", on: "message", columns: ["verification_sid"])
+        }
         return migrator
+    }
+
+    private static func createVerificationTable(_ db: Database, named name: String, autoIncrement: Bool) throws {
+        try db.create(table: name) { t in
+            if autoIncrement { t.autoIncrementedPrimaryKey("id") } else { t.primaryKey("id", .integer) }
+            t.column("sid", .text).notNull().unique()
+            t.column("service_id", .integer).notNull().references("service", onDelete: .cascade)
+            t.column("service_sid", .text).notNull()
+            t.column("account_sid", .text).notNull()
+            t.column("to_address", .text).notNull()
+            t.column("channel", .text).notNull()
+            // pending, approved, canceled, expired, max_attempts_reached
+            t.column("status", .text).notNull()
+            t.column("code", .text).notNull()
+            t.column("check_attempts", .integer).notNull().defaults(to: 0)
+            t.column("locale", .text)
+            t.column("amount", .text)
+            t.column("payee", .text)
+            t.column("created_at", .integer).notNull()
+            t.column("updated_at", .integer).notNull()
+            t.column("expires_at", .integer).notNull()
+        }
+    }
+
+    private static func createMessageTable(_ db: Database, named name: String, autoIncrement: Bool) throws {
+        try db.create(table: name) { t in
+            if autoIncrement { t.autoIncrementedPrimaryKey("id") } else { t.primaryKey("id", .integer) }
+            t.column("sid", .text).notNull()
+            t.column("account_sid", .text).notNull()
+            t.column("service_sid", .text).notNull()
+            t.column("verification_sid", .text).notNull()
+            t.column("to_address", .text).notNull()
+            t.column("channel", .text).notNull()
+            t.column("body", .text).notNull()
+            t.column("code", .text).notNull()
+            t.column("created_at", .integer).notNull()
+        }
     }
 }
 

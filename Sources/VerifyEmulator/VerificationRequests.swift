@@ -52,8 +52,8 @@ struct StartVerificationRequest: Sendable {
         customFriendlyName = try form.string("CustomFriendlyName", maxLength: 30)
         customCode = try form.string("CustomCode")
         if let customCode {
-            guard (4...10).contains(customCode.count),
-                customCode.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
+            // Byte checks: only ASCII letters and digits pass, so bytes and characters agree.
+            guard (4...10).contains(customCode.utf8.count), customCode.utf8.allSatisfy(isASCIILetterOrDigit)
             else {
                 throw .invalidParameter("CustomCode", hint: "CustomCode must be 4 to 10 letters or digits")
             }
@@ -129,9 +129,11 @@ enum Recipient {
     /// E.164: `+`, a non-zero first digit, 8 to 15 digits in all, nothing else.
     static func e164Problem(_ text: String) -> String? {
         guard text.hasPrefix("+") else { return "missing leading +" }
-        let digits = text.dropFirst()
-        guard digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return "only digits may follow +" }
-        guard digits.first != "0" else { return "country code cannot start with 0" }
+        let digits = text.utf8.dropFirst()
+        guard digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
+            return "only digits may follow +"
+        }
+        guard digits.first != UInt8(ascii: "0") else { return "country code cannot start with 0" }
         guard (8...15).contains(digits.count) else { return "\(digits.count) digits; E.164 numbers have 8 to 15" }
         return nil
     }
@@ -146,6 +148,16 @@ enum Recipient {
             return "domain '\(domain)' is not a host name"
         }
         return nil
+    }
+}
+
+/// True for the bytes of `A-Z`, `a-z` and `0-9`.
+func isASCIILetterOrDigit(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+        UInt8(ascii: "a")...UInt8(ascii: "z"):
+        true
+    default: false
     }
 }
 

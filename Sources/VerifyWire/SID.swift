@@ -28,36 +28,45 @@ public struct SID: Hashable, Sendable, CustomStringConvertible, Codable {
     /// Parses a SID, accepting upper- or lowercase hex (as Twilio's own pattern does) and
     /// normalising to lowercase. Returns nil when the text is not a well-formed SID.
     public init?(_ text: some StringProtocol, expecting expected: Prefix? = nil) {
-        let utf8 = text.utf8
-        guard utf8.count == 34 else { return nil }
-        var bytes = utf8.makeIterator()
-        let prefix: Prefix
-        switch (bytes.next()!, bytes.next()!) {
-        case (UInt8(ascii: "A"), UInt8(ascii: "C")): prefix = .account
-        case (UInt8(ascii: "S"), UInt8(ascii: "K")): prefix = .apiKey
-        case (UInt8(ascii: "V"), UInt8(ascii: "A")): prefix = .service
-        case (UInt8(ascii: "V"), UInt8(ascii: "E")): prefix = .verification
-        case (UInt8(ascii: "V"), UInt8(ascii: "L")): prefix = .sendAttempt
-        case (UInt8(ascii: "R"), UInt8(ascii: "K")): prefix = .rateLimit
-        case (UInt8(ascii: "B"), UInt8(ascii: "L")): prefix = .bucket
-        default: return nil
-        }
-        if let expected, expected != prefix { return nil }
-        var hasUppercase = false
-        while let byte = bytes.next() {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"): break
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): hasUppercase = true
+        guard text.utf8.count == 34 else { return nil }
+        self.init(validating: String(text), expecting: expected)
+    }
+
+    /// The non-generic core of ``init(_:expecting:)``: SIDs arrive in paths and forms on every
+    /// request, and a generic parse across the module boundary ran unspecialised.
+    private init?(validating text: String, expecting expected: Prefix?) {
+        var text = text
+        let parsed = text.withUTF8 { bytes -> (prefix: Prefix, hasUppercase: Bool)? in
+            guard bytes.count == 34 else { return nil }
+            let prefix: Prefix
+            switch (bytes[0], bytes[1]) {
+            case (UInt8(ascii: "A"), UInt8(ascii: "C")): prefix = .account
+            case (UInt8(ascii: "S"), UInt8(ascii: "K")): prefix = .apiKey
+            case (UInt8(ascii: "V"), UInt8(ascii: "A")): prefix = .service
+            case (UInt8(ascii: "V"), UInt8(ascii: "E")): prefix = .verification
+            case (UInt8(ascii: "V"), UInt8(ascii: "L")): prefix = .sendAttempt
+            case (UInt8(ascii: "R"), UInt8(ascii: "K")): prefix = .rateLimit
+            case (UInt8(ascii: "B"), UInt8(ascii: "L")): prefix = .bucket
             default: return nil
             }
+            var hasUppercase = false
+            for byte in bytes[2...] {
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"): break
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): hasUppercase = true
+                default: return nil
+                }
+            }
+            return (prefix, hasUppercase)
         }
-        // SIDs arrive in paths and forms on every request; most are already canonical.
-        guard hasUppercase else {
-            self.rawValue = String(text)
+        guard let parsed, expected == nil || expected == parsed.prefix else { return nil }
+        // Most SIDs are already canonical: keep the string as it came.
+        guard parsed.hasUppercase else {
+            self.rawValue = text
             return
         }
         self.rawValue = String(
-            decoding: utf8.enumerated().map { index, byte in
+            decoding: text.utf8.enumerated().map { index, byte in
                 index >= 2 && byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "F") ? byte + 32 : byte
             }, as: UTF8.self)
     }

@@ -175,11 +175,8 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
             configuration.add(Account(sid: sid, authToken: authToken))
         }
 
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-            return handler
-        }
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in ConsoleLogHandler(label: label, logLevel: level) }
         let settings = configuration
         let app = try await buildApplication(configuration: settings) { boundPort in
             let base = settings.publicURL ?? "http://\(settings.host):\(boundPort)"

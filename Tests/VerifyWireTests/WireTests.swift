@@ -18,10 +18,28 @@ struct WireTests {
         #expect(SID("") == nil)
         #expect(SID("VA" + hex)?.prefix == .service)
         #expect(SID("va" + hex) == nil)
+        // a Substring (as routers hand out), a multi-byte character, a bridged-looking literal
+        #expect(SID(("/VA" + hex).dropFirst(), expecting: .service)?.rawValue == "VA" + hex)
+        #expect(SID("VA" + hex.dropLast(2) + "é") == nil)
+        #expect(SID("VA" + hex.dropLast(2) + "\u{0}A") == nil)
         for prefix in SID.Prefix.allCases {
             #expect(SID(prefix.rawValue + hex.uppercased())?.rawValue == prefix.rawValue + hex)
             #expect(SID(prefix.rawValue + hex, expecting: prefix)?.prefix == prefix)
         }
+    }
+
+    @Test("the JSON writer copies plain strings whole and escapes the rest")
+    func jsonStrings() {
+        var writer = JSONWriter()
+        writer.arrayStart()
+        for text in ["", "VA0123", "é 🎉 +14155550100", "a\"b\\c", "line\nfeed\r\ttab\u{1}\u{1F}"] {
+            writer.string(text)
+        }
+        writer.string(nil)
+        writer.arrayEnd()
+        #expect(
+            String(decoding: writer.bytes, as: UTF8.self)
+                == #"["","VA0123","é 🎉 +14155550100","a\"b\\c","line\nfeed\r\ttab\u0001\u001f",null]"#)
     }
 
     @Test("random SIDs are well formed and distinct")

@@ -1,0 +1,146 @@
+import Foundation
+import GRDB
+import Logging
+import Testing
+
+@testable import VerifyEmulator
+
+@Suite("Storage migrations")
+struct MigrationTests {
+    @Test("a database from before v4 keeps its rows; verifications and messages lose AUTOINCREMENT")
+    func rebuildWithoutAutoincrement() async throws {
+        let path = temporaryDatabasePath()
+        let service = "VA" + String(repeating: "1", count: 32)
+        let verification = "VE" + String(repeating: "2", count: 32)
+        do {
+            let old = try DatabaseQueue(path: path)
+            try EmulatorDatabase.migrator.migrate(old, upTo: "v3: programmable rate limits")
+            try await old.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO service (id, sid, account_sid, friendly_name, code_length, lookup_enabled,
+                            psd2_enabled, skip_sms_to_landlines, dtmf_input_required, do_not_share_warning_enabled,
+                            custom_code_enabled, push, totp, whatsapp, passkeys, verify_event_subscription_enabled,
+                            created_at, updated_at)
+                        VALUES (7, ?, 'AC00000000000000000000000000000000', 'Old', 6, 0, 0, 0, 0, 0, 0,
+                            '{}', '{}', '{}', '{}', 0, 1000, 1000)
+                        """, arguments: [service])
+                try db.execute(
+                    sql: """
+                        INSERT INTO verification (id, sid, service_id, service_sid, account_sid, to_address, channel,
+                            status, code, check_attempts, created_at, updated_at, expires_at)
+                        VALUES (41, ?, 7, ?, 'AC00000000000000000000000000000000', '+15005550006', 'sms',
+                            'pending', '123456', 2, 1000, 2000, 601000)
+                        """, arguments: [verification, service])
+                try db.execute(
+                    sql: """
+                        INSERT INTO message (id, sid, account_sid, service_sid, verification_sid, to_address, channel,
+                            body, code, created_at)
+                        VALUES (9, 'VL33333333333333333333333333333333', 'AC00000000000000000000000000000000', ?, ?,
+                            '+15005550006', 'sms', 'Your Old verification code is: 123456', '123456', 1000)
+                        """, arguments: [service, verification])
+            }
+            try old.close()
+        }
+
+        let writer = try EmulatorDatabase.open(path: path)
+        try await writer.read { db in
+            let row = try #require(
+                try VerificationRecord.fetchOne(
+                    db, sql: VerificationRecord.selectSQL + " WHERE sid = ?", arguments: [verification]))
+            #expect(row.id == 41 && row.serviceId == 7 && row.code == "123456" && row.checkAttempts == 2)
+            #expect(row.status == "pending" && row.expiresAt == 601000)
+            let message = try #require(try MessageRecord.fetchOne(db, sql: MessageRecord.selectSQL))
+            #expect(message.id == 9 && message.verificationSid == verification && message.code == "123456")
+
+            let ddl = try String.fetchAll(
+                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name IN ('verification', 'message')")
+            #expect(ddl.count == 2)
+            #expect(ddl.allSatisfy { !$0.uppercased().contains("AUTOINCREMENT") })
+            let indexes = try String.fetchAll(
+                db,
+                sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            #expect(
+                Set(indexes).isSuperset(of: [
+                    "verification_by_recipient", "message_by_recipient", "message_by_verification",
+                ]))
+            #expect(try String.fetchAll(db, sql: "PRAGMA foreign_key_check").isEmpty)
+        }
+        // The rebuilt table still enforces its constraints: a unique sid and a real service.
+        await #expect(throws: DatabaseError.self) {
+            try await writer.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO verification (sid, service_id, service_sid, account_sid, to_address, channel,
+                            status, code, created_at, updated_at, expires_at)
+                        VALUES ('VE44444444444444444444444444444444', 999, ?, 'AC00000000000000000000000000000000',
+                            '+15005550006', 'sms', 'pending', '1', 0, 0, 0)
+                        """, arguments: [service])
+            }
+        }
+        await #expect(throws: DatabaseError.self) {
+            try await writer.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO verification (sid, service_id, service_sid, account_sid, to_address, channel,
+                            status, code, created_at, updated_at, expires_at)
+                        VALUES (?, 7, ?, 'AC00000000000000000000000000000000', '+15005550006', 'sms', 'pending', '1',
+                            0, 0, 0)
+                        """, arguments: [verification, service])
+            }
+        }
+        // New rows continue after the old ones.
+        let nextID = try await writer.write { db -> Int64 in
+            try db.execute(
+                sql: """
+                    INSERT INTO verification (sid, service_id, service_sid, account_sid, to_address, channel, status,
+                        code, created_at, updated_at, expires_at)
+                    VALUES ('VE55555555555555555555555555555555', 7, ?, 'AC00000000000000000000000000000000',
+                        '+15005550006', 'sms', 'pending', '1', 0, 0, 0)
+                    """, arguments: [service])
+            return db.lastInsertedRowID
+        }
+        #expect(nextID == 42)
+    }
+}
+
+@Suite("Console log")
+struct ConsoleLogTests {
+    /// Collects what a log handler writes.
+    final class Lines: TextOutputStream, @unchecked Sendable {
+        private let lock = NSLock()
+        private var text = ""
+        func write(_ string: String) { lock.withLock { text += string } }
+        var written: String { lock.withLock { text } }
+    }
+
+    @Test("ConsoleLogHandler writes what StreamLogHandler writes, metadata included")
+    func sameLinesAsStreamLogHandler() {
+        let ours = Lines()
+        let theirs = Lines()
+        var console = Logger(label: "verify-emulator") { ConsoleLogHandler(label: $0, output: ours) }
+        var stream = Logger(label: "verify-emulator") {
+            StreamLogHandler(label: $0, stream: theirs, metadataProvider: nil)
+        }
+        for logger in [console, stream] {
+            logger.info("plain line")
+        }
+        console[metadataKey: "hb.request.id"] = "42"
+        stream[metadataKey: "hb.request.id"] = "42"
+        console[metadataKey: "service"] = "VA1"
+        stream[metadataKey: "service"] = "VA1"
+        for logger in [console, stream] {
+            logger.info("SMS to +15005550006: code 123456", metadata: ["verification": "VE1", "service": "VA2"])
+            logger.debug("below the level, not written")
+            logger.warning("no explicit metadata")
+        }
+        // Lines start with a timestamp to the second; compare what follows it.
+        func withoutTimestamps(_ text: String) -> [String] {
+            text.split(separator: "\n").map { String($0.drop { $0 != " " }) }
+        }
+        #expect(withoutTimestamps(ours.written) == withoutTimestamps(theirs.written))
+        #expect(withoutTimestamps(ours.written).count == 3)
+        #expect(ours.written.contains("hb.request.id=42 service=VA2 verification=VE1"))
+        #expect(ours.written.contains("hb.request.id=42 service=VA1 [VerifyEmulatorTests] no explicit metadata"))
+    }
+}
