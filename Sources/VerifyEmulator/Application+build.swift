@@ -26,7 +26,7 @@ public func buildApplication(
     let requestLog = RequestLog()
     let outbox = Outbox(
         writer: writer, logger: logger, logMessages: configuration.logMessages, feed: feed,
-        hook: configuration.deliveryWebhook.map { DeliveryHook(url: $0, logger: logger) })
+        hook: try configuration.deliveryWebhook.map { try DeliveryHook(url: $0, logger: logger) })
     let services = ServiceStore(writer: writer, batcher: batcher, clock: clock)
     let verifications = VerificationStore(
         writer: writer, batcher: batcher, clock: clock,

@@ -32,7 +32,9 @@ public struct EmulatorConfiguration: Sendable {
     public var services: [ServiceFixture] = []
     /// Deterministic codes to set at start (from fixtures or `--fixed-code`).
     public var fixedCodes: [FixedCode] = []
-    /// A URL to POST every delivered message to, as JSON (optional).
+    /// An `http://` URL to POST every delivered message to, as JSON (optional). See
+    /// ``deliveryWebhookProblem(_:)``; ``buildApplication(configuration:logger:onServerRunning:)``
+    /// refuses a URL it names a problem with.
     public var deliveryWebhook: String?
     /// Fault injection rules active from start (from fixtures).
     public var faults: [FaultRule] = []
@@ -51,6 +53,11 @@ public struct EmulatorConfiguration: Sendable {
     public var logMessages: Bool = true
     /// The clock driving expiry and limit windows.
     public var clock: EmulatorClock = EmulatorClock()
+
+    /// Why `url` cannot be the delivery webhook (not an `http://` URL with a host), or nil.
+    public static func deliveryWebhookProblem(_ url: String) -> String? {
+        DeliveryHook.problem(with: url)
+    }
 
     public init() {}
 

@@ -122,8 +122,8 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level '\(logLevel)' is not a level")
         }
-        if let deliveryWebhook, !(deliveryWebhook.hasPrefix("http://") || deliveryWebhook.hasPrefix("https://")) {
-            throw ValidationError("--delivery-webhook must be an http:// or https:// URL")
+        if let deliveryWebhook, let problem = EmulatorConfiguration.deliveryWebhookProblem(deliveryWebhook) {
+            throw ValidationError("--delivery-webhook: \(problem)")
         }
         if let fixedCode, let problem = FixedCode(code: fixedCode).problem {
             throw ValidationError("--fixed-code: \(problem)")

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import Testing
 import VerifyWire
 
@@ -51,5 +52,104 @@ struct DeliveryHookTests {
             #expect(try await api.startVerification(service).status == .created)
             #expect(try await api.lastMessage() != nil)
         }
+    }
+
+    @Test(
+        "webhook URLs: http:// with a host is taken as given, anything else is refused with a reason",
+        arguments: [
+            ("http://127.0.0.1:8080/hook?token=a%20b", "127.0.0.1", 8080, "/hook?token=a%20b", "127.0.0.1:8080"),
+            ("http://localhost", "localhost", 80, "/", "localhost"),
+            ("HTTP://receiver.test/in/", "receiver.test", 80, "/in/", "receiver.test"),
+            ("http://[::1]:9000/h", "::1", 9000, "/h", "[::1]:9000"),
+        ])
+    func urls(url: String, host: String, port: Int, path: String, authority: String) throws {
+        let target = try DeliveryHook.parse(url).get()
+        #expect(target == DeliveryHook.Target(host: host, port: port, path: path, authority: authority))
+        #expect(EmulatorConfiguration.deliveryWebhookProblem(url) == nil)
+    }
+
+    @Test(
+        "refused webhook URLs",
+        arguments: [
+            ("https://example.com/hook", "only http:// URLs"), ("ftp://example.com", "only http:// URLs"),
+            ("localhost:8000/hook", "only http:// URLs"), ("http://", "has no host"),
+            ("http://host:0/x", "has no valid port"), ("not a url", "is not"),
+        ])
+    func refusedURLs(url: String, reason: String) async throws {
+        let problem = try #require(EmulatorConfiguration.deliveryWebhookProblem(url))
+        #expect(problem.contains(reason))
+        var configuration = EmulatorConfiguration()
+        configuration.databasePath = ":memory:"
+        configuration.deliveryWebhook = url
+        let error = await #expect(throws: ConfigurationError.self) {
+            _ = try await buildApplication(configuration: configuration)
+        }
+        #expect(error?.description.hasPrefix("delivery webhook: ") == true)
+    }
+
+    @Test("a delivery reports the receiver's status, sends JSON, and logs a non-2xx answer")
+    func statuses() async throws {
+        let seen = Received()
+        let router = Router()
+        router.post("/ok") { request, context -> HTTPResponse.Status in
+            #expect(request.headers[.contentType] == "application/json")
+            #expect(request.headers[.userAgent] == "verify-emulator")
+            #expect(request.uri.query == "token=a%20b")
+            await seen.append(try await request.decode(as: OutboxMessage.self, context: context))
+            return .noContent
+        }
+        router.post("/broken") { _, _ -> HTTPResponse.Status in .internalServerError }
+        router.post("/slow") { _, _ -> HTTPResponse.Status in
+            try await Task.sleep(for: .milliseconds(1500))
+            return .ok
+        }
+        let receiver = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await receiver.test(.live) { client in
+            let port = try #require(client.port)
+            let lines = ConsoleLogTests.Lines()
+            let logger = Logger(label: "hook") { StreamLogHandler(label: $0, stream: lines, metadataProvider: nil) }
+            let message = MessageRecord(
+                sid: "VL" + String(repeating: "a", count: 32), accountSid: "AC" + String(repeating: "0", count: 32),
+                serviceSid: "VA" + String(repeating: "1", count: 32),
+                verificationSid: "VE" + String(repeating: "2", count: 32), toAddress: "+15005550006", channel: "sms",
+                body: "Your code is \"123456\"", code: "123456", createdAt: 1_000)
+
+            let ok = try DeliveryHook(url: "http://127.0.0.1:\(port)/ok?token=a%20b", logger: logger)
+            #expect(await ok.deliver(message) == .answered(status: 204))
+            #expect(await seen.messages.map(\.code) == ["123456"])
+            #expect(await seen.messages.first?.body == "Your code is \"123456\"")
+            #expect(lines.written.isEmpty)
+
+            let broken = try DeliveryHook(url: "http://127.0.0.1:\(port)/broken", logger: logger)
+            #expect(await broken.deliver(message) == .answered(status: 500))
+            #expect(lines.written.contains("/broken answered 500 for VL"))
+
+            var slow = try DeliveryHook(url: "http://127.0.0.1:\(port)/slow", logger: logger)
+            slow.timeout = .milliseconds(200)
+            let started = ContinuousClock.now
+            guard case .failed(let reason) = await slow.deliver(message) else {
+                Issue.record("a receiver that does not answer must fail the delivery")
+                return
+            }
+            #expect(reason.contains("no answer within"))
+            #expect(ContinuousClock.now - started < .milliseconds(1200))
+            #expect(lines.written.contains("/slow failed for VL"))
+        }
+        // Nothing listens on port 9 (discard) here: the connection is refused.
+        let lines = ConsoleLogTests.Lines()
+        let refused = try DeliveryHook(
+            url: "http://127.0.0.1:9/x",
+            logger: Logger(label: "hook") { StreamLogHandler(label: $0, stream: lines, metadataProvider: nil) })
+        guard
+            case .failed = await refused.deliver(
+                MessageRecord(
+                    sid: "VL1", accountSid: "AC1", serviceSid: "VA1", verificationSid: "VE1", toAddress: "+1",
+                    channel: "sms",
+                    body: "b", code: "1", createdAt: 0))
+        else {
+            Issue.record("a refused connection must fail the delivery")
+            return
+        }
+        #expect(lines.written.contains("failed for VL1"))
     }
 }
