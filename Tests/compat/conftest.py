@@ -8,6 +8,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -47,7 +48,11 @@ class Emulator:
         self.db = db
         environment = dict(os.environ)
         environment.update(env or {})
-        self.log_path = Path(db).with_suffix(".log")
+        # A throwaway database has no folder of its own: its log goes to a temporary file.
+        if db == ":memory:":
+            self.log_path = Path(tempfile.mkdtemp(prefix="verify-emulator-")) / "emulator.log"
+        else:
+            self.log_path = Path(db).with_suffix(".log")
         self.log = open(self.log_path, "ab")
         command = [binary(), "--port", str(self.port), "--db", db, *args]
         self.started_at = time.monotonic()
