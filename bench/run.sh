@@ -72,7 +72,7 @@ mb() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
 trivial_rps=$(rps trivial)
 cycle_rps=$(rps cycle)
 cycles=$(awk -v r="$cycle_rps" 'BEGIN {printf "%.0f", r / 2}')
-ratio=$(awk -v c="$cycles" -v t="$trivial_rps" 'BEGIN {printf "%.2f", c / t}')
+ratio=$(awk -v c="$cycles" -v t="$trivial_rps" 'BEGIN {printf "%.3f", c / t}')
 
 cat <<REPORT
 verify-emulator benchmark ($(nproc) cores, ${CONNECTIONS} connections, ${THREADS} wrk threads, ${ROUNDS} alternating rounds of ${WINDOW}s per load, release build, WAL SQLite file)

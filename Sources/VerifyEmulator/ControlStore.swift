@@ -65,8 +65,22 @@ struct ControlStore: Sendable {
                 conditions.append("v.account_sid = ?")
                 arguments += [account]
             }
+            // Statuses in SQL too, so a filtered list stops early instead of reading every row.
+            switch query.status {
+            case "pending"?:
+                conditions.append("v.status = 'pending' AND v.expires_at > ?")
+                arguments += [now]
+            case "expired"?:
+                conditions.append("(v.status = 'expired' OR (v.status = 'pending' AND v.expires_at <= ?))")
+                arguments += [now]
+            case let status?:
+                conditions.append("v.status = ?")
+                arguments += [status]
+            case nil:
+                break
+            }
             let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            let rows = try Row.fetchAll(
+            let rows = try Row.fetchCursor(
                 db,
                 sql: """
                     SELECT \(VerificationRecord.columnNames.map { "v.\($0)" }.joined(separator: ", ")),
@@ -75,7 +89,7 @@ struct ControlStore: Sendable {
                     """,
                 arguments: arguments)
             var result: [VerificationSummary] = []
-            for row in rows {
+            while let row = try rows.next() {
                 let record = try VerificationRecord(row: row)
                 let expired = record.status == "pending" && record.isExpired(at: now)
                 let status = expired ? "expired" : record.status

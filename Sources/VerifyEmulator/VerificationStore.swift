@@ -53,7 +53,9 @@ struct VerificationStore: Sendable {
             let sentInWindow =
                 limits.maxSendAttempts == 0
                 ? 0
-                : try Self.sentCount(db, to: request.to, serviceSid: serviceSid, since: now - limits.sendWindow)
+                : try Self.sentCount(
+                    db, to: request.to, serviceSid: serviceSid, since: now - limits.sendWindow,
+                    upTo: limits.maxSendAttempts)
             if limits.maxSendAttempts > 0, sentInWindow >= limits.maxSendAttempts {
                 throw TwilioError.maxSendAttempts(
                     hint: "\(sentInWindow) codes sent to \(request.to) in the last \(limits.sendWindow / 1000) s; "
@@ -62,7 +64,7 @@ struct VerificationStore: Sendable {
 
             var verification: VerificationRecord
             var isResend = false
-            if var current = try Self.latest(db, serviceId: service.id, to: request.to), current.status == "pending" {
+            if var current = try Self.latest(db, service: service, to: request.to), current.status == "pending" {
                 if current.isExpired(at: now) {
                     current.status = "expired"
                     current.updatedAt = now
@@ -113,12 +115,9 @@ struct VerificationStore: Sendable {
             let found: VerificationRecord?
             switch request.target {
             case .verification(let sid):
-                found =
-                    try VerificationRecord
-                    .filter(Column("service_id") == service.id && Column("sid") == sid.rawValue)
-                    .fetchOne(db)
+                found = try Self.find(db, serviceId: service.id, sid: sid)
             case .recipient(let to):
-                found = try Self.latest(db, serviceId: service.id, to: to)
+                found = try Self.latest(db, service: service, to: to)
             }
             guard var verification = found else {
                 return .failure(.notFound(path, hint: "no verification matches on service \(serviceSid)"))
@@ -164,10 +163,7 @@ struct VerificationStore: Sendable {
                 throw TwilioError.notFound(path, hint: "no service \(serviceSid) in account \(account)")
             }
             guard
-                var verification =
-                    try VerificationRecord
-                    .filter(Column("service_id") == service.id && Column("sid") == sid.rawValue)
-                    .fetchOne(db)
+                var verification = try Self.find(db, serviceId: service.id, sid: sid)
             else { return .failure(.notFound(path, hint: "no verification \(sid) on service \(serviceSid)")) }
             guard verification.status == "pending" else {
                 return .failure(.notFound(path, hint: "verification \(sid) is already \(verification.status)"))
@@ -189,10 +185,7 @@ struct VerificationStore: Sendable {
         let now = clock.now().epochMilliseconds
         let snapshot = try await writer.read { db -> Snapshot? in
             guard let service = try Self.serviceRow(db, account: account, sid: serviceSid),
-                let verification =
-                    try VerificationRecord
-                    .filter(Column("service_id") == service.id && Column("sid") == sid.rawValue)
-                    .fetchOne(db)
+                let verification = try Self.find(db, serviceId: service.id, sid: sid)
             else { return nil }
             return Snapshot(verification: verification, attempts: try Self.attempts(db, verificationSid: sid.rawValue))
         }
@@ -237,36 +230,60 @@ struct VerificationStore: Sendable {
     }
 
     // The hot queries use cached prepared statements: compiling SQL on every request cost more
-    // than running it.
+    // than running it. Their text is built once; a test checks that each one uses an index.
 
-    static func latest(_ db: Database, serviceId: Int64, to: String) throws -> VerificationRecord? {
-        let statement = try RawStatement(
-            db, sql: VerificationRecord.selectSQL + " WHERE service_id = ? AND to_address = ? ORDER BY id DESC LIMIT 1")
+    /// Arguments: to, service SID, service id.
+    static let latestSQL =
+        VerificationRecord.selectSQL + """
+             WHERE sid = (
+                SELECT verification_sid FROM message WHERE to_address = ? AND service_sid = ? ORDER BY id DESC LIMIT 1)
+            AND service_id = ?
+            """
+    /// Arguments: to, service SID, limit, since.
+    static let sentCountSQL = """
+        SELECT COUNT(*) FROM (
+            SELECT created_at FROM message WHERE to_address = ? AND service_sid = ? ORDER BY id DESC LIMIT ?)
+        WHERE created_at > ?
+        """
+    /// Arguments: verification SID, service id.
+    static let findSQL = VerificationRecord.selectSQL + " WHERE sid = ? AND service_id = ?"
+    /// Arguments: verification SID.
+    static let attemptsSQL = MessageRecord.selectSQL + " WHERE verification_sid = ? ORDER BY id"
+
+    /// The newest verification of `service` for `to`, whatever its status.
+    ///
+    /// Found through the newest message to `to`: every start and resend writes a message, and
+    /// only the newest verification for a recipient can be resent, so the newest message names
+    /// it. Message ids only grow, so this holds even when the emulator's clock is set back.
+    /// (A deleted service's messages are kept but its verifications are not: then nothing is
+    /// found, as before.)
+    static func latest(_ db: Database, service: ServiceRow, to: String) throws -> VerificationRecord? {
+        let statement = try RawStatement(db, sql: latestSQL)
         defer { statement.finish() }
-        statement.bind(1, serviceId)
-        statement.bind(2, to)
+        statement.bind(1, to)
+        statement.bind(2, service.sid)
+        statement.bind(3, service.id)
         return try statement.step() ? VerificationRecord(statement) : nil
     }
 
     static func find(_ db: Database, serviceId: Int64, sid: SID) throws -> VerificationRecord? {
-        try VerificationRecord.fetchOne(
-            db.cachedStatement(sql: VerificationRecord.selectSQL + " WHERE sid = ? AND service_id = ?"),
-            arguments: [sid.rawValue, serviceId])
+        try VerificationRecord.fetchOne(db.cachedStatement(sql: findSQL), arguments: [sid.rawValue, serviceId])
     }
 
     static func attempts(_ db: Database, verificationSid: String) throws -> [MessageRecord] {
-        try MessageRecord.fetchAll(
-            db.cachedStatement(sql: MessageRecord.selectSQL + " WHERE verification_sid = ? ORDER BY id"),
-            arguments: [verificationSid])
+        try MessageRecord.fetchAll(db.cachedStatement(sql: attemptsSQL), arguments: [verificationSid])
     }
 
-    static func sentCount(_ db: Database, to: String, serviceSid: SID, since: Int64) throws -> Int {
-        let statement = try RawStatement(
-            db, sql: "SELECT COUNT(*) FROM message WHERE to_address = ? AND service_sid = ? AND created_at > ?")
+    /// How many of the newest `limit` messages to `to` on the service were sent after `since`:
+    /// the send limit only needs to know whether `limit` were, and this reads at most `limit`
+    /// index entries however often the number was used before.
+    static func sentCount(_ db: Database, to: String, serviceSid: SID, since: Int64, upTo limit: Int) throws -> Int {
+        let statement = try RawStatement(db, sql: sentCountSQL)
         defer { statement.finish() }
         statement.bind(1, to)
         statement.bind(2, serviceSid.rawValue)
-        statement.bind(3, since)
+        statement.bind(3, Int64(limit))
+        statement.bind(4, since)
         return try statement.step() ? statement.int(0) : 0
     }
 

@@ -207,4 +207,42 @@ struct VerificationTests {
             #expect(resource.valid == true)
         }
     }
+
+    @Test("the newest verification for a To is the last one started, even after the clock is set back")
+    func newestAfterClockSetBack() async throws {
+        try await withEmulator { api in
+            let service = try await api.createService()
+            let first = try await api.startVerification(service).decode(VerificationResource.self)
+            let path = "/v2/Services/\(service)/Verifications/\(first.sid)"
+            #expect(try await api.post(path, [("Status", "canceled")]).status == .ok)
+            // The next verification's messages carry earlier times than the first one's.
+            api.clock.set(to: api.clock.now().addingTimeInterval(-3600))
+            let second = try await api.startVerification(service).decode(VerificationResource.self)
+            #expect(second.sid != first.sid)
+            let resent = try await api.startVerification(service).decode(VerificationResource.self)
+            #expect(resent.sid == second.sid)
+            #expect(resent.sendCodeAttempts.count == 2)
+            let code = try #require(try await api.lastMessage()).code
+            let checked = try await api.check(service, code: code).decode(VerificationCheckResource.self)
+            #expect(checked.sid == second.sid)
+            #expect(checked.status == "approved")
+        }
+    }
+
+    @Test("the send limit counts the sends inside the window, across its edge")
+    func sendWindowEdge() async throws {
+        try await withEmulator { api in
+            let service = try await api.createService()
+            for _ in 0..<3 { #expect(try await api.startVerification(service).status == .created) }
+            api.clock.advance(by: .seconds(400))
+            for _ in 0..<2 { #expect(try await api.startVerification(service).status == .created) }
+            #expect(try await api.startVerification(service).error?.code == 60203)
+            // The first three leave the window; the two later ones still count.
+            api.clock.advance(by: .seconds(201))
+            for _ in 0..<3 { #expect(try await api.startVerification(service).status == .created) }
+            let refused = try await api.startVerification(service)
+            #expect(refused.error?.code == 60203)
+            #expect(refused.status == .tooManyRequests)
+        }
+    }
 }

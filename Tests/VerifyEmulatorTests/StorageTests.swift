@@ -1,13 +1,12 @@
 import Foundation
 import GRDB
-import Logging
 import Testing
 
 @testable import VerifyEmulator
 
-@Suite("Storage migrations")
-struct MigrationTests {
-    @Test("a database from before v4 keeps its rows; verifications and messages lose AUTOINCREMENT")
+@Suite("Storage: migrations and query plans")
+struct StorageTests {
+    @Test("a database from before v4 keeps its rows; the hot tables lose AUTOINCREMENT and an index")
     func rebuildWithoutAutoincrement() async throws {
         let path = temporaryDatabasePath()
         let service = "VA" + String(repeating: "1", count: 32)
@@ -59,11 +58,15 @@ struct MigrationTests {
             #expect(ddl.allSatisfy { !$0.uppercased().contains("AUTOINCREMENT") })
             let indexes = try String.fetchAll(
                 db,
-                sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-            #expect(
-                Set(indexes).isSuperset(of: [
-                    "verification_by_recipient", "message_by_recipient", "message_by_verification",
-                ]))
+                sql: """
+                    SELECT name FROM sqlite_master
+                    WHERE type = 'index' AND tbl_name IN ('verification', 'message') AND name NOT LIKE 'sqlite_%'
+                    ORDER BY name
+                    """)
+            #expect(indexes == ["message_by_recipient", "message_by_verification"])
+            let recipientColumns = try String.fetchAll(
+                db, sql: "SELECT name FROM pragma_index_info('message_by_recipient')")
+            #expect(recipientColumns == ["to_address", "service_sid"])
             #expect(try String.fetchAll(db, sql: "PRAGMA foreign_key_check").isEmpty)
         }
         // The rebuilt table still enforces its constraints: a unique sid and a real service.
@@ -102,45 +105,26 @@ struct MigrationTests {
         }
         #expect(nextID == 42)
     }
-}
 
-@Suite("Console log")
-struct ConsoleLogTests {
-    /// Collects what a log handler writes.
-    final class Lines: TextOutputStream, @unchecked Sendable {
-        private let lock = NSLock()
-        private var text = ""
-        func write(_ string: String) { lock.withLock { text += string } }
-        var written: String { lock.withLock { text } }
-    }
-
-    @Test("ConsoleLogHandler writes what StreamLogHandler writes, metadata included")
-    func sameLinesAsStreamLogHandler() {
-        let ours = Lines()
-        let theirs = Lines()
-        var console = Logger(label: "verify-emulator") { ConsoleLogHandler(label: $0, output: ours) }
-        var stream = Logger(label: "verify-emulator") {
-            StreamLogHandler(label: $0, stream: theirs, metadataProvider: nil)
+    @Test("every hot-path query searches an index: no table scan, no sort")
+    func queryPlans() async throws {
+        let writer = try EmulatorDatabase.open(path: temporaryDatabasePath())
+        let queries: [(name: String, sql: String, arguments: Int)] = [
+            ("latest", VerificationStore.latestSQL, 3), ("sent count", VerificationStore.sentCountSQL, 4),
+            ("find", VerificationStore.findSQL, 2), ("attempts", VerificationStore.attemptsSQL, 1),
+        ]
+        try await writer.read { db in
+            for query in queries {
+                let plan = try Row.fetchAll(
+                    db, sql: "EXPLAIN QUERY PLAN " + query.sql,
+                    arguments: StatementArguments(Array(repeating: "x", count: query.arguments))
+                ).map { $0["detail"] as String }
+                #expect(plan.contains { $0.hasPrefix("SEARCH ") }, "\(query.name): \(plan)")
+                #expect(
+                    !plan.contains { $0.hasPrefix("SCAN verification") || $0.hasPrefix("SCAN message") },
+                    "\(query.name): \(plan)")
+                #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(query.name): \(plan)")
+            }
         }
-        for logger in [console, stream] {
-            logger.info("plain line")
-        }
-        console[metadataKey: "hb.request.id"] = "42"
-        stream[metadataKey: "hb.request.id"] = "42"
-        console[metadataKey: "service"] = "VA1"
-        stream[metadataKey: "service"] = "VA1"
-        for logger in [console, stream] {
-            logger.info("SMS to +15005550006: code 123456", metadata: ["verification": "VE1", "service": "VA2"])
-            logger.debug("below the level, not written")
-            logger.warning("no explicit metadata")
-        }
-        // Lines start with a timestamp to the second; compare what follows it.
-        func withoutTimestamps(_ text: String) -> [String] {
-            text.split(separator: "\n").map { String($0.drop { $0 != " " }) }
-        }
-        #expect(withoutTimestamps(ours.written) == withoutTimestamps(theirs.written))
-        #expect(withoutTimestamps(ours.written).count == 3)
-        #expect(ours.written.contains("hb.request.id=42 service=VA2 verification=VE1"))
-        #expect(ours.written.contains("hb.request.id=42 service=VA1 [VerifyEmulatorTests] no explicit metadata"))
     }
 }
