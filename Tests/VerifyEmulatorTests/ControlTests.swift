@@ -176,6 +176,38 @@ struct InspectionTests {
         }
     }
 
+    @Test("the verification list filters by each status, newest first, up to the limit")
+    func verificationStatuses() async throws {
+        try await withEmulator { api in
+            let service = try await api.createService()
+            func start(_ to: String) async throws -> String {
+                try await api.startVerification(service, to: to).decode(VerificationResource.self).sid
+            }
+            func sids(_ query: String) async throws -> [String] {
+                try await api.get("/emulator/v1/verifications?service_sid=\(service)&\(query)", auth: nil)
+                    .decode([String: [VerificationSummary]].self)["verifications"]?.map(\.sid) ?? []
+            }
+            let expired = try await start("+15005550100")
+            api.clock.advance(by: .seconds(601))
+            let approved = try await start("+15005550101")
+            let code = try #require(try await api.lastMessage(to: "+15005550101")).code
+            #expect(try await api.check(service, to: "+15005550101", code: code).status == .ok)
+            let canceled = try await start("+15005550102")
+            let cancel = try await api.post(
+                "/v2/Services/\(service)/Verifications/\(canceled)", [("Status", "canceled")])
+            #expect(cancel.status == .ok)
+            let pending = [try await start("+15005550103"), try await start("+15005550104")]
+
+            #expect(try await sids("status=pending") == pending.reversed())
+            #expect(try await sids("status=pending&limit=1") == [pending[1]])
+            #expect(try await sids("status=approved") == [approved])
+            #expect(try await sids("status=canceled") == [canceled])
+            #expect(try await sids("status=expired") == [expired])
+            #expect(try await sids("status=max_attempts_reached").isEmpty)
+            #expect(try await sids("limit=50") == pending.reversed() + [canceled, approved, expired])
+        }
+    }
+
     @Test("the request log keeps every Twilio API call with a hint for failures")
     func requestLog() async throws {
         try await withEmulator { api in
