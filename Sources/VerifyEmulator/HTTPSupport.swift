@@ -122,10 +122,9 @@ struct TwilioErrorMiddleware: RouterMiddleware {
     ) {
         let elapsed = ContinuousClock.now - started
         requestLog.record(
-            RequestLogEntry(
-                method: request.method.rawValue, path: path, status: status, errorCode: error?.code,
-                hint: error?.hint, date: TwilioDate.format(clock.now()),
-                durationMs: (elapsed.seconds * 1_000_000).rounded() / 1000))
+            RequestLog.Record(
+                method: request.method.rawValue, path: path, status: status, error: error,
+                at: clock.now().epochMilliseconds, durationMs: (elapsed.seconds * 1_000_000).rounded() / 1000))
     }
 }
 

@@ -23,9 +23,30 @@ public struct RequestLogEntry: Codable, Sendable, Equatable {
 
 /// The last requests to the Twilio API (`/v2`), newest first, kept in memory: it is a debugging
 /// aid, not state, so it is not stored and a restart clears it.
+///
+/// Every Twilio request is recorded and few are ever read, so an entry is kept as it was
+/// measured and turned into text (the date) only when it is read.
 final class RequestLog: Sendable {
+    /// One request as recorded.
+    struct Record: Sendable {
+        var method: String
+        var path: String
+        var status: Int
+        var error: TwilioError?
+        /// Epoch milliseconds on the emulator's clock.
+        var at: Int64
+        var durationMs: Double
+
+        var entry: RequestLogEntry {
+            RequestLogEntry(
+                method: method, path: path, status: status, errorCode: error?.code, hint: error?.hint,
+                date: TwilioDate.format(epochSeconds: at >= 0 ? at / 1000 : (at - 999) / 1000),
+                durationMs: durationMs)
+        }
+    }
+
     private struct Ring {
-        var entries: [RequestLogEntry] = []
+        var entries: [Record] = []
         var next = 0
     }
     private let ring = Mutex(Ring())
@@ -35,7 +56,7 @@ final class RequestLog: Sendable {
         self.capacity = capacity
     }
 
-    func record(_ entry: RequestLogEntry) {
+    func record(_ entry: Record) {
         ring.withLock { ring in
             if ring.entries.count < capacity {
                 ring.entries.append(entry)
@@ -53,7 +74,7 @@ final class RequestLog: Sendable {
             var index = (ring.next - 1 + count) % max(count, 1)
             for _ in 0..<count {
                 let entry = ring.entries[index]
-                if !errorsOnly || entry.status >= 400 { result.append(entry) }
+                if !errorsOnly || entry.status >= 400 { result.append(entry.entry) }
                 if result.count == limit { break }
                 index = (index - 1 + count) % count
             }

@@ -42,7 +42,7 @@ final class WriteBatcher: Sendable {
     /// Runs `operation` in the next batch transaction and returns its result once that
     /// transaction has committed. An error thrown by `operation` undoes its changes only.
     func write<T: Sendable>(_ operation: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
+        try await withUnsafeThrowingContinuation { continuation in
             let pending = Pending(operation: operation, continuation: continuation)
             let startDrain = state.withLock { state in
                 state.queue.append(pending)
@@ -130,10 +130,10 @@ private protocol PendingWrite: Sendable {
 /// `finish` after the write returned, never concurrently, hence the unchecked Sendable.
 private final class Pending<T: Sendable>: PendingWrite, @unchecked Sendable {
     let operation: @Sendable (Database) throws -> T
-    let continuation: CheckedContinuation<T, any Error>
+    let continuation: UnsafeContinuation<T, any Error>
     var result: Result<T, any Error>?
 
-    init(operation: @escaping @Sendable (Database) throws -> T, continuation: CheckedContinuation<T, any Error>) {
+    init(operation: @escaping @Sendable (Database) throws -> T, continuation: UnsafeContinuation<T, any Error>) {
         self.operation = operation
         self.continuation = continuation
     }
