@@ -120,10 +120,7 @@ struct DeliveryHook: Sendable {
     /// One POST on a fresh connection; returns the response status.
     private func send(_ body: ByteBuffer) async throws -> Int {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(
-                .nanoseconds(
-                    timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
-            )
+            .connectTimeout(TimeAmount(timeout))
             .connect(host: target.host, port: target.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()

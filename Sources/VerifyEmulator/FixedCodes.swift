@@ -25,7 +25,7 @@ public struct FixedCode: Codable, Sendable, Equatable {
     /// Why this rule is unusable, or nil: a code is 4 to 10 letters or digits, and a rule names
     /// at most one of `to` and `service_sid`.
     public var problem: String? {
-        if !(4...10).contains(code.count) || !code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
+        if !isWellFormedCode(code) {
             return "code must be 4 to 10 letters or digits"
         }
         if to != nil, serviceSid != nil { return "give either to or service_sid, not both" }

@@ -1,6 +1,12 @@
 import Synchronization
 import VerifyWire
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// One Twilio API request as the emulator's request log shows it.
 public struct RequestLogEntry: Codable, Sendable, Equatable {
     public var method: String
@@ -40,8 +46,7 @@ final class RequestLog: Sendable {
         var entry: RequestLogEntry {
             RequestLogEntry(
                 method: method, path: path, status: status, errorCode: error?.code, hint: error?.hint,
-                date: TwilioDate.format(epochSeconds: at >= 0 ? at / 1000 : (at - 999) / 1000),
-                durationMs: durationMs)
+                date: TwilioDate.format(Date(epochMilliseconds: at)), durationMs: durationMs)
         }
     }
 

@@ -52,9 +52,7 @@ struct StartVerificationRequest: Sendable {
         customFriendlyName = try form.string("CustomFriendlyName", maxLength: 30)
         customCode = try form.string("CustomCode")
         if let customCode {
-            // Byte checks: only ASCII letters and digits pass, so bytes and characters agree.
-            guard (4...10).contains(customCode.utf8.count), customCode.utf8.allSatisfy(isASCIILetterOrDigit)
-            else {
+            guard isWellFormedCode(customCode) else {
                 throw .invalidParameter("CustomCode", hint: "CustomCode must be 4 to 10 letters or digits")
             }
         }
@@ -151,14 +149,18 @@ enum Recipient {
     }
 }
 
-/// True for the bytes of `A-Z`, `a-z` and `0-9`.
-func isASCIILetterOrDigit(_ byte: UInt8) -> Bool {
-    switch byte {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-        UInt8(ascii: "a")...UInt8(ascii: "z"):
-        true
-    default: false
-    }
+/// A code a caller may choose (`CustomCode`, a fixed code): 4 to 10 ASCII letters or digits.
+/// Checked on bytes: only ASCII passes, so bytes and characters agree.
+func isWellFormedCode(_ code: String) -> Bool {
+    (4...10).contains(code.utf8.count)
+        && code.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "a")...UInt8(ascii: "z"):
+                true
+            default: false
+            }
+        }
 }
 
 /// Compares two codes in time that depends only on their lengths, not on where they differ.

@@ -69,39 +69,28 @@ struct StorageTests {
             #expect(recipientColumns == ["to_address", "service_sid"])
             #expect(try String.fetchAll(db, sql: "PRAGMA foreign_key_check").isEmpty)
         }
-        // The rebuilt table still enforces its constraints: a unique sid and a real service.
-        await #expect(throws: DatabaseError.self) {
-            try await writer.write { db in
-                try db.execute(
-                    sql: """
-                        INSERT INTO verification (sid, service_id, service_sid, account_sid, to_address, channel,
-                            status, code, created_at, updated_at, expires_at)
-                        VALUES ('VE44444444444444444444444444444444', 999, ?, 'AC00000000000000000000000000000000',
-                            '+15005550006', 'sms', 'pending', '1', 0, 0, 0)
-                        """, arguments: [service])
-            }
-        }
-        await #expect(throws: DatabaseError.self) {
-            try await writer.write { db in
-                try db.execute(
-                    sql: """
-                        INSERT INTO verification (sid, service_id, service_sid, account_sid, to_address, channel,
-                            status, code, created_at, updated_at, expires_at)
-                        VALUES (?, 7, ?, 'AC00000000000000000000000000000000', '+15005550006', 'sms', 'pending', '1',
-                            0, 0, 0)
-                        """, arguments: [verification, service])
-            }
-        }
-        // New rows continue after the old ones.
-        let nextID = try await writer.write { db -> Int64 in
+        /// Inserts a pending verification and returns its id.
+        @Sendable func insert(_ db: Database, sid: String, serviceID: Int64) throws -> Int64 {
             try db.execute(
                 sql: """
                     INSERT INTO verification (sid, service_id, service_sid, account_sid, to_address, channel, status,
                         code, created_at, updated_at, expires_at)
-                    VALUES ('VE55555555555555555555555555555555', 7, ?, 'AC00000000000000000000000000000000',
-                        '+15005550006', 'sms', 'pending', '1', 0, 0, 0)
-                    """, arguments: [service])
+                    VALUES (?, ?, ?, 'AC00000000000000000000000000000000', '+15005550006', 'sms', 'pending', '1',
+                        0, 0, 0)
+                    """, arguments: [sid, serviceID, service])
             return db.lastInsertedRowID
+        }
+        // The rebuilt table still enforces its constraints: a real service and a unique sid.
+        await #expect(throws: DatabaseError.self) {
+            try await writer.write { db in _ = try insert(db, sid: "VE44444444444444444444444444444444", serviceID: 999)
+            }
+        }
+        await #expect(throws: DatabaseError.self) {
+            try await writer.write { db in _ = try insert(db, sid: verification, serviceID: 7) }
+        }
+        // New rows continue after the old ones.
+        let nextID = try await writer.write { db in
+            try insert(db, sid: "VE55555555555555555555555555555555", serviceID: 7)
         }
         #expect(nextID == 42)
     }
