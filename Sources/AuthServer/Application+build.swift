@@ -44,20 +44,32 @@ public func buildAuthServer(
     let router = Router(context: AuthRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: APIErrorMiddleware(logger: logger, pages: pages))
+    router.get("/healthz") { _, _ in try JSONResponse.make(HealthBody()) }
+
     let database = try AuthDatabase.open(path: configuration.databasePath)
-    let sessions = try SessionStore(writer: database)
+    let refreshTokens = try RefreshTokenStore(writer: database)
     let accounts = AccountStore(writer: database)
     let limits = AbuseLimits(configuration: configuration)
-    let api = AuthAPI(
-        verify: verify, serviceSid: serviceSid, tokens: tokens, sessions: sessions, accounts: accounts,
-        refreshLifetime: Double(configuration.refreshTokenLifetime.components.seconds),
-        limits: limits, trustProxy: configuration.trustProxy,
-        twilioRateLimitKey: configuration.twilioRateLimitKey, logger: logger)
-    api.addRoutes(to: router)
+    let issuer = TokenIssuer(
+        tokens: tokens, refreshTokens: refreshTokens,
+        refreshLifetime: Double(configuration.refreshTokenLifetime.components.seconds))
+    func bearer(_ admits: BearerAuthenticator.Admits) -> RouterGroup<AuthRequestContext> {
+        router.group().add(
+            middleware: BearerAuthenticator(
+                tokens: tokens, refreshTokens: refreshTokens, accounts: accounts, admits: admits))
+    }
+
+    TokensController(issuer: issuer, accounts: accounts, logger: logger)
+        .addRoutes(to: router, signedIn: bearer(.anyToken))
+    SMSLoginController(
+        verify: verify, serviceSid: serviceSid, issuer: issuer, limits: limits, trustProxy: configuration.trustProxy,
+        twilioRateLimitKey: configuration.twilioRateLimitKey, logger: logger
+    ).addRoutes(to: router, signedIn: bearer(.phoneNumbersAndAccounts))
     let service = AccountService(
         accounts: accounts, passwords: Passwords(cost: configuration.bcryptCost), verify: verify,
         serviceSid: serviceSid, limits: limits, logger: logger, now: now)
-    AccountAPI(api: api, service: service).addRoutes(to: router)
+    AccountsController(service: service, issuer: issuer, trustProxy: configuration.trustProxy)
+        .addRoutes(to: router, signedIn: bearer(.accounts))
     let driver = SQLitePersistDriver(writer: database, now: now)
     WebApp(service: service, library: pages, driver: driver, trustProxy: configuration.trustProxy, logger: logger)
         .addRoutes(

@@ -51,14 +51,16 @@ public func buildApplication(
             directory: AccountDirectory(accounts: configuration.effectiveAccounts),
             bodyLimit: configuration.maxBodySize))
     let faults = FaultRules(configuration.faults)
-    router.add(middleware: FaultMiddleware(rules: faults))
+    let urls = ResourceURLs(
+        publicURL: configuration.publicURL, fallbackHost: "\(configuration.host):\(configuration.port)")
+    let rateLimits = RateLimitStore(writer: writer, batcher: batcher, clock: clock)
     var twilioRoutes = TwilioRoutes()
-    VerifyAPI(
-        services: services, verifications: verifications,
-        rateLimits: RateLimitStore(writer: writer, batcher: batcher, clock: clock), publicURL: configuration.publicURL,
-        fallbackHost: "\(configuration.host):\(configuration.port)"
-    ).addRoutes(to: &twilioRoutes)
-    router.add(middleware: TwilioRouter(routes: twilioRoutes))
+    ServicesController(services: services, urls: urls).addRoutes(to: &twilioRoutes)
+    VerificationsController(verifications: verifications, urls: urls).addRoutes(to: &twilioRoutes)
+    VerificationChecksController(verifications: verifications).addRoutes(to: &twilioRoutes)
+    RateLimitsController(rateLimits: rateLimits, urls: urls).addRoutes(to: &twilioRoutes)
+    BucketsController(rateLimits: rateLimits, urls: urls).addRoutes(to: &twilioRoutes)
+    router.add(middleware: TwilioRouter(routes: twilioRoutes, routed: FaultMiddleware(rules: faults)))
     ControlAPI(
         outbox: outbox, feed: feed,
         control: control,

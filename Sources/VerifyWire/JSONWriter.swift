@@ -129,14 +129,15 @@ public struct JSONWriter: Sendable {
 extension JSONWriter {
     /// The fields a verification and a check share, in Twilio's order.
     mutating func verificationFields(
-        sid: String, serviceSid: String, accountSid: String, to: String, channel: String, status: String, valid: Bool
+        sid: String, serviceSid: String, accountSid: String, to: String, channel: String, status: VerificationStatus,
+        valid: Bool
     ) {
         field("sid", sid)
         field("service_sid", serviceSid)
         field("account_sid", accountSid)
         field("to", to)
         field("channel", channel)
-        field("status", status)
+        field("status", status.rawValue)
         field("valid", valid)
     }
 }

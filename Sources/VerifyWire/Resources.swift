@@ -234,7 +234,7 @@ public struct VerificationResource: Codable, Sendable, Equatable {
     public var accountSid: String
     public var to: String
     public var channel: String
-    public var status: String
+    public var status: VerificationStatus
     public var valid: Bool
     public var lookup: [String: String]
     public var amount: String?
@@ -246,7 +246,7 @@ public struct VerificationResource: Codable, Sendable, Equatable {
     public var url: String
 
     public init(
-        sid: String, serviceSid: String, accountSid: String, to: String, channel: String, status: String,
+        sid: String, serviceSid: String, accountSid: String, to: String, channel: String, status: VerificationStatus,
         valid: Bool, lookup: [String: String] = [:], amount: String? = nil, payee: String? = nil,
         sendCodeAttempts: [SendCodeAttempt], dateCreated: String, dateUpdated: String,
         sna: [String: String]? = nil, url: String
@@ -284,7 +284,7 @@ public struct VerificationResource: Codable, Sendable, Equatable {
         accountSid = try c.decode(String.self, forKey: .accountSid)
         to = try c.decode(String.self, forKey: .to)
         channel = try c.decode(String.self, forKey: .channel)
-        status = try c.decode(String.self, forKey: .status)
+        status = try c.decode(VerificationStatus.self, forKey: .status)
         valid = try c.decodeIfPresent(Bool.self, forKey: .valid) ?? false
         lookup = (try? c.decodeIfPresent([String: String].self, forKey: .lookup)) ?? [:]
         amount = try c.decodeIfPresent(String.self, forKey: .amount)
@@ -323,7 +323,7 @@ public struct VerificationCheckResource: Codable, Sendable, Equatable {
     public var accountSid: String
     public var to: String
     public var channel: String
-    public var status: String
+    public var status: VerificationStatus
     public var valid: Bool
     public var amount: String?
     public var payee: String?
@@ -332,7 +332,7 @@ public struct VerificationCheckResource: Codable, Sendable, Equatable {
     public var dateUpdated: String
 
     public init(
-        sid: String, serviceSid: String, accountSid: String, to: String, channel: String, status: String,
+        sid: String, serviceSid: String, accountSid: String, to: String, channel: String, status: VerificationStatus,
         valid: Bool, amount: String? = nil, payee: String? = nil, snaAttemptsErrorCodes: [Int] = [],
         dateCreated: String, dateUpdated: String
     ) {
@@ -366,7 +366,7 @@ public struct VerificationCheckResource: Codable, Sendable, Equatable {
         accountSid = try c.decode(String.self, forKey: .accountSid)
         to = try c.decode(String.self, forKey: .to)
         channel = try c.decode(String.self, forKey: .channel)
-        status = try c.decode(String.self, forKey: .status)
+        status = try c.decode(VerificationStatus.self, forKey: .status)
         valid = try c.decodeIfPresent(Bool.self, forKey: .valid) ?? false
         amount = try c.decodeIfPresent(String.self, forKey: .amount)
         payee = try c.decodeIfPresent(String.self, forKey: .payee)

@@ -13,8 +13,8 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
         commandName: "verify-emulator",
         abstract: "A local, stateful emulator of the Twilio Verify v2 API.",
         discussion: """
-            With no accounts given it accepts the default account \(Account.default.sid) with auth token \
-            '\(Account.default.authToken)' and has one service, \(ServiceFixture.default.sid).
+            With no accounts given it accepts the default account \(TwilioAccount.default.sid) with auth token \
+            '\(TwilioAccount.default.authToken)' and has one service, \(ServiceFixture.default.sid).
             "Sent" codes are logged and readable at GET /emulator/v1/messages.
             """
     )
@@ -172,7 +172,7 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
             }
         }
         if let accountSid, let authToken, let sid = SID(accountSid, expecting: .account) {
-            configuration.add(Account(sid: sid, authToken: authToken))
+            configuration.add(TwilioAccount(sid: sid, authToken: authToken))
         }
 
         let level = Logger.Level(rawValue: logLevel) ?? .info
@@ -182,7 +182,7 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
             let base = settings.publicURL ?? "http://\(settings.host):\(boundPort)"
             var lines = ["verify-emulator listening on \(base)"]
             for account in settings.effectiveAccounts {
-                if account == Account.default {
+                if account == TwilioAccount.default {
                     lines.append("  account \(account.sid)  auth token \(account.authToken)")
                 } else {
                     lines.append("  account \(account.sid)")

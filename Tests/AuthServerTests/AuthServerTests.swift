@@ -229,9 +229,9 @@ struct LoginTests {
     @Test("Twilio errors map to client errors: blocked numbers, rate limits, outages, slowness")
     func twilioErrors() async throws {
         let faults = [
-            FaultRule(endpoint: "verifications", to: "+14155550110", error: .init(code: 60410)),
-            FaultRule(endpoint: "verifications", to: "+14155550111", error: .init(code: 20503)),
-            FaultRule(endpoint: "verifications", to: "+14155550112", latencyMs: 3000),
+            FaultRule(endpoint: .verifications, to: "+14155550110", error: .init(code: 60410)),
+            FaultRule(endpoint: .verifications, to: "+14155550111", error: .init(code: 20503)),
+            FaultRule(endpoint: .verifications, to: "+14155550112", latencyMs: 3000),
         ]
         try await withStack(
             configure: { $0.verify.timeout = .milliseconds(500) }, emulator: { $0.faults = faults }
@@ -464,7 +464,8 @@ struct AbuseTests {
     @Test("the client IP can be passed to Twilio Verify as a RateLimits value, so Twilio enforces too")
     func twilioRateLimits() async throws {
         let service = ServiceFixture(
-            sid: SID("VA" + String(repeating: "c", count: 32))!, accountSid: Account.default.sid, friendlyName: "Auth",
+            sid: SID("VA" + String(repeating: "c", count: 32))!, accountSid: TwilioAccount.default.sid,
+            friendlyName: "Auth",
             rateLimits: [.init(uniqueName: "end_user_ip_address", buckets: [.init(max: 1, interval: 60)])])
         try await withStack(
             configure: {

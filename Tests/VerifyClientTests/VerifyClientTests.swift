@@ -9,7 +9,7 @@ import VerifyClient
 import VerifyEmulator
 import VerifyWire
 
-let account = Account(
+let account = TwilioAccount(
     sid: SID("AC33333333333333333333333333333333")!, authToken: "client-token",
     apiKeys: [.init(sid: SID("SK33333333333333333333333333333333")!, secret: "client-key-secret")])
 
@@ -77,20 +77,20 @@ struct VerifyClientTests {
         try await withClient { client, port in
             let service = try await client.createService(.init(friendlyName: "Login")).sid
             let started = try await client.startVerification(serviceSid: service, to: "+15005550006", channel: .sms)
-            #expect(started.status == "pending")
+            #expect(started.status == .pending)
             #expect(try await client.fetchVerification(serviceSid: service, sid: started.sid).sid == started.sid)
             let code = try await sentCode(port: port, to: "+15005550006")
             let wrong = try await client.checkVerification(
                 serviceSid: service, to: "+15005550006", code: code == "000000" ? "111111" : "000000")
-            #expect(wrong.status == "pending" && !wrong.valid)
+            #expect(wrong.status == .pending && !wrong.valid)
             let right = try await client.checkVerification(
                 serviceSid: service, verificationSid: started.sid, code: code)
-            #expect(right.status == "approved" && right.valid)
+            #expect(right.status == .approved && right.valid)
 
             let second = try await client.startVerification(
                 serviceSid: service, to: "user@example.com", channel: .email, options: .init(locale: "fr"))
             let canceled = try await client.updateVerification(serviceSid: service, sid: second.sid, status: .canceled)
-            #expect(canceled.status == "canceled")
+            #expect(canceled.status == .canceled)
         }
     }
 
@@ -174,7 +174,7 @@ struct VerifyClientTests {
 
     @Test("a slow answer is a timeout, never a hang")
     func timeout() async throws {
-        let slow = FaultRule(endpoint: "verifications", latencyMs: 5000)
+        let slow = FaultRule(endpoint: .verifications, latencyMs: 5000)
         let service = ServiceFixture(
             sid: SID("VA" + String(repeating: "5", count: 32))!, accountSid: account.sid, friendlyName: "Slow")
         try await withClient(

@@ -71,7 +71,7 @@ struct AuthAndInputTests {
     @Test("the default account works when no accounts are configured")
     func defaultAccount() async throws {
         try await withEmulator(configure: { $0.accounts = [] }) { api in
-            let auth = TestAccounts.basic(Account.default.sid.rawValue, Account.default.authToken)
+            let auth = TestAccounts.basic(TwilioAccount.default.sid.rawValue, TwilioAccount.default.authToken)
             let response = try await api.get("/v2/Services/\(ServiceFixture.default.sid)", auth: auth)
             #expect(response.status == .ok)
             #expect(try await api.get("/v2/Services", auth: TestAccounts.mainAuth).status == .unauthorized)
@@ -188,7 +188,7 @@ struct ControlAndStorageTests {
             #expect(verification.status == .ok)
             #expect(try await api.lastMessage()?.code == state.code)
             let check = try await api.check(state.service, code: state.code)
-            #expect(try check.decode(VerificationCheckResource.self).status == "approved")
+            #expect(try check.decode(VerificationCheckResource.self).status == .approved)
         }
         #expect(FileManager.default.fileExists(atPath: path))
         try await withEmulator(databasePath: path) { api in

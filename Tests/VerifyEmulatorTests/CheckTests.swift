@@ -15,14 +15,14 @@ struct CheckTests {
             #expect(wrong.status == .ok)
             #expect(Set(wrong.json.keys) == (try specProperties("verify.v2.service.verification_check")))
             let pending = try wrong.decode(VerificationCheckResource.self)
-            #expect(pending.status == "pending")
+            #expect(pending.status == .pending)
             #expect(pending.valid == false)
             #expect(pending.sid == started.sid)
 
             let right = try await api.check(service, code: code)
             #expect(right.status == .ok)
             let approved = try right.decode(VerificationCheckResource.self)
-            #expect(approved.status == "approved")
+            #expect(approved.status == .approved)
             #expect(approved.valid == true)
 
             let again = try await api.check(service, code: code)
@@ -38,7 +38,7 @@ struct CheckTests {
             let (service, started, code, _) = try await api.startWithCode()
             let response = try await api.post(
                 "/v2/Services/\(service)/VerificationCheck", [("VerificationSid", started.sid), ("Code", code)])
-            #expect(try response.decode(VerificationCheckResource.self).status == "approved")
+            #expect(try response.decode(VerificationCheckResource.self).status == .approved)
         }
     }
 
@@ -49,7 +49,7 @@ struct CheckTests {
             for attempt in 1...5 {
                 let response = try await api.check(service, code: wrongCode)
                 #expect(response.status == .ok)
-                let expected = attempt < 5 ? "pending" : "max_attempts_reached"
+                let expected: VerificationStatus = attempt < 5 ? .pending : .maxAttemptsReached
                 #expect(try response.decode(VerificationCheckResource.self).status == expected)
             }
             let limited = try await api.check(service, code: code)
@@ -120,8 +120,8 @@ struct CheckTests {
             let statuses = responses.map {
                 (Int($0.status.code), try? $0.decode(VerificationCheckResource.self).status)
             }
-            #expect(statuses.filter { $0.0 == 200 && $0.1 == "pending" }.count == 4)
-            #expect(statuses.filter { $0.0 == 200 && $0.1 == "max_attempts_reached" }.count == 1)
+            #expect(statuses.filter { $0.0 == 200 && $0.1 == .pending }.count == 4)
+            #expect(statuses.filter { $0.0 == 200 && $0.1 == .maxAttemptsReached }.count == 1)
             #expect(statuses.filter { $0.0 == 429 }.count == 1)
             #expect(statuses.filter { $0.0 == 404 }.count == 14)
         }

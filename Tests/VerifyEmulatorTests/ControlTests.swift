@@ -85,7 +85,7 @@ struct FixedCodeTests {
             _ = try await api.startVerification(service, to: "+15005550009", [("CustomCode", "9999")])
             #expect(try await api.lastMessage(to: "+15005550009")?.code == "9999")
             let approved = try await api.check(service, to: "+15005550006", code: "333333")
-            #expect(try approved.decode(VerificationCheckResource.self).status == "approved")
+            #expect(try approved.decode(VerificationCheckResource.self).status == .approved)
 
             let listed = try await api.control(.get, "/emulator/v1/codes").decode([String: [FixedCode]].self)["codes"]
             #expect(listed?.count == 3)
@@ -164,7 +164,7 @@ struct InspectionTests {
             let summary = try #require(summaries.first)
             #expect(summary.sid == started.sid)
             #expect(summary.code == code)
-            #expect(summary.status == "pending")
+            #expect(summary.status == .pending)
             #expect(summary.checkAttempts == 1)
             #expect(summary.sendAttempts == 1)
             #expect(summary.secondsLeft > 590 && summary.secondsLeft <= 600)
@@ -267,11 +267,11 @@ struct InspectionTests {
             let wrong = code == "000000" ? "111111" : "000000"
             for _ in 0..<8 {
                 #expect(
-                    try await api.check(service, code: wrong).decode(VerificationCheckResource.self).status == "pending"
+                    try await api.check(service, code: wrong).decode(VerificationCheckResource.self).status == .pending
                 )
             }
             #expect(
-                try await api.check(service, code: code).decode(VerificationCheckResource.self).status == "approved")
+                try await api.check(service, code: code).decode(VerificationCheckResource.self).status == .approved)
         }
     }
 }

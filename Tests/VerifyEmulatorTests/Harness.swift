@@ -11,10 +11,10 @@ import VerifyWire
 
 /// Two accounts and an API key, so tests can prove isolation and both credential kinds.
 enum TestAccounts {
-    static let main = Account(
+    static let main = TwilioAccount(
         sid: SID("AC11111111111111111111111111111111")!, authToken: "main-token",
         apiKeys: [.init(sid: SID("SK11111111111111111111111111111111")!, secret: "main-key-secret")])
-    static let other = Account(sid: SID("AC22222222222222222222222222222222")!, authToken: "other-token")
+    static let other = TwilioAccount(sid: SID("AC22222222222222222222222222222222")!, authToken: "other-token")
 
     static func basic(_ user: String, _ password: String) -> String {
         "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
@@ -171,12 +171,11 @@ func temporaryDatabasePath() -> String {
     return folder.appendingPathComponent("state.sqlite").path
 }
 
-/// The property names of a schema in Twilio's OpenAPI description (`../shared/twilio-oai`).
+/// The property names of a schema in Twilio's OpenAPI description, vendored in
+/// `Tests/Fixtures/twilio-oai` so a clone of the repository alone runs every test.
 func specProperties(_ schema: String) throws -> Set<String> {
-    let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    let specURL = packageRoot.deletingLastPathComponent().appendingPathComponent(
-        "shared/twilio-oai/twilio_verify_v2.json")
+    let testsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    let specURL = testsFolder.appendingPathComponent("Fixtures/twilio-oai/twilio_verify_v2.json")
     let spec = try JSONSerialization.jsonObject(with: Data(contentsOf: specURL)) as! [String: Any]
     let schemas = (spec["components"] as! [String: Any])["schemas"] as! [String: Any]
     let properties = (schemas[schema] as! [String: Any])["properties"] as! [String: Any]

@@ -48,7 +48,7 @@ struct StorageTests {
                 try VerificationRecord.fetchOne(
                     db, sql: VerificationRecord.selectSQL + " WHERE sid = ?", arguments: [verification]))
             #expect(row.id == 41 && row.serviceId == 7 && row.code == "123456" && row.checkAttempts == 2)
-            #expect(row.status == "pending" && row.expiresAt == 601000)
+            #expect(row.status == .pending && row.expiresAt == 601000)
             let message = try #require(try MessageRecord.fetchOne(db, sql: MessageRecord.selectSQL))
             #expect(message.id == 9 && message.verificationSid == verification && message.code == "123456")
 

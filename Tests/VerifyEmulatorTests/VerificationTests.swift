@@ -15,7 +15,7 @@ struct VerificationTests {
             #expect(Set(response.json.keys) == (try specProperties("verify.v2.service.verification")))
             let verification = try response.decode(VerificationResource.self)
             #expect(verification.sid.hasPrefix("VE") && verification.sid.count == 34)
-            #expect(verification.status == "pending")
+            #expect(verification.status == .pending)
             #expect(verification.valid == false)
             #expect(verification.to == "+15005550006")
             #expect(verification.channel == "sms")
@@ -134,7 +134,7 @@ struct VerificationTests {
             #expect(try await api.startVerification(custom, [("CustomCode", "4242")]).status == .created)
             #expect(try await api.lastMessage()?.code == "4242")
             #expect(
-                try await api.check(custom, code: "4242").decode(VerificationCheckResource.self).status == "approved")
+                try await api.check(custom, code: "4242").decode(VerificationCheckResource.self).status == .approved)
 
             let tooShort = try await api.startVerification(custom, to: "+15005550008", [("CustomCode", "123")])
             #expect(tooShort.error?.code == 60200)
@@ -191,7 +191,7 @@ struct VerificationTests {
 
             let canceled = try await api.post(path, [("Status", "canceled")])
             #expect(canceled.status == .ok)
-            #expect(try canceled.decode(VerificationResource.self).status == "canceled")
+            #expect(try canceled.decode(VerificationResource.self).status == .canceled)
             #expect(try await api.get(path).status == .notFound)
             let code = try #require(try await api.lastMessage()).code
             #expect(try await api.check(service, code: code).status == .notFound)
@@ -203,7 +203,7 @@ struct VerificationTests {
             let approved = try await api.post(
                 "/v2/Services/\(service)/Verifications/\(second.sid)", [("Status", "approved")])
             let resource = try approved.decode(VerificationResource.self)
-            #expect(resource.status == "approved")
+            #expect(resource.status == .approved)
             #expect(resource.valid == true)
         }
     }
@@ -225,7 +225,7 @@ struct VerificationTests {
             let code = try #require(try await api.lastMessage()).code
             let checked = try await api.check(service, code: code).decode(VerificationCheckResource.self)
             #expect(checked.sid == second.sid)
-            #expect(checked.status == "approved")
+            #expect(checked.status == .approved)
         }
     }
 

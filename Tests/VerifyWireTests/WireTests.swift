@@ -169,7 +169,7 @@ struct FastJSONTests {
             VerificationResource(
                 sid: "VE" + String(repeating: "a", count: 32), serviceSid: "VA" + String(repeating: "b", count: 32),
                 accountSid: "AC" + String(repeating: "c", count: 32), to: "+15005550006", channel: "sms",
-                status: "pending", valid: false,
+                status: .pending, valid: false,
                 sendCodeAttempts: [
                     .init(attemptSid: "VL1", channel: "SMS", time: "2015-07-30T20:00:00Z"),
                     .init(attemptSid: "VL2", channel: "CALL", time: "2015-07-30T20:01:00Z"),
@@ -177,7 +177,7 @@ struct FastJSONTests {
                 dateCreated: "2015-07-30T20:00:00Z", dateUpdated: "2015-07-30T20:00:00Z", url: "http://h/v2/x"),
             VerificationResource(
                 sid: "VE1", serviceSid: "VA1", accountSid: "AC1", to: "quote\"back\\slash\nnew\u{1}ctl é@example.com",
-                channel: "email", status: "approved", valid: true, lookup: ["carrier": "x", "a": "b"], amount: "€10",
+                channel: "email", status: .approved, valid: true, lookup: ["carrier": "x", "a": "b"], amount: "€10",
                 payee: "Ünïcode", sendCodeAttempts: [], dateCreated: "d", dateUpdated: "u", sna: ["url": "http://s/"],
                 url: "http://h/v2/y"),
         ]
@@ -192,7 +192,7 @@ struct FastJSONTests {
     @Test("a check's jsonBytes equals its Codable encoding")
     func check() throws {
         let sample = VerificationCheckResource(
-            sid: "VE1", serviceSid: "VA1", accountSid: "AC1", to: "+15005550006", channel: "sms", status: "approved",
+            sid: "VE1", serviceSid: "VA1", accountSid: "AC1", to: "+15005550006", channel: "sms", status: .approved,
             valid: true, amount: nil, payee: "p\t", snaAttemptsErrorCodes: [60001, 60002], dateCreated: "d",
             dateUpdated: "u")
         let fast = Data(sample.jsonBytes())

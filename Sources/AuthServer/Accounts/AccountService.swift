@@ -1,0 +1,298 @@
+import Hummingbird
+import Logging
+import Synchronization
+import VerifyClient
+import VerifyWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The account rules shared by the web pages and the JSON API: registration, password login,
+/// two-factor by SMS through Twilio Verify, profile and password changes, and password reset by
+/// email through Verify's email channel.
+struct AccountService: Sendable {
+    let accounts: AccountStore
+    let passwords: Passwords
+    let verify: VerifyClient
+    let serviceSid: String
+    let limits: AbuseLimits
+    let logger: Logger
+    let now: @Sendable () -> Date
+    private let dummyHash = TimingHash()
+
+    init(
+        accounts: AccountStore, passwords: Passwords, verify: VerifyClient,
+        serviceSid: String, limits: AbuseLimits, logger: Logger, now: @escaping @Sendable () -> Date
+    ) {
+        self.accounts = accounts
+        self.passwords = passwords
+        self.verify = verify
+        self.serviceSid = serviceSid
+        self.limits = limits
+        self.logger = logger
+        self.now = now
+    }
+
+    // MARK: Validation
+
+    static func checkUsername(_ raw: String) -> Result<String, FormErrors> {
+        let username = String(raw.trimmingWhitespace())
+        guard (3...32).contains(username.count) else { return .failure(.field("username", "Use 3 to 32 characters")) }
+        guard
+            username.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }),
+            username.first!.isLetter || username.first!.isNumber
+        else {
+            return .failure(.field("username", "Use letters, digits, '.', '_' or '-', starting with a letter or digit"))
+        }
+        return .success(username)
+    }
+
+    static func checkEmail(_ raw: String) -> Result<String, FormErrors> {
+        let email = String(raw.trimmingWhitespace())
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard email.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+            !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
+            !email.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "\"" })
+        else { return .failure(.field("email", "Enter an email address like name@example.com")) }
+        return .success(email)
+    }
+
+    static func checkNewPassword(
+        _ password: String, confirmation: String, username: String?, field: String = "password"
+    ) -> FormErrors? {
+        if let problem = Passwords.problem(with: password, username: username) { return .field(field, problem) }
+        if password != confirmation { return .field("password_confirmation", "The passwords do not match") }
+        return nil
+    }
+
+    // MARK: Registration and login
+
+    func register(
+        username rawUsername: String, email rawEmail: String, password: String, confirmation: String
+    )
+        async throws -> UserAccount
+    {
+        var errors = FormErrors()
+        let username = Self.checkUsername(rawUsername)
+        let email = Self.checkEmail(rawEmail)
+        if case .failure(let error) = username { errors.fields.merge(error.fields) { a, _ in a } }
+        if case .failure(let error) = email { errors.fields.merge(error.fields) { a, _ in a } }
+        if let error = Self.checkNewPassword(
+            password, confirmation: confirmation, username: try? username.get())
+        {
+            errors.fields.merge(error.fields) { a, _ in a }
+        }
+        guard errors.fields.isEmpty, case .success(let name) = username, case .success(let address) = email else {
+            throw errors
+        }
+        let hash = try await passwords.hash(password)
+        do {
+            return try await accounts.create(username: name, email: address, passwordHash: hash, now: now())
+        } catch AccountStore.Conflict.username {
+            throw FormErrors(fields: ["username": "This username is taken"], status: .conflict)
+        } catch AccountStore.Conflict.email {
+            throw FormErrors(fields: ["email": "An account with this email already exists"], status: .conflict)
+        }
+    }
+
+    /// The account whose password this is. Wrong username and wrong password get the same
+    /// answer and take the same time; attempts are limited per login name and per client IP.
+    func authenticate(login rawLogin: String, password: String, ip: String) async throws -> UserAccount {
+        let login = String(rawLogin.trimmingWhitespace())
+        guard !login.isEmpty, !password.isEmpty else {
+            var errors = FormErrors()
+            if login.isEmpty { errors.fields["login"] = "Enter your username or email" }
+            if password.isEmpty { errors.fields["password"] = "Enter your password" }
+            throw errors
+        }
+        try limited(limits.loginPerIP.hit(ip, now: now()) ?? limits.loginPerAccount.hit(login.lowercased(), now: now()))
+        let account = try await accounts.find(login: login)
+        let matches: Bool
+        if let account {
+            matches = try await passwords.verify(password, hash: account.passwordHash)
+        } else {
+            _ = try await passwords.verify(password, hash: try await timingHash())
+            matches = false
+        }
+        guard let account, matches else {
+            throw FormErrors(message: "Wrong username or password", status: .unauthorized)
+        }
+        guard !account.isDisabled else {
+            throw FormErrors(message: "This account is disabled", status: .forbidden)
+        }
+        return account
+    }
+
+    private func timingHash() async throws -> String {
+        if let hash = dummyHash.value.withLock({ $0 }) { return hash }
+        let hash = try await passwords.dummyHash()
+        dummyHash.value.withLock { $0 = hash }
+        return hash
+    }
+
+    private func limited(_ wait: Int?) throws {
+        guard let wait else { return }
+        var errors = FormErrors(message: "Too many attempts; try again in \(wait) seconds", status: .tooManyRequests)
+        errors.retryAfter = wait
+        throw errors
+    }
+
+    // MARK: Codes through Twilio Verify
+
+    static let usedUpCode = "This code has expired or was already used. Send a new code."
+
+    /// Sends a code to `to` (SMS to a phone, or an email), within the per-recipient and per-IP limits.
+    func sendCode(to: String, channel: VerifyClient.Channel = .sms, ip: String) async throws {
+        try limited(limits.sendPerIP.hit(ip, now: now()) ?? limits.sendPerPhone.hit(to, now: now()))
+        do {
+            _ = try await verify.startVerification(serviceSid: serviceSid, to: to, channel: channel)
+        } catch let error as VerifyClientError {
+            let failure = verifyFailure(error, during: "send", logger: logger)
+            throw FormErrors(message: failure.message, status: failure.status)
+        }
+    }
+
+    /// Checks a code sent to `to`; the refusal says whether it was wrong, expired or used up.
+    func checkCode(to: String, code rawCode: String, ip: String) async throws {
+        let code = String(rawCode.trimmingWhitespace())
+        guard (4...10).contains(code.count), code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            throw FormErrors.field("code", "Enter the code from the message (4 to 10 letters or digits)")
+        }
+        try limited(limits.verifyPerIP.hit(ip, now: now()) ?? limits.verifyPerPhone.hit(to, now: now()))
+        let check: VerificationCheckResource
+        do {
+            check = try await verify.checkVerification(serviceSid: serviceSid, to: to, code: code)
+        } catch VerifyClientError.twilio(let error) where error.code == 20404 {
+            throw FormErrors(fields: ["code": Self.usedUpCode])
+        } catch VerifyClientError.twilio(let error) where error.code == 60202 {
+            throw FormErrors(
+                fields: ["code": "Too many wrong codes. Send a new code."], status: .tooManyRequests)
+        } catch let error as VerifyClientError {
+            let failure = verifyFailure(error, during: "check", logger: logger)
+            throw FormErrors(message: failure.message, status: failure.status)
+        }
+        guard check.status == .approved, check.valid else {
+            throw FormErrors(fields: ["code": "That code is not right. Check the message and try again."])
+        }
+    }
+
+    // MARK: Two-factor
+
+    /// Step one of turning two-factor on: remembers the number and sends it a code.
+    func startEnablingTwoFactor(_ account: UserAccount, phone rawPhone: String, ip: String) async throws -> String {
+        // swapping the number needs the old one first: a stolen session must not move the second factor
+        guard !account.twoFactorEnabled else {
+            throw FormErrors(
+                message: "Two-factor authentication is already on; turn it off first to use another number",
+                status: .conflict)
+        }
+        let phone: String
+        do {
+            phone = try PhoneNumber.normalize(rawPhone)
+        } catch {
+            throw FormErrors.field("phone_number", "Enter a mobile number in international form, like +14155550100")
+        }
+        try await sendCode(to: phone, ip: ip)
+        try await accounts.setPendingPhone(id: account.id, phone: phone)
+        return phone
+    }
+
+    /// Step two: the code sent to the pending number turns two-factor on.
+    func confirmEnablingTwoFactor(_ account: UserAccount, code: String, ip: String) async throws {
+        guard let phone = account.pendingPhone else {
+            throw FormErrors(message: "Enter your phone number first; we will send it a code", status: .conflict)
+        }
+        try await checkCode(to: phone, code: code, ip: ip)
+        try await accounts.enableTwoFactor(id: account.id, phone: phone, now: now())
+        logger.info("two-factor enabled for account \(account.sid)")
+    }
+
+    /// Step one of turning two-factor off: a fresh code to the registered number.
+    func startDisablingTwoFactor(_ account: UserAccount, ip: String) async throws {
+        guard let phone = account.phone else {
+            throw FormErrors(message: "Two-factor authentication is already off", status: .conflict)
+        }
+        try await sendCode(to: phone, ip: ip)
+    }
+
+    func confirmDisablingTwoFactor(_ account: UserAccount, code: String, ip: String) async throws {
+        guard let phone = account.phone else {
+            throw FormErrors(message: "Two-factor authentication is already off", status: .conflict)
+        }
+        try await checkCode(to: phone, code: code, ip: ip)
+        try await accounts.disableTwoFactor(id: account.id, now: now())
+        logger.info("two-factor disabled for account \(account.sid)")
+    }
+
+    // MARK: Profile and passwords
+
+    func updateProfile(
+        _ account: UserAccount, username rawUsername: String, about rawAbout: String
+    ) async throws -> UserAccount {
+        let about = String(rawAbout.trimmingWhitespace())
+        var errors = FormErrors()
+        let username = Self.checkUsername(rawUsername)
+        if case .failure(let error) = username { errors.fields.merge(error.fields) { a, _ in a } }
+        if about.count > 500 { errors.fields["about"] = "Keep it under 500 characters" }
+        guard errors.fields.isEmpty, case .success(let name) = username else { throw errors }
+        do {
+            return try await accounts.updateProfile(id: account.id, username: name, about: about, now: now())
+        } catch AccountStore.Conflict.username {
+            throw FormErrors(fields: ["username": "This username is taken"], status: .conflict)
+        }
+    }
+
+    /// Changes the password after checking the current one. Every other session and every
+    /// token of the account is revoked; `keepSession` (the browser making the change) stays.
+    func changePassword(
+        _ account: UserAccount, current: String, new: String, confirmation: String, keepSession: String?
+    ) async throws {
+        guard try await passwords.verify(current, hash: account.passwordHash) else {
+            throw FormErrors.field("current_password", "This is not your current password")
+        }
+        if let error = Self.checkNewPassword(new, confirmation: confirmation, username: account.username) {
+            throw error
+        }
+        try await setPassword(account, new, keepSession: keepSession)
+    }
+
+    private func setPassword(_ account: UserAccount, _ password: String, keepSession: String?) async throws {
+        let hash = try await passwords.hash(password)
+        try await accounts.setPassword(account, hash: hash, now: now(), keepSession: keepSession)
+    }
+
+    /// Sends a reset code to the email, if an account has it. The answer is the same either way,
+    /// so the form does not reveal which addresses have accounts.
+    func requestPasswordReset(email rawEmail: String, ip: String) async throws -> String {
+        guard case .success(let email) = Self.checkEmail(rawEmail) else {
+            throw FormErrors.field("email", "Enter the email address of your account")
+        }
+        guard let account = try await accounts.find(email: email), !account.isDisabled else {
+            try limited(limits.sendPerIP.hit(ip, now: now()))
+            return email
+        }
+        try await sendCode(to: account.email, channel: .email, ip: ip)
+        return account.email
+    }
+
+    /// Sets a new password with the code from the reset email; all sessions and tokens are revoked.
+    func completePasswordReset(
+        email: String, code: String, password: String, confirmation: String, ip: String
+    )
+        async throws
+    {
+        if let error = Self.checkNewPassword(password, confirmation: confirmation, username: nil) { throw error }
+        guard let account = try await accounts.find(email: email), !account.isDisabled else {
+            throw FormErrors(fields: ["code": Self.usedUpCode])
+        }
+        if let problem = Passwords.problem(with: password, username: account.username) {
+            throw FormErrors.field("password", problem)
+        }
+        try await checkCode(to: account.email, code: code, ip: ip)
+        try await setPassword(account, password, keepSession: nil)
+        logger.info("password reset for account \(account.sid)")
+    }
+}

@@ -1,0 +1,159 @@
+import Hummingbird
+import Logging
+import VerifyWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The accounts as JSON, for apps: the same rules as the pages (``AccountService``) and the
+/// same JWT and refresh tokens as the SMS login. A password login answers either tokens or a
+/// two-factor challenge that `/api/accounts/login/verify` completes with the SMS code.
+///
+/// Refusals are `{"message": …, "errors": {field: message}}` with 400, 401 (wrong username or
+/// password), 403 (disabled account), 409 (taken username or email) or 429 (with `Retry-After`).
+struct AccountsController: Sendable {
+    let service: AccountService
+    let issuer: TokenIssuer
+    let trustProxy: Bool
+    /// How long a two-factor challenge waits for its code.
+    static let challengeLifetime: TimeInterval = 600
+
+    var accounts: AccountStore { service.accounts }
+
+    /// `signedIn` is the group behind ``BearerAuthenticator`` admitting account tokens only.
+    func addRoutes(to router: Router<AuthRequestContext>, signedIn: RouterGroup<AuthRequestContext>) {
+        router.post("/api/accounts/register", use: register)
+        router.post("/api/accounts/login", use: login)
+        router.post("/api/accounts/login/verify", use: loginVerify)
+        router.post("/api/accounts/login/resend", use: loginResend)
+        router.post("/api/accounts/password/reset", use: requestPasswordReset)
+        router.post("/api/accounts/password/reset/confirm", use: completePasswordReset)
+        signedIn.get("/api/accounts/me") { _, context in
+            try JSONResponse.make(AccountDescription(try context.requireAccount()))
+        }
+        signedIn.post("/api/accounts/2fa/enable", use: enableTwoFactor)
+        signedIn.post("/api/accounts/2fa/enable/verify", use: confirmEnablingTwoFactor)
+        signedIn.post("/api/accounts/2fa/disable", use: disableTwoFactor)
+        signedIn.post("/api/accounts/2fa/disable/verify", use: confirmDisablingTwoFactor)
+        signedIn.post("/api/accounts/password", use: changePassword)
+    }
+
+    // MARK: Registration and login
+
+    @Sendable func register(_ request: Request, context: AuthRequestContext) async throws -> Response {
+        let body = try await JSONRequest.fields(request, required: ["username", "email", "password"])
+        let account = try await service.register(
+            username: body["username"]!, email: body["email"]!, password: body["password"]!,
+            confirmation: body["password_confirmation"] ?? body["password"]!)
+        return try JSONResponse.make(AccountDescription(account), status: .created)
+    }
+
+    @Sendable func login(_ request: Request, context: AuthRequestContext) async throws -> Response {
+        let body = try await JSONRequest.fields(request, required: ["password"])
+        guard let login = body["login"] ?? body["username"] ?? body["email"] else {
+            throw FormErrors.field("login", "login (a username or email) is required")
+        }
+        let account = try await service.authenticate(
+            login: login, password: body["password"]!, ip: ip(request, context))
+        guard let phone = account.phone else { return try await startLogin(account) }
+        try await service.sendCode(to: phone, ip: ip(request, context))
+        let challenge = try await accounts.createChallenge(
+            accountID: account.id, now: service.now(), lifetime: Self.challengeLifetime)
+        return try JSONResponse.uncached(
+            TwoFactorChallenge(
+                challenge: challenge, phoneNumber: account.maskedPhone ?? "",
+                expiresIn: Int(Self.challengeLifetime)))
+    }
+
+    @Sendable func loginVerify(_ request: Request, context: AuthRequestContext) async throws -> Response {
+        let body = try await JSONRequest.fields(request, required: ["challenge", "code"])
+        let (account, phone) = try await challengeAccount(body["challenge"]!)
+        try await service.checkCode(to: phone, code: body["code"]!, ip: ip(request, context))
+        try await accounts.deleteChallenge(body["challenge"]!)
+        return try await startLogin(account)
+    }
+
+    @Sendable func loginResend(_ request: Request, context: AuthRequestContext) async throws -> Response {
+        let body = try await JSONRequest.fields(request, required: ["challenge"])
+        let (_, phone) = try await challengeAccount(body["challenge"]!)
+        try await service.sendCode(to: phone, ip: ip(request, context))
+        return try JSONResponse.make(CodeSent(message: "Verification code sent"))
+    }
+
+    /// The account a two-factor challenge belongs to, and the number its code goes to.
+    private func challengeAccount(_ challenge: String) async throws -> (UserAccount, phone: String) {
+        guard let account = try await accounts.challengeAccount(challenge, now: service.now()),
+            !account.isDisabled, let phone = account.phone
+        else {
+            throw FormErrors(
+                fields: ["challenge": "Unknown or expired challenge; log in again"], status: .unauthorized)
+        }
+        return (account, phone)
+    }
+
+    private func startLogin(_ account: UserAccount) async throws -> Response {
+        try await issuer.startLogin(.account(sid: account.sid), message: "Login successful", username: account.username)
+    }
+
+    // MARK: Two-factor
+
+    @Sendable func enableTwoFactor(_ request: Request, context: AuthRequestContext) async throws -> Response {
+        let account = try context.requireAccount()
+        let body = try await JSONRequest.fields(request, required: ["phone_number"])
+        let phone = try await service.startEnablingTwoFactor(
+            account, phone: body["phone_number"]!, ip: ip(request, context))
+        return try JSONResponse.make(CodeSent(message: "Verification code sent", phoneNumber: phone))
+    }
+
+    @Sendable func confirmEnablingTwoFactor(_ request: Request, context: AuthRequestContext) async throws -> Response {
+        let account = try context.requireAccount()
+        let body = try await JSONRequest.fields(request, required: ["code"])
+        try await service.confirmEnablingTwoFactor(account, code: body["code"]!, ip: ip(request, context))
+        return try JSONResponse.make(TwoFactorState(message: "Two-factor authentication is on", twoFactorEnabled: true))
+    }
+
+    @Sendable func disableTwoFactor(_ request: Request, context: AuthRequestContext) async throws -> Response {
+        try await service.startDisablingTwoFactor(try context.requireAccount(), ip: ip(request, context))
+        return try JSONResponse.make(CodeSent(message: "Verification code sent"))
+    }
+
+    @Sendable func confirmDisablingTwoFactor(_ request: Request, context: AuthRequestContext) async throws -> Response {
+        let account = try context.requireAccount()
+        let body = try await JSONRequest.fields(request, required: ["code"])
+        try await service.confirmDisablingTwoFactor(account, code: body["code"]!, ip: ip(request, context))
+        return try JSONResponse.make(
+            TwoFactorState(message: "Two-factor authentication is off", twoFactorEnabled: false))
+    }
+
+    // MARK: Passwords
+
+    @Sendable func changePassword(_ request: Request, context: AuthRequestContext) async throws -> Response {
+        let account = try context.requireAccount()
+        let body = try await JSONRequest.fields(request, required: ["current_password", "password"])
+        try await service.changePassword(
+            account, current: body["current_password"]!, new: body["password"]!,
+            confirmation: body["password_confirmation"] ?? body["password"]!, keepSession: nil)
+        return try JSONResponse.make(MessageBody("Password changed; every session and token was revoked"))
+    }
+
+    @Sendable func requestPasswordReset(_ request: Request, context: AuthRequestContext) async throws -> Response {
+        let body = try await JSONRequest.fields(request, required: ["email"])
+        _ = try await service.requestPasswordReset(email: body["email"]!, ip: ip(request, context))
+        return try JSONResponse.make(CodeSent(message: "If an account uses this email, a code was sent to it"))
+    }
+
+    @Sendable func completePasswordReset(_ request: Request, context: AuthRequestContext) async throws -> Response {
+        let body = try await JSONRequest.fields(request, required: ["email", "code", "password"])
+        try await service.completePasswordReset(
+            email: body["email"]!, code: body["code"]!, password: body["password"]!,
+            confirmation: body["password_confirmation"] ?? body["password"]!, ip: ip(request, context))
+        return try JSONResponse.make(MessageBody("Password changed; every session and token was revoked"))
+    }
+
+    private func ip(_ request: Request, _ context: AuthRequestContext) -> String {
+        context.clientIP(request, trustProxy: trustProxy)
+    }
+}

@@ -1,0 +1,49 @@
+import Hummingbird
+import HummingbirdAuth
+import NIOCore
+import VerifyWire
+
+/// The auth server's request context: Hummingbird's, plus the client's address; for the web
+/// pages the browser session and the posted form; and who the request is from: the signed-in
+/// account (by web session, or by bearer token on the JSON API) and the bearer token's claims.
+public struct AuthRequestContext: RequestContext, RemoteAddressRequestContext, SessionRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+    public let sessions = SessionContext<WebSession>()
+    var form = FormData()
+    /// The signed-in account: set by ``WebRequestMiddleware`` from the browser session, or by
+    /// ``BearerAuthenticator`` from an account's access token.
+    var account: UserAccount?
+    /// The verified claims of the request's bearer token, set by ``BearerAuthenticator``.
+    var bearer: AccessClaims?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
+    }
+
+    /// The client's IP: the connection's peer, or with `trustProxy` the first
+    /// `X-Forwarded-For` entry (only behind a proxy that sets it).
+    func clientIP(_ request: Request, trustProxy: Bool) -> String {
+        if trustProxy, let forwarded = request.headers[.init("X-Forwarded-For")!],
+            let first = forwarded.split(separator: ",").first
+        {
+            return String(String(first).trimmingWhitespace())
+        }
+        return remoteAddress?.ipAddress ?? "unknown"
+    }
+}
+
+extension AuthRequestContext {
+    /// The bearer token's claims on a route behind ``BearerAuthenticator``.
+    func requireBearer() throws -> AccessClaims {
+        guard let bearer else { throw APIError.unauthorized("Missing Authorization Header") }
+        return bearer
+    }
+
+    /// The account on a route behind ``BearerAuthenticator`` admitting accounts only.
+    func requireAccount() throws -> UserAccount {
+        guard let account else { throw APIError.unauthorized("Unknown account") }
+        return account
+    }
+}

@@ -1,0 +1,83 @@
+import Hummingbird
+import JWTKit
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Authenticates the protected JSON routes once, before their handlers: the bearer token's
+/// signature and claims, the `jti` denylist, and (for account tokens) the account itself. The
+/// handler finds the claims in ``AuthRequestContext/bearer`` and the account in
+/// ``AuthRequestContext/account``.
+///
+/// ```swift
+/// let signedIn = router.group().add(middleware: BearerAuthenticator(…, admits: .accounts))
+/// signedIn.get("/api/accounts/me") { _, context in … context.account! … }
+/// ```
+struct BearerAuthenticator: RouterMiddleware {
+    typealias Context = AuthRequestContext
+
+    /// Which tokens a group of routes admits.
+    enum Admits: Sendable {
+        /// Any valid token that is not revoked, whoever it names (logout).
+        case anyToken
+        /// Any valid token; one naming an account also needs that account to be usable.
+        case phoneNumbersAndAccounts
+        /// Only account tokens whose account is usable; a phone login's token is 403.
+        case accounts
+    }
+
+    let tokens: TokenService
+    let refreshTokens: RefreshTokenStore
+    let accounts: AccountStore
+    let admits: Admits
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        let claims = try await verifiedClaims(request)
+        context.bearer = claims
+        switch (TokenSubject(claims.sub.value), admits) {
+        case (_, .anyToken), (.phoneNumber, .phoneNumbersAndAccounts):
+            break
+        case (.phoneNumber, .accounts):
+            throw APIError(status: .forbidden, message: "This token belongs to a phone login, not an account")
+        case (.account(let sid), _):
+            context.account = try await usableAccount(sid: sid, issuedAt: claims.iat.value)
+        }
+        return try await next(request, context)
+    }
+
+    private func verifiedClaims(_ request: Request) async throws -> AccessClaims {
+        guard let header = request.headers[.authorization] else {
+            throw APIError.unauthorized("Missing Authorization Header")
+        }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw APIError.unauthorized(
+                "Missing 'Bearer' type in 'Authorization' header. Expected 'Authorization: Bearer <JWT>'")
+        }
+        let claims: AccessClaims
+        do {
+            claims = try await tokens.verify(String(parts[1]))
+        } catch {
+            throw APIError.unauthorized(error)
+        }
+        if refreshTokens.isRevoked(jti: claims.jti.value) { throw APIError.unauthorized("Token has been revoked") }
+        return claims
+    }
+
+    /// The account of an account token: refused once the account is disabled, or when the token
+    /// predates a password change or reset.
+    private func usableAccount(sid: String, issuedAt: Date) async throws -> UserAccount {
+        guard let account = try await accounts.find(sid: sid) else { throw APIError.unauthorized("Unknown account") }
+        guard !account.isDisabled else { throw APIError.unauthorized("This account is disabled") }
+        guard issuedAt.timeIntervalSince1970 >= account.sessionsValidAfter.rounded(.down) else {
+            throw APIError.unauthorized("Token has been revoked")
+        }
+        return account
+    }
+}

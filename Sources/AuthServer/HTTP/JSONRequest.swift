@@ -1,0 +1,63 @@
+import Hummingbird
+import NIOCore
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Reading JSON request bodies: at most 16 KiB; a missing key or a body that is not the
+/// expected JSON is a 400 that names the key or shows an example.
+enum JSONRequest {
+    static let maxBodySize = 16 * 1024
+
+    static func decode<T: Decodable>(
+        _ type: T.Type, from request: Request, example: String = #"{"phone_number": "+14155550100"}"#
+    ) async throws -> T {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: maxBodySize)
+        } catch {
+            throw APIError(status: .contentTooLarge, message: "Request body too large")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+        } catch DecodingError.keyNotFound(let key, _) {
+            throw APIError.badRequest("\(key.stringValue) is required")
+        } catch {
+            throw APIError.badRequest("The body must be JSON like \(example)")
+        }
+    }
+
+    /// The JSON object's string fields; each of `required` must be present, or the refusal names
+    /// every missing one as a field error.
+    static func fields(_ request: Request, required: [String]) async throws -> [String: String] {
+        let example = "{" + required.map { "\"\($0)\": \"…\"" }.joined(separator: ", ") + "}"
+        let object = try await decode(JSONStrings.self, from: request, example: example).values
+        var errors = FormErrors()
+        for name in required where object[name] == nil { errors.fields[name] = "\(name) is required" }
+        guard errors.fields.isEmpty else { throw errors }
+        return object
+    }
+}
+
+/// A JSON object's string members (others are ignored, so a number where a string belongs reads
+/// as missing and gets a "required" error rather than a 500).
+struct JSONStrings: Decodable {
+    var values: [String: String] = [:]
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Key.self)
+        for key in container.allKeys {
+            if let value = try? container.decode(String.self, forKey: key) { values[key.stringValue] = value }
+        }
+    }
+}

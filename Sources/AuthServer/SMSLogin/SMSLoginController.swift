@@ -1,0 +1,125 @@
+import Hummingbird
+import JWTKit
+import Logging
+import VerifyClient
+import VerifyWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The SMS-code login API, a superset of the contract existing clients use:
+/// `POST /api/auth/send-verification`, `POST /api/auth/verify-code`, `GET /api/auth/protected`.
+struct SMSLoginController: Sendable {
+    let verify: VerifyClient
+    let serviceSid: String
+    let issuer: TokenIssuer
+    let limits: AbuseLimits
+    let trustProxy: Bool
+    /// When set, the client IP is passed to Twilio Verify as this `RateLimits` key.
+    let twilioRateLimitKey: String?
+    let logger: Logger
+
+    var now: @Sendable () -> Date { issuer.tokens.now }
+
+    /// `signedIn` is the group behind ``BearerAuthenticator`` admitting phone and account tokens.
+    func addRoutes(to router: Router<AuthRequestContext>, signedIn: RouterGroup<AuthRequestContext>) {
+        router.post("/api/auth/send-verification", use: sendVerification)
+        router.post("/api/auth/verify-code", use: verifyCode)
+        signedIn.get("/api/auth/protected", use: protected)
+    }
+
+    struct SendRequest: Decodable {
+        var phoneNumber: String
+        enum CodingKeys: String, CodingKey { case phoneNumber = "phone_number" }
+    }
+
+    struct VerifyRequest: Decodable {
+        var phoneNumber: String
+        var code: String
+        enum CodingKeys: String, CodingKey {
+            case code
+            case phoneNumber = "phone_number"
+        }
+    }
+
+    @Sendable func sendVerification(_ request: Request, context: AuthRequestContext) async throws -> Response {
+        let body = try await JSONRequest.decode(SendRequest.self, from: request)
+        let phone = try normalize(body.phoneNumber)
+        let ip = context.clientIP(request, trustProxy: trustProxy)
+        try AbuseLimits.check(limits.sendPerPhone, limits.sendPerIP, phone: phone, ip: ip, now: now())
+        var options = VerifyClient.StartOptions()
+        if let key = twilioRateLimitKey { options.rateLimits = [key: ip] }
+        do {
+            _ = try await verify.startVerification(serviceSid: serviceSid, to: phone, channel: .sms, options: options)
+        } catch let error as VerifyClientError {
+            throw verifyFailure(error, during: "send", logger: logger)
+        }
+        return try JSONResponse.make(CodeSent(message: "Verification code sent successfully"))
+    }
+
+    @Sendable func verifyCode(_ request: Request, context: AuthRequestContext) async throws -> Response {
+        let body = try await JSONRequest.decode(VerifyRequest.self, from: request)
+        let phone = try normalize(body.phoneNumber)
+        try AbuseLimits.check(
+            limits.verifyPerPhone, limits.verifyPerIP, phone: phone,
+            ip: context.clientIP(request, trustProxy: trustProxy), now: now())
+        let code = body.code.trimmingWhitespace()
+        guard (4...10).contains(code.count), code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            throw APIError.badRequest("The code is 4 to 10 letters or digits")
+        }
+        let check: VerificationCheckResource
+        do {
+            check = try await verify.checkVerification(serviceSid: serviceSid, to: phone, code: String(code))
+        } catch let error as VerifyClientError {
+            throw verifyFailure(error, during: "check", logger: logger)
+        }
+        guard check.status == .approved, check.valid else {
+            return try JSONResponse.make(CodeRefused(status: check.status), status: .badRequest)
+        }
+        return try await issuer.startLogin(.phoneNumber(phone), message: "Verification successful")
+    }
+
+    @Sendable func protected(_ request: Request, context: AuthRequestContext) async throws -> Response {
+        switch TokenSubject(try context.requireBearer().sub.value) {
+        case .phoneNumber(let phone):
+            return try JSONResponse.make(ProtectedRoute(phoneNumber: phone))
+        case .account(let sid):
+            return try JSONResponse.make(
+                ProtectedRoute(accountSid: sid, username: try context.requireAccount().username))
+        }
+    }
+
+    private func normalize(_ phone: String) throws -> String {
+        do {
+            return try PhoneNumber.normalize(phone)
+        } catch {
+            throw APIError.badRequest("Invalid phone number: \(error.description)")
+        }
+    }
+}
+
+/// A code is on its way: `{"message", "status": "pending"}` (and the masked number where the
+/// client did not just type it).
+struct CodeSent: Encodable, Sendable {
+    var message: String
+    var status = VerificationStatus.pending
+    var phoneNumber: String?
+}
+
+/// A wrong code: `{"message", "authenticated": false, "status"}` with the verification's status.
+struct CodeRefused: Encodable, Sendable {
+    var message = "Invalid verification code"
+    var authenticated = false
+    var status: VerificationStatus
+}
+
+/// `GET /api/auth/protected`: whom the token names.
+struct ProtectedRoute: Encodable, Sendable {
+    var message = "This is a protected route"
+    var phoneNumber: String?
+    var accountSid: String?
+    var username: String?
+}

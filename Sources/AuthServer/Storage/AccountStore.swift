@@ -1,0 +1,242 @@
+import GRDB
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// A registered user. `sid` (`US` + 32 hex digits) is the stable public id and the `sub` of the
+/// account's tokens; usernames and emails may change, the sid never does.
+struct UserAccount: Sendable, Equatable {
+    var id: Int64
+    var sid: String
+    var username: String
+    var email: String
+    var passwordHash: String
+    var about: String
+    /// The confirmed two-factor phone number; nil while two-factor is off.
+    var phone: String?
+    /// A number waiting for its confirmation code before two-factor turns on.
+    var pendingPhone: String?
+    /// Sessions and tokens from before this moment are void.
+    var sessionsValidAfter: Double
+    var disabledAt: Double?
+    var createdAt: Double
+
+    var twoFactorEnabled: Bool { phone != nil }
+
+    /// Whether a token subject is an account's sid (`US…`) rather than a phone number (`+…`).
+    static func isSid(_ subject: String) -> Bool { subject.hasPrefix("US") }
+    var isDisabled: Bool { disabledAt != nil }
+
+    static let columns =
+        "id, sid, username, email, password_hash, about, phone, pending_phone, sessions_valid_after, disabled_at, created_at"
+
+    init(row: Row) {
+        id = row[0]
+        sid = row[1]
+        username = row[2]
+        email = row[3]
+        passwordHash = row[4]
+        about = row[5]
+        phone = row[6]
+        pendingPhone = row[7]
+        sessionsValidAfter = row[8]
+        disabledAt = row[9]
+        createdAt = row[10]
+    }
+
+    /// `+1******0100`: enough for the user to recognise their number, not enough to learn it.
+    var maskedPhone: String? {
+        guard let phone, phone.count > 6 else { return phone }
+        return String(phone.prefix(2)) + String(repeating: "•", count: phone.count - 6) + String(phone.suffix(4))
+    }
+}
+
+/// Accounts, password-login challenges and the account side of web sessions, in the auth
+/// server's SQLite database. Uniqueness checks run inside the write transaction, so two
+/// concurrent registrations of one name cannot both succeed.
+struct AccountStore: Sendable {
+    let writer: any DatabaseWriter
+
+    enum Conflict: Error, Sendable, Equatable {
+        case username
+        case email
+    }
+
+    static func newSid() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let digits = Array("0123456789abcdef".utf8)
+        let hex = (0..<32).map { _ in digits[Int(generator.next() % 16)] }
+        return "US" + String(decoding: hex, as: UTF8.self)
+    }
+
+    func create(username: String, email: String, passwordHash: String, now: Date) async throws -> UserAccount {
+        try await writer.write { db in
+            try Self.checkUnique(db, username: username, email: email, except: nil)
+            let time = now.timeIntervalSince1970
+            try db.execute(
+                sql: """
+                    INSERT INTO account (sid, username, email, email_key, password_hash, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [Self.newSid(), username, email, email.lowercased(), passwordHash, time, time])
+            return try Self.fetch(db, "id = ?", [db.lastInsertedRowID])!
+        }
+    }
+
+    private static func checkUnique(_ db: Database, username: String?, email: String?, except id: Int64?) throws {
+        if let username,
+            try Int.fetchOne(
+                db, sql: "SELECT 1 FROM account WHERE username = ? COLLATE NOCASE AND id IS NOT ?",
+                arguments: [username, id]) != nil
+        {
+            throw Conflict.username
+        }
+        if let email,
+            try Int.fetchOne(
+                db, sql: "SELECT 1 FROM account WHERE email_key = ? AND id IS NOT ?",
+                arguments: [email.lowercased(), id])
+                != nil
+        {
+            throw Conflict.email
+        }
+    }
+
+    private static func fetch(
+        _ db: Database, _ condition: String, _ arguments: StatementArguments
+    ) throws -> UserAccount? {
+        try Row.fetchOne(db, sql: "SELECT \(UserAccount.columns) FROM account WHERE \(condition)", arguments: arguments)
+            .map(UserAccount.init(row:))
+    }
+
+    /// By username (any case) or email (any case).
+    func find(login: String) async throws -> UserAccount? {
+        try await writer.read { db in try Self.fetch(db, Self.byLogin, Self.loginArguments(login)) }
+    }
+
+    /// By email only (any case).
+    func find(email: String) async throws -> UserAccount? {
+        try await writer.read { db in try Self.fetch(db, "email_key = ?", [email.lowercased()]) }
+    }
+
+    private static let byLogin = "username = ? COLLATE NOCASE OR email_key = ?"
+
+    private static func loginArguments(_ login: String) -> StatementArguments { [login, login.lowercased()] }
+
+    /// Revokes every refresh-token family of the account, inside the caller's transaction.
+    private static func revokeRefreshTokens(_ db: Database, sid: String, at time: Double) throws {
+        try db.execute(
+            sql: "UPDATE refresh_token SET revoked_at = ? WHERE subject = ? AND revoked_at IS NULL",
+            arguments: [time, sid])
+    }
+
+    func find(id: Int64) async throws -> UserAccount? {
+        try await writer.read { db in try Self.fetch(db, "id = ?", [id]) }
+    }
+
+    func find(sid: String) async throws -> UserAccount? {
+        try await writer.read { db in try Self.fetch(db, "sid = ?", [sid]) }
+    }
+
+    func updateProfile(id: Int64, username: String, about: String, now: Date) async throws -> UserAccount {
+        try await writer.write { db in
+            try Self.checkUnique(db, username: username, email: nil, except: id)
+            try db.execute(
+                sql: "UPDATE account SET username = ?, about = ?, updated_at = ? WHERE id = ?",
+                arguments: [username, about, now.timeIntervalSince1970, id])
+            return try Self.fetch(db, "id = ?", [id])!
+        }
+    }
+
+    /// Sets a new password hash and voids every session and token issued before `now`, in one
+    /// transaction: the account's web sessions are deleted (but `keepSession`, the one making the
+    /// change), its refresh tokens revoked and its login challenges dropped.
+    func setPassword(_ account: UserAccount, hash: String, now: Date, keepSession: String? = nil) async throws {
+        let id = account.id
+        try await writer.write { db in
+            let time = now.timeIntervalSince1970
+            try Self.revokeRefreshTokens(db, sid: account.sid, at: time)
+            try db.execute(
+                sql: "UPDATE account SET password_hash = ?, sessions_valid_after = ?, updated_at = ? WHERE id = ?",
+                arguments: [hash, time, time, id])
+            try db.execute(
+                sql: "DELETE FROM web_session WHERE account_id = ? AND key IS NOT ?", arguments: [id, keepSession])
+            try db.execute(sql: "DELETE FROM login_challenge WHERE account_id = ?", arguments: [id])
+        }
+    }
+
+    func setPendingPhone(id: Int64, phone: String?) async throws {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE account SET pending_phone = ? WHERE id = ?", arguments: [phone, id])
+        }
+    }
+
+    /// Turns two-factor on with `phone` (the number whose code was just approved).
+    func enableTwoFactor(id: Int64, phone: String, now: Date) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE account SET phone = ?, pending_phone = NULL, updated_at = ? WHERE id = ?",
+                arguments: [phone, now.timeIntervalSince1970, id])
+        }
+    }
+
+    func disableTwoFactor(id: Int64, now: Date) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE account SET phone = NULL, pending_phone = NULL, updated_at = ? WHERE id = ?",
+                arguments: [now.timeIntervalSince1970, id])
+        }
+    }
+
+    /// Disables (or re-enables) an account by username or email. A disabled account cannot log
+    /// in; its web sessions are deleted and its tokens refused. Returns the account, if found.
+    @discardableResult
+    func setDisabled(login: String, disabled: Bool, now: Date) async throws -> UserAccount? {
+        try await writer.write { db in
+            guard let account = try Self.fetch(db, Self.byLogin, Self.loginArguments(login)) else { return nil }
+            try db.execute(
+                sql: "UPDATE account SET disabled_at = ?, updated_at = ? WHERE id = ?",
+                arguments: [disabled ? now.timeIntervalSince1970 : nil, now.timeIntervalSince1970, account.id])
+            if disabled {
+                try Self.revokeRefreshTokens(db, sid: account.sid, at: now.timeIntervalSince1970)
+                try db.execute(sql: "DELETE FROM web_session WHERE account_id = ?", arguments: [account.id])
+                try db.execute(sql: "DELETE FROM login_challenge WHERE account_id = ?", arguments: [account.id])
+            }
+            return try Self.fetch(db, "id = ?", [account.id])
+        }
+    }
+
+    // MARK: Login challenges (JSON password login waiting for its code)
+
+    /// A new challenge for `accountID`; only its hash is stored.
+    func createChallenge(accountID: Int64, now: Date, lifetime: TimeInterval) async throws -> String {
+        let token = OpaqueToken.make()
+        try await writer.write { db in
+            try db.execute(
+                sql: "DELETE FROM login_challenge WHERE expires_at <= ?", arguments: [now.timeIntervalSince1970])
+            try db.execute(
+                sql: "INSERT INTO login_challenge (token_hash, account_id, expires_at) VALUES (?, ?, ?)",
+                arguments: [OpaqueToken.hash(token), accountID, now.timeIntervalSince1970 + lifetime])
+        }
+        return token
+    }
+
+    /// The account a live challenge belongs to.
+    func challengeAccount(_ token: String, now: Date) async throws -> UserAccount? {
+        try await writer.read { db in
+            try Self.fetch(
+                db,
+                "id = (SELECT account_id FROM login_challenge WHERE token_hash = ? AND expires_at > ?)",
+                [OpaqueToken.hash(token), now.timeIntervalSince1970])
+        }
+    }
+
+    func deleteChallenge(_ token: String) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "DELETE FROM login_challenge WHERE token_hash = ?", arguments: [OpaqueToken.hash(token)])
+        }
+    }
+}

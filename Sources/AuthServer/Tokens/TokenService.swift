@@ -1,0 +1,146 @@
+import JWTKit
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Signs and verifies access tokens: HS256 with the configured secret (key id `hs256-1`), or
+/// ES256 / EdDSA with a rotating key set (key id: the key's file name). Verification accepts only
+/// the configured algorithm, `typ` JWT and a key id that is active now, whatever the token's
+/// header claims: the header is checked before jwt-kit sees the token, so jwt-kit can neither
+/// pick another algorithm from it nor fall back to a default key.
+struct TokenService: Sendable {
+    static let keyID = "hs256-1"
+    let keys: JWTKeyCollection
+    let algorithm: SigningAlgorithm
+    let keySet: SigningKeySet?
+    let lifetime: Duration
+    let issuer: String?
+    let audience: String?
+    let now: @Sendable () -> Date
+    /// Tokens whose signature and header already verified, by their exact text. Clients send
+    /// the same token on every request, and jwt-kit's key collection is an actor every
+    /// verification queues on; a hit skips only the signature work: expiry, not-before, type,
+    /// issuer, audience (and revocation, by the caller) are checked on every request.
+    private let verified = VerifiedTokens()
+
+    init(configuration: AuthConfiguration, now: @escaping @Sendable () -> Date) async throws {
+        let keys = JWTKeyCollection()
+        switch (configuration.signingAlgorithm, configuration.signingKeys) {
+        case (.es256, let set?):
+            for key in set.keys {
+                await keys.add(ecdsa: try ES256PrivateKey(pem: key.pem), kid: JWKIdentifier(string: key.kid))
+            }
+        case (.eddsa, let set?):
+            for key in set.keys {
+                await keys.add(eddsa: try EdDSA.PrivateKey(pem: key.pem), kid: JWKIdentifier(string: key.kid))
+            }
+        default:
+            await keys.add(
+                hmac: HMACKey(from: configuration.secretKey), digestAlgorithm: .sha256,
+                kid: JWKIdentifier(string: Self.keyID))
+        }
+        self.keys = keys
+        self.algorithm = configuration.signingKeys == nil ? .hs256 : configuration.signingAlgorithm
+        self.keySet = configuration.signingKeys
+        self.lifetime = configuration.accessTokenLifetime
+        self.issuer = configuration.issuer
+        self.audience = configuration.audience
+        self.now = now
+    }
+
+    /// A signed access token for `phone`, and its expiry.
+    func issueAccessToken(for phone: String, family: String?) async throws -> (token: String, expiresAt: Date) {
+        let issuedAt = Date(timeIntervalSince1970: now().timeIntervalSince1970.rounded(.down))
+        let expiresAt = issuedAt.addingTimeInterval(Double(lifetime.components.seconds))
+        let claims = AccessClaims(
+            sub: .init(value: phone), iat: .init(value: issuedAt), nbf: .init(value: issuedAt),
+            exp: .init(value: expiresAt), jti: .init(value: UUID().uuidString), type: "access", fid: family,
+            iss: issuer.map { .init(value: $0) }, aud: audience.map { .init(value: [$0]) })
+        var header = JWTHeader()
+        header.typ = "JWT"
+        header.alg = algorithm.rawValue
+        let kid = keySet?.current.kid ?? Self.keyID
+        let token = try await keys.sign(claims, kid: JWKIdentifier(string: kid), header: header)
+        return (token, expiresAt)
+    }
+
+    struct Header: Decodable {
+        var alg: String?
+        var typ: String?
+        var kid: String?
+    }
+
+    /// The claims of a valid access token, or why it is refused.
+    func verify(_ token: String) async throws(TokenRefusal) -> AccessClaims {
+        if let (claims, kid) = verified.claims(for: token) {
+            // a key retired by rotation takes its tokens with it, cached or not
+            guard keySet == nil || activeKeyIDs().contains(kid) else {
+                throw TokenRefusal(message: "Unknown signing key")
+            }
+            try checkClaims(claims)
+            return claims
+        }
+        let (claims, kid) = try await verifySignature(token)
+        try checkClaims(claims)
+        verified.remember(token, claims, kid: kid)
+        return claims
+    }
+
+    private func verifySignature(_ token: String) async throws(TokenRefusal) -> (AccessClaims, String) {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3 else { throw TokenRefusal(message: "Not enough segments") }
+        guard let headerData = Self.base64URLDecode(parts[0]),
+            let header = try? JSONDecoder().decode(Header.self, from: headerData)
+        else { throw TokenRefusal(message: "Invalid header string") }
+        guard header.alg == algorithm.rawValue else {
+            throw TokenRefusal(message: "The specified alg value is not allowed")
+        }
+        guard header.typ == nil || header.typ == "JWT" else { throw TokenRefusal(message: "Invalid token type header") }
+        guard let kid = header.kid, activeKeyIDs().contains(kid) else {
+            throw TokenRefusal(message: "Unknown signing key")
+        }
+        let claims: AccessClaims
+        do {
+            claims = try await keys.verify(token, as: AccessClaims.self)
+        } catch let error as JWTError where error.errorType == .signatureVerificationFailed {
+            throw TokenRefusal(message: "Signature verification failed")
+        } catch {
+            throw TokenRefusal(message: "Invalid token")
+        }
+        return (claims, kid)
+    }
+
+    /// Key ids accepted now: the HMAC key, or the key set's active keys.
+    func activeKeyIDs() -> Set<String> {
+        guard let keySet else { return [Self.keyID] }
+        return Set(keySet.active(at: now(), lifetime: Double(lifetime.components.seconds)).map(\.kid))
+    }
+
+    /// `/.well-known/jwks.json`: the public halves of the active keys (none for HS256).
+    func jwks() throws -> [[String: String]] {
+        guard let keySet else { return [] }
+        return try keySet.active(at: now(), lifetime: Double(lifetime.components.seconds)).map { try keySet.jwk($0) }
+    }
+
+    private func checkClaims(_ claims: AccessClaims) throws(TokenRefusal) {
+        let current = now()
+        guard claims.exp.value > current else { throw TokenRefusal(message: "Token has expired") }
+        guard claims.nbf.value <= current.addingTimeInterval(1) else {
+            throw TokenRefusal(message: "The token is not yet valid (nbf)")
+        }
+        guard claims.type == "access" else { throw TokenRefusal(message: "Only non-refresh tokens are allowed") }
+        if let issuer, claims.iss?.value != issuer { throw TokenRefusal(message: "Invalid issuer") }
+        if let audience, !(claims.aud?.value.contains(audience) ?? false) {
+            throw TokenRefusal(message: "Invalid audience")
+        }
+    }
+
+    static func base64URLDecode(_ text: Substring) -> Data? {
+        var base64 = String(text).replacing("-", with: "+").replacing("_", with: "/")
+        while base64.count % 4 != 0 { base64.append("=") }
+        return Data(base64Encoded: base64)
+    }
+}

@@ -1,0 +1,67 @@
+import Hummingbird
+import JWTKit
+import Logging
+
+/// `POST /api/auth/refresh`, `POST /api/auth/logout` and the public keys at
+/// `/.well-known/jwks.json`.
+struct TokensController: Sendable {
+    let issuer: TokenIssuer
+    let accounts: AccountStore
+    let logger: Logger
+
+    var tokens: TokenService { issuer.tokens }
+    var refreshTokens: RefreshTokenStore { issuer.refreshTokens }
+
+    /// `signedIn` is the group behind ``BearerAuthenticator`` admitting any token.
+    func addRoutes(to router: Router<AuthRequestContext>, signedIn: RouterGroup<AuthRequestContext>) {
+        router.post("/api/auth/refresh", use: refresh)
+        signedIn.post("/api/auth/logout", use: logout)
+        router.get("/.well-known/jwks.json") { _, _ in
+            try JSONResponse.make(KeySet(keys: try tokens.jwks()), headers: [.cacheControl: "public, max-age=300"])
+        }
+    }
+
+    struct RefreshRequest: Decodable {
+        var refreshToken: String
+        enum CodingKeys: String, CodingKey { case refreshToken = "refresh_token" }
+    }
+
+    /// `POST /api/auth/refresh {"refresh_token"}`: rotates the refresh token and issues a new
+    /// access token. A token that was already rotated revokes its whole family.
+    @Sendable func refresh(_ request: Request, context: AuthRequestContext) async throws -> Response {
+        let body = try await JSONRequest.decode(RefreshRequest.self, from: request)
+        let outcome = try await refreshTokens.rotate(
+            body.refreshToken, now: tokens.now(), lifetime: issuer.refreshLifetime)
+        switch outcome {
+        case .rotated(let token, let family, let subject):
+            let subject = TokenSubject(subject)
+            if case .account(let sid) = subject {
+                // an account's refresh stops working once it is disabled or its password changed
+                guard let account = try await accounts.find(sid: sid), !account.isDisabled else {
+                    throw APIError.unauthorized("This account is disabled")
+                }
+            }
+            return try JSONResponse.uncached(try await issuer.grant(subject, family: family, refreshToken: token))
+        case .unknown: throw APIError.unauthorized("Invalid refresh token")
+        case .expired: throw APIError.unauthorized("Refresh token has expired")
+        case .revoked: throw APIError.unauthorized("Refresh token has been revoked")
+        case .reused:
+            logger.warning("refresh token reuse detected; its family was revoked")
+            throw APIError.unauthorized("Refresh token reuse detected; the session was revoked, log in again")
+        }
+    }
+
+    /// `POST /api/auth/logout` with the access token: revokes its refresh-token family and
+    /// denylists the access token until it expires.
+    @Sendable func logout(_ request: Request, context: AuthRequestContext) async throws -> Response {
+        let claims = try context.requireBearer()
+        try await refreshTokens.logout(
+            family: claims.fid, jti: claims.jti.value, accessExpiresAt: claims.exp.value, now: tokens.now())
+        return try JSONResponse.make(MessageBody("Logged out"))
+    }
+}
+
+/// `{"keys": [...]}`: a JWKS.
+struct KeySet: Encodable, Sendable {
+    var keys: [[String: String]]
+}

@@ -1,0 +1,144 @@
+import Hummingbird
+import HummingbirdAuth
+import Logging
+import VerifyWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Register, log in (with the SMS step when two-factor is on), log out.
+extension WebApp {
+    func addLoginRoutes(to pages: RouterGroup<AuthRequestContext>) {
+        pages.get("/register") { _, context in try await registerPage(context) }
+        pages.post("/register", use: register)
+        pages.get("/login") { _, context in
+            if context.account != nil { return redirect("/profile") }
+            return try await loginPage(context)
+        }
+        pages.post("/login", use: login)
+        pages.get("/login/verify") { _, context in
+            guard let pending = try await pendingAccount(context) else { return redirect("/login") }
+            return try await loginVerifyPage(context, pending)
+        }
+        pages.post("/login/verify", use: loginVerify)
+        pages.post("/login/verify/resend") { request, context in
+            guard let pending = try await pendingAccount(context), let phone = pending.phone else {
+                return redirect("/login")
+            }
+            return try await submit(
+                context, then: "/login/verify", flash: "We sent a new code to \(pending.maskedPhone ?? "your phone")"
+            ) {
+                try await service.sendCode(to: phone, ip: ip(request, context))
+            } otherwise: {
+                try await loginVerifyPage(context, pending, errors: $0)
+            }
+        }
+        pages.post("/logout") { request, context in
+            try await rotate(request, context, to: WebSession.fresh(flash: "You are logged out"))
+            return redirect("/login")
+        }
+    }
+
+    @Sendable func register(_ request: Request, context: AuthRequestContext) async throws -> Response {
+        let form = context.form
+        let account: UserAccount
+        do {
+            account = try await service.register(
+                username: form["username"] ?? "", email: form["email"] ?? "", password: form["password"] ?? "",
+                confirmation: form["password_confirmation"] ?? "")
+        } catch let errors as FormErrors {
+            return try await registerPage(context, errors: errors)
+        }
+        logger.info("account \(account.sid) registered")
+        try await rotate(
+            request, context,
+            to: signedInSession(account, flash: "Welcome, \(account.username)! Your account is ready."))
+        return redirect("/profile")
+    }
+
+    @Sendable func login(_ request: Request, context: AuthRequestContext) async throws -> Response {
+        let login = context.form["login"] ?? ""
+        let account: UserAccount
+        do {
+            account = try await service.authenticate(
+                login: login, password: context.form["password"] ?? "", ip: ip(request, context))
+            if let phone = account.phone {
+                try await service.sendCode(to: phone, ip: ip(request, context))
+            }
+        } catch let errors as FormErrors {
+            return try await loginPage(context, login: login, errors: errors)
+        }
+        guard account.twoFactorEnabled else {
+            try await rotate(request, context, to: signedInSession(account, flash: nil))
+            return redirect("/profile")
+        }
+        // the password is right; the session stays signed out until the code is approved
+        var session = WebSession.fresh(flash: nil)
+        session.pendingAccountID = account.id
+        session.pendingSince = service.now().timeIntervalSince1970
+        try await rotate(request, context, to: session)
+        return redirect("/login/verify")
+    }
+
+    @Sendable func loginVerify(_ request: Request, context: AuthRequestContext) async throws -> Response {
+        guard let pending = try await pendingAccount(context), let phone = pending.phone else {
+            return redirect("/login")
+        }
+        do {
+            try await service.checkCode(to: phone, code: context.form["code"] ?? "", ip: ip(request, context))
+        } catch let errors as FormErrors {
+            return try await loginVerifyPage(context, pending, errors: errors)
+        }
+        try await rotate(request, context, to: signedInSession(pending, flash: nil))
+        return redirect("/profile")
+    }
+
+    func registerPage(_ context: AuthRequestContext, errors: FormErrors? = nil) async throws -> Response {
+        let form = context.form
+        return try await render(
+            "register", context,
+            [
+                "fields": [
+                    field("username", "Username", value: form["username"], errors, autocomplete: "username"),
+                    field("email", "Email", type: "email", value: form["email"], errors, autocomplete: "email"),
+                ] + newPasswordFields(errors, label: "Password")
+            ], errors: errors)
+    }
+
+    func loginPage(
+        _ context: AuthRequestContext, login: String = "", errors: FormErrors? = nil
+    )
+        async throws -> Response
+    {
+        try await render(
+            "login", context,
+            [
+                "fields": [
+                    field("login", "Username or email", value: login, errors, autocomplete: "username"),
+                    field("password", "Password", type: "password", errors, autocomplete: "current-password"),
+                ]
+            ], errors: errors)
+    }
+
+    func loginVerifyPage(
+        _ context: AuthRequestContext, _ account: UserAccount, errors: FormErrors? = nil
+    )
+        async throws -> Response
+    {
+        try await render(
+            "login-verify", context, ["phone": account.maskedPhone ?? "", "fields": [codeField(errors)]],
+            errors: errors)
+    }
+
+    /// The account whose password was accepted and that waits for its code (for 10 minutes).
+    func pendingAccount(_ context: AuthRequestContext) async throws -> UserAccount? {
+        guard let session = context.sessions.session, let id = session.pendingAccountID,
+            let since = session.pendingSince, service.now().timeIntervalSince1970 - since < Self.pendingLifetime,
+            let account = try await accounts.find(id: id), !account.isDisabled, account.twoFactorEnabled
+        else { return nil }
+        return account
+    }
+}

@@ -1,0 +1,179 @@
+import Crypto
+import Hummingbird
+import HummingbirdAuth
+import Logging
+import Mustache
+import NIOCore
+import VerifyWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The server-rendered pages: register, log in (with the SMS second step when it is on),
+/// profile, edit profile, change password, turn two-factor on and off, password reset.
+///
+/// Every visitor of a form page gets a server-side session (SQLite) holding a CSRF token that
+/// every form posts back; a session is signed in only after the password and, with two-factor
+/// on, the code were accepted, and its ID changes at each of those steps. Pages follow
+/// post/redirect/get, so reloading never re-submits a form.
+struct WebApp: Sendable {
+    static let sessionCookie = "auth_session"
+    static let keyPrefix = "hbs."
+    /// How long a password login waits for its code.
+    static let pendingLifetime: TimeInterval = 600
+
+    let service: AccountService
+    let library: MustacheLibrary
+    let driver: SQLitePersistDriver
+    let trustProxy: Bool
+    let logger: Logger
+
+    var accounts: AccountStore { service.accounts }
+
+    func addRoutes(to router: Router<AuthRequestContext>, cookieSecure: Bool, sessionLifetime: Duration) {
+        router.get("/static/app.css") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
+                body: .init(byteBuffer: ByteBuffer(string: WebTemplates.stylesheet)))
+        }
+        let pages = router.group()
+            .add(
+                middleware: SessionMiddleware(
+                    storage: driver,
+                    configuration: .init(
+                        sessionCookieParameters: .init(
+                            name: Self.sessionCookie, path: "/", secure: cookieSecure, sameSite: .lax),
+                        keyPrefix: Self.keyPrefix, defaultSessionExpiration: sessionLifetime))
+            )
+            .add(middleware: WebRequestMiddleware(accounts: accounts, library: library))
+        pages.get("/") { request, context in
+            try await render(
+                "home", context, ["twoFactor": context.account?.twoFactorEnabled ?? false], needsSession: false)
+        }
+        addLoginRoutes(to: pages)
+        addProfileRoutes(to: pages)
+        addTwoFactorRoutes(to: pages)
+        addResetRoutes(to: pages)
+    }
+
+    /// A new password and its confirmation.
+    func newPasswordFields(_ errors: FormErrors?, label: String) -> [[String: Any]] {
+        [
+            field("password", label, type: "password", errors, autocomplete: "new-password"),
+            field(
+                "password_confirmation", "Confirm \(label.lowercased())", type: "password", errors,
+                autocomplete: "new-password"),
+        ]
+    }
+
+    func codeField(_ errors: FormErrors?) -> [String: Any] {
+        field(
+            "code", "Code", errors, autocomplete: "one-time-code",
+            extra: #"inputmode="numeric" maxlength="10" autofocus"#)
+    }
+
+    func field(
+        _ name: String, _ label: String, type: String = "text", value: String? = nil, _ errors: FormErrors?,
+        autocomplete: String? = nil, extra: String? = nil
+    ) -> [String: Any] {
+        var field: [String: Any] = ["name": name, "label": label, "type": type, "value": value ?? ""]
+        if let error = errors?.fields[name] { field["error"] = error }
+        if let autocomplete { field["autocomplete"] = autocomplete }
+        if let extra { field["extra"] = extra }
+        return field
+    }
+
+    /// Renders a page inside the layout with the session's CSRF token, the signed-in user and
+    /// the one-shot flash message. Visitors without a session get one here.
+    func render(
+        _ name: String, _ context: AuthRequestContext, _ data: [String: Any], errors: FormErrors? = nil,
+        status: HTTPResponse.Status? = nil, needsSession: Bool = true
+    ) async throws -> Response {
+        if needsSession, context.sessions.session == nil { context.sessions.createSession(.fresh(flash: nil)) }
+        let session = context.sessions.session
+        if session?.flash != nil { context.sessions.withLockedSession { $0?.flash = nil } }
+        var values = data
+        values["csrf"] = session?.csrfToken ?? ""
+        if let account = context.account {
+            values["signedIn"] = true
+            values["username"] = account.username
+        }
+        if let flash = session?.flash { values["flash"] = flash }
+        // a general refusal, or a summary when several fields need attention; a single field's
+        // error stands next to it alone
+        if let errors, errors.message != nil || errors.fields.count > 1 {
+            values["formError"] = errors.summary
+        }
+        // a wrong password re-renders the form: 400, as a 401 would need an HTTP auth challenge
+        let errorStatus = errors.map { $0.status == .unauthorized ? .badRequest : $0.status }
+        return Self.html(library.render(values, withTemplate: name) ?? "", status: status ?? errorStatus ?? .ok)
+    }
+
+    static func html(_ text: String, status: HTTPResponse.Status) -> Response {
+        Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// A form's post: on success the flash is set and the browser redirected (post/redirect/get);
+    /// a refusal re-renders the form with its errors.
+    func submit(
+        _ context: AuthRequestContext, then location: String, flash message: String? = nil,
+        _ action: () async throws -> Void, otherwise page: (FormErrors) async throws -> Response
+    ) async throws -> Response {
+        do {
+            try await action()
+        } catch let errors as FormErrors {
+            return try await page(errors)
+        }
+        if let message { flash(context, message) }
+        return redirect(location)
+    }
+
+    func redirect(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location])
+    }
+
+    func flash(_ context: AuthRequestContext, _ message: String) {
+        context.sessions.withLockedSession { $0?.flash = message }
+    }
+
+    func signedInSession(_ account: UserAccount, flash: String?) -> WebSession {
+        var session = WebSession.fresh(flash: flash)
+        session.accountID = account.id
+        session.signedInAt = service.now().timeIntervalSince1970
+        return session
+    }
+
+    /// Replaces this browser's session with `session` under a new ID and deletes the old one,
+    /// so an ID learned before login (fixation) or before logout is worth nothing.
+    func rotate(_ request: Request, _ context: AuthRequestContext, to session: WebSession) async throws {
+        if let old = request.cookies[Self.sessionCookie] {
+            try await driver.remove(key: Self.keyPrefix + old.value)
+        }
+        context.sessions.createSession(session)
+    }
+
+    func signedIn(_ context: AuthRequestContext) throws -> UserAccount {
+        guard let account = context.account else { throw SignInRequired() }
+        return account
+    }
+
+    func ip(_ request: Request, _ context: AuthRequestContext) -> String {
+        context.clientIP(request, trustProxy: trustProxy)
+    }
+
+    static func day(_ time: Double) -> String {
+        let date = Date(timeIntervalSince1970: time)
+        let components = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
+        let months = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September",
+            "October", "November", "December",
+        ]
+        return "\(components.day!) \(months[components.month! - 1]) \(components.year!)"
+    }
+}

@@ -1,0 +1,244 @@
+import Hummingbird
+import VerifyWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The emulator's own API under `/emulator/v1`, for tests and tools: what Twilio cannot offer.
+/// Open without credentials (the emulator binds to loopback by default). Bodies are JSON;
+/// errors have Twilio's error shape.
+struct ControlAPI: Sendable {
+    let outbox: Outbox
+    let feed: MessageFeed
+    let control: ControlStore
+    let clock: EmulatorClock
+    let requestLog: RequestLog
+    let faults: FaultRules
+
+    /// The longest a long-poll may wait.
+    static let maxWait: Duration = .seconds(60)
+
+    func addRoutes(to router: Router<EmulatorRequestContext>) {
+        router.get("/healthz") { _, _ in
+            try JSONResponse.make(["status": "ok"])
+        }
+        router.get("/emulator/v1/messages", use: listMessages)
+        router.get("/emulator/v1/verifications", use: listVerifications)
+        router.get("/emulator/v1/requests", use: listRequests)
+        router.get("/emulator/v1/clock", use: readClock)
+        router.post("/emulator/v1/clock", use: changeClock)
+        router.get("/emulator/v1/codes", use: listCodes)
+        router.post("/emulator/v1/codes", use: setCode)
+        router.delete("/emulator/v1/codes", use: removeCode)
+        router.post("/emulator/v1/reset", use: reset)
+        router.get("/emulator/v1/faults") { _, _ in try JSONResponse.make(["faults": faults.all()]) }
+        router.post("/emulator/v1/faults", use: addFault)
+        router.delete("/emulator/v1/faults") { _, _ in
+            faults.removeAll()
+            return Response(status: .noContent)
+        }
+        router.delete("/emulator/v1/faults/:id") { request, context in
+            guard let id = context.parameters.get("id"), faults.remove(id: id) else {
+                throw TwilioError.notFound(request.uri.path, hint: "no fault rule with that id")
+            }
+            return Response(status: .noContent)
+        }
+    }
+
+    /// `GET /emulator/v1/messages?to=&service_sid=&verification_sid=&account_sid=&limit=&wait=`:
+    /// the "sent" messages, newest first. With `wait` (e.g. `5s`, `500ms`) and nothing matching
+    /// yet, the answer waits until a matching message is delivered or the time is up.
+    @Sendable func listMessages(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
+        let query = try request.queryForm()
+        var filter = Outbox.Query()
+        filter.to = query["to"]
+        filter.serviceSid = query["service_sid"]
+        filter.verificationSid = query["verification_sid"]
+        filter.accountSid = query["account_sid"]
+        filter.limit = try query.int("limit", in: 1...1000) ?? 50
+        let wait = try query["wait"].map { try Self.parseWait($0) }
+
+        var messages: [MessageRecord]
+        if let wait, wait > .zero {
+            let waiter = feed.register(filter)
+            messages = try await outbox.messages(filter)
+            if messages.isEmpty {
+                await waiter.wait(timeout: wait)
+                messages = try await outbox.messages(filter)
+            }
+            feed.cancel(waiter)
+        } else {
+            messages = try await outbox.messages(filter)
+        }
+        return try JSONResponse.make(["messages": messages.map(OutboxMessage.init)])
+    }
+
+    static func parseWait(_ text: String) throws(TwilioError) -> Duration {
+        let duration: Duration?
+        if text.hasSuffix("ms"), let value = Int(text.dropLast(2)) {
+            duration = .milliseconds(value)
+        } else if text.hasSuffix("s"), let value = Double(text.dropLast()) {
+            duration = .milliseconds(Int(value * 1000))
+        } else if let value = Double(text) {
+            duration = .milliseconds(Int(value * 1000))
+        } else {
+            duration = nil
+        }
+        guard let duration, duration >= .zero, duration <= maxWait else {
+            throw .invalidParameter("wait", hint: "wait must be a duration such as 5s or 500ms, at most 60s")
+        }
+        return duration
+    }
+
+    /// `GET /emulator/v1/verifications?service_sid=&to=&status=&account_sid=&limit=`: every
+    /// verification, newest first, with its code, attempts and time left.
+    @Sendable func listVerifications(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
+        let query = try request.queryForm()
+        var filter = ControlStore.VerificationQuery()
+        filter.serviceSid = query["service_sid"]
+        filter.to = query["to"]
+        if let status = query["status"] {
+            guard let known = VerificationStatus(rawValue: status) else {
+                throw TwilioError.invalidParameter(
+                    "status",
+                    hint: "status must be one of \(VerificationStatus.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
+            }
+            filter.status = known
+        }
+        filter.accountSid = query["account_sid"]
+        filter.limit = try query.int("limit", in: 1...1000) ?? 50
+        return try JSONResponse.make(["verifications": try await control.verifications(filter)])
+    }
+
+    /// `GET /emulator/v1/requests?limit=&errors=true`: the last Twilio API requests, newest
+    /// first, each failure with a one-line hint of why.
+    @Sendable func listRequests(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
+        let query = try request.queryForm()
+        let limit = try query.int("limit", in: 1...1000) ?? 100
+        let errorsOnly = try query.bool("errors") ?? false
+        return try JSONResponse.make(["requests": requestLog.recent(limit: limit, errorsOnly: errorsOnly)])
+    }
+
+    struct ClockState: Codable, Sendable {
+        var now: String
+        var epochMs: Int64
+        var frozen: Bool
+        var offsetSeconds: Double
+
+        enum CodingKeys: String, CodingKey {
+            case now, frozen
+            case epochMs = "epoch_ms"
+            case offsetSeconds = "offset_seconds"
+        }
+    }
+
+    /// What `POST /emulator/v1/clock` accepts; each field is optional and they apply in order:
+    /// `set`, `advance_seconds`, then `frozen`.
+    struct ClockChange: Decodable, Sendable {
+        var advanceSeconds: Double?
+        var set: String?
+        var frozen: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case set, frozen
+            case advanceSeconds = "advance_seconds"
+        }
+    }
+
+    private func clockState() -> ClockState {
+        let now = clock.now()
+        return ClockState(
+            now: TwilioDate.format(now), epochMs: now.epochMilliseconds, frozen: clock.isFrozen,
+            offsetSeconds: (now.timeIntervalSinceNow * 1000).rounded() / 1000)
+    }
+
+    @Sendable func readClock(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
+        try JSONResponse.make(clockState())
+    }
+
+    @Sendable func changeClock(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
+        let change = try await request.controlBody(ClockChange.self, context: context)
+        if let text = change.set {
+            guard let date = TwilioDate.parse(text) else {
+                throw TwilioError.invalidParameter("set", hint: "set must be a UTC time like 2030-01-01T00:00:00Z")
+            }
+            clock.set(to: date, frozen: clock.isFrozen)
+        }
+        if let seconds = change.advanceSeconds {
+            guard seconds.isFinite, abs(seconds) <= 10 * 365 * 86_400 else {
+                throw TwilioError.invalidParameter(
+                    "advance_seconds", hint: "advance_seconds must be a number of seconds")
+            }
+            clock.advance(by: .milliseconds(Int64(seconds * 1000)))
+        }
+        if let frozen = change.frozen {
+            if frozen { clock.freeze() } else { clock.resume() }
+        }
+        return try JSONResponse.make(clockState())
+    }
+
+    @Sendable func listCodes(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
+        try JSONResponse.make(["codes": try await control.fixedCodes()])
+    }
+
+    /// `POST /emulator/v1/codes` `{"code": "123456", "to": "+15005550006"}` (or `service_sid`,
+    /// or neither for every verification): later verifications get this code.
+    @Sendable func setCode(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
+        let rule = try await request.controlBody(FixedCode.self, context: context)
+        if let problem = rule.problem { throw TwilioError.invalidParameter("code", hint: problem) }
+        try await control.setFixedCode(rule)
+        return try JSONResponse.make(rule, status: .created)
+    }
+
+    /// `DELETE /emulator/v1/codes?to=…` (or `service_sid=…`, or neither for the global code).
+    @Sendable func removeCode(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
+        let query = try request.queryForm()
+        guard try await control.removeFixedCode(to: query["to"], serviceSid: query["service_sid"]) else {
+            throw TwilioError.notFound(request.uri.path, hint: "no fixed code with that scope")
+        }
+        return Response(status: .noContent)
+    }
+
+    /// `POST /emulator/v1/faults` with a ``FaultRule``: later matching requests fail (or slow
+    /// down) as it says. Answers the rule with its `id`.
+    @Sendable func addFault(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
+        let rule = try await request.controlBody(FaultRule.self, context: context)
+        if let problem = rule.problem { throw TwilioError.invalidParameter("fault", hint: problem) }
+        return try JSONResponse.make(faults.add(rule), status: .created)
+    }
+
+    /// `POST /emulator/v1/reset` (optionally `?account_sid=AC…`): deletes services,
+    /// verifications and messages (and, for a full reset, fixed codes and the request log);
+    /// fixture services come back.
+    @Sendable func reset(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
+        let query = try request.queryForm()
+        var account: SID?
+        if let text = query["account_sid"] {
+            guard let sid = SID(text, expecting: .account) else {
+                throw TwilioError.invalidParameter(
+                    "account_sid", hint: "account_sid must be AC followed by 32 hex digits")
+            }
+            account = sid
+        }
+        try await control.reset(account: account)
+        if account == nil { requestLog.clear() }
+        return try JSONResponse.make(["reset": account?.rawValue ?? "all"])
+    }
+}
+
+extension Request {
+    /// A JSON control-API body; an empty body decodes as `{}`.
+    func controlBody<T: Decodable>(_ type: T.Type, context: EmulatorRequestContext) async throws -> T {
+        let buffer = try await body.collect(upTo: context.maxUploadSize)
+        let bytes = buffer.readableBytes == 0 ? Array("{}".utf8) : Array(buffer.readableBytesView)
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(bytes))
+        } catch {
+            throw TwilioError.malformedBody(hint: "control API bodies are JSON objects: \(error)")
+        }
+    }
+}

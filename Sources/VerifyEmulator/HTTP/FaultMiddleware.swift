@@ -1,0 +1,32 @@
+import Hummingbird
+import VerifyWire
+
+/// Applies fault rules to routed `/v2` requests, after authentication and before the handlers.
+/// ``TwilioRouter`` runs it once a request's route, and so its ``TwilioEndpoint``, is known.
+struct FaultMiddleware: RouterMiddleware {
+    typealias Context = EmulatorRequestContext
+    let rules: FaultRules
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    )
+        async throws -> Response
+    {
+        guard !rules.isEmpty, let endpoint = context.endpoint else { return try await next(request, context) }
+        var request = request
+        var to: String?
+        if request.method == .post, endpoint == .verifications || endpoint == .verificationChecks {
+            let buffer = try await request.collectBody(upTo: context.maxUploadSize)
+            to = (try? FormData(parsing: Array(buffer.readableBytesView)))?["To"]
+        }
+        let serviceSid = context.parameters.get("service")
+        guard let rule = rules.take(endpoint: endpoint, serviceSid: serviceSid, to: to) else {
+            return try await next(request, context)
+        }
+        if let latency = rule.latencyMs, latency > 0 {
+            try await Task.sleep(for: .milliseconds(latency))
+        }
+        if let error = rule.twilioError { throw error }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,31 @@
+import Hummingbird
+import VerifyWire
+
+/// HTTP Basic authentication for every `/v2` path, as Twilio requires; the control API and
+/// `/healthz` are open (the emulator binds to loopback by default).
+struct TwilioAuthMiddleware: RouterMiddleware {
+    typealias Context = EmulatorRequestContext
+    let directory: AccountDirectory
+    let bodyLimit: Int
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    )
+        async throws -> Response
+    {
+        var context = context
+        context.bodyLimit = bodyLimit
+        if context.requestPath.hasPrefix("/v2/") || context.requestPath == "/v2" {
+            // Not `headers[.authorization]`, which joins repeated fields into a new string.
+            var authorization: String?
+            for field in request.headers where field.name == .authorization {
+                guard authorization == nil else {
+                    throw TwilioError.authenticationFailed(hint: "more than one Authorization header")
+                }
+                authorization = field.value
+            }
+            context.account = try directory.authenticate(authorization)
+        }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,70 @@
+import Hummingbird
+import Logging
+import NIOCore
+import VerifyWire
+
+/// Turns every failure into Twilio's JSON error body: thrown ``TwilioError``s as they are,
+/// Hummingbird's not-found and too-large errors as 404/20404 and 413, anything unexpected as
+/// 500/20500 (logged, never a crash). Every error is logged on one line with its hint.
+struct TwilioErrorMiddleware: RouterMiddleware {
+    typealias Context = EmulatorRequestContext
+    let logger: Logger
+    let requestLog: RequestLog
+    let clock: EmulatorClock
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    )
+        async throws -> Response
+    {
+        let started = ContinuousClock.now
+        let path = request.uri.path
+        var context = context
+        context.requestPath = path
+        let isTwilioAPI = path.hasPrefix("/v2")
+        let twilioError: TwilioError
+        do {
+            let response = try await next(request, context)
+            if isTwilioAPI {
+                // The only error answered without throwing is 405, whose handler adds `Allow`.
+                let error: TwilioError? =
+                    response.status == .methodNotAllowed
+                    ? .methodNotAllowed(request.method.rawValue, path) : nil
+                record(request, path: path, status: Int(response.status.code), error: error, started: started)
+            }
+            return response
+        } catch let error as TwilioError {
+            twilioError = error
+        } catch is NIOTooManyBytesError {
+            twilioError = .bodyTooLarge(limit: context.maxUploadSize)
+        } catch let error as any HTTPResponseError {
+            switch error.status {
+            case .notFound: twilioError = .notFound(path, hint: "no route for \(path)")
+            case .contentTooLarge: twilioError = .bodyTooLarge(limit: context.maxUploadSize)
+            case .methodNotAllowed: twilioError = .methodNotAllowed(request.method.rawValue, path)
+            default:
+                twilioError = TwilioError(
+                    code: 20001, status: Int(error.status.code), message: error.status.reasonPhrase,
+                    hint: "\(error)")
+            }
+        } catch {
+            twilioError = .internalError(hint: "\(type(of: error)): \(error)")
+            logger.error("unexpected error on \(request.method) \(path): \(error)")
+        }
+        logger.info(
+            "\(request.method) \(path) -> \(twilioError.status) \(twilioError.code): \(twilioError.hint ?? twilioError.message)"
+        )
+        if isTwilioAPI { record(request, path: path, status: twilioError.status, error: twilioError, started: started) }
+        return JSONResponse.error(twilioError)
+    }
+
+    private func record(
+        _ request: Request, path: String, status: Int, error: TwilioError?, started: ContinuousClock.Instant
+    ) {
+        let elapsed = ContinuousClock.now - started
+        requestLog.record(
+            RequestLog.Record(
+                method: request.method.rawValue, path: path, status: status, error: error,
+                at: clock.now().epochMilliseconds, durationMs: (elapsed.seconds * 1_000_000).rounded() / 1000))
+    }
+}

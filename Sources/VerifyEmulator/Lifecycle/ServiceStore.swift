@@ -1,0 +1,98 @@
+import GRDB
+import VerifyWire
+
+/// Services of each account, in SQLite. Every call is scoped to one account: an account can
+/// never read or change another's services.
+struct ServiceStore: Sendable {
+    let writer: any DatabaseWriter
+    let batcher: WriteBatcher
+    let clock: EmulatorClock
+
+    func create(account: SID, parameters: ServiceParameters) async throws -> ServiceRecord {
+        let now = clock.now().epochMilliseconds
+        return try await batcher.write { db in
+            var record = ServiceRecord(
+                sid: .random(.service), accountSid: account, friendlyName: parameters.friendlyName ?? "", now: now)
+            parameters.apply(to: &record)
+            try record.insert(db)
+            return record
+        }
+    }
+
+    func fetch(account: SID, sid: SID, path: String) async throws -> ServiceRecord {
+        let record = try await writer.read { db in
+            try Self.find(db, account: account, sid: sid)
+        }
+        guard let record else { throw TwilioError.notFound(path, hint: "no service \(sid) in account \(account)") }
+        return record
+    }
+
+    func list(account: SID, page: PageRequest) async throws -> (records: [ServiceRecord], hasMore: Bool) {
+        let rows = try await writer.read { db in
+            try ServiceRecord
+                .filter(Column("account_sid") == account.rawValue)
+                .order(Column("id"))
+                .limit(page.pageSize + 1, offset: page.offset)
+                .fetchAll(db)
+        }
+        return (Array(rows.prefix(page.pageSize)), rows.count > page.pageSize)
+    }
+
+    func update(account: SID, sid: SID, parameters: ServiceParameters, path: String) async throws -> ServiceRecord {
+        let now = clock.now().epochMilliseconds
+        return try await batcher.write { db in
+            guard var record = try Self.find(db, account: account, sid: sid) else {
+                throw TwilioError.notFound(path, hint: "no service \(sid) in account \(account)")
+            }
+            parameters.apply(to: &record)
+            record.updatedAt = now
+            try record.update(db)
+            return record
+        }
+    }
+
+    /// Deletes a service and its verifications; messages already "sent" stay in the outbox.
+    func delete(account: SID, sid: SID, path: String) async throws {
+        let deleted = try await batcher.write { db in
+            try ServiceRecord
+                .filter(Column("account_sid") == account.rawValue && Column("sid") == sid.rawValue)
+                .deleteAll(db)
+        }
+        if deleted == 0 { throw TwilioError.notFound(path, hint: "no service \(sid) in account \(account)") }
+    }
+
+    /// Creates the fixture's service unless a service with its SID already exists.
+    func ensure(_ fixture: ServiceFixture) async throws {
+        let now = clock.now().epochMilliseconds
+        try await batcher.write { db in try Self.insertIfMissing(db, fixture, now: now) }
+    }
+
+    static func insertIfMissing(_ db: Database, _ fixture: ServiceFixture, now: Int64) throws {
+        if try ServiceRecord.filter(Column("sid") == fixture.sid.rawValue).fetchCount(db) > 0 { return }
+        var record = ServiceRecord(
+            sid: fixture.sid, accountSid: fixture.accountSid, friendlyName: fixture.friendlyName, now: now)
+        record.codeLength = fixture.codeLength
+        record.customCodeEnabled = fixture.customCodeEnabled
+        try record.insert(db)
+        for limit in fixture.rateLimits {
+            var rateLimit = RateLimitRecord(
+                sid: SID.random(.rateLimit).rawValue, serviceId: record.id!, serviceSid: record.sid,
+                accountSid: record.accountSid, uniqueName: limit.uniqueName, description: limit.description,
+                createdAt: now, updatedAt: now)
+            try rateLimit.insert(db)
+            for bucket in limit.buckets {
+                var bucketRecord = BucketRecord(
+                    sid: SID.random(.bucket).rawValue, rateLimitId: rateLimit.id!, rateLimitSid: rateLimit.sid,
+                    serviceSid: record.sid, accountSid: record.accountSid, max: bucket.max, interval: bucket.interval,
+                    createdAt: now, updatedAt: now)
+                try bucketRecord.insert(db)
+            }
+        }
+    }
+
+    static func find(_ db: Database, account: SID, sid: SID) throws -> ServiceRecord? {
+        try ServiceRecord
+            .filter(Column("sid") == sid.rawValue && Column("account_sid") == account.rawValue)
+            .fetchOne(db)
+    }
+}

@@ -1,0 +1,89 @@
+import VerifyWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// A validated `POST /v2/Services/{VA}/Verifications` form.
+struct StartVerificationRequest: Sendable {
+    var to: String
+    var channel: VerificationChannel
+    var customFriendlyName: String?
+    var customCode: String?
+    var locale: String?
+    var amount: String?
+    var payee: String?
+    var appHash: String?
+    /// `RateLimits`: unique name of a rate limit -> the value to count against it.
+    var rateLimits: [String: String] = [:]
+
+    init(form: FormData) throws(TwilioError) {
+        guard let channelText = try form.string("Channel", required: true) else {
+            throw .invalidParameter("Channel", hint: "Channel is required")
+        }
+        guard let channel = VerificationChannel(rawValue: channelText) else {
+            throw .invalidParameter(
+                "Channel",
+                hint:
+                    "Channel '\(channelText)' is not one of \(VerificationChannel.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
+        }
+        guard let to = try form.string("To", required: true) else {
+            throw .invalidParameter("To", hint: "To is required")
+        }
+        if channel.isPhone {
+            if let problem = Recipient.e164Problem(to) {
+                throw .invalidParameter("To", hint: "To is not E.164: \(problem)")
+            }
+        } else if let problem = Recipient.emailProblem(to) {
+            throw .invalidParameter("To", hint: "To is not an email address: \(problem)")
+        }
+        self.to = to
+        self.channel = channel
+        customFriendlyName = try form.string("CustomFriendlyName", maxLength: 30)
+        customCode = try form.string("CustomCode")
+        if let customCode {
+            guard isWellFormedCode(customCode) else {
+                throw .invalidParameter("CustomCode", hint: "CustomCode must be 4 to 10 letters or digits")
+            }
+        }
+        locale = try form.string("Locale")
+        if let locale, !MessageText.isWellFormedLocale(locale) {
+            throw .invalidParameter("Locale", hint: "Locale '\(locale)' is not a language tag such as en, es or pt-BR")
+        }
+        amount = try form.string("Amount", maxLength: 255)
+        payee = try form.string("Payee", maxLength: 255)
+        appHash = try form.string("AppHash", maxLength: 64)
+        if let text = form["RateLimits"], !text.isEmpty {
+            rateLimits = try Self.parseRateLimits(text)
+        }
+    }
+
+    /// `RateLimits` is a JSON object of unique names to string or number values.
+    static func parseRateLimits(_ text: String) throws(TwilioError) -> [String: String] {
+        let values: [String: ScalarValue]
+        do {
+            values = try JSONDecoder().decode([String: ScalarValue].self, from: Data(text.utf8))
+        } catch {
+            throw .invalidParameter(
+                "RateLimits", hint: "RateLimits must be a JSON object of names to strings or numbers")
+        }
+        return values.mapValues(\.text)
+    }
+
+    struct ScalarValue: Decodable {
+        var text: String
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let string = try? container.decode(String.self) {
+                text = string
+            } else if let int = try? container.decode(Int.self) {
+                text = String(int)
+            } else {
+                text = String(try container.decode(Double.self))
+            }
+        }
+    }
+}

@@ -1,0 +1,17 @@
+/// The families of Twilio operations the emulator answers, named once: the router tags every
+/// route with one (``TwilioRoutes/add(_:endpoint:get:post:delete:)``), and fault rules match a
+/// request by it (``FaultRule/endpoint``), so neither parses the path again.
+///
+/// The raw values are the names fault rules use in JSON (`"endpoint": "verification_checks"`).
+public enum TwilioEndpoint: String, Codable, Sendable, CaseIterable {
+    /// `/v2/Services` and `/v2/Services/{VA}`.
+    case services
+    /// Starting a verification: `POST /v2/Services/{VA}/Verifications`.
+    case verifications
+    /// One verification: fetch or update `/v2/Services/{VA}/Verifications/{VE}`.
+    case verification
+    /// Checking a code: `POST /v2/Services/{VA}/VerificationCheck`.
+    case verificationChecks = "verification_checks"
+    /// Programmable Rate Limits and their buckets under `/v2/Services/{VA}/RateLimits`.
+    case rateLimits = "rate_limits"
+}

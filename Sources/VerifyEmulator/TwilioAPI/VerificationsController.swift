@@ -1,0 +1,50 @@
+import Hummingbird
+import VerifyWire
+
+/// `/v2/Services/{VA}/Verifications`: start (and resend) a verification, fetch one, and end
+/// one by hand with `Status=canceled` or `approved`.
+struct VerificationsController: Sendable {
+    let verifications: VerificationStore
+    let urls: ResourceURLs
+
+    func addRoutes(to routes: inout TwilioRoutes) {
+        routes.add("/v2/Services/:service/Verifications", endpoint: .verifications, post: start)
+        routes.add(
+            "/v2/Services/:service/Verifications/:verification", endpoint: .verification, get: fetch, post: update)
+    }
+
+    @Sendable func start(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
+        let serviceSid = try context.pathSID("service", .service, path: context.requestPath)
+        let start = try StartVerificationRequest(form: try await request.form(context: context))
+        let snapshot = try await verifications.start(
+            account: try context.requireAccount(), serviceSid: serviceSid, request: start, path: context.requestPath)
+        return JSONResponse.make(
+            bytes: snapshot.verification.resource(baseURL: urls.base(request), attempts: snapshot.attempts).jsonBytes(),
+            status: .created)
+    }
+
+    @Sendable func fetch(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
+        let serviceSid = try context.pathSID("service", .service, path: context.requestPath)
+        let sid = try context.pathSID("verification", .verification, path: context.requestPath)
+        let snapshot = try await verifications.fetch(
+            account: try context.requireAccount(), serviceSid: serviceSid, sid: sid, path: context.requestPath)
+        return JSONResponse.make(
+            bytes: snapshot.verification.resource(baseURL: urls.base(request), attempts: snapshot.attempts).jsonBytes())
+    }
+
+    @Sendable func update(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
+        let serviceSid = try context.pathSID("service", .service, path: context.requestPath)
+        let sid = try context.pathSID("verification", .verification, path: context.requestPath)
+        let form = try await request.form(context: context)
+        guard let text = try form.string("Status", required: true), let status = VerificationStatus(rawValue: text),
+            status == .canceled || status == .approved
+        else {
+            throw TwilioError.invalidParameter("Status", hint: "Status must be canceled or approved")
+        }
+        let snapshot = try await verifications.update(
+            account: try context.requireAccount(), serviceSid: serviceSid, sid: sid, status: status,
+            path: context.requestPath)
+        return JSONResponse.make(
+            bytes: snapshot.verification.resource(baseURL: urls.base(request), attempts: snapshot.attempts).jsonBytes())
+    }
+}
