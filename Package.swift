@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .library(name: "VerifyWire", targets: ["VerifyWire"]),
         .library(name: "VerifyEmulator", targets: ["VerifyEmulator"]),
+        .library(name: "VerifyEmulatorTesting", targets: ["VerifyEmulatorTesting"]),
         .library(name: "VerifyClient", targets: ["VerifyClient"]),
         .library(name: "AuthServer", targets: ["AuthServer"]),
         .executable(name: "verify-emulator", targets: ["verify-emulator"]),
@@ -47,6 +48,18 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The emulator in-process on a free port, for Swift test suites (this package's and users').
+        .target(
+            name: "VerifyEmulatorTesting",
+            dependencies: [
+                "VerifyEmulator", "VerifyWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -107,7 +120,7 @@ let package = Package(
         .testTarget(
             name: "AuthServerTests",
             dependencies: [
-                "AuthServer", "VerifyEmulator",
+                "AuthServer", "VerifyEmulator", "VerifyEmulatorTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -118,14 +131,14 @@ let package = Package(
         .testTarget(
             name: "VerifyClientTests",
             dependencies: [
-                "VerifyClient", "VerifyEmulator",
+                "VerifyClient", "VerifyEmulator", "VerifyEmulatorTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(
             name: "VerifyEmulatorTests",
             dependencies: [
-                "VerifyEmulator",
+                "VerifyEmulator", "VerifyEmulatorTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

@@ -4,6 +4,9 @@
 #   machine) and create+check verification cycles/s with p50/p99 latency, 32 connections.
 # The two loads alternate in ROUNDS windows (default 3) that add up to the given seconds each,
 # so a drift in this machine's speed during the run (it shares its host) weighs on both alike.
+# Then the same two loads again with the server pinned to CPU 0 and wrk to CPU 1 (taskset), the
+# ceiling without any Lua callback: the client's cost never takes the server's CPU there, so
+# that ratio is the server's own (on a machine with fewer than 2 CPUs this part is skipped).
 # Usage: bench/run.sh [seconds-per-load]   (default 15)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,6 +63,19 @@ done
 sleep 2
 after_kb=$(awk '/VmRSS/ {print $2}' /proc/$PID/status)
 
+# Pinned: every thread of the server on CPU 0, wrk on CPU 1, a plain ceiling (no script).
+pinned=false
+if (( $(nproc) >= 2 )) && command -v taskset >/dev/null; then
+    pinned=true
+    taskset -a -p -c 0 "$PID" >/dev/null
+    for round in $(seq "$ROUNDS"); do
+        taskset -c 1 wrk -t "$THREADS" -c "$CONNECTIONS" -d "${WINDOW}s" --latency \
+            "http://127.0.0.1:$PORT/healthz" >"$WORK/plain-pinned.$round.txt"
+        taskset -c 1 wrk -t "$THREADS" -c "$CONNECTIONS" -d "${WINDOW}s" --latency -s bench/cycle.lua \
+            "http://127.0.0.1:$PORT" -- "$SERVICE" "$AUTH" >"$WORK/cycle-pinned.$round.txt"
+    done
+fi
+
 # Requests over seconds, summed over the rounds.
 rps() { awk '/requests in/ {n += $1; sub(/s,?$/, "", $4); t += $4} END {printf "%.0f", n / t}' "$WORK/$1".*.txt; }
 # A latency percentile in ms: the median of the rounds' for p50, the worst round's for p99.
@@ -82,6 +98,19 @@ verify-emulator benchmark ($(nproc) cores, ${CONNECTIONS} connections, ${THREADS
   create+check cycles              : ${cycles} cycles/s (${cycle_rps} req/s)  p50 $(pct cycle 50%)  p99 $(pct cycle 99%)
   cycles/s over ceiling req/s      : ${ratio} (target >= 0.25)
 REPORT
+if $pinned; then
+    plain_rps=$(rps plain-pinned)
+    pinned_rps=$(rps cycle-pinned)
+    pinned_cycles=$(awk -v r="$pinned_rps" 'BEGIN {printf "%.0f", r / 2}')
+    cat <<PINNED
+  pinned (server on CPU 0, wrk on CPU 1, ${ROUNDS} rounds of ${WINDOW}s each):
+    GET /healthz, no Lua callback  : ${plain_rps} req/s  p99 $(pct plain-pinned 99%)
+    create+check cycles            : ${pinned_cycles} cycles/s (${pinned_rps} req/s)  p99 $(pct cycle-pinned 99%)
+    cycles/s over plain ceiling    : $(awk -v c="$pinned_cycles" -v t="$plain_rps" 'BEGIN {printf "%.3f", c / t}')
+PINNED
+    errors plain-pinned
+    errors cycle-pinned
+fi
 errors trivial
 errors cycle
 grep -h "unexpected" "$WORK"/cycle.*.txt | head -3 || true

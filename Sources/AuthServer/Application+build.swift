@@ -25,17 +25,25 @@ public func buildAuthServer(
     now: @escaping @Sendable () -> Date = { Date() }
 ) async throws -> some ApplicationProtocol {
     let verify = VerifyClient(configuration: configuration.verify)
+    do {
+        return try await assembleAuthServer(configuration: configuration, verify: verify, logger: logger, now: now)
+    } catch {
+        // the client's connection pool must be shut down before it goes away, even when start-up fails
+        try? await verify.shutdown()
+        throw error
+    }
+}
+
+/// The auth server around a running Verify client; ``buildAuthServer(configuration:logger:now:)``
+/// shuts the client down when this throws.
+private func assembleAuthServer(
+    configuration: AuthConfiguration, verify: VerifyClient, logger: Logger, now: @escaping @Sendable () -> Date
+) async throws -> some ApplicationProtocol {
     let serviceSid: String
     if let sid = configuration.verifyServiceSid {
         serviceSid = sid
     } else {
-        let name = "Auth Server (dev)"
-        let existing = try await verify.listServices().first { $0.friendlyName == name }
-        if let existing {
-            serviceSid = existing.sid
-        } else {
-            serviceSid = try await verify.createService(.init(friendlyName: name)).sid
-        }
+        serviceSid = try await developmentService(verify: verify, baseURL: configuration.verify.baseURL)
         logger.notice("development mode: using Verify service \(serviceSid) at \(configuration.verify.baseURL)")
     }
     let tokens = try await TokenService(configuration: configuration, now: now)
@@ -80,6 +88,21 @@ public func buildAuthServer(
             address: .hostname(configuration.host, port: configuration.port), serverName: "auth-server"),
         services: [VerifyClientService(client: verify), driver],
         logger: logger)
+}
+
+/// Development mode's Verify service on the emulator: the one named "Auth Server (dev)", made
+/// on first start. An emulator that does not answer stops start-up with a ``StartupError``.
+private func developmentService(verify: VerifyClient, baseURL: String) async throws -> String {
+    let name = "Auth Server (dev)"
+    do {
+        if let existing = try await verify.listServices().first(where: { $0.friendlyName == name }) {
+            return existing.sid
+        }
+        return try await verify.createService(.init(friendlyName: name)).sid
+    } catch let error as VerifyClientError {
+        throw StartupError(
+            "development mode needs the Verify API at \(baseURL) (is verify-emulator running?): \(error)")
+    }
 }
 
 /// Shuts the Verify client's connection pool down with the server.

@@ -40,4 +40,7 @@ do {
 } catch let error as AuthConfiguration.Invalid {
     FileHandle.standardError.write(Data("auth-server: cannot start: \(error)\n".utf8))
     exit(2)
+} catch {
+    FileHandle.standardError.write(Data("auth-server: cannot start: \(error)\n".utf8))
+    exit(1)
 }

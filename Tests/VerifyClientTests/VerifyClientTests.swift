@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -7,6 +6,7 @@ import Logging
 import Testing
 import VerifyClient
 import VerifyEmulator
+import VerifyEmulatorTesting
 import VerifyWire
 
 let account = TwilioAccount(
@@ -18,39 +18,24 @@ func withClient(
     credentials: VerifyClient.Credentials = .authToken(accountSid: account.sid.rawValue, authToken: account.authToken),
     timeout: Duration = .seconds(5),
     configure: (inout EmulatorConfiguration) -> Void = { _ in },
-    _ body: @Sendable (VerifyClient, Int) async throws -> Void
+    _ body: @Sendable (VerifyClient, RunningEmulator) async throws -> Void
 ) async throws {
-    var configuration = EmulatorConfiguration()
-    configuration.databasePath = ":memory:"
-    configuration.port = 0
-    configuration.logMessages = false
-    configuration.accounts = [account]
-    configure(&configuration)
     var logger = Logger(label: "verify-client-test")
     logger.logLevel = .warning
-    let app = try await buildApplication(configuration: configuration, logger: logger)
-    try await app.test(.live) { testClient in
-        let port = try #require(testClient.port)
+    try await withVerifyEmulator(logger: logger) { configuration in
+        configuration.accounts = [account]
+        configure(&configuration)
+    } _: { emulator in
         let client = VerifyClient(
-            configuration: .init(baseURL: "http://127.0.0.1:\(port)/", credentials: credentials, timeout: timeout))
+            configuration: .init(baseURL: emulator.baseURL + "/", credentials: credentials, timeout: timeout))
         do {
-            try await body(client, port)
+            try await body(client, emulator)
         } catch {
             try await client.shutdown()
             throw error
         }
         try await client.shutdown()
     }
-}
-
-/// Reads the code the emulator "sent" to `to`.
-func sentCode(port: Int, to: String) async throws -> String {
-    let request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/emulator/v1/messages?to=\(FormData.encode(to))")
-    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
-    let body = try await response.body.collect(upTo: 1 << 20)
-    struct Messages: Decodable { var messages: [OutboxMessage] }
-    let messages = try JSONDecoder().decode(Messages.self, from: Data(body.readableBytesView)).messages
-    return try #require(messages.first).code
 }
 
 @Suite("VerifyClient against the emulator")
@@ -74,12 +59,12 @@ struct VerifyClientTests {
 
     @Test("start, check wrong and right codes, fetch, update")
     func verificationFlow() async throws {
-        try await withClient { client, port in
+        try await withClient { client, emulator in
             let service = try await client.createService(.init(friendlyName: "Login")).sid
             let started = try await client.startVerification(serviceSid: service, to: "+15005550006", channel: .sms)
             #expect(started.status == .pending)
             #expect(try await client.fetchVerification(serviceSid: service, sid: started.sid).sid == started.sid)
-            let code = try await sentCode(port: port, to: "+15005550006")
+            let code = try #require(try await emulator.lastCode(to: "+15005550006"))
             let wrong = try await client.checkVerification(
                 serviceSid: service, to: "+15005550006", code: code == "000000" ? "111111" : "000000")
             #expect(wrong.status == .pending && !wrong.valid)

@@ -3,6 +3,7 @@
 The binary comes from VERIFY_EMULATOR_BIN (the test script sets it after `swift build`).
 Each test module gets a fresh emulator on a free loopback port with its own SQLite file.
 """
+import itertools
 import os
 import shutil
 import signal
@@ -16,6 +17,7 @@ import pytest
 import requests
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
 ACCOUNT_SID = "AC" + "c0" * 16
@@ -101,6 +103,62 @@ class Emulator:
         messages = self.messages(to=to)
         assert messages, f"no message was sent to {to}"
         return messages[0]["code"]
+
+
+SECRET = "k3v9-Qz8r!Lp2Xw7#Mn4Tb6Yc1Hd5Jf0Gs-pytest"
+
+
+def auth_binary() -> str:
+    path = os.environ.get("AUTH_SERVER_BIN", str(ROOT / ".build" / "debug" / "auth-server"))
+    if not os.access(path, os.X_OK):
+        pytest.fail(f"auth-server binary not found at {path}; run swift build first")
+    return path
+
+
+def start_stack(tmp_path, extra_env=None):
+    """An emulator and an auth-server process in development mode against it."""
+    emulator = Emulator(str(tmp_path / "emulator.sqlite"))
+    port = free_port()
+    env = dict(os.environ)
+    env.update({"TWILIO_VERIFY_BASE_URL": emulator.url, "SECRET_KEY": SECRET, "AUTH_SERVER_DEVELOPMENT": "1", "PORT": str(port)})
+    env.update(extra_env or {})
+    log = open(tmp_path / "auth.log", "wb")
+    process = subprocess.Popen([auth_binary()], cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url + "/healthz", timeout=0.5).status_code == 200:
+                break
+        except requests.ConnectionError:
+            time.sleep(0.05)
+    else:
+        pytest.fail("auth-server did not start: " + (tmp_path / "auth.log").read_text())
+    return emulator, url, process, log
+
+
+def stop_stack(emulator, process, log):
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=10) == 0
+    log.close()
+    assert emulator.stop() == 0
+
+
+_numbers = itertools.count(5550100)
+
+
+def number() -> str:
+    """A fresh E.164 number per use, so the per-recipient send limit never couples tests."""
+    return f"+1500{next(_numbers)}"
+
+
+def expect_error(call, status: int, code: int):
+    """Runs an SDK call that must fail with Twilio's `status` and `code`."""
+    with pytest.raises(TwilioRestException) as raised:
+        call()
+    assert raised.value.status == status, raised.value
+    assert raised.value.code == code, raised.value
+    return raised.value
 
 
 @pytest.fixture(scope="module")

@@ -10,45 +10,7 @@ import jwt
 import pytest
 import requests
 
-from conftest import ROOT, Emulator, free_port
-
-SECRET = "k3v9-Qz8r!Lp2Xw7#Mn4Tb6Yc1Hd5Jf0Gs-pytest"
-
-
-def auth_binary() -> str:
-    path = os.environ.get("AUTH_SERVER_BIN", str(ROOT / ".build" / "debug" / "auth-server"))
-    if not os.access(path, os.X_OK):
-        pytest.fail(f"auth-server binary not found at {path}; run swift build first")
-    return path
-
-
-def start_stack(tmp_path, extra_env=None):
-    emulator = Emulator(str(tmp_path / "emulator.sqlite"))
-    port = free_port()
-    env = dict(os.environ)
-    env.update({"TWILIO_VERIFY_BASE_URL": emulator.url, "SECRET_KEY": SECRET, "AUTH_SERVER_DEVELOPMENT": "1", "PORT": str(port)})
-    env.update(extra_env or {})
-    log = open(tmp_path / "auth.log", "wb")
-    process = subprocess.Popen([auth_binary()], cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url + "/healthz", timeout=0.5).status_code == 200:
-                break
-        except requests.ConnectionError:
-            time.sleep(0.05)
-    else:
-        pytest.fail("auth-server did not start: " + (tmp_path / "auth.log").read_text())
-    return emulator, url, process, log
-
-
-def stop_stack(emulator, process, log):
-    process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=10) == 0
-    log.close()
-    assert emulator.stop() == 0
-
+from conftest import ROOT, SECRET, auth_binary, free_port, start_stack, stop_stack
 
 @pytest.fixture
 def stack(tmp_path):
@@ -125,6 +87,18 @@ def test_bad_configuration_stops_with_the_setting_named(tmp_path):
     result = subprocess.run([auth_binary()], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=20)
     assert result.returncode == 2
     assert "TWILIO_VERIFY_SERVICE_SID" in result.stderr
+
+
+def test_development_mode_without_an_emulator_stops_with_one_line(tmp_path):
+    env = dict(os.environ)
+    env.update({"TWILIO_VERIFY_BASE_URL": f"http://127.0.0.1:{free_port()}", "AUTH_SERVER_DEVELOPMENT": "1",
+                "SECRET_KEY": SECRET, "PORT": str(free_port()), "TWILIO_TIMEOUT": "3"})
+    result = subprocess.run([auth_binary()], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=20)
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("auth-server: cannot start: development mode needs the Verify API at http://127.0.0.1:")
+    assert "Fatal error" not in result.stderr and "Backtrac" not in result.stderr
 
 
 def login_binary() -> str:

@@ -4,8 +4,7 @@ import json
 import pytest
 import requests
 
-from conftest import ACCOUNT_SID, AUTH_TOKEN, ROOT, Emulator
-from test_verify_sdk import expect_error
+from conftest import ACCOUNT_SID, AUTH_TOKEN, ROOT, Emulator, expect_error
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@ import json
 
 import requests
 
-from test_verify_sdk import expect_error, number
+from conftest import expect_error, number
 
 
 def test_rate_limit_and_bucket_crud(client, service):

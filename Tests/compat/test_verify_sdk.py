@@ -1,28 +1,11 @@
 """The official twilio Python SDK against the emulator: it must not tell it from Twilio."""
 import base64
-import itertools
 
 import pytest
 import requests
-from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.base.exceptions import TwilioException
 
-from conftest import ACCOUNT_SID, AUTH_TOKEN, Emulator
-
-_numbers = itertools.count(5550100)
-
-
-def number() -> str:
-    """A fresh E.164 number per use, so the per-recipient send limit never couples tests."""
-    return f"+1500{next(_numbers)}"
-
-
-def expect_error(call, status: int, code: int):
-    with pytest.raises(TwilioRestException) as raised:
-        call()
-    assert raised.value.status == status, raised.value
-    assert raised.value.code == code, raised.value
-    return raised.value
-
+from conftest import ACCOUNT_SID, AUTH_TOKEN, Emulator, expect_error, number
 
 # Services
 

@@ -14,7 +14,7 @@ from selenium.webdriver.common.by import By
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import WebDriverWait
 
-from test_auth_server import start_stack, stop_stack
+from conftest import start_stack, stop_stack
 
 PHONE = "+14155550177"
 

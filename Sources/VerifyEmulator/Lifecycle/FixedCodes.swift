@@ -43,20 +43,9 @@ public struct FixedCode: Codable, Sendable, Equatable {
     }
 }
 
+/// The fixed-code rules in SQLite, for the control API and fixtures. The rule a new verification
+/// gets is read on the hot path, by ``VerificationQueries/fixedCode(_:to:serviceSid:)``.
 enum FixedCodes {
-    /// The fixed code for a new verification, most specific rule first.
-    static func code(_ db: Database, to: String, serviceSid: String) throws -> String? {
-        try String.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    SELECT code FROM fixed_code
-                    WHERE (scope = 'recipient' AND key = ?) OR (scope = 'service' AND key = ?) OR scope = 'all'
-                    ORDER BY CASE scope WHEN 'recipient' THEN 0 WHEN 'service' THEN 1 ELSE 2 END
-                    LIMIT 1
-                    """),
-            arguments: [to, serviceSid])
-    }
-
     static func set(_ db: Database, _ rule: FixedCode) throws {
         let scope = rule.scope
         try db.execute(

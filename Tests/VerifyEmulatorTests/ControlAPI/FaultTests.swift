@@ -84,8 +84,7 @@ struct FaultTests {
 
     @Test("the shipped magic numbers trigger Twilio's common errors")
     func magicNumbers() async throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
+        let root = repositoryRoot()
         let fixtures = try Fixtures.load(path: root.appendingPathComponent("fixtures/magic-numbers.json").path)
         try await withEmulator(configure: { $0.add(fixtures) }) { api in
             let service = try await api.createService()

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import Testing
+import VerifyEmulatorTesting
 import VerifyWire
 
 @testable import VerifyEmulator
@@ -148,18 +149,14 @@ func withEmulator(
     configure: (inout EmulatorConfiguration) -> Void = { _ in },
     _ body: @Sendable (EmulatorClient) async throws -> Void
 ) async throws {
-    var configuration = EmulatorConfiguration()
-    configuration.databasePath = databasePath
-    configuration.port = 0
-    configuration.logMessages = false
-    configuration.accounts = [TestAccounts.main, TestAccounts.other]
-    configure(&configuration)
     var logger = Logger(label: "verify-emulator-test")
     logger.logLevel = .warning
-    let clock = configuration.clock
-    let app = try await buildApplication(configuration: configuration, logger: logger)
-    try await app.test(.live) { client in
-        try await body(EmulatorClient(client: client, clock: clock))
+    try await withVerifyEmulator(logger: logger) { configuration in
+        configuration.databasePath = databasePath
+        configuration.accounts = [TestAccounts.main, TestAccounts.other]
+        configure(&configuration)
+    } _: { emulator in
+        try await body(EmulatorClient(client: emulator.client, clock: emulator.clock))
     }
 }
 
@@ -171,11 +168,21 @@ func temporaryDatabasePath() -> String {
     return folder.appendingPathComponent("state.sqlite").path
 }
 
+/// The repository's root folder: the nearest folder above this file with a `Package.swift`.
+func repositoryRoot() -> URL {
+    var folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path),
+        folder.pathComponents.count > 1
+    {
+        folder = folder.deletingLastPathComponent()
+    }
+    return folder
+}
+
 /// The property names of a schema in Twilio's OpenAPI description, vendored in
 /// `Tests/Fixtures/twilio-oai` so a clone of the repository alone runs every test.
 func specProperties(_ schema: String) throws -> Set<String> {
-    let testsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    let specURL = testsFolder.appendingPathComponent("Fixtures/twilio-oai/twilio_verify_v2.json")
+    let specURL = repositoryRoot().appendingPathComponent("Tests/Fixtures/twilio-oai/twilio_verify_v2.json")
     let spec = try JSONSerialization.jsonObject(with: Data(contentsOf: specURL)) as! [String: Any]
     let schemas = (spec["components"] as! [String: Any])["schemas"] as! [String: Any]
     let properties = (schemas[schema] as! [String: Any])["properties"] as! [String: Any]

@@ -99,8 +99,9 @@ struct StorageTests {
     func queryPlans() async throws {
         let writer = try EmulatorDatabase.open(path: temporaryDatabasePath())
         let queries: [(name: String, sql: String, arguments: Int)] = [
-            ("latest", VerificationStore.latestSQL, 3), ("sent count", VerificationStore.sentCountSQL, 4),
-            ("find", VerificationStore.findSQL, 2), ("attempts", VerificationStore.attemptsSQL, 1),
+            ("latest", VerificationQueries.latestSQL, 3), ("sent count", VerificationQueries.sentCountSQL, 4),
+            ("find", VerificationQueries.findSQL, 2), ("attempts", VerificationQueries.attemptsSQL, 1),
+            ("service", VerificationQueries.serviceSQL, 2),
         ]
         try await writer.read { db in
             for query in queries {

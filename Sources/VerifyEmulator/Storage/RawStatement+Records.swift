@@ -16,3 +16,14 @@ extension VerificationRecord {
         id = statement.int64(0)
     }
 }
+
+extension MessageRecord {
+    /// Reads the columns of ``selectSQL`` in their order.
+    init(_ statement: RawStatement) {
+        self.init(
+            sid: statement.text(1), accountSid: statement.text(2), serviceSid: statement.text(3),
+            verificationSid: statement.text(4), toAddress: statement.text(5), channel: statement.text(6),
+            body: statement.text(7), code: statement.text(8), createdAt: statement.int64(9))
+        id = statement.int64(0)
+    }
+}

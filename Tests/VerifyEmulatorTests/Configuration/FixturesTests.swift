@@ -8,8 +8,7 @@ import VerifyWire
 struct FixturesTests {
     @Test("the shipped fixtures file loads and its services exist at start")
     func shippedFixtures() async throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
+        let root = repositoryRoot()
         let fixtures = try Fixtures.load(path: root.appendingPathComponent("fixtures/accounts.json").path)
         #expect(!fixtures.accounts.isEmpty)
         #expect(!fixtures.services.isEmpty)
