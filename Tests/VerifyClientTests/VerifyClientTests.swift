@@ -219,3 +219,28 @@ struct VerifyClientTests {
         }
     }
 }
+
+/// The README's Swift test sample, as it stands there, so the sample keeps compiling and working.
+@Test("README sample: with an in-process emulator, a code expires on its clock without sleeping")
+func readmeSample() async throws {
+    try await withVerifyEmulator { emulator in
+        let account = TwilioAccount.default  // AC000… / emulator-auth-token
+        let client = VerifyClient(
+            configuration: .init(
+                baseURL: emulator.baseURL,
+                credentials: .authToken(accountSid: account.sid.rawValue, authToken: account.authToken)))
+        let service = ServiceFixture.default.sid.rawValue  // VA000…
+        do {
+            _ = try await client.startVerification(serviceSid: service, to: "+15005550006", channel: .sms)
+            let code = try #require(try await emulator.lastCode(to: "+15005550006"))
+            emulator.clock.advance(by: .seconds(601))  // no sleeping: the code is now expired
+            await #expect(throws: VerifyClientError.self) {
+                _ = try await client.checkVerification(serviceSid: service, to: "+15005550006", code: code)
+            }
+        } catch {
+            try await client.shutdown()  // a client is always shut down
+            throw error
+        }
+        try await client.shutdown()
+    }
+}
