@@ -57,9 +57,8 @@ public final class VerifyClient: Sendable {
         }
     }
 
-    public enum Channel: String, Sendable {
-        case sms, call, email, whatsapp
-    }
+    /// The channel to send a code on (``VerificationChannel`` of the wire model).
+    public typealias Channel = VerificationChannel
 
     public let configuration: Configuration
     private let httpClient: HTTPClient

@@ -36,10 +36,16 @@ public struct FixedCode: Codable, Sendable, Equatable {
         return nil
     }
 
-    var scope: (name: String, key: String) {
-        if let to { return ("recipient", to) }
-        if let serviceSid { return ("service", serviceSid) }
-        return ("all", "")
+    /// Whom a rule applies to, as the `fixed_code.scope` column stores it; the most specific wins.
+    enum Scope: String {
+        case recipient, service, all
+    }
+
+    /// The rule's scope and its key in that scope (the recipient, the service SID, or empty).
+    var scope: (kind: Scope, key: String) {
+        if let to { return (.recipient, to) }
+        if let serviceSid { return (.service, serviceSid) }
+        return (.all, "")
     }
 }
 
@@ -50,22 +56,23 @@ enum FixedCodes {
         let scope = rule.scope
         try db.execute(
             sql: "INSERT OR REPLACE INTO fixed_code (scope, key, code) VALUES (?, ?, ?)",
-            arguments: [scope.name, scope.key, rule.code])
+            arguments: [scope.kind.rawValue, scope.key, rule.code])
     }
 
     /// Removes the rule with this rule's scope; returns whether one existed.
     static func remove(_ db: Database, to: String?, serviceSid: String?) throws -> Bool {
         let scope = FixedCode(code: "", to: to, serviceSid: serviceSid).scope
-        try db.execute(sql: "DELETE FROM fixed_code WHERE scope = ? AND key = ?", arguments: [scope.name, scope.key])
+        try db.execute(
+            sql: "DELETE FROM fixed_code WHERE scope = ? AND key = ?", arguments: [scope.kind.rawValue, scope.key])
         return db.changesCount > 0
     }
 
     static func all(_ db: Database) throws -> [FixedCode] {
         try Row.fetchAll(db, sql: "SELECT scope, key, code FROM fixed_code ORDER BY scope, key").map { row in
-            let scope: String = row[0]
+            let scope = FixedCode.Scope(rawValue: row[0])
             let key: String = row[1]
             return FixedCode(
-                code: row[2], to: scope == "recipient" ? key : nil, serviceSid: scope == "service" ? key : nil)
+                code: row[2], to: scope == .recipient ? key : nil, serviceSid: scope == .service ? key : nil)
         }
     }
 }

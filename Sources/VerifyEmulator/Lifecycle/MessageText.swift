@@ -1,3 +1,5 @@
+import VerifyWire
+
 /// The text of a "sent" code, as Twilio's default templates word it, in a few languages.
 /// Unknown languages fall back to English, as Twilio does when a translation is missing.
 enum MessageText {

@@ -41,6 +41,18 @@ final class WriteBatcher: Sendable {
 
     /// Runs `operation` in the next batch transaction and returns its result once that
     /// transaction has committed. An error thrown by `operation` undoes its changes only.
+    ///
+    /// The contract an operation must keep:
+    /// - **It may run more than once.** When another operation of its batch fails after
+    ///   writing, the transaction is rolled back and the batch runs again without that one, so
+    ///   every other operation runs a second time. An operation must therefore do nothing but
+    ///   database work on `db`, read what it decides on inside the transaction, and draw any
+    ///   random value or time *before* calling `write` (as `VerificationStore.start` does), so a
+    ///   second run decides the same. Side effects (delivering a message, logging) belong after
+    ///   `write` returns.
+    /// - It must not start a transaction or savepoint of its own, nor wait on another `write`.
+    /// - Its result is delivered only after the commit: a caller never acts on a change that
+    ///   could still be rolled back.
     func write<T: Sendable>(_ operation: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await withUnsafeThrowingContinuation { continuation in
             let pending = Pending(operation: operation, continuation: continuation)
