@@ -32,14 +32,3 @@ enum JSONResponse {
         try make(body, status: status, headers: [.cacheControl: "no-store"])
     }
 }
-
-/// `{"message": …}`: an action's outcome in words.
-struct MessageBody: Encodable, Sendable {
-    var message: String
-    init(_ message: String) { self.message = message }
-}
-
-/// `{"status": "ok"}` of `/healthz`.
-struct HealthBody: Encodable, Sendable {
-    var status = "ok"
-}

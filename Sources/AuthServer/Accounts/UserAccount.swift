@@ -1,0 +1,47 @@
+import GRDB
+
+/// A registered user. `sid` (`US` + 32 hex digits) is the stable public id and the `sub` of the
+/// account's tokens; usernames and emails may change, the sid never does.
+struct UserAccount: Sendable, Equatable {
+    var id: Int64
+    var sid: String
+    var username: String
+    var email: String
+    var passwordHash: String
+    var about: String
+    /// The confirmed two-factor phone number; nil while two-factor is off.
+    var phone: String?
+    /// A number waiting for its confirmation code before two-factor turns on.
+    var pendingPhone: String?
+    /// Sessions and tokens from before this moment are void.
+    var sessionsValidAfter: Double
+    var disabledAt: Double?
+    var createdAt: Double
+
+    var twoFactorEnabled: Bool { phone != nil }
+
+    var isDisabled: Bool { disabledAt != nil }
+
+    static let columns =
+        "id, sid, username, email, password_hash, about, phone, pending_phone, sessions_valid_after, disabled_at, created_at"
+
+    init(row: Row) {
+        id = row[0]
+        sid = row[1]
+        username = row[2]
+        email = row[3]
+        passwordHash = row[4]
+        about = row[5]
+        phone = row[6]
+        pendingPhone = row[7]
+        sessionsValidAfter = row[8]
+        disabledAt = row[9]
+        createdAt = row[10]
+    }
+
+    /// `+1******0100`: enough for the user to recognise their number, not enough to learn it.
+    var maskedPhone: String? {
+        guard let phone, phone.count > 6 else { return phone }
+        return String(phone.prefix(2)) + String(repeating: "•", count: phone.count - 6) + String(phone.suffix(4))
+    }
+}
