@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh machine: installs what is missing (Debian packages, a Python
 # venv with the official twilio SDK), checks formatting, runs the Swift tests, then drives
-# the built verify-emulator binary with the official twilio SDK.
+# the built binaries with the official twilio SDK, a browser and the README's own samples.
+# Tests write only to temporary folders (and the build folder); nothing lands in the tree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,4 +38,4 @@ log "official twilio SDK compatibility suite and the inbox in headless Chromium"
 VERIFY_EMULATOR_BIN="$(swift build --show-bin-path)/verify-emulator" \
     AUTH_SERVER_BIN="$(swift build --show-bin-path)/auth-server" \
     AUTH_LOGIN_BIN="$(swift build --show-bin-path)/auth-login" \
-    .venv/bin/python -m pytest -q Tests/compat
+    PYTHONDONTWRITEBYTECODE=1 .venv/bin/python -m pytest -q -p no:cacheprovider Tests/compat

@@ -22,7 +22,7 @@ struct TwilioErrorMiddleware: RouterMiddleware {
         var context = context
         context.requestPath = path
         let isTwilioAPI = path.hasPrefix("/v2")
-        let twilioError: TwilioError
+        var twilioError: TwilioError
         do {
             let response = try await next(request, context)
             if isTwilioAPI {
@@ -55,6 +55,9 @@ struct TwilioErrorMiddleware: RouterMiddleware {
             "\(request.method) \(path) -> \(twilioError.status) \(twilioError.code): \(twilioError.hint ?? twilioError.message)"
         )
         if isTwilioAPI { record(request, path: path, status: twilioError.status, error: twilioError, started: started) }
+        // The emulator's own API (`/emulator/v1`) tells the caller why, in Twilio's optional
+        // `detail`; the Twilio API keeps Twilio's bodies and puts the hint in the request log.
+        if !isTwilioAPI, twilioError.detail == nil { twilioError.detail = twilioError.hint }
         return JSONResponse.error(twilioError)
     }
 

@@ -208,6 +208,18 @@ struct InspectionTests {
         }
     }
 
+    @Test("a status filter that names no status is a 400 listing the statuses, not an empty list")
+    func unknownStatusFilter() async throws {
+        try await withEmulator { api in
+            let response = try await api.get("/emulator/v1/verifications?status=aproved", auth: nil)
+            #expect(response.status == .badRequest)
+            let error = try #require(response.error)
+            #expect(error.code == 60200)
+            #expect(error.message == "Invalid parameter: status")
+            #expect(error.detail?.contains("status must be one of pending, approved, canceled") == true, "\(error)")
+        }
+    }
+
     @Test("the request log keeps every Twilio API call with a hint for failures")
     func requestLog() async throws {
         try await withEmulator { api in
