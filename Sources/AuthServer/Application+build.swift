@@ -1,3 +1,4 @@
+import GRDB
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -54,7 +55,12 @@ private func assembleAuthServer(
     router.add(middleware: APIErrorMiddleware(logger: logger, pages: pages))
     router.get("/healthz") { _, _ in try JSONResponse.make(HealthBody()) }
 
-    let database = try AuthDatabase.open(path: configuration.databasePath)
+    let database: any DatabaseWriter
+    do {
+        database = try AuthDatabase.open(path: configuration.databasePath)
+    } catch {
+        throw StartupError("cannot open the database DATABASE_PATH=\(configuration.databasePath): \(error)")
+    }
     let refreshTokens = try RefreshTokenStore(writer: database)
     let accounts = AccountStore(writer: database)
     let limits = AbuseLimits(configuration: configuration)

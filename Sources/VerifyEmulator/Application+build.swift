@@ -19,7 +19,13 @@ public func buildApplication(
     logger: Logger = Logger(label: "verify-emulator"),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
-    let writer = try EmulatorDatabase.open(path: configuration.databasePath)
+    if let problem = configuration.problem { throw ConfigurationError(problem) }
+    let writer: any DatabaseWriter
+    do {
+        writer = try EmulatorDatabase.open(path: configuration.databasePath)
+    } catch {
+        throw ConfigurationError("cannot open the database \(configuration.databasePath): \(error)")
+    }
     let batcher = WriteBatcher(writer: writer)
     let clock = configuration.clock
     let feed = MessageFeed()

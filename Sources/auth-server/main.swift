@@ -1,6 +1,7 @@
 import AuthServer
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// `auth-server`: configuration comes from the environment and a `.env` file (see
 /// `.env.example`); with none it runs in development mode against a local verify-emulator.
@@ -33,10 +34,24 @@ if let command = arguments.first {
     print("\(command == "disable-account" ? "disabled" : "enabled") account \(arguments[1])")
     exit(0)
 }
+/// "cannot listen on HOST:PORT: address already in use" for a bind failure; nil for other errors.
+func listenFailure(_ error: any Error, host: String, port: Int) -> String? {
+    guard let error = error as? IOError else { return nil }
+    return "cannot listen on \(host):\(port): \(String(cString: strerror(error.errnoCode)).lowercased())"
+}
+
 do {
     let configuration = try AuthConfiguration.fromEnvironment(values)
     let app = try await buildAuthServer(configuration: configuration)
-    try await app.runService()
+    do {
+        try await app.runService()
+    } catch {
+        guard let message = listenFailure(error, host: configuration.host, port: configuration.port) else {
+            throw error
+        }
+        FileHandle.standardError.write(Data("auth-server: \(message)\n".utf8))
+        exit(1)
+    }
 } catch let error as AuthConfiguration.Invalid {
     FileHandle.standardError.write(Data("auth-server: cannot start: \(error)\n".utf8))
     exit(2)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import VerifyEmulator
 import VerifyWire
 
@@ -24,8 +25,12 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
     @Option(help: "Address to bind. [env: VERIFY_EMULATOR_HOST]")
     var host: String = environment["VERIFY_EMULATOR_HOST"] ?? "127.0.0.1"
 
-    @Option(help: "Port to bind; 0 picks a free one. [env: VERIFY_EMULATOR_PORT]")
-    var port: Int = Int(environment["VERIFY_EMULATOR_PORT"] ?? "") ?? 4010
+    @Option(
+        name: .customLong("port"), help: "Port to bind (default 4010); 0 picks a free one. [env: VERIFY_EMULATOR_PORT]")
+    var portOption: Int?
+    var port: Int {
+        get throws { try Self.setting(portOption, "--port", "VERIFY_EMULATOR_PORT", in: 0...65_535, unit: "") ?? 4010 }
+    }
 
     @Option(name: .customLong("db"), help: "SQLite file for all state, or :memory:. [env: VERIFY_EMULATOR_DB]")
     var databasePath: String = environment["VERIFY_EMULATOR_DB"] ?? "verify-emulator.sqlite"
@@ -57,7 +62,13 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
         name: .customLong("code-expiry"),
         help: "Seconds a code stays valid (default 600). [env: VERIFY_EMULATOR_CODE_EXPIRY]")
     var codeExpiryOption: Int?
-    var codeExpiry: Int? { codeExpiryOption ?? Self.environment["VERIFY_EMULATOR_CODE_EXPIRY"].flatMap { Int($0) } }
+    var codeExpiry: Int? {
+        get throws {
+            try Self.setting(
+                codeExpiryOption, "--code-expiry", "VERIFY_EMULATOR_CODE_EXPIRY", in: SettingRanges.windowSeconds,
+                unit: "seconds")
+        }
+    }
 
     @Option(
         name: .customLong("fixed-code"),
@@ -66,9 +77,17 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
     var fixedCode: String? { fixedCodeOption ?? Self.environment["VERIFY_EMULATOR_FIXED_CODE"] }
 
     @Option(
+        name: .customLong("clock-offset"),
         help: "Start the emulator clock this many seconds ahead (negative: behind). [env: VERIFY_EMULATOR_CLOCK_OFFSET]"
     )
-    var clockOffset: Double = Double(environment["VERIFY_EMULATOR_CLOCK_OFFSET"] ?? "") ?? 0
+    var clockOffsetOption: Double?
+    var clockOffset: Double {
+        get throws {
+            try Self.setting(
+                clockOffsetOption, "--clock-offset", "VERIFY_EMULATOR_CLOCK_OFFSET", in: SettingRanges.clockSeconds,
+                unit: "seconds") ?? 0
+        }
+    }
 
     @Option(
         name: .customLong("frozen-clock"),
@@ -85,14 +104,24 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
     )
     var maxSendAttemptsOption: Int?
     var maxSendAttempts: Int? {
-        maxSendAttemptsOption ?? Self.environment["VERIFY_EMULATOR_MAX_SEND_ATTEMPTS"].flatMap { Int($0) }
+        get throws {
+            try Self.setting(
+                maxSendAttemptsOption, "--max-send-attempts", "VERIFY_EMULATOR_MAX_SEND_ATTEMPTS",
+                in: SettingRanges.attempts, unit: "(0: no limit)")
+        }
     }
 
     @Option(
         name: .customLong("send-window"),
         help: "Seconds of the send window (default 600). [env: VERIFY_EMULATOR_SEND_WINDOW]")
     var sendWindowOption: Int?
-    var sendWindow: Int? { sendWindowOption ?? Self.environment["VERIFY_EMULATOR_SEND_WINDOW"].flatMap { Int($0) } }
+    var sendWindow: Int? {
+        get throws {
+            try Self.setting(
+                sendWindowOption, "--send-window", "VERIFY_EMULATOR_SEND_WINDOW", in: SettingRanges.windowSeconds,
+                unit: "seconds")
+        }
+    }
 
     @Option(
         name: .customLong("max-check-attempts"),
@@ -101,7 +130,11 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
     )
     var maxCheckAttemptsOption: Int?
     var maxCheckAttempts: Int? {
-        maxCheckAttemptsOption ?? Self.environment["VERIFY_EMULATOR_MAX_CHECK_ATTEMPTS"].flatMap { Int($0) }
+        get throws {
+            try Self.setting(
+                maxCheckAttemptsOption, "--max-check-attempts", "VERIFY_EMULATOR_MAX_CHECK_ATTEMPTS",
+                in: SettingRanges.attempts, unit: "(0: no limit)")
+        }
     }
 
     @Option(
@@ -113,12 +146,44 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error. [env: VERIFY_EMULATOR_LOG_LEVEL]")
     var logLevel: String = environment["VERIFY_EMULATOR_LOG_LEVEL"] ?? "info"
 
-    @Flag(help: "Do not log each sent message (for load tests). [env: VERIFY_EMULATOR_QUIET=1]")
-    var quiet: Bool = environment["VERIFY_EMULATOR_QUIET"] == "1"
+    @Flag(
+        name: .customLong("quiet"),
+        help: "Do not log each sent message (for load tests). [env: VERIFY_EMULATOR_QUIET=1]")
+    var quietFlag = false
+    var quiet: Bool {
+        get throws {
+            if quietFlag { return true }
+            guard let text = Self.environment["VERIFY_EMULATOR_QUIET"] else { return false }
+            switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+            case "1", "true", "yes", "on": return true
+            case "0", "false", "no", "off", "": return false
+            default:
+                throw ValidationError("VERIFY_EMULATOR_QUIET='\(text)': must be 1 or 0 (true/false, yes/no, on/off)")
+            }
+        }
+    }
+
+    /// A numeric setting from its flag or else its environment variable, checked against
+    /// `range`: a value that does not parse or is out of range is an error naming the flag or
+    /// the variable, never a silent default.
+    private static func setting<T: LosslessStringConvertible & Comparable>(
+        _ option: T?, _ flag: String, _ variable: String, in range: ClosedRange<T>, unit: String
+    ) throws -> T? {
+        let accepted = "must be \(range.lowerBound) to \(range.upperBound)" + (unit.isEmpty ? "" : " \(unit)")
+        if let option {
+            guard range.contains(option) else { throw ValidationError("\(flag) \(option): \(accepted)") }
+            return option
+        }
+        guard let text = environment[variable] else { return nil }
+        guard let value = T(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
+            throw ValidationError("\(variable)='\(text)': \(accepted)")
+        }
+        return value
+    }
 
     func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
-        guard (codeExpiry ?? 1) > 0 else { throw ValidationError("--code-expiry must be positive") }
+        // every setting read once here, so a bad one stops start-up before anything opens
+        _ = try (port, codeExpiry, clockOffset, maxSendAttempts, sendWindow, maxCheckAttempts, quiet)
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level '\(logLevel)' is not a level")
         }
@@ -131,9 +196,6 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
         if let frozenClock, frozenClock != "now", TwilioDate.parse(frozenClock) == nil {
             throw ValidationError("--frozen-clock must be 'now' or a UTC time like 2030-01-01T00:00:00Z")
         }
-        guard (maxSendAttempts ?? 0) >= 0, (maxCheckAttempts ?? 0) >= 0, (sendWindow ?? 1) > 0 else {
-            throw ValidationError("--max-send-attempts and --max-check-attempts must be >= 0, --send-window > 0")
-        }
         if (accountSid == nil) != (authToken == nil) {
             throw ValidationError("--account-sid and --auth-token go together")
         }
@@ -145,10 +207,10 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
     func run() async throws {
         var configuration = EmulatorConfiguration()
         configuration.host = host
-        configuration.port = port
+        configuration.port = try port
         configuration.databasePath = databasePath
         configuration.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
-        configuration.logMessages = !quiet
+        configuration.logMessages = try !quiet
         configuration.deliveryWebhook = deliveryWebhook
         // Fixtures first, then flags, so a flag given explicitly wins over a file.
         for path in fixtures {
@@ -158,12 +220,13 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
                 throw ValidationError("fixtures: \(error.description)")
             }
         }
-        if let codeExpiry { configuration.codeExpiry = .seconds(codeExpiry) }
-        if let maxSendAttempts { configuration.maxSendAttempts = maxSendAttempts }
-        if let maxCheckAttempts { configuration.maxCheckAttempts = maxCheckAttempts }
-        if let sendWindow { configuration.sendWindow = .seconds(sendWindow) }
+        if let codeExpiry = try codeExpiry { configuration.codeExpiry = .seconds(codeExpiry) }
+        if let maxSendAttempts = try maxSendAttempts { configuration.maxSendAttempts = maxSendAttempts }
+        if let maxCheckAttempts = try maxCheckAttempts { configuration.maxCheckAttempts = maxCheckAttempts }
+        if let sendWindow = try sendWindow { configuration.sendWindow = .seconds(sendWindow) }
         if let fixedCode { configuration.fixedCodes.append(FixedCode(code: fixedCode)) }
-        if clockOffset != 0 { configuration.clock.advance(by: .milliseconds(Int64(clockOffset * 1000))) }
+        let clockOffset = try clockOffset
+        if clockOffset != 0 { configuration.clock.advance(by: .milliseconds(Int64((clockOffset * 1000).rounded()))) }
         if let frozenClock {
             if frozenClock == "now" {
                 configuration.clock.freeze()
@@ -194,6 +257,13 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
             lines.append("  messages \(base)/emulator/v1/messages")
             FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch let error as IOError {
+            let reason = String(cString: strerror(error.errnoCode)).lowercased()
+            FileHandle.standardError.write(
+                Data("verify-emulator: cannot listen on \(settings.host):\(settings.port): \(reason)\n".utf8))
+            throw ExitCode(1)
+        }
     }
 }

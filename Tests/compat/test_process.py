@@ -1,7 +1,13 @@
 """The binary's contract for outside tools: flags, environment variables, start-up, SIGTERM."""
+import os
+import socket
+import subprocess
+import time
+
+import pytest
 import requests
 
-from conftest import ACCOUNT_SID, AUTH_TOKEN, Emulator
+from conftest import ACCOUNT_SID, AUTH_TOKEN, SECRET, Emulator, auth_binary, binary
 
 
 def test_sigterm_keeps_state_across_restart(tmp_path):
@@ -101,3 +107,91 @@ def test_test_and_demo_flags(tmp_path):
             assert error.code == 60203
     finally:
         assert running.stop() == 0
+
+
+# Start-up that cannot work stops at once with one line naming what is wrong.
+
+def run_binary(command, env=None, cwd=None, timeout=20):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("VERIFY_EMULATOR_", "TWILIO_"))}
+    environment.update(env or {})
+    return subprocess.run(command, env=environment, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.mark.parametrize("env, named", [
+    ({"VERIFY_EMULATOR_CODE_EXPIRY": "ten"}, "VERIFY_EMULATOR_CODE_EXPIRY='ten': must be 1 to 86400 seconds"),
+    ({"VERIFY_EMULATOR_CLOCK_OFFSET": "1h"}, "VERIFY_EMULATOR_CLOCK_OFFSET='1h': must be"),
+    ({"VERIFY_EMULATOR_CLOCK_OFFSET": "nan"}, "VERIFY_EMULATOR_CLOCK_OFFSET='nan': must be"),
+    ({"VERIFY_EMULATOR_QUIET": "yes please"}, "VERIFY_EMULATOR_QUIET='yes please': must be 1 or 0"),
+    ({"VERIFY_EMULATOR_PORT": "80800"}, "VERIFY_EMULATOR_PORT='80800': must be 0 to 65535"),
+    ({"VERIFY_EMULATOR_SEND_WINDOW": "100000000000000000"}, "VERIFY_EMULATOR_SEND_WINDOW="),
+])
+def test_bad_environment_values_are_named(tmp_path, env, named):
+    result = run_binary([binary(), "--db", ":memory:"], env=env, cwd=tmp_path)
+    assert result.returncode != 0
+    assert named in result.stderr, result.stderr
+    assert "Fatal error" not in result.stderr
+
+
+@pytest.mark.parametrize("args, named", [
+    (["--clock-offset", "1e20"], "--clock-offset 1e+20: must be"),
+    (["--clock-offset", "nan"], "--clock-offset nan: must be"),
+    (["--code-expiry", "100000000000000000"], "--code-expiry 100000000000000000: must be 1 to 86400 seconds"),
+    (["--send-window", "0"], "--send-window 0: must be 1 to 86400 seconds"),
+    (["--max-check-attempts=-1"], "--max-check-attempts -1: must be 0 to 1000000"),
+])
+def test_bad_flags_are_named(tmp_path, args, named):
+    result = run_binary([binary(), "--db", ":memory:", *args], cwd=tmp_path)
+    assert result.returncode != 0
+    assert named in result.stderr, result.stderr
+    assert "Fatal error" not in result.stderr
+
+
+def test_a_long_fraction_in_the_frozen_clock_is_accepted(tmp_path):
+    emulator = Emulator(":memory:", args=["--frozen-clock", "2030-01-01T00:00:00.99999999999999999999Z"])
+    try:
+        assert requests.get(emulator.url + "/emulator/v1/clock", timeout=5).json()["now"] == "2030-01-01T00:00:00Z"
+    finally:
+        assert emulator.stop() == 0
+
+
+def test_a_misspelt_fixture_key_is_named(tmp_path):
+    fixtures = tmp_path / "fixtures.json"
+    fixtures.write_text('{"acounts": []}')
+    result = run_binary([binary(), "--db", ":memory:", "--fixtures", str(fixtures)], cwd=tmp_path)
+    assert result.returncode != 0
+    assert "acounts: unknown key; the file takes accounts" in result.stderr, result.stderr
+
+
+def test_a_database_that_cannot_be_opened_is_named(tmp_path):
+    result = run_binary([binary(), "--db", str(tmp_path / "missing" / "state.sqlite"), "--port", "0"], cwd=tmp_path)
+    assert result.returncode == 1
+    assert f"cannot open the database {tmp_path / 'missing' / 'state.sqlite'}" in result.stderr, result.stderr
+
+
+def test_a_busy_port_stops_both_servers_at_once_with_one_line(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        started = time.monotonic()
+        emulator = run_binary([binary(), "--port", str(port), "--db", ":memory:"], cwd=tmp_path)
+        assert emulator.returncode == 1
+        assert emulator.stderr.strip() == f"verify-emulator: cannot listen on 127.0.0.1:{port}: address already in use"
+        auth = run_binary([auth_binary()], cwd=tmp_path, env={
+            "PORT": str(port), "TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_AUTH_TOKEN": "token",
+            "TWILIO_VERIFY_SERVICE_SID": "VA" + "0" * 32, "TWILIO_VERIFY_BASE_URL": "http://127.0.0.1:9",
+            "SECRET_KEY": SECRET, "DATABASE_PATH": ":memory:"})
+        assert auth.returncode == 1, auth.stderr
+        assert auth.stderr.strip().splitlines()[-1] == f"auth-server: cannot listen on 127.0.0.1:{port}: address already in use"
+        assert time.monotonic() - started < 10
+
+
+def test_auth_server_names_a_database_it_cannot_open(tmp_path):
+    result = run_binary([auth_binary()], cwd=tmp_path, env={
+        "PORT": "0", "TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_AUTH_TOKEN": "token",
+        "TWILIO_VERIFY_SERVICE_SID": "VA" + "0" * 32, "SECRET_KEY": SECRET,
+        "DATABASE_PATH": str(tmp_path / "missing" / "auth.sqlite")})
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"auth-server: cannot start: cannot open the database DATABASE_PATH={tmp_path}/missing/auth.sqlite")

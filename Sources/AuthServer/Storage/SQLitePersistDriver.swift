@@ -91,10 +91,18 @@ struct SQLitePersistDriver: PersistDriver {
     func shutdown() async throws {}
 
     /// Sweeps expired sessions once a minute until the server stops.
+    ///
+    /// Ends at a graceful shutdown and also when the service group is cancelled (for example
+    /// because the server could not bind its port): a loop that swallowed the cancellation would
+    /// spin and keep the process alive.
     func run() async throws {
-        while !Task.isShuttingDownGracefully {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
             try? await sweep()
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(60)) }
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(60)) }
+            } catch {
+                return
+            }
         }
     }
 

@@ -101,6 +101,9 @@ public struct Fixtures: Codable, Sendable, Equatable {
         } catch {
             throw LoadError(description: "\(source): \(error)")
         }
+        if let json = try? JSONSerialization.jsonObject(with: data), let problem = FixtureKeys.unknownKey(in: json) {
+            throw LoadError(description: "\(source): \(problem)")
+        }
         for (index, service) in fixtures.services.enumerated() {
             guard fixtures.accounts.contains(where: { $0.sid == service.accountSid }) else {
                 throw LoadError(
@@ -118,13 +121,25 @@ public struct Fixtures: Codable, Sendable, Equatable {
         if let limits = fixtures.limits {
             for (name, value) in [
                 ("max_send_attempts", limits.maxSendAttempts), ("max_check_attempts", limits.maxCheckAttempts),
-            ] where (value ?? 0) < 0 {
-                throw LoadError(description: "\(source): limits.\(name): must be 0 (no limit) or more")
+            ] where value.map({ !SettingRanges.attempts.contains($0) }) ?? false {
+                throw LoadError(
+                    description:
+                        "\(source): limits.\(name): must be \(SettingRanges.describe(SettingRanges.attempts)) (0: no limit)"
+                )
             }
             for (name, value) in [("send_window", limits.sendWindow), ("code_expiry", limits.codeExpiry)]
-            where value != nil && value! < 1 {
-                throw LoadError(description: "\(source): limits.\(name): must be at least 1 second")
+            where value.map({ !SettingRanges.windowSeconds.contains($0) }) ?? false {
+                throw LoadError(
+                    description:
+                        "\(source): limits.\(name): must be \(SettingRanges.describe(SettingRanges.windowSeconds)) seconds"
+                )
             }
+        }
+        if let offset = fixtures.clock?.offsetSeconds, SettingRanges.clockMilliseconds(offset) == nil {
+            throw LoadError(
+                description:
+                    "\(source): clock.offset_seconds: must be \(SettingRanges.describe(SettingRanges.clockSeconds)) seconds"
+            )
         }
         if let frozenAt = fixtures.clock?.frozenAt, frozenAt != "now", TwilioDate.parse(frozenAt) == nil {
             throw LoadError(
@@ -230,7 +245,9 @@ extension EmulatorConfiguration {
             if let value = limits.maxCheckAttempts { maxCheckAttempts = value }
             if let value = limits.codeExpiry { codeExpiry = .seconds(value) }
         }
-        if let offset = fixtures.clock?.offsetSeconds { clock.advance(by: .milliseconds(Int64(offset * 1000))) }
+        if let offset = fixtures.clock?.offsetSeconds, let milliseconds = SettingRanges.clockMilliseconds(offset) {
+            clock.advance(by: .milliseconds(milliseconds))
+        }
         if let frozenAt = fixtures.clock?.frozenAt {
             if frozenAt == "now" {
                 clock.freeze()

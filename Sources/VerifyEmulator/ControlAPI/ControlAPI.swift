@@ -77,20 +77,21 @@ struct ControlAPI: Sendable {
     }
 
     static func parseWait(_ text: String) throws(TwilioError) -> Duration {
-        let duration: Duration?
-        if text.hasSuffix("ms"), let value = Int(text.dropLast(2)) {
-            duration = .milliseconds(value)
-        } else if text.hasSuffix("s"), let value = Double(text.dropLast()) {
-            duration = .milliseconds(Int(value * 1000))
-        } else if let value = Double(text) {
-            duration = .milliseconds(Int(value * 1000))
+        // Checked as numbers before they become a Duration: `1e20`, `nan` and `inf` parse as
+        // Doubles, and converting them to whole milliseconds would trap.
+        let maxSeconds = Double(maxWait.components.seconds)
+        let seconds: Double?
+        if text.hasSuffix("ms") {
+            seconds = Double(text.dropLast(2)).map { $0 / 1000 }
+        } else if text.hasSuffix("s") {
+            seconds = Double(text.dropLast())
         } else {
-            duration = nil
+            seconds = Double(text)
         }
-        guard let duration, duration >= .zero, duration <= maxWait else {
+        guard let seconds, seconds.isFinite, (0...maxSeconds).contains(seconds) else {
             throw .invalidParameter("wait", hint: "wait must be a duration such as 5s or 500ms, at most 60s")
         }
-        return duration
+        return .milliseconds(Int64((seconds * 1000).rounded()))
     }
 
     /// `GET /emulator/v1/verifications?service_sid=&to=&status=&account_sid=&limit=`: every
@@ -162,19 +163,24 @@ struct ControlAPI: Sendable {
 
     @Sendable func changeClock(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let change = try await request.controlBody(ClockChange.self, context: context)
-        if let text = change.set {
+        // Everything is checked before anything changes, so a refused request changes nothing.
+        let date = try change.set.map { text throws(TwilioError) in
             guard let date = TwilioDate.parse(text) else {
                 throw TwilioError.invalidParameter("set", hint: "set must be a UTC time like 2030-01-01T00:00:00Z")
             }
-            clock.set(to: date, frozen: clock.isFrozen)
+            return date
         }
-        if let seconds = change.advanceSeconds {
-            guard seconds.isFinite, abs(seconds) <= 10 * 365 * 86_400 else {
+        let advance = try change.advanceSeconds.map { seconds throws(TwilioError) in
+            guard let milliseconds = SettingRanges.clockMilliseconds(seconds) else {
                 throw TwilioError.invalidParameter(
-                    "advance_seconds", hint: "advance_seconds must be a number of seconds")
+                    "advance_seconds",
+                    hint: "advance_seconds must be a number of seconds, "
+                        + SettingRanges.describe(SettingRanges.clockSeconds))
             }
-            clock.advance(by: .milliseconds(Int64(seconds * 1000)))
+            return milliseconds
         }
+        if let date { clock.set(to: date, frozen: clock.isFrozen) }
+        if let advance { clock.advance(by: .milliseconds(advance)) }
         if let frozen = change.frozen {
             if frozen { clock.freeze() } else { clock.resume() }
         }

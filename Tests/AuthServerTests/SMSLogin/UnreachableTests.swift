@@ -61,6 +61,7 @@ struct UnreachableTests {
         }
         #expect(error?.description.contains("http://127.0.0.1:9") == true)
         #expect(error?.description.contains("verify-emulator") == true)
-        #expect(ContinuousClock.now - started < .seconds(3))
+        // bounded by TWILIO_TIMEOUT (the client retries a refused connection until then), never a hang
+        #expect(ContinuousClock.now - started < .seconds(10))
     }
 }

@@ -120,12 +120,55 @@ struct RichFixturesTests {
                 "services[0].rate_limits[0].buckets[0]"
             ),
             ("{\n  \"accounts\": [\n    {,}\n  ]\n}", "line"),
+            (#"{"limits": {"code_expiry": 100000000000000000}}"#, "limits.code_expiry: must be 1 to 86400"),
+            (#"{"limits": {"send_window": 100000000000000000}}"#, "limits.send_window: must be 1 to 86400"),
+            (#"{"limits": {"max_check_attempts": 100000000000}}"#, "limits.max_check_attempts"),
+            (#"{"clock": {"offset_seconds": 1e20}}"#, "clock.offset_seconds: must be"),
+            (#"{"acounts": []}"#, "acounts: unknown key; the file takes accounts, clock, faults"),
+            (#"{"limits": {"code_expiri": 60}}"#, "limits.code_expiri: unknown key; limits takes code_expiry"),
+            (
+                #"{"faults": [{"endpoint": "verifications", "eror": {"code": 60410}}]}"#,
+                "faults[0].eror: unknown key"
+            ),
         ])
     func badSections(json: String, expected: String) {
         #expect {
             try Fixtures.parse(Data(json.utf8), source: "bad.json")
         } throws: { error in
             "\(error)".contains(expected)
+        }
+    }
+}
+
+@Suite("Configuration: ranges")
+struct ConfigurationRangeTests {
+    @Test("a configuration out of range is refused at build, naming the setting, before anything opens")
+    func outOfRange() async throws {
+        var base = EmulatorConfiguration()
+        base.databasePath = ":memory:"
+        base.port = 0
+        var cases: [(setting: String, configuration: EmulatorConfiguration)] = []
+        var configuration = base
+        configuration.codeExpiry = .seconds(100_000_000_000_000_000)
+        cases.append(("codeExpiry", configuration))
+        configuration = base
+        configuration.codeExpiry = .milliseconds(1500)
+        cases.append(("codeExpiry", configuration))
+        configuration = base
+        configuration.sendWindow = .zero
+        cases.append(("sendWindow", configuration))
+        configuration = base
+        configuration.maxSendAttempts = -1
+        cases.append(("maxSendAttempts", configuration))
+        configuration = base
+        configuration.maxBodySize = 0
+        cases.append(("maxBodySize", configuration))
+        for (setting, configuration) in cases {
+            await #expect {
+                _ = try await buildApplication(configuration: configuration)
+            } throws: { error in
+                (error as? ConfigurationError)?.description.hasPrefix(setting) == true
+            }
         }
     }
 }

@@ -49,12 +49,42 @@ struct ClockTests {
         }
     }
 
-    @Test("bad clock requests are 400", arguments: [#"{"set": "tomorrow"}"#, #"{"advance_seconds": "x"}"#, "not json"])
+    @Test(
+        "bad clock requests are 400",
+        arguments: [
+            #"{"set": "tomorrow"}"#, #"{"advance_seconds": "x"}"#, "not json", #"{"advance_seconds": 1e20}"#,
+            #"{"advance_seconds": -1e300}"#,
+        ])
     func badClock(body: String) async throws {
         try await withEmulator { api in
             let response = try await api.control(.post, "/emulator/v1/clock", json: body)
             #expect(response.status == .badRequest)
             #expect(response.error?.status == 400)
+        }
+    }
+}
+
+extension ClockTests {
+    @Test("a refused clock change changes nothing, even the parts of it that were valid")
+    func refusedChangeIsWhole() async throws {
+        try await withEmulator { api in
+            let before = try await api.control(.get, "/emulator/v1/clock").json["epoch_ms"] as? Int
+            let refused = try await api.control(
+                .post, "/emulator/v1/clock", json: #"{"set": "2040-01-01T00:00:00Z", "advance_seconds": 1e20}"#)
+            #expect(refused.status == .badRequest)
+            #expect(refused.error?.detail?.contains("advance_seconds") == true)
+            let after = try await api.control(.get, "/emulator/v1/clock").json["epoch_ms"] as? Int
+            #expect(abs((after ?? 0) - (before ?? 0)) < 60_000)
+        }
+    }
+
+    @Test("a time with twenty fraction digits is a valid time: the fraction is dropped, nothing overflows")
+    func longFraction() async throws {
+        try await withEmulator { api in
+            let response = try await api.control(
+                .post, "/emulator/v1/clock", json: #"{"set": "2030-01-01T00:00:00.99999999999999999999Z"}"#)
+            #expect(response.status == .ok)
+            #expect(response.json["now"] as? String == "2030-01-01T00:00:00Z")
         }
     }
 }
@@ -150,6 +180,19 @@ struct InspectionTests {
             for bad in ["wait=forever", "wait=61s", "wait=-1"] {
                 #expect(try await api.get("/emulator/v1/messages?\(bad)", auth: nil).status == .badRequest)
             }
+        }
+    }
+
+    @Test(
+        "a wait too large or not a number is a 400 naming wait, and the emulator keeps serving",
+        arguments: ["1e20", "nan", "inf", "-inf", "1e20s", "1e20ms", "-0.5s"])
+    func hugeWait(wait: String) async throws {
+        try await withEmulator { api in
+            let response = try await api.get("/emulator/v1/messages?wait=\(wait)", auth: nil)
+            #expect(response.status == .badRequest)
+            #expect(response.error?.message == "Invalid parameter: wait")
+            #expect(response.error?.detail?.contains("at most 60s") == true)
+            #expect(try await api.get("/healthz", auth: nil).status == .ok)
         }
     }
 
