@@ -5,11 +5,19 @@ import NIOCore
 
 /// `auth-server`: configuration comes from the environment and a `.env` file (see
 /// `.env.example`); with none it runs in development mode against a local verify-emulator.
-let dotEnv = (try? await Environment.dotEnv()) ?? Environment()
-let environment = Environment().merging(with: dotEnv)
+// A `.env` in the working directory fills in what the environment does not set; one that
+// cannot be read stops start-up naming the line, rather than being dropped silently.
+let dotEnv: [String: String]
+do {
+    dotEnv = try DotEnv.load(path: ".env") ?? [:]
+} catch {
+    FileHandle.standardError.write(Data("auth-server: cannot start: .env \(error)\n".utf8))
+    exit(2)
+}
+let environment = ProcessInfo.processInfo.environment
 var values: [String: String] = [:]
 for name in AuthConfiguration.settingNames {
-    if let value = environment.get(name) ?? dotEnv.get(name) { values[name] = value }
+    if let value = environment[name] ?? dotEnv[name] { values[name] = value }
 }
 let arguments = Array(CommandLine.arguments.dropFirst())
 if let command = arguments.first {

@@ -1,6 +1,7 @@
 """The auth-server binary against the emulator binary; its tokens verify with PyJWT, a third-party
 JWT library, using only the secret."""
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -10,7 +11,7 @@ import jwt
 import pytest
 import requests
 
-from conftest import ROOT, SECRET, auth_binary, free_port, start_stack, stop_stack
+from conftest import ROOT, SECRET, Emulator, auth_binary, free_port, start_stack, stop_stack
 
 @pytest.fixture
 def stack(tmp_path):
@@ -177,3 +178,39 @@ def test_disable_account_command_on_a_running_server(tmp_path):
         assert requests.post(url + "/api/accounts/login", json=credentials, timeout=10).status_code == 200
     finally:
         stop_stack(emulator, process, log)
+
+
+def test_the_shipped_env_example_runs_development_mode(tmp_path):
+    emulator = Emulator(str(tmp_path / "emulator.sqlite"))
+    try:
+        shutil.copy(ROOT / ".env.example", tmp_path / ".env")
+        port = free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "AUTH_"))}
+        env.pop("SECRET_KEY", None)
+        env.update({"PORT": str(port), "TWILIO_VERIFY_BASE_URL": emulator.url})
+        log = open(tmp_path / "auth.log", "wb")
+        process = subprocess.Popen([auth_binary()], cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline and process.poll() is None:
+                try:
+                    if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=0.5).status_code == 200:
+                        break
+                except requests.ConnectionError:
+                    time.sleep(0.05)
+            assert process.poll() is None, (tmp_path / "auth.log").read_text()
+            assert "development mode" in (tmp_path / "auth.log").read_text()
+        finally:
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=10) == 0
+            log.close()
+    finally:
+        assert emulator.stop() == 0
+
+
+def test_an_unreadable_env_file_stops_with_its_line(tmp_path):
+    (tmp_path / ".env").write_text("PORT=8000\nthis is not a setting\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "AUTH_"))}
+    result = subprocess.run([auth_binary()], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=20)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "auth-server: cannot start: .env line 2: expected NAME=value"

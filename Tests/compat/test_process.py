@@ -1,4 +1,5 @@
 """The binary's contract for outside tools: flags, environment variables, start-up, SIGTERM."""
+import base64
 import os
 import socket
 import subprocess
@@ -7,7 +8,7 @@ import time
 import pytest
 import requests
 
-from conftest import ACCOUNT_SID, AUTH_TOKEN, SECRET, Emulator, auth_binary, binary
+from conftest import ACCOUNT_SID, AUTH_TOKEN, SECRET, Emulator, auth_binary, binary, start_stack, stop_stack
 
 
 def test_sigterm_keeps_state_across_restart(tmp_path):
@@ -195,3 +196,49 @@ def test_auth_server_names_a_database_it_cannot_open(tmp_path):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(f"auth-server: cannot start: cannot open the database DATABASE_PATH={tmp_path}/missing/auth.sqlite")
+
+
+def raw_request(port, data: bytes, timeout=5) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
+        connection.sendall(data)
+        answer = b""
+        try:
+            while b"\r\n\r\n" not in answer or len(answer) < answer.find(b"\r\n\r\n") + 4 + 1:
+                chunk = connection.recv(65536)
+                if not chunk:
+                    break
+                answer += chunk
+        except socket.timeout:
+            pass
+        return answer
+
+
+BAD_CHUNK = b"zz\r\nTo=%2B15005550006\r\n0\r\n\r\n"
+DEFAULT_SID, DEFAULT_TOKEN = "AC" + "0" * 32, "emulator-auth-token"
+
+
+def test_a_bad_chunk_size_is_the_clients_error(tmp_path):
+    emulator = Emulator(":memory:")
+    try:
+        answer = raw_request(emulator.port, (
+            b"POST /v2/Services/VA00000000000000000000000000000000/Verifications HTTP/1.1\r\n"
+            b"Host: x\r\nAuthorization: Basic " + base64.b64encode(f"{DEFAULT_SID}:{DEFAULT_TOKEN}".encode()) + b"\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n") + BAD_CHUNK)
+        status = answer.split(b"\r\n", 1)[0]
+        assert status.startswith(b"HTTP/1.1 400"), answer[:300]
+        assert requests.get(emulator.url + "/healthz", timeout=5).status_code == 200
+    finally:
+        assert emulator.stop() == 0
+
+
+def test_a_bad_chunk_size_is_a_400_on_the_auth_server(tmp_path):
+    emulator, url, process, log = start_stack(tmp_path)
+    try:
+        port = int(url.rsplit(":", 1)[1])
+        answer = raw_request(port, (
+            b"POST /api/auth/send-verification HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n") + BAD_CHUNK)
+        assert answer.split(b"\r\n", 1)[0].startswith(b"HTTP/1.1 400"), answer[:300]
+        assert requests.get(url + "/healthz", timeout=5).status_code == 200
+    finally:
+        stop_stack(emulator, process, log)

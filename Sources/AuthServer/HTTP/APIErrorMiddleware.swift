@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import Mustache
+import NIOHTTP1
 
 /// Renders ``APIError``s and ``FormErrors`` as JSON; anything unexpected is a 500 with no
 /// internals. Outside `/api/` (the web pages) a missing page or an unexpected failure is an
@@ -26,6 +27,9 @@ struct APIErrorMiddleware: RouterMiddleware {
             var response = try JSONResponse.make(body, status: error.status)
             if let wait = error.retryAfter { response.headers[.retryAfter] = String(wait) }
             return response
+        } catch is HTTPParserError {
+            // a broken request (a bad chunk size, say) is the client's error, not the server's
+            return try JSONResponse.make(MessageBody("The request is not valid HTTP"), status: .badRequest)
         } catch let error as any HTTPResponseError where error.status == .notFound {
             if let page = page(request, .notFound, "Page not found", "There is nothing at this address.") {
                 return page

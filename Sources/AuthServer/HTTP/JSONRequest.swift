@@ -18,9 +18,12 @@ enum JSONRequest {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: maxBodySize)
-        } catch {
+        } catch is NIOTooManyBytesError {
+            throw APIError(status: .contentTooLarge, message: "Request body too large")
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw APIError(status: .contentTooLarge, message: "Request body too large")
         }
+        // anything else (a broken chunked body) goes on to APIErrorMiddleware: a 400
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
         } catch DecodingError.keyNotFound(let key, _) {

@@ -62,13 +62,3 @@ public enum PhoneNumber {
         return "+" + digits
     }
 }
-
-extension String {
-    func trimmingWhitespace() -> Substring {
-        let isBlank: (Character) -> Bool = { $0.isWhitespace }
-        guard let first = firstIndex(where: { !isBlank($0) }), let last = lastIndex(where: { !isBlank($0) }) else {
-            return ""
-        }
-        return self[first...last]
-    }
-}

@@ -97,12 +97,14 @@ public struct Fixtures: Codable, Sendable, Equatable {
             if case .dataCorrupted(let context) = error, context.codingPath.isEmpty, let syntax = syntaxError(data) {
                 throw LoadError(description: "\(source): \(syntax)")
             }
-            throw LoadError(description: "\(source): \(describe(error))")
+            throw LoadError(description: "\(source): \(error.fieldDescription)")
         } catch {
             throw LoadError(description: "\(source): \(error)")
         }
-        if let json = try? JSONSerialization.jsonObject(with: data), let problem = FixtureKeys.unknownKey(in: json) {
-            throw LoadError(description: "\(source): \(problem)")
+        if let json = try? JSONSerialization.jsonObject(with: data),
+            let unknown = AcceptedKeys.unknownKey(in: json, shape: AcceptedKeys.fixtures)
+        {
+            throw LoadError(description: "\(source): \(unknown.path): \(unknown.problem)")
         }
         for (index, service) in fixtures.services.enumerated() {
             guard fixtures.accounts.contains(where: { $0.sid == service.accountSid }) else {
@@ -203,31 +205,6 @@ public struct Fixtures: Codable, Sendable, Equatable {
             let line = prefix.filter { $0 == UInt8(ascii: "\n") }.count + 1
             let column = offset - (prefix.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0) + 1
             return "line \(line), column \(column): not valid JSON (\(detail))"
-        }
-    }
-
-    private static func describe(_ error: DecodingError) -> String {
-        func path(_ codingPath: [any CodingKey]) -> String {
-            var text = ""
-            for key in codingPath {
-                if let index = key.intValue {
-                    text += "[\(index)]"
-                } else {
-                    text += (text.isEmpty ? "" : ".") + key.stringValue
-                }
-            }
-            return text.isEmpty ? "(top level)" : text
-        }
-        switch error {
-        case .keyNotFound(let key, let context):
-            return "\(path(context.codingPath + [key])): missing"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context):
-            return "\(path(context.codingPath)): \(context.debugDescription)"
-        case .dataCorrupted(let context):
-            let underlying = context.underlyingError.map { " (\($0))" } ?? ""
-            return "\(path(context.codingPath)): \(context.debugDescription)\(underlying)"
-        @unknown default:
-            return "\(error)"
         }
     }
 }

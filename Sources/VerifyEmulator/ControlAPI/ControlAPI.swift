@@ -1,11 +1,7 @@
+// JSONSerialization (for checking a body's keys) is in Foundation, not FoundationEssentials.
+import Foundation
 import Hummingbird
 import VerifyWire
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// The emulator's own API under `/emulator/v1`, for tests and tools: what Twilio cannot offer.
 /// Open without credentials (the emulator binds to loopback by default). Bodies are JSON;
@@ -162,7 +158,8 @@ struct ControlAPI: Sendable {
     }
 
     @Sendable func changeClock(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
-        let change = try await request.controlBody(ClockChange.self, context: context)
+        let change = try await request.controlBody(
+            ClockChange.self, accepts: AcceptedKeys.clockChange, context: context)
         // Everything is checked before anything changes, so a refused request changes nothing.
         let date = try change.set.map { text throws(TwilioError) in
             guard let date = TwilioDate.parse(text) else {
@@ -194,7 +191,7 @@ struct ControlAPI: Sendable {
     /// `POST /emulator/v1/codes` `{"code": "123456", "to": "+15005550006"}` (or `service_sid`,
     /// or neither for every verification): later verifications get this code.
     @Sendable func setCode(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
-        let rule = try await request.controlBody(FixedCode.self, context: context)
+        let rule = try await request.controlBody(FixedCode.self, accepts: AcceptedKeys.fixedCode, context: context)
         if let problem = rule.problem { throw TwilioError.invalidParameter("code", hint: problem) }
         try await control.setFixedCode(rule)
         return try JSONResponse.make(rule, status: .created)
@@ -212,7 +209,7 @@ struct ControlAPI: Sendable {
     /// `POST /emulator/v1/faults` with a ``FaultRule``: later matching requests fail (or slow
     /// down) as it says. Answers the rule with its `id`.
     @Sendable func addFault(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
-        let rule = try await request.controlBody(FaultRule.self, context: context)
+        let rule = try await request.controlBody(FaultRule.self, accepts: AcceptedKeys.faultRule, context: context)
         if let problem = rule.problem { throw TwilioError.invalidParameter("fault", hint: problem) }
         return try JSONResponse.make(faults.add(rule), status: .created)
     }
@@ -237,12 +234,24 @@ struct ControlAPI: Sendable {
 }
 
 extension Request {
-    /// A JSON control-API body; an empty body decodes as `{}`.
-    func controlBody<T: Decodable>(_ type: T.Type, context: EmulatorRequestContext) async throws -> T {
+    /// A JSON control-API body; an empty body decodes as `{}`. A key `accepts` does not list, or
+    /// a value of the wrong type, is a 400 naming the key (and the keys the body takes), so a
+    /// typo such as `{"advance": 601}` is never a 200 that did nothing.
+    func controlBody<T: Decodable>(
+        _ type: T.Type, accepts keys: AcceptedKeys.Shape, context: EmulatorRequestContext
+    ) async throws -> T {
         let buffer = try await body.collect(upTo: context.maxUploadSize)
-        let bytes = buffer.readableBytes == 0 ? Array("{}".utf8) : Array(buffer.readableBytesView)
+        let data = buffer.readableBytes == 0 ? Data("{}".utf8) : Data(buffer.readableBytesView)
+        guard let json = try? JSONSerialization.jsonObject(with: data), json is [String: Any] else {
+            throw TwilioError.malformedBody(hint: "control API bodies are JSON objects")
+        }
+        if let unknown = AcceptedKeys.unknownKey(in: json, shape: keys, document: "the body") {
+            throw TwilioError.invalidParameter(unknown.path, hint: "\(unknown.path): \(unknown.problem)")
+        }
         do {
-            return try JSONDecoder().decode(T.self, from: Data(bytes))
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch let error as DecodingError {
+            throw TwilioError.invalidParameter(error.fieldPath, hint: error.fieldDescription)
         } catch {
             throw TwilioError.malformedBody(hint: "control API bodies are JSON objects: \(error)")
         }

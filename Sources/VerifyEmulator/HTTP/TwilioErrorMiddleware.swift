@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 import VerifyWire
 
 /// Turns every failure into Twilio's JSON error body: thrown ``TwilioError``s as they are,
@@ -37,6 +38,9 @@ struct TwilioErrorMiddleware: RouterMiddleware {
             twilioError = error
         } catch is NIOTooManyBytesError {
             twilioError = .bodyTooLarge(limit: context.maxUploadSize)
+        } catch let error as HTTPParserError {
+            // a broken request (a bad chunk size, say) is the client's error, not the server's
+            twilioError = .malformedBody(hint: "the request is not valid HTTP/1.1: \(error)")
         } catch let error as any HTTPResponseError {
             switch error.status {
             case .notFound: twilioError = .notFound(path, hint: "no route for \(path)")

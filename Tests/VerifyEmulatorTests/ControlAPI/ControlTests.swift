@@ -89,6 +89,46 @@ extension ClockTests {
     }
 }
 
+@Suite("Control API: bodies it does not understand")
+struct ControlBodyTests {
+    @Test(
+        "an unknown key or a wrong type is a 400 naming the key and what the body takes",
+        arguments: [
+            (
+                "/emulator/v1/clock", #"{"advance": 601}"#, "advance",
+                "unknown key; the body takes advance_seconds, frozen, set"
+            ),
+            ("/emulator/v1/clock", #"{"frozen": "yes"}"#, "frozen", "frozen"),
+            ("/emulator/v1/codes", #"{"code": 123456}"#, "code", "code"),
+            (
+                "/emulator/v1/codes", #"{"code": "123456", "recipient": "+15005550006"}"#, "recipient",
+                "takes code, service_sid, to"
+            ),
+            (
+                "/emulator/v1/faults", #"{"endpoint": "verifications", "error": {"code": "60410"}}"#, "error.code",
+                "error.code"
+            ),
+            (
+                "/emulator/v1/faults", #"{"error": {"code": 60410, "satus": 403}}"#, "error.satus",
+                "error takes code, message, status"
+            ),
+        ])
+    func refused(path: String, body: String, key: String, detail: String) async throws {
+        try await withEmulator { api in
+            let before = try await api.control(.get, "/emulator/v1/clock").json["offset_seconds"] as? Double
+            let response = try await api.control(.post, path, json: body)
+            #expect(response.status == .badRequest)
+            #expect(response.error?.code == 60200)
+            #expect(response.error?.message == "Invalid parameter: \(key)")
+            #expect(response.error?.detail?.contains(detail) == true, "\(String(describing: response.error))")
+            // nothing was applied
+            #expect(try await api.control(.get, "/emulator/v1/clock").json["offset_seconds"] as? Double == before)
+            let faults = try await api.control(.get, "/emulator/v1/faults").json["faults"] as? [Any]
+            #expect(faults?.isEmpty == true)
+        }
+    }
+}
+
 @Suite("Control API: deterministic codes")
 struct FixedCodeTests {
     @Test("recipient beats service beats global; CustomCode beats all")
