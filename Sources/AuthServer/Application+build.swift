@@ -61,8 +61,9 @@ private func assembleAuthServer(
     } catch {
         throw StartupError("cannot open the database DATABASE_PATH=\(configuration.databasePath): \(error)")
     }
-    let refreshTokens = try RefreshTokenStore(writer: database)
-    let accounts = AccountStore(writer: database)
+    let refreshTokens = try RefreshTokenStore(
+        writer: database, accessTokenLifetime: Double(configuration.accessTokenLifetime.components.seconds))
+    let accounts = AccountStore(writer: database, refreshTokens: refreshTokens)
     let limits = AbuseLimits(configuration: configuration)
     let issuer = TokenIssuer(
         tokens: tokens, refreshTokens: refreshTokens,
@@ -127,5 +128,8 @@ struct VerifyClientService: Service {
 /// server runs. Returns false when no account matches.
 public func setAccountDisabled(databasePath: String, login: String, disabled: Bool) async throws -> Bool {
     let database = try AuthDatabase.open(path: databasePath)
-    return try await AccountStore(writer: database).setDisabled(login: login, disabled: disabled, now: Date()) != nil
+    // (the running server refuses the account's tokens through its own check of the account)
+    let refreshTokens = try RefreshTokenStore(writer: database, accessTokenLifetime: 0)
+    return try await AccountStore(writer: database, refreshTokens: refreshTokens)
+        .setDisabled(login: login, disabled: disabled, now: Date()) != nil
 }

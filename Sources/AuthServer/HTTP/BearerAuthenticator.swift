@@ -67,6 +67,10 @@ struct BearerAuthenticator: RouterMiddleware {
             throw APIError.unauthorized(error)
         }
         if refreshTokens.isRevoked(jti: claims.jti.value) { throw APIError.unauthorized("Token has been revoked") }
+        // logout, a replayed refresh token, a password change, reset or disable revoke the family
+        if let family = claims.fid, refreshTokens.isRevoked(family: family) {
+            throw APIError.unauthorized("Token has been revoked")
+        }
         return claims
     }
 

@@ -11,6 +11,9 @@ import Foundation
 /// concurrent registrations of one name cannot both succeed.
 struct AccountStore: Sendable {
     let writer: any DatabaseWriter
+    /// Told of the families a password change, reset or disable revokes, so their access
+    /// tokens are refused at once.
+    let refreshTokens: RefreshTokenStore
 
     enum Conflict: Error, Sendable, Equatable {
         case username
@@ -77,13 +80,6 @@ struct AccountStore: Sendable {
 
     private static func loginArguments(_ login: String) -> StatementArguments { [login, login.lowercased()] }
 
-    /// Revokes every refresh-token family of the account, inside the caller's transaction.
-    private static func revokeRefreshTokens(_ db: Database, sid: String, at time: Double) throws {
-        try db.execute(
-            sql: "UPDATE refresh_token SET revoked_at = ? WHERE subject = ? AND revoked_at IS NULL",
-            arguments: [time, sid])
-    }
-
     func find(id: Int64) async throws -> UserAccount? {
         try await writer.read { db in try Self.fetch(db, "id = ?", [id]) }
     }
@@ -107,16 +103,18 @@ struct AccountStore: Sendable {
     /// change), its refresh tokens revoked and its login challenges dropped.
     func setPassword(_ account: UserAccount, hash: String, now: Date, keepSession: String? = nil) async throws {
         let id = account.id
-        try await writer.write { db in
+        let revoked = try await writer.write { db in
             let time = now.timeIntervalSince1970
-            try Self.revokeRefreshTokens(db, sid: account.sid, at: time)
+            let revoked = try RefreshTokenStore.revokeFamilies(db, subject: account.sid, at: time)
             try db.execute(
                 sql: "UPDATE account SET password_hash = ?, sessions_valid_after = ?, updated_at = ? WHERE id = ?",
                 arguments: [hash, time, time, id])
             try db.execute(
                 sql: "DELETE FROM web_session WHERE account_id = ? AND key IS NOT ?", arguments: [id, keepSession])
             try db.execute(sql: "DELETE FROM login_challenge WHERE account_id = ?", arguments: [id])
+            return revoked
         }
+        refreshTokens.familiesRevoked(revoked, at: now)
     }
 
     func setPendingPhone(id: Int64, phone: String?) async throws {
@@ -146,18 +144,21 @@ struct AccountStore: Sendable {
     /// in; its web sessions are deleted and its tokens refused. Returns the account, if found.
     @discardableResult
     func setDisabled(login: String, disabled: Bool, now: Date) async throws -> UserAccount? {
-        try await writer.write { db in
-            guard let account = try Self.fetch(db, Self.byLogin, Self.loginArguments(login)) else { return nil }
+        let (account, revoked) = try await writer.write { db -> (UserAccount?, [String]) in
+            guard let account = try Self.fetch(db, Self.byLogin, Self.loginArguments(login)) else { return (nil, []) }
+            var revoked: [String] = []
             try db.execute(
                 sql: "UPDATE account SET disabled_at = ?, updated_at = ? WHERE id = ?",
                 arguments: [disabled ? now.timeIntervalSince1970 : nil, now.timeIntervalSince1970, account.id])
             if disabled {
-                try Self.revokeRefreshTokens(db, sid: account.sid, at: now.timeIntervalSince1970)
+                revoked = try RefreshTokenStore.revokeFamilies(db, subject: account.sid, at: now.timeIntervalSince1970)
                 try db.execute(sql: "DELETE FROM web_session WHERE account_id = ?", arguments: [account.id])
                 try db.execute(sql: "DELETE FROM login_challenge WHERE account_id = ?", arguments: [account.id])
             }
-            return try Self.fetch(db, "id = ?", [account.id])
+            return (try Self.fetch(db, "id = ?", [account.id]), revoked)
         }
+        refreshTokens.familiesRevoked(revoked, at: now)
+        return account
     }
 
     // MARK: Login challenges (JSON password login waiting for its code)

@@ -185,6 +185,30 @@ struct AccountAPITests {
         }
     }
 
+    @Test("a token issued in the same second as a password change is refused; a new login then works")
+    func passwordChangeInTheSameSecond() async throws {
+        // the token clock stands still: the login, the change and the new login share one second
+        try await withAccounts(frozenTokenClock: true) { stack in
+            _ = try await stack.json(
+                .post, "/api/accounts/register",
+                #"{"username": "rhea", "email": "rhea@example.com", "password": "correct-horse-battery"}"#)
+            let (_, login, _) = try await stack.json(
+                .post, "/api/accounts/login", #"{"login": "rhea", "password": "correct-horse-battery"}"#)
+            let before = try #require(login["access_token"] as? String)
+            let (changed, _, _) = try await stack.json(
+                .post, "/api/accounts/password",
+                #"{"current_password": "correct-horse-battery", "password": "another-pass-1"}"#, token: before)
+            #expect(changed == .ok)
+            let (refused, refusedBody, _) = try await stack.json(.get, "/api/accounts/me", token: before)
+            #expect(refused == .unauthorized)
+            #expect(refusedBody["msg"] as? String == "Token has been revoked")
+            let (_, again, _) = try await stack.json(
+                .post, "/api/accounts/login", #"{"login": "rhea", "password": "another-pass-1"}"#)
+            let after = try #require(again["access_token"] as? String)
+            #expect(try await stack.json(.get, "/api/accounts/me", token: after).0 == .ok)
+        }
+    }
+
     @Test("too many password logins are limited per login name, with Retry-After")
     func loginLimit() async throws {
         try await withAccounts(configure: { $0.loginLimitPerAccount = 3 }) { stack in

@@ -166,13 +166,14 @@ extension Stack {
 /// the default cost.
 func withAccounts(
     configure: @escaping @Sendable (inout AuthConfiguration) -> Void = { _ in },
+    frozenTokenClock: Bool = false,
     _ body: @Sendable (Stack) async throws -> Void
 ) async throws {
     try await withStack(
         configure: { configuration in
             configuration.bcryptCost = 4
             configure(&configuration)
-        }, body)
+        }, frozenTokenClock: frozenTokenClock, body)
 }
 
 func wrongCode(_ code: String) -> String { code == "000000" ? "111111" : "000000" }

@@ -104,6 +104,7 @@ struct Stack {
 func withStack(
     configure: @escaping @Sendable (inout AuthConfiguration) -> Void = { _ in },
     emulator configureEmulator: (inout EmulatorConfiguration) -> Void = { _ in },
+    frozenTokenClock: Bool = false,
     _ body: @Sendable (Stack) async throws -> Void
 ) async throws {
     var quiet = Logger(label: "auth-test")
@@ -116,7 +117,7 @@ func withStack(
         configuration.port = 0
         configuration.databasePath = ":memory:"
         configure(&configuration)
-        let tokenClock = TestClock()
+        let tokenClock = TestClock(frozen: frozenTokenClock)
         let server = try await buildAuthServer(configuration: configuration, logger: logger) { tokenClock.now() }
         try await server.test(.live) { auth in
             try await body(Stack(auth: auth, emulator: emulator, tokenClock: tokenClock))

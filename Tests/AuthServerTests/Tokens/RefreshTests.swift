@@ -64,6 +64,40 @@ struct RefreshTests {
         }
     }
 
+    @Test("logging out with a refreshed access token refuses the family's earlier access tokens too")
+    func logoutRevokesTheFamily() async throws {
+        try await withStack { stack in
+            let session = try await stack.loginWithRefresh("+14155550132")
+            let (_, refreshed, _) = try await stack.post(
+                "/api/auth/refresh", #"{"refresh_token": "\#(session.refresh)"}"#)
+            let second = try #require(refreshed["access_token"] as? String)
+            #expect(try await stack.protected("Bearer \(session.access)").0 == .ok)
+            #expect(try await stack.bearerPost("/api/auth/logout", second).0 == .ok)
+            let (refused, body, _) = try await stack.protected("Bearer \(session.access)")
+            #expect(refused == .unauthorized)
+            #expect(body["msg"] as? String == "Token has been revoked")
+            // another login of the same number is its own family, and works
+            let other = try await stack.login("+14155550132")
+            #expect(try await stack.protected("Bearer \(other)").0 == .ok)
+        }
+    }
+
+    @Test("a replayed refresh token also refuses the access token the thief got by rotating it")
+    func reuseRevokesStolenAccess() async throws {
+        try await withStack { stack in
+            let victim = try await stack.loginWithRefresh("+14155550133")
+            // the thief rotates first and gets an access token of the family
+            let (_, stolen, _) = try await stack.post("/api/auth/refresh", #"{"refresh_token": "\#(victim.refresh)"}"#)
+            let thiefAccess = try #require(stolen["access_token"] as? String)
+            #expect(try await stack.protected("Bearer \(thiefAccess)").0 == .ok)
+            // the victim's client presents the same (already rotated) token: reuse detected
+            let (replay, _, _) = try await stack.post("/api/auth/refresh", #"{"refresh_token": "\#(victim.refresh)"}"#)
+            #expect(replay == .unauthorized)
+            #expect(try await stack.protected("Bearer \(thiefAccess)").0 == .unauthorized)
+            #expect(try await stack.protected("Bearer \(victim.access)").0 == .unauthorized)
+        }
+    }
+
     @Test("a refresh token never passes as an access token, nor the reverse")
     func noConfusion() async throws {
         try await withStack { stack in
