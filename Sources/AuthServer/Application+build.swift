@@ -77,18 +77,21 @@ private func assembleAuthServer(
     TokensController(issuer: issuer, accounts: accounts, logger: logger)
         .addRoutes(to: router, signedIn: bearer(.anyToken))
     SMSLoginController(
-        verify: verify, serviceSid: serviceSid, issuer: issuer, limits: limits, trustProxy: configuration.trustProxy,
+        verify: verify, serviceSid: serviceSid, issuer: issuer, limits: limits,
+        trustedProxies: configuration.trustedProxies,
         twilioRateLimitKey: configuration.twilioRateLimitKey, logger: logger
     ).addRoutes(to: router, signedIn: bearer(.phoneNumbersAndAccounts))
     let service = AccountService(
         accounts: accounts, passwords: Passwords(cost: configuration.bcryptCost), verify: verify,
         serviceSid: serviceSid, limits: limits, logger: logger, now: now)
-    AccountsController(service: service, issuer: issuer, trustProxy: configuration.trustProxy)
+    AccountsController(service: service, issuer: issuer, trustedProxies: configuration.trustedProxies)
         .addRoutes(to: router, signedIn: bearer(.accounts))
     let driver = SQLitePersistDriver(writer: database, now: now)
-    WebApp(service: service, library: pages, driver: driver, trustProxy: configuration.trustProxy, logger: logger)
-        .addRoutes(
-            to: router, cookieSecure: configuration.cookieSecure, sessionLifetime: configuration.sessionLifetime)
+    WebApp(
+        service: service, library: pages, driver: driver, trustedProxies: configuration.trustedProxies, logger: logger
+    )
+    .addRoutes(
+        to: router, cookieSecure: configuration.cookieSecure, sessionLifetime: configuration.sessionLifetime)
     return Application(
         router: router,
         configuration: .init(

@@ -17,7 +17,8 @@ import Foundation
 struct AccountsController: Sendable {
     let service: AccountService
     let issuer: TokenIssuer
-    let trustProxy: Bool
+    /// How many proxies in front append to `X-Forwarded-For` (0: use the peer address).
+    let trustedProxies: Int
     /// How long a two-factor challenge waits for its code.
     static let challengeLifetime: TimeInterval = 600
 
@@ -154,6 +155,6 @@ struct AccountsController: Sendable {
     }
 
     private func ip(_ request: Request, _ context: AuthRequestContext) -> String {
-        context.clientIP(request, trustProxy: trustProxy)
+        context.clientIP(request, trustedProxies: trustedProxies)
     }
 }

@@ -41,8 +41,11 @@ public struct AuthConfiguration: Sendable {
     public var cookieSecure = true
     /// How long a web session lives without use.
     public var sessionLifetime: Duration = .seconds(12 * 3600)
-    /// Take the client IP from `X-Forwarded-For` (only behind a proxy that sets it).
-    public var trustProxy = false
+    /// How many proxies in front of the server append the client's address to
+    /// `X-Forwarded-For` (`TRUST_PROXY`, 0 to 10; 0: the connection's peer is the client). The
+    /// client IP is the entry that many places from the right: the one the outermost trusted
+    /// proxy wrote. Entries further left were written by the client and prove nothing.
+    public var trustedProxies = 0
     /// Pass the client IP to Twilio Verify as this `RateLimits` key, so Twilio enforces too.
     public var twilioRateLimitKey: String?
 
@@ -174,7 +177,7 @@ public struct AuthConfiguration: Sendable {
             value("VERIFY_LIMIT_PER_IP"), "VERIFY_LIMIT_PER_IP", default: 50, range: 1...1_000_000)
         configuration.limitWindow = .seconds(
             try number(value("LIMIT_WINDOW"), "LIMIT_WINDOW", default: 600, range: 1...86_400))
-        configuration.trustProxy = value("TRUST_PROXY") == "1"
+        configuration.trustedProxies = try number(value("TRUST_PROXY"), "TRUST_PROXY", default: 0, range: 0...10)
         configuration.loginLimitPerAccount = try number(
             value("LOGIN_LIMIT_PER_ACCOUNT"), "LOGIN_LIMIT_PER_ACCOUNT", default: 10, range: 1...100_000)
         configuration.loginLimitPerIP = try number(

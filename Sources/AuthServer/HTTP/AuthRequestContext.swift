@@ -22,13 +22,18 @@ public struct AuthRequestContext: RequestContext, RemoteAddressRequestContext, S
         self.remoteAddress = source.channel.remoteAddress
     }
 
-    /// The client's IP: the connection's peer, or with `trustProxy` the first
-    /// `X-Forwarded-For` entry (only behind a proxy that sets it).
-    func clientIP(_ request: Request, trustProxy: Bool) -> String {
-        if trustProxy, let forwarded = request.headers[.init("X-Forwarded-For")!],
-            let first = forwarded.split(separator: ",").first
-        {
-            return String(String(first).trimmingWhitespace())
+    /// The client's IP: the connection's peer, or behind `trustedProxies` proxies the
+    /// `X-Forwarded-For` entry that many places from the right (the one the outermost trusted
+    /// proxy appended; the client can write only entries to the left of it). With fewer entries
+    /// than proxies the request did not come through them all, and the peer is used.
+    func clientIP(_ request: Request, trustedProxies: Int) -> String {
+        if trustedProxies > 0 {
+            // every X-Forwarded-For field, in order, as one list
+            let entries = request.headers[values: .init("X-Forwarded-For")!].flatMap { $0.split(separator: ",") }
+            if entries.count >= trustedProxies {
+                let entry = entries[entries.count - trustedProxies].trimmingWhitespace()
+                if !entry.isEmpty { return String(entry) }
+            }
         }
         return remoteAddress?.ipAddress ?? "unknown"
     }

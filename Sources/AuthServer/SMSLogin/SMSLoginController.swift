@@ -17,7 +17,8 @@ struct SMSLoginController: Sendable {
     let serviceSid: String
     let issuer: TokenIssuer
     let limits: AbuseLimits
-    let trustProxy: Bool
+    /// How many proxies in front append to `X-Forwarded-For` (0: use the peer address).
+    let trustedProxies: Int
     /// When set, the client IP is passed to Twilio Verify as this `RateLimits` key.
     let twilioRateLimitKey: String?
     let logger: Logger
@@ -48,7 +49,7 @@ struct SMSLoginController: Sendable {
     @Sendable func sendVerification(_ request: Request, context: AuthRequestContext) async throws -> Response {
         let body = try await JSONRequest.decode(SendRequest.self, from: request)
         let phone = try normalize(body.phoneNumber)
-        let ip = context.clientIP(request, trustProxy: trustProxy)
+        let ip = context.clientIP(request, trustedProxies: trustedProxies)
         try AbuseLimits.check(limits.sendPerPhone, limits.sendPerIP, phone: phone, ip: ip, now: now())
         var options = VerifyClient.StartOptions()
         if let key = twilioRateLimitKey { options.rateLimits = [key: ip] }
@@ -65,7 +66,7 @@ struct SMSLoginController: Sendable {
         let phone = try normalize(body.phoneNumber)
         try AbuseLimits.check(
             limits.verifyPerPhone, limits.verifyPerIP, phone: phone,
-            ip: context.clientIP(request, trustProxy: trustProxy), now: now())
+            ip: context.clientIP(request, trustedProxies: trustedProxies), now: now())
         let code = body.code.trimmingWhitespace()
         guard (4...10).contains(code.count), code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
             throw APIError.badRequest("The code is 4 to 10 letters or digits")

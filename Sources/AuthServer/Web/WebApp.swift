@@ -28,7 +28,8 @@ struct WebApp: Sendable {
     let service: AccountService
     let library: MustacheLibrary
     let driver: SQLitePersistDriver
-    let trustProxy: Bool
+    /// How many proxies in front append to `X-Forwarded-For` (0: use the peer address).
+    let trustedProxies: Int
     let logger: Logger
 
     var accounts: AccountStore { service.accounts }
@@ -164,7 +165,7 @@ struct WebApp: Sendable {
     }
 
     func ip(_ request: Request, _ context: AuthRequestContext) -> String {
-        context.clientIP(request, trustProxy: trustProxy)
+        context.clientIP(request, trustedProxies: trustedProxies)
     }
 
     static func day(_ time: Double) -> String {

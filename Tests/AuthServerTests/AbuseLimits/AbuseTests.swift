@@ -32,6 +32,58 @@ struct AbuseTests {
         }
     }
 
+    static func send(_ stack: Stack, phone: String, forwardedFor: String) async throws -> HTTPResponse.Status {
+        try await stack.auth.execute(
+            uri: "/api/auth/send-verification", method: .post,
+            headers: [.contentType: "application/json", .init("X-Forwarded-For")!: forwardedFor],
+            body: ByteBuffer(string: #"{"phone_number": "\#(phone)"}"#)
+        ) { $0.status }
+    }
+
+    @Test("behind a trusted proxy the client IP is the entry the proxy appended, not what the client wrote")
+    func trustedProxy() async throws {
+        try await withStack(
+            configure: {
+                $0.sendLimitPerIP = 2
+                $0.trustedProxies = 1
+            }, emulator: { _ in }
+        ) { stack in
+            // the client invents a new leftmost address each time; the proxy's entry stays
+            var statuses: [HTTPResponse.Status] = []
+            for (index, client) in ["198.51.100.1", "198.51.100.2", "198.51.100.3"].enumerated() {
+                statuses.append(
+                    try await Self.send(stack, phone: "+1415555019\(index)", forwardedFor: "\(client), 203.0.113.7"))
+            }
+            #expect(statuses == [.ok, .ok, .tooManyRequests])
+            // another client behind the same proxy is another key
+            let other = try await Self.send(stack, phone: "+14155550193", forwardedFor: "203.0.113.8")
+            #expect(other == .ok)
+        }
+        try await withStack(
+            configure: {
+                $0.sendLimitPerIP = 1
+                $0.trustedProxies = 2
+            }, emulator: { _ in }
+        ) { stack in
+            // two proxies: the client is the entry two from the right, whatever is left of it
+            let first = try await Self.send(
+                stack, phone: "+14155550194", forwardedFor: "1.1.1.1, 203.0.113.9, 10.0.0.2")
+            let second = try await Self.send(
+                stack, phone: "+14155550195", forwardedFor: "2.2.2.2, 203.0.113.9, 10.0.0.2")
+            #expect(first == .ok)
+            #expect(second == .tooManyRequests)
+        }
+    }
+
+    @Test("TRUST_PROXY takes a number of proxies, 0 to 10, and names itself otherwise")
+    func trustProxySetting() throws {
+        #expect(try AuthConfiguration.fromEnvironment(["TRUST_PROXY": "2"]).trustedProxies == 2)
+        #expect(try AuthConfiguration.fromEnvironment([:]).trustedProxies == 0)
+        #expect(throws: AuthConfiguration.Invalid.self) {
+            try AuthConfiguration.fromEnvironment(["TRUST_PROXY": "yes"])
+        }
+    }
+
     @Test("per-IP limits on send and on verify")
     func perIP() async throws {
         try await withStack(configure: {

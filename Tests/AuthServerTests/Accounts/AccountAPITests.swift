@@ -209,6 +209,31 @@ struct AccountAPITests {
         }
     }
 
+    @Test("a NUL or another control character in a password is refused, and never logs in as the text before it")
+    func controlCharacters() async throws {
+        try await withAccounts { stack in
+            for password in [#"\u0000MyLongSecretPassword"#, #"abcdefgh\u0000suffix"#, #"tab\there-ok"#] {
+                let (status, body, _) = try await stack.json(
+                    .post, "/api/accounts/register",
+                    #"{"username": "sam", "email": "sam@example.com", "password": "\#(password)"}"#)
+                #expect(status == .badRequest, "\(password)")
+                #expect(
+                    (body["errors"] as? [String: String])?["password"]?.contains("no control characters") == true,
+                    "\(body)")
+            }
+            // an account whose password is the text before a NUL: the NUL version must not match
+            _ = try await stack.json(
+                .post, "/api/accounts/register",
+                #"{"username": "sam", "email": "sam@example.com", "password": "abcdefgh"}"#)
+            let (refused, _, _) = try await stack.json(
+                .post, "/api/accounts/login", #"{"login": "sam", "password": "abcdefgh\u0000anything"}"#)
+            #expect(refused == .unauthorized)
+            let (accepted, _, _) = try await stack.json(
+                .post, "/api/accounts/login", #"{"login": "sam", "password": "abcdefgh"}"#)
+            #expect(accepted == .ok)
+        }
+    }
+
     @Test("too many password logins are limited per login name, with Retry-After")
     func loginLimit() async throws {
         try await withAccounts(configure: { $0.loginLimitPerAccount = 3 }) { stack in
