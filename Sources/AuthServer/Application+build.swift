@@ -1,6 +1,7 @@
 import GRDB
 import Hummingbird
 import Logging
+import NIOCore
 import ServiceLifecycle
 import VerifyClient
 import VerifyWire
@@ -94,6 +95,8 @@ private func assembleAuthServer(
         to: router, cookieSecure: configuration.cookieSecure, sessionLifetime: configuration.sessionLifetime)
     return Application(
         router: router,
+        // a connection that sends nothing (or never finishes its request head) is closed
+        server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: "auth-server"),
         services: [VerifyClientService(client: verify), driver],

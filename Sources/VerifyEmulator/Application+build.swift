@@ -1,6 +1,7 @@
 import GRDB
 import Hummingbird
 import Logging
+import NIOCore
 import ServiceLifecycle
 import VerifyWire
 
@@ -86,6 +87,9 @@ public func buildApplication(
     }
     return Application(
         router: router,
+        // a connection that sends nothing (or never finishes its request head) is closed, so
+        // idle and slowloris sockets cannot pile up
+        server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: "verify-emulator"),
         services: lifecycleServices,

@@ -138,6 +138,18 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
     }
 
     @Option(
+        name: .customLong("idle-timeout"),
+        help: "Seconds a silent connection is kept open (default 60). [env: VERIFY_EMULATOR_IDLE_TIMEOUT]")
+    var idleTimeoutOption: Int?
+    var idleTimeout: Int? {
+        get throws {
+            try Self.setting(
+                idleTimeoutOption, "--idle-timeout", "VERIFY_EMULATOR_IDLE_TIMEOUT", in: SettingRanges.idleSeconds,
+                unit: "seconds")
+        }
+    }
+
+    @Option(
         name: .customLong("delivery-webhook"),
         help: "POST every delivered message as JSON to this URL. [env: VERIFY_EMULATOR_DELIVERY_WEBHOOK]")
     var deliveryWebhookOption: String?
@@ -183,7 +195,7 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
 
     func validate() throws {
         // every setting read once here, so a bad one stops start-up before anything opens
-        _ = try (port, codeExpiry, clockOffset, maxSendAttempts, sendWindow, maxCheckAttempts, quiet)
+        _ = try (port, codeExpiry, clockOffset, maxSendAttempts, sendWindow, maxCheckAttempts, quiet, idleTimeout)
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level '\(logLevel)' is not a level")
         }
@@ -224,6 +236,7 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
         if let maxSendAttempts = try maxSendAttempts { configuration.maxSendAttempts = maxSendAttempts }
         if let maxCheckAttempts = try maxCheckAttempts { configuration.maxCheckAttempts = maxCheckAttempts }
         if let sendWindow = try sendWindow { configuration.sendWindow = .seconds(sendWindow) }
+        if let idleTimeout = try idleTimeout { configuration.idleTimeout = .seconds(idleTimeout) }
         if let fixedCode { configuration.fixedCodes.append(FixedCode(code: fixedCode)) }
         let clockOffset = try clockOffset
         if clockOffset != 0 { configuration.clock.advance(by: .milliseconds(Int64((clockOffset * 1000).rounded()))) }

@@ -242,3 +242,39 @@ def test_a_bad_chunk_size_is_a_400_on_the_auth_server(tmp_path):
         assert requests.get(url + "/healthz", timeout=5).status_code == 200
     finally:
         stop_stack(emulator, process, log)
+
+
+def closed_within(port, seconds, send=b""):
+    """Opens a connection, sends `send` (perhaps half a request head), and waits for the server
+    to close it; returns how long that took, or None if it stayed open."""
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port), timeout=seconds) as connection:
+        if send:
+            connection.sendall(send)
+        try:
+            while connection.recv(4096):
+                pass
+        except socket.timeout:
+            return None
+    return time.monotonic() - started
+
+
+def test_idle_and_slowloris_connections_are_closed(tmp_path):
+    emulator = Emulator(":memory:", args=["--idle-timeout", "1"])
+    try:
+        assert closed_within(emulator.port, 6) is not None, "an idle connection stayed open"
+        assert closed_within(emulator.port, 6, send=b"GET /healthz HTTP/1.1\r\nHost: x\r\n") is not None
+        # a connection that keeps asking is served as long as it likes
+        assert requests.get(emulator.url + "/healthz", timeout=5).status_code == 200
+    finally:
+        assert emulator.stop() == 0
+
+
+def test_the_auth_server_closes_idle_connections(tmp_path):
+    emulator, url, process, log = start_stack(tmp_path, {"IDLE_TIMEOUT": "1"})
+    try:
+        port = int(url.rsplit(":", 1)[1])
+        assert closed_within(port, 6) is not None, "an idle connection stayed open"
+        assert closed_within(port, 6, send=b"POST /api/auth/send-verification HTTP/1.1\r\nHost: x\r\n") is not None
+    finally:
+        stop_stack(emulator, process, log)

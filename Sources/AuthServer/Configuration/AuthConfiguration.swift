@@ -39,6 +39,10 @@ public struct AuthConfiguration: Sendable {
     /// The session cookie's `Secure` attribute: on unless turned off for plain-HTTP development
     /// (off by default in development mode).
     public var cookieSecure = true
+    /// How long a connection may stay silent (before its first request head is complete, or
+    /// between requests) before it is closed: the server faces the internet, and idle or
+    /// slowloris sockets would otherwise hold file descriptors for ever (`IDLE_TIMEOUT`, seconds).
+    public var idleTimeout: Duration = .seconds(30)
     /// How long a web session lives without use.
     public var sessionLifetime: Duration = .seconds(12 * 3600)
     /// How many proxies in front of the server append the client's address to
@@ -69,7 +73,7 @@ public struct AuthConfiguration: Sendable {
         "TWILIO_VERIFY_BASE_URL", "TWILIO_TIMEOUT", "TWILIO_RATE_LIMIT_KEY", "SECRET_KEY", "JWT_ALGORITHM",
         "JWT_KEYS_DIR",
         "ACCESS_TOKEN_LIFETIME", "REFRESH_TOKEN_LIFETIME", "JWT_ISSUER", "JWT_AUDIENCE", "DATABASE_PATH", "HOST",
-        "PORT",
+        "PORT", "IDLE_TIMEOUT",
         "AUTH_SERVER_DEVELOPMENT", "SEND_LIMIT_PER_PHONE", "SEND_LIMIT_PER_IP", "VERIFY_LIMIT_PER_PHONE",
         "VERIFY_LIMIT_PER_IP", "LIMIT_WINDOW", "TRUST_PROXY", "LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_IP",
         "BCRYPT_COST", "COOKIE_SECURE", "SESSION_LIFETIME",
@@ -159,6 +163,8 @@ public struct AuthConfiguration: Sendable {
         }
         configuration.host = value("HOST") ?? "127.0.0.1"
         configuration.port = try number(value("PORT"), "PORT", default: 8000, range: 0...65535)
+        configuration.idleTimeout = .seconds(
+            try number(value("IDLE_TIMEOUT"), "IDLE_TIMEOUT", default: 30, range: 1...3600))
         configuration.accessTokenLifetime = .seconds(
             try number(value("ACCESS_TOKEN_LIFETIME"), "ACCESS_TOKEN_LIFETIME", default: 86_400, range: 60...31_536_000)
         )

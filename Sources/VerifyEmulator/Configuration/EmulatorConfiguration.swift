@@ -43,6 +43,9 @@ public struct EmulatorConfiguration: Sendable {
     public var maxCheckAttempts: Int = 5
     /// Largest request body accepted; larger ones get 413.
     public var maxBodySize: Int = 64 * 1024
+    /// How long a connection may stay silent (before its first request head is complete, or
+    /// between requests) before the emulator closes it.
+    public var idleTimeout: Duration = .seconds(60)
     /// Log a console line for every message "sent" (the emulator's job); off for benchmarks.
     public var logMessages: Bool = true
     /// The clock driving expiry and limit windows.

@@ -9,6 +9,8 @@ public enum SettingRanges {
     /// How far the emulator clock may move from the system clock at start, and in one step of
     /// the control API: 100 years either way.
     public static let clockSeconds: ClosedRange<Double> = -3_155_760_000...3_155_760_000
+    /// How long an idle connection is kept, in seconds: 1 second to 1 hour.
+    public static let idleSeconds: ClosedRange<Int> = 1...3600
     /// The largest request body, in bytes: 1 KiB to 16 MiB.
     public static let bodyBytes: ClosedRange<Int> = 1024...16 * 1024 * 1024
 
@@ -40,6 +42,10 @@ extension EmulatorConfiguration {
         for (name, value) in [("maxSendAttempts", maxSendAttempts), ("maxCheckAttempts", maxCheckAttempts)]
         where !SettingRanges.attempts.contains(value) {
             return "\(name) must be \(SettingRanges.describe(SettingRanges.attempts)) (0 turns the limit off)"
+        }
+        let idle = idleTimeout.components
+        if idle.attoseconds != 0 || !SettingRanges.idleSeconds.contains(Int(clamping: idle.seconds)) {
+            return "idleTimeout must be whole seconds, \(SettingRanges.describe(SettingRanges.idleSeconds))"
         }
         if !SettingRanges.bodyBytes.contains(maxBodySize) {
             return "maxBodySize must be \(SettingRanges.describe(SettingRanges.bodyBytes)) bytes"
