@@ -71,6 +71,21 @@ struct TokenService: Sendable {
         var alg: String?
         var typ: String?
         var kid: String?
+        /// Extensions the issuer says must be understood (RFC 7515 4.1.11); we understand none.
+        var crit: [String]?
+        /// Only to tell "present" from "absent": a `crit` of any type is refused.
+        var critPresent = false
+
+        enum CodingKeys: String, CodingKey { case alg, typ, kid, crit }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            alg = try container.decodeIfPresent(String.self, forKey: .alg)
+            typ = try container.decodeIfPresent(String.self, forKey: .typ)
+            kid = try container.decodeIfPresent(String.self, forKey: .kid)
+            crit = try? container.decodeIfPresent([String].self, forKey: .crit)
+            critPresent = container.contains(.crit)
+        }
     }
 
     /// The claims of a valid access token, or why it is refused.
@@ -99,6 +114,10 @@ struct TokenService: Sendable {
             throw TokenRefusal(message: "The specified alg value is not allowed")
         }
         guard header.typ == nil || header.typ == "JWT" else { throw TokenRefusal(message: "Invalid token type header") }
+        guard !header.critPresent else {
+            throw TokenRefusal(message: "Unsupported critical header: \((header.crit ?? []).joined(separator: ", "))")
+        }
+
         guard let kid = header.kid, activeKeyIDs().contains(kid) else {
             throw TokenRefusal(message: "Unknown signing key")
         }

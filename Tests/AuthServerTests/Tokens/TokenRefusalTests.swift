@@ -78,6 +78,15 @@ struct TokenRefusalTests {
                 ),
                 ("Bearer " + Self.tamperedSignature(token), "Signature verification failed"),
                 (
+                    // a critical extension we do not understand, on a validly signed token (RFC 7515 4.1.11)
+                    "Bearer "
+                        + Self.forge(
+                            header:
+                                #"{"alg":"HS256","typ":"JWT","kid":"hs256-1","crit":["exp-policy"],"exp-policy":1}"#,
+                            payload: payload, key: secret),
+                    "Unsupported critical header: exp-policy"
+                ),
+                (
                     "Bearer "
                         + Self.forge(
                             header: #"{"alg":"HS256","typ":"JWT","kid":"hs256-1"}"#,
