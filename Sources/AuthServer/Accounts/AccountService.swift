@@ -271,7 +271,9 @@ struct AccountService: Sendable {
             throw FormErrors.field("email", "Enter the email address of your account")
         }
         guard let account = try await accounts.find(email: email), !account.isDisabled else {
-            try limited(limits.sendPerIP.hit(ip, now: now()))
+            // the same per-requester and per-recipient limits as a real send, so a 429 cannot
+            // tell which emails have an account
+            try limited(limits.sendPerIP.hit(ip, now: now()) ?? limits.sendPerPhone.hit(email, now: now()))
             return email
         }
         try await sendCode(to: account.email, channel: .email, ip: ip)

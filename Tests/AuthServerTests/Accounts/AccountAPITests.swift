@@ -234,6 +234,23 @@ struct AccountAPITests {
         }
     }
 
+    @Test("password-reset requests are limited alike whether or not the email has an account")
+    func resetLimitsDoNotTellWhichEmailsExist() async throws {
+        try await withAccounts(configure: { $0.sendLimitPerPhone = 2 }) { stack in
+            _ = try await stack.json(
+                .post, "/api/accounts/register",
+                #"{"username": "tess", "email": "tess@example.com", "password": "correct-horse-battery"}"#)
+            for email in ["tess@example.com", "nobody@example.com"] {
+                var statuses: [HTTPResponse.Status] = []
+                for _ in 0..<3 {
+                    statuses.append(
+                        try await stack.json(.post, "/api/accounts/password/reset", #"{"email": "\#(email)"}"#).0)
+                }
+                #expect(statuses == [.ok, .ok, .tooManyRequests], "\(email)")
+            }
+        }
+    }
+
     @Test("too many password logins are limited per login name, with Retry-After")
     func loginLimit() async throws {
         try await withAccounts(configure: { $0.loginLimitPerAccount = 3 }) { stack in
