@@ -151,7 +151,9 @@ struct AccountService: Sendable {
             _ = try await verify.startVerification(serviceSid: serviceSid, to: to, channel: channel)
         } catch let error as VerifyClientError {
             let failure = verifyFailure(error, during: "send", logger: logger)
-            throw FormErrors(message: failure.message, status: failure.status)
+            var errors = FormErrors(message: failure.message, status: failure.status)
+            errors.retryAfter = failure.headers[.retryAfter].flatMap { Int($0) }
+            throw errors
         }
     }
 
@@ -168,11 +170,15 @@ struct AccountService: Sendable {
         } catch VerifyClientError.twilio(let error) where error.code == 20404 {
             throw FormErrors(fields: ["code": Self.usedUpCode])
         } catch VerifyClientError.twilio(let error) where error.code == 60202 {
-            throw FormErrors(
+            var errors = FormErrors(
                 fields: ["code": "Too many wrong codes. Send a new code."], status: .tooManyRequests)
+            errors.retryAfter = RetryAfter.newCode
+            throw errors
         } catch let error as VerifyClientError {
             let failure = verifyFailure(error, during: "check", logger: logger)
-            throw FormErrors(message: failure.message, status: failure.status)
+            var errors = FormErrors(message: failure.message, status: failure.status)
+            errors.retryAfter = failure.headers[.retryAfter].flatMap { Int($0) }
+            throw errors
         }
         guard check.status == .approved, check.valid else {
             throw FormErrors(fields: ["code": "That code is not right. Check the message and try again."])

@@ -89,10 +89,12 @@ struct LoginTests {
                 _ = try await stack.post(
                     "/api/auth/verify-code", #"{"phone_number": "+14155550103", "code": "\#(wrong)"}"#)
             }
-            let (limited, limitedBody, _) = try await stack.post(
+            let (limited, limitedBody, limitedHeaders) = try await stack.post(
                 "/api/auth/verify-code", #"{"phone_number": "+14155550103", "code": "\#(fresh)"}"#)
             #expect(limited == .tooManyRequests)
             #expect((limitedBody["message"] as? String)?.contains("Too many attempts") == true)
+            // Twilio's 60202 carries no Retry-After; every 429 of this server does
+            #expect(limitedHeaders[.retryAfter] == "1")
         }
     }
 
