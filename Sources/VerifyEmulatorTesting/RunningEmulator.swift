@@ -59,6 +59,9 @@ public struct RunningEmulator: Sendable {
     public struct UnexpectedAnswer: Error, Sendable, Equatable {
         public var status: Int
     }
+
+    /// The in-process server came up without a port to reach it on.
+    public struct NotListening: Error, Sendable, Equatable {}
 }
 
 /// Starts an emulator in-process on a free loopback port, runs `body` with it, and stops it.
@@ -79,7 +82,7 @@ public func withVerifyEmulator(
     let clock = configuration.clock
     let app = try await buildApplication(configuration: configuration, logger: logger)
     try await app.test(.live) { client in
-        guard let port = client.port else { throw RunningEmulator.UnexpectedAnswer(status: 0) }
+        guard let port = client.port else { throw RunningEmulator.NotListening() }
         try await body(RunningEmulator(port: port, clock: clock, client: client))
     }
 }

@@ -16,7 +16,4 @@ public enum VerificationStatus: String, Codable, Sendable, CaseIterable {
     case expired
     case failed
     case deleted
-
-    /// Whether the verification can still be checked, cancelled or approved.
-    public var isOpen: Bool { self == .pending }
 }
