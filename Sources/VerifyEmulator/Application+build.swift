@@ -85,6 +85,12 @@ public func buildApplication(
                     SystemMemory.returnFreePages()
                 }))
     }
+    if let retention = configuration.retention {
+        lifecycleServices.append(
+            RetentionPruner(
+                retention: retention, liveWindow: max(configuration.codeExpiry, configuration.sendWindow),
+                batcher: batcher, clock: clock, logger: logger, interval: configuration.pruneInterval))
+    }
     return Application(
         router: router,
         // a connection that sends nothing (or never finishes its request head) is closed, so

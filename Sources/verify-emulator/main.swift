@@ -150,6 +150,20 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
     }
 
     @Option(
+        name: .customLong("retention"),
+        help:
+            "Seconds of emulator time finished verifications and messages are kept (default 86400); 0 keeps everything. [env: VERIFY_EMULATOR_RETENTION]"
+    )
+    var retentionOption: Int?
+    var retention: Int? {
+        get throws {
+            try Self.setting(
+                retentionOption, "--retention", "VERIFY_EMULATOR_RETENTION",
+                in: 0...SettingRanges.retentionSeconds.upperBound, unit: "seconds (0: keep everything)")
+        }
+    }
+
+    @Option(
         name: .customLong("delivery-webhook"),
         help: "POST every delivered message as JSON to this URL. [env: VERIFY_EMULATOR_DELIVERY_WEBHOOK]")
     var deliveryWebhookOption: String?
@@ -195,7 +209,9 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
 
     func validate() throws {
         // every setting read once here, so a bad one stops start-up before anything opens
-        _ = try (port, codeExpiry, clockOffset, maxSendAttempts, sendWindow, maxCheckAttempts, quiet, idleTimeout)
+        _ = try (
+            port, codeExpiry, clockOffset, maxSendAttempts, sendWindow, maxCheckAttempts, quiet, idleTimeout, retention
+        )
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level '\(logLevel)' is not a level")
         }
@@ -237,6 +253,7 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
         if let maxCheckAttempts = try maxCheckAttempts { configuration.maxCheckAttempts = maxCheckAttempts }
         if let sendWindow = try sendWindow { configuration.sendWindow = .seconds(sendWindow) }
         if let idleTimeout = try idleTimeout { configuration.idleTimeout = .seconds(idleTimeout) }
+        if let retention = try retention { configuration.retention = retention == 0 ? nil : .seconds(retention) }
         if let fixedCode { configuration.fixedCodes.append(FixedCode(code: fixedCode)) }
         let clockOffset = try clockOffset
         if clockOffset != 0 { configuration.clock.advance(by: .milliseconds(Int64((clockOffset * 1000).rounded()))) }

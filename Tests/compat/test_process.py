@@ -125,6 +125,7 @@ def run_binary(command, env=None, cwd=None, timeout=20):
     ({"VERIFY_EMULATOR_QUIET": "yes please"}, "VERIFY_EMULATOR_QUIET='yes please': must be 1 or 0"),
     ({"VERIFY_EMULATOR_PORT": "80800"}, "VERIFY_EMULATOR_PORT='80800': must be 0 to 65535"),
     ({"VERIFY_EMULATOR_SEND_WINDOW": "100000000000000000"}, "VERIFY_EMULATOR_SEND_WINDOW="),
+    ({"VERIFY_EMULATOR_RETENTION": "1d"}, "VERIFY_EMULATOR_RETENTION='1d': must be 0 to 315360000 seconds (0: keep everything)"),
 ])
 def test_bad_environment_values_are_named(tmp_path, env, named):
     result = run_binary([binary(), "--db", ":memory:"], env=env, cwd=tmp_path)
@@ -139,6 +140,7 @@ def test_bad_environment_values_are_named(tmp_path, env, named):
     (["--code-expiry", "100000000000000000"], "--code-expiry 100000000000000000: must be 1 to 86400 seconds"),
     (["--send-window", "0"], "--send-window 0: must be 1 to 86400 seconds"),
     (["--max-check-attempts=-1"], "--max-check-attempts -1: must be 0 to 1000000"),
+    (["--retention=-5"], "--retention -5: must be 0 to 315360000 seconds (0: keep everything)"),
 ])
 def test_bad_flags_are_named(tmp_path, args, named):
     result = run_binary([binary(), "--db", ":memory:", *args], cwd=tmp_path)

@@ -46,6 +46,13 @@ public struct EmulatorConfiguration: Sendable {
     /// How long a connection may stay silent (before its first request head is complete, or
     /// between requests) before the emulator closes it.
     public var idleTimeout: Duration = .seconds(60)
+    /// How long finished verifications, "sent" messages and rate-limit hits are kept, in
+    /// emulator time, before a background task deletes them (``RetentionPruner``); nil keeps
+    /// everything. Never shorter in effect than ``codeExpiry`` and ``sendWindow``, so nothing
+    /// live is pruned.
+    public var retention: Duration? = .seconds(86_400)
+    /// The pause between two pruning passes (short in tests).
+    var pruneInterval: Duration = .seconds(10)
     /// Log a console line for every message "sent" (the emulator's job); off for benchmarks.
     public var logMessages: Bool = true
     /// The clock driving expiry and limit windows.

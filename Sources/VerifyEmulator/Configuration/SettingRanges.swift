@@ -14,6 +14,9 @@ public enum SettingRanges {
     /// The largest request body, in bytes: 1 KiB to 16 MiB.
     public static let bodyBytes: ClosedRange<Int> = 1024...16 * 1024 * 1024
 
+    /// How long finished rows are kept, in seconds: 1 second to 10 years (0, or nil, keeps all).
+    public static let retentionSeconds: ClosedRange<Int> = 1...315_360_000
+
     /// "1 to 86400", for messages.
     static func describe<T: Comparable>(_ range: ClosedRange<T>) -> String {
         "\(range.lowerBound) to \(range.upperBound)"
@@ -46,6 +49,12 @@ extension EmulatorConfiguration {
         let idle = idleTimeout.components
         if idle.attoseconds != 0 || !SettingRanges.idleSeconds.contains(Int(clamping: idle.seconds)) {
             return "idleTimeout must be whole seconds, \(SettingRanges.describe(SettingRanges.idleSeconds))"
+        }
+        if let retention {
+            let parts = retention.components
+            if parts.attoseconds != 0 || !SettingRanges.retentionSeconds.contains(Int(clamping: parts.seconds)) {
+                return "retention must be whole seconds, \(SettingRanges.describe(SettingRanges.retentionSeconds))"
+            }
         }
         if !SettingRanges.bodyBytes.contains(maxBodySize) {
             return "maxBodySize must be \(SettingRanges.describe(SettingRanges.bodyBytes)) bytes"
