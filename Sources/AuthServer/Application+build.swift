@@ -65,7 +65,7 @@ private func assembleAuthServer(
     let refreshTokens = try RefreshTokenStore(
         writer: database, accessTokenLifetime: Double(configuration.accessTokenLifetime.components.seconds))
     let accounts = AccountStore(writer: database, refreshTokens: refreshTokens)
-    let limits = AbuseLimits(configuration: configuration)
+    let limits = AbuseLimits(configuration: configuration, store: LimitStore(writer: database))
     let issuer = TokenIssuer(
         tokens: tokens, refreshTokens: refreshTokens,
         refreshLifetime: Double(configuration.refreshTokenLifetime.components.seconds))
@@ -99,7 +99,7 @@ private func assembleAuthServer(
         server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: "auth-server"),
-        services: [VerifyClientService(client: verify), driver],
+        services: [VerifyClientService(client: verify), ExpirySweeper(sessions: driver, limits: limits, now: now)],
         logger: logger)
 }
 

@@ -6,36 +6,56 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The limits on sending codes and checking them, per phone number and per client IP.
+/// The limits on sending codes, checking them and password logins, per recipient (or login
+/// name) and per client IP, counted in the database (``LimitStore``).
 struct AbuseLimits: Sendable {
-    let sendPerPhone: RateLimiter
-    let sendPerIP: RateLimiter
-    let verifyPerPhone: RateLimiter
-    let verifyPerIP: RateLimiter
+    let sendPerRecipient: RateLimit
+    let sendPerIP: RateLimit
+    let verifyPerRecipient: RateLimit
+    let verifyPerIP: RateLimit
     /// Password logins per login name, and per client IP.
-    let loginPerAccount: RateLimiter
-    let loginPerIP: RateLimiter
+    let loginPerAccount: RateLimit
+    let loginPerIP: RateLimit
+    let store: LimitStore
 
-    init(configuration: AuthConfiguration) {
+    init(configuration: AuthConfiguration, store: LimitStore) {
         let window = Double(configuration.limitWindow.components.seconds)
-        sendPerPhone = RateLimiter(limit: configuration.sendLimitPerPhone, window: window)
-        sendPerIP = RateLimiter(limit: configuration.sendLimitPerIP, window: window)
-        verifyPerPhone = RateLimiter(limit: configuration.verifyLimitPerPhone, window: window)
-        verifyPerIP = RateLimiter(limit: configuration.verifyLimitPerIP, window: window)
-        loginPerAccount = RateLimiter(limit: configuration.loginLimitPerAccount, window: window)
-        loginPerIP = RateLimiter(limit: configuration.loginLimitPerIP, window: window)
+        sendPerRecipient = RateLimit(kind: .sendPerRecipient, limit: configuration.sendLimitPerPhone, window: window)
+        sendPerIP = RateLimit(kind: .sendPerIP, limit: configuration.sendLimitPerIP, window: window)
+        verifyPerRecipient = RateLimit(
+            kind: .verifyPerRecipient, limit: configuration.verifyLimitPerPhone, window: window)
+        verifyPerIP = RateLimit(kind: .verifyPerIP, limit: configuration.verifyLimitPerIP, window: window)
+        loginPerAccount = RateLimit(kind: .loginPerAccount, limit: configuration.loginLimitPerAccount, window: window)
+        loginPerIP = RateLimit(kind: .loginPerIP, limit: configuration.loginLimitPerIP, window: window)
+        self.store = store
     }
 
-    /// Throws 429 with `Retry-After` when either limit is reached.
-    static func check(
-        _ phoneLimiter: RateLimiter, _ ipLimiter: RateLimiter, phone: String, ip: String, now: Date
-    )
-        throws
-    {
-        if let wait = ipLimiter.hit(ip, now: now) ?? phoneLimiter.hit(phone, now: now) {
-            throw APIError(
-                status: .tooManyRequests, message: "Too many requests; try again in \(wait) seconds",
-                headers: [.retryAfter: String(wait)])
-        }
+    /// The longest window of any limit, for sweeping.
+    var longestWindow: Double {
+        [sendPerRecipient, sendPerIP, verifyPerRecipient, verifyPerIP, loginPerAccount, loginPerIP].map(\.window).max()
+            ?? 0
+    }
+
+    /// Counts a send of a code to `recipient` from `ip`; the seconds to wait when refused.
+    func send(to recipient: String, ip: String, now: Date) async throws -> Int? {
+        try await store.hit([(sendPerIP, ip), (sendPerRecipient, recipient)], now: now)
+    }
+
+    /// Counts a check of a code sent to `recipient`, from `ip`.
+    func verify(_ recipient: String, ip: String, now: Date) async throws -> Int? {
+        try await store.hit([(verifyPerIP, ip), (verifyPerRecipient, recipient)], now: now)
+    }
+
+    /// Counts a password login as `login` (lowercased) from `ip`.
+    func login(_ login: String, ip: String, now: Date) async throws -> Int? {
+        try await store.hit([(loginPerIP, ip), (loginPerAccount, login.lowercased())], now: now)
+    }
+
+    /// The JSON API's 429 with `Retry-After`, when `wait` says the request was refused.
+    static func refuse(_ wait: Int?) throws {
+        guard let wait else { return }
+        throw APIError(
+            status: .tooManyRequests, message: "Too many requests; try again in \(wait) seconds",
+            headers: [.retryAfter: String(wait)])
     }
 }

@@ -108,7 +108,7 @@ struct AccountService: Sendable {
             if password.isEmpty { errors.fields["password"] = "Enter your password" }
             throw errors
         }
-        try limited(limits.loginPerIP.hit(ip, now: now()) ?? limits.loginPerAccount.hit(login.lowercased(), now: now()))
+        try limited(try await limits.login(login, ip: ip, now: now()))
         let account = try await accounts.find(login: login)
         let matches: Bool
         if let account {
@@ -146,7 +146,7 @@ struct AccountService: Sendable {
 
     /// Sends a code to `to` (SMS to a phone, or an email), within the per-recipient and per-IP limits.
     func sendCode(to: String, channel: VerifyClient.Channel = .sms, ip: String) async throws {
-        try limited(limits.sendPerIP.hit(ip, now: now()) ?? limits.sendPerPhone.hit(to, now: now()))
+        try limited(try await limits.send(to: to, ip: ip, now: now()))
         do {
             _ = try await verify.startVerification(serviceSid: serviceSid, to: to, channel: channel)
         } catch let error as VerifyClientError {
@@ -163,7 +163,7 @@ struct AccountService: Sendable {
         guard (4...10).contains(code.count), code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
             throw FormErrors.field("code", "Enter the code from the message (4 to 10 letters or digits)")
         }
-        try limited(limits.verifyPerIP.hit(ip, now: now()) ?? limits.verifyPerPhone.hit(to, now: now()))
+        try limited(try await limits.verify(to, ip: ip, now: now()))
         let check: VerificationCheckResource
         do {
             check = try await verify.checkVerification(serviceSid: serviceSid, to: to, code: code)
@@ -279,7 +279,7 @@ struct AccountService: Sendable {
         guard let account = try await accounts.find(email: email), !account.isDisabled else {
             // the same per-requester and per-recipient limits as a real send, so a 429 cannot
             // tell which emails have an account
-            try limited(limits.sendPerIP.hit(ip, now: now()) ?? limits.sendPerPhone.hit(email, now: now()))
+            try limited(try await limits.send(to: email, ip: ip, now: now()))
             return email
         }
         try await sendCode(to: account.email, channel: .email, ip: ip)

@@ -50,7 +50,7 @@ struct SMSLoginController: Sendable {
         let body = try await JSONRequest.decode(SendRequest.self, from: request)
         let phone = try normalize(body.phoneNumber)
         let ip = context.clientIP(request, trustedProxies: trustedProxies)
-        try AbuseLimits.check(limits.sendPerPhone, limits.sendPerIP, phone: phone, ip: ip, now: now())
+        try AbuseLimits.refuse(try await limits.send(to: phone, ip: ip, now: now()))
         var options = VerifyClient.StartOptions()
         if let key = twilioRateLimitKey { options.rateLimits = [key: ip] }
         do {
@@ -64,9 +64,9 @@ struct SMSLoginController: Sendable {
     @Sendable func verifyCode(_ request: Request, context: AuthRequestContext) async throws -> Response {
         let body = try await JSONRequest.decode(VerifyRequest.self, from: request)
         let phone = try normalize(body.phoneNumber)
-        try AbuseLimits.check(
-            limits.verifyPerPhone, limits.verifyPerIP, phone: phone,
-            ip: context.clientIP(request, trustedProxies: trustedProxies), now: now())
+        try AbuseLimits.refuse(
+            try await limits.verify(
+                phone, ip: context.clientIP(request, trustedProxies: trustedProxies), now: now()))
         let code = body.code.trimmingWhitespace()
         guard (4...10).contains(code.count), code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
             throw APIError.badRequest("The code is 4 to 10 letters or digits")

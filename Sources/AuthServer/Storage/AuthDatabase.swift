@@ -7,6 +7,8 @@ enum AuthDatabase {
     static func open(path: String) throws -> any DatabaseWriter {
         var configuration = Configuration()
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        // replicas share the file: a writer waits for another process's transaction to finish
+        configuration.busyMode = .timeout(5)
         let writer: any DatabaseWriter =
             path == ":memory:"
             ? try DatabaseQueue(configuration: configuration)
@@ -67,6 +69,16 @@ enum AuthDatabase {
                 t.column("account_id", .integer).indexed()
                 t.column("expires_at", .double)
             }
+        }
+        migrator.registerMigration("v3: rate-limit hits") { db in
+            // one row per counted event; the key is a SHA-256 digest (``LimitStore``)
+            try db.create(table: "limit_hit") { t in
+                t.column("kind", .text).notNull()
+                t.column("key_digest", .blob).notNull()
+                t.column("at", .double).notNull()
+            }
+            try db.create(index: "limit_hit_by_key", on: "limit_hit", columns: ["kind", "key_digest", "at"])
+            try db.create(index: "limit_hit_by_time", on: "limit_hit", columns: ["at"])
         }
         return migrator
     }

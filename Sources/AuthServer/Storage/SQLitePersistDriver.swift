@@ -13,7 +13,7 @@ import Foundation
 
 /// hummingbird-auth's session storage, in the auth server's SQLite database: sessions survive a
 /// restart, and the sessions of one account can be deleted together (logout elsewhere on a
-/// password change or reset, a disabled account). Expired rows are swept once a minute.
+/// password change or reset, a disabled account). ``ExpirySweeper`` deletes expired rows.
 struct SQLitePersistDriver: PersistDriver {
     let writer: any DatabaseWriter
     let now: @Sendable () -> Date
@@ -90,22 +90,12 @@ struct SQLitePersistDriver: PersistDriver {
 
     func shutdown() async throws {}
 
-    /// Sweeps expired sessions once a minute until the server stops.
-    ///
-    /// Ends at a graceful shutdown and also when the service group is cancelled (for example
-    /// because the server could not bind its port): a loop that swallowed the cancellation would
-    /// spin and keep the process alive.
+    /// Nothing runs in the background here: ``ExpirySweeper`` calls ``sweep()``.
     func run() async throws {
-        while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            try? await sweep()
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(60)) }
-            } catch {
-                return
-            }
-        }
+        try? await gracefulShutdown()
     }
 
+    /// Deletes expired sessions.
     func sweep() async throws {
         let time = now().timeIntervalSince1970
         try await writer.write { db in

@@ -1,0 +1,17 @@
+/// One sliding-window limit: at most ``limit`` events per key in ``window`` seconds.
+struct RateLimit: Sendable {
+    /// What is counted; stored with every hit, so one table holds every limit.
+    enum Kind: String, Sendable, CaseIterable {
+        case sendPerRecipient = "send/recipient"
+        case sendPerIP = "send/ip"
+        case verifyPerRecipient = "verify/recipient"
+        case verifyPerIP = "verify/ip"
+        case loginPerAccount = "login/account"
+        case loginPerIP = "login/ip"
+    }
+
+    let kind: Kind
+    let limit: Int
+    /// Seconds.
+    let window: Double
+}

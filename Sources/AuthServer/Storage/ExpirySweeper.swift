@@ -1,0 +1,36 @@
+import ServiceLifecycle
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Deletes expired rows once a minute until the server stops: web sessions, and the limits'
+/// counters of keys not seen again (each hit already drops its own key's old entries).
+///
+/// Ends at a graceful shutdown and also when the service group is cancelled (for example because
+/// the server could not bind its port): a loop that swallowed the cancellation would spin and
+/// keep the process alive.
+struct ExpirySweeper: Service {
+    let sessions: SQLitePersistDriver
+    let limits: AbuseLimits
+    let now: @Sendable () -> Date
+    var interval: Duration = .seconds(60)
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            try? await sweep()
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            } catch {
+                return
+            }
+        }
+    }
+
+    func sweep() async throws {
+        try await sessions.sweep()
+        try await limits.store.sweep(now: now(), longestWindow: limits.longestWindow)
+    }
+}
