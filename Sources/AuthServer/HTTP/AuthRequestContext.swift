@@ -11,6 +11,9 @@ public struct AuthRequestContext: RequestContext, RemoteAddressRequestContext, S
     public let remoteAddress: SocketAddress?
     public let sessions = SessionContext<WebSession>()
     var form = FormData()
+    /// The CSRF token of a visitor without a session, from the `auth_csrf` cookie or new (set by
+    /// ``WebRequestMiddleware``): forms work before there is anything to keep server-side.
+    var visitorCSRFToken = ""
     /// The signed-in account: set by ``WebRequestMiddleware`` from the browser session, or by
     /// ``BearerAuthenticator`` from an account's access token.
     var account: UserAccount?

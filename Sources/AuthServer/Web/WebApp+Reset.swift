@@ -17,7 +17,7 @@ extension WebApp {
             let email = context.form["email"] ?? ""
             return try await submit(context, then: "/reset/confirm") {
                 let sentTo = try await service.requestPasswordReset(email: email, ip: ip(request, context))
-                context.sessions.withLockedSession { $0?.resetEmail = sentTo }
+                keep(context, \.resetEmail, sentTo)
             } otherwise: {
                 try await resetPage(context, email: email, errors: $0)
             }

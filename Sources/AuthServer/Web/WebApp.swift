@@ -15,9 +15,11 @@ import Foundation
 /// The server-rendered pages: register, log in (with the SMS second step when it is on),
 /// profile, edit profile, change password, turn two-factor on and off, password reset.
 ///
-/// Every visitor of a form page gets a server-side session (SQLite) holding a CSRF token that
-/// every form posts back; a session is signed in only after the password and, with two-factor
-/// on, the code were accepted, and its ID changes at each of those steps. Pages follow
+/// A server-side session (SQLite) exists only once there is something to keep: a login waiting
+/// for its code, a reset email, a one-shot notice, a signed-in user; before that the CSRF token
+/// every form posts back lives in a cookie (``WebRequestMiddleware``). A session is signed in only
+/// after the password and, with two-factor on, the code were accepted, and its ID changes at each
+/// of those steps. Pages follow
 /// post/redirect/get, so reloading never re-submits a form.
 struct WebApp: Sendable {
     static let sessionCookie = "auth_session"
@@ -50,10 +52,9 @@ struct WebApp: Sendable {
                             name: Self.sessionCookie, path: "/", secure: cookieSecure, sameSite: .lax),
                         keyPrefix: Self.keyPrefix, defaultSessionExpiration: sessionLifetime))
             )
-            .add(middleware: WebRequestMiddleware(accounts: accounts, library: library))
+            .add(middleware: WebRequestMiddleware(accounts: accounts, library: library, cookieSecure: cookieSecure))
         pages.get("/") { request, context in
-            try await render(
-                "home", context, ["twoFactor": context.account?.twoFactorEnabled ?? false], needsSession: false)
+            try await render("home", context, ["twoFactor": context.account?.twoFactorEnabled ?? false])
         }
         addLoginRoutes(to: pages)
         addProfileRoutes(to: pages)
@@ -88,17 +89,16 @@ struct WebApp: Sendable {
         return field
     }
 
-    /// Renders a page inside the layout with the session's CSRF token, the signed-in user and
-    /// the one-shot flash message. Visitors without a session get one here.
+    /// Renders a page inside the layout with the CSRF token (the session's, or the visitor's
+    /// cookie), the signed-in user and the one-shot flash message.
     func render(
         _ name: String, _ context: AuthRequestContext, _ data: [String: Any], errors: FormErrors? = nil,
-        status: HTTPResponse.Status? = nil, needsSession: Bool = true
+        status: HTTPResponse.Status? = nil
     ) async throws -> Response {
-        if needsSession, context.sessions.session == nil { context.sessions.createSession(.fresh(flash: nil)) }
         let session = context.sessions.session
         if session?.flash != nil { context.sessions.withLockedSession { $0?.flash = nil } }
         var values = data
-        values["csrf"] = session?.csrfToken ?? ""
+        values["csrf"] = session?.csrfToken ?? context.visitorCSRFToken
         if let account = context.account {
             values["signedIn"] = true
             values["username"] = account.username
@@ -140,7 +140,19 @@ struct WebApp: Sendable {
     }
 
     func flash(_ context: AuthRequestContext, _ message: String) {
-        context.sessions.withLockedSession { $0?.flash = message }
+        keep(context, \.flash, message)
+    }
+
+    /// Changes this browser's session, creating it (with the visitor's CSRF token, so a form
+    /// already open stays valid) when there is none yet.
+    func keep<Value>(_ context: AuthRequestContext, _ field: WritableKeyPath<WebSession, Value>, _ value: Value) {
+        if context.sessions.session == nil {
+            var session = WebSession(csrfToken: context.visitorCSRFToken)
+            session[keyPath: field] = value
+            context.sessions.createSession(session)
+        } else {
+            context.sessions.withLockedSession { $0?[dynamicMember: field] = value }
+        }
     }
 
     func signedInSession(_ account: UserAccount, flash: String?) -> WebSession {

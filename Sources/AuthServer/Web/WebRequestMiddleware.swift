@@ -16,18 +16,28 @@ import Foundation
 struct SignInRequired: Error {}
 
 /// Runs before every page: reads the form of a POST, refuses cross-site posts (`Sec-Fetch-Site`)
-/// and posts without the session's CSRF token, loads the signed-in account (dropping sessions
-/// voided by a password change or a disabled account).rows that a rotation replaced.
+/// and posts without the right CSRF token, loads the signed-in account (dropping sessions voided
+/// by a password change or a disabled account).
+///
+/// A visitor who has not logged in, or started anything that needs keeping, has no server-side
+/// session: its CSRF token is a random value in the `auth_csrf` cookie that the form posts back
+/// (the double-submit pattern; the cookie is HttpOnly and SameSite=Lax, and cross-site posts are
+/// refused by `Sec-Fetch-Site` before that). So anonymous page views write nothing to the
+/// database. Once a session exists, its own token is the one that counts.
 struct WebRequestMiddleware: RouterMiddleware {
     typealias Context = AuthRequestContext
+    static let csrfCookie = "auth_csrf"
     let accounts: AccountStore
     let library: MustacheLibrary
+    let cookieSecure: Bool
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var request = request
         var context = context
+        let cookieToken = request.cookies[Self.csrfCookie]?.value.nonEmptyToken
+        context.visitorCSRFToken = cookieToken ?? OpaqueToken.make()
         if request.method == .post {
             if let site = request.headers[.init("Sec-Fetch-Site")!], site != "same-origin", site != "none" {
                 return forbidden("This form was sent from another site, so it was refused.")
@@ -42,7 +52,7 @@ struct WebRequestMiddleware: RouterMiddleware {
                 return errorPage(status: .badRequest, "Bad request", "The form could not be read.")
             }
             context.form = form
-            guard let expected = context.sessions.session?.csrfToken, let sent = form["csrf_token"],
+            guard let expected = context.sessions.session?.csrfToken ?? cookieToken, let sent = form["csrf_token"],
                 Self.constantTimeEqual(expected, sent)
             else {
                 return forbidden(
@@ -62,11 +72,19 @@ struct WebRequestMiddleware: RouterMiddleware {
                 }
             }
         }
+        var response: Response
         do {
-            return try await next(request, context)
+            response = try await next(request, context)
         } catch is SignInRequired {
-            return Response(status: .seeOther, headers: [.location: "/login"])
+            response = Response(status: .seeOther, headers: [.location: "/login"])
         }
+        if cookieToken == nil, context.sessions.session == nil {
+            let cookie = Cookie(
+                name: Self.csrfCookie, value: context.visitorCSRFToken, path: "/", secure: cookieSecure, httpOnly: true,
+                sameSite: .lax)
+            response.headers.append(.init(name: .setCookie, value: cookie.description))
+        }
+        return response
     }
 
     private func forbidden(_ message: String) -> Response {
@@ -85,5 +103,18 @@ struct WebRequestMiddleware: RouterMiddleware {
         var difference: UInt8 = 0
         for index in x.indices { difference |= x[index] ^ y[index] }
         return difference == 0
+    }
+}
+
+extension String {
+    /// The value when it can be a token this server made (1 to 128 URL-safe characters), else nil.
+    fileprivate var nonEmptyToken: String? {
+        guard (1...128).contains(utf8.count),
+            utf8.allSatisfy({
+                $0 == 0x2D || $0 == 0x5F || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0)
+                    || (0x61...0x7A).contains($0)
+            })
+        else { return nil }
+        return self
     }
 }

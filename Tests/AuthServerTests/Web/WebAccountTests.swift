@@ -18,22 +18,28 @@ struct WebAccountTests {
     func register() async throws {
         try await withAccounts(configure: { $0.cookieSecure = true }) { stack in
             let browser = stack.browser()
+            // a session ID planted before login (fixation) is worth nothing
+            let planted = "planted-session-id"
+            browser.cookies.withLock { $0[WebApp.sessionCookie] = planted }
             let form = try await browser.get("/register")
             #expect(form.status == .ok)
-            let anonymous = try #require(browser.session)
-            let cookie = try #require(browser.setCookies.withLock { $0.first })
-            #expect(cookie.contains("HttpOnly"))
-            #expect(cookie.contains("SameSite=Lax"))
-            #expect(cookie.contains("Secure"))
+            // a visitor has no server-side session yet: the CSRF token is in its own cookie
+            let csrfCookie = try #require(browser.setCookies.withLock { $0.first })
+            #expect(csrfCookie.hasPrefix("\(WebRequestMiddleware.csrfCookie)="))
+            for attribute in ["HttpOnly", "SameSite=Lax", "Secure"] { #expect(csrfCookie.contains(attribute)) }
             let profile = try await browser.register("alice", email: "Alice@Example.com")
             #expect(profile.status == .ok)
             #expect(profile.body.contains("Welcome, alice!"))
             #expect(profile.body.contains(#"<dd id="email">Alice@Example.com</dd>"#))
-            #expect(browser.session != anonymous, "the session ID changes at login")
+            let session = try #require(browser.session)
+            #expect(session != planted, "the session ID is the server's own")
+            let sessionCookie = try #require(
+                browser.setCookies.withLock { $0.first { $0.hasPrefix("\(WebApp.sessionCookie)=") } })
+            for attribute in ["HttpOnly", "SameSite=Lax", "Secure"] { #expect(sessionCookie.contains(attribute)) }
 
-            // the pre-login session ID is gone from the server
+            // the planted ID does not sign anyone in
             let attacker = stack.browser()
-            attacker.cookies.withLock { $0[WebApp.sessionCookie] = anonymous }
+            attacker.cookies.withLock { $0[WebApp.sessionCookie] = planted }
             let stolen = try await attacker.get("/profile")
             #expect(stolen.status == .seeOther)
             #expect(stolen.location == "/login")
@@ -132,7 +138,7 @@ struct WebAccountTests {
             #expect(empty.fieldError("login") == "Enter your username or email")
             #expect(empty.fieldError("password") == "Enter your password")
 
-            let before = try #require(browser.session)
+            let before = browser.session
             let ok = try await browser.login("BOB@EXAMPLE.COM")
             #expect(ok.status == .seeOther)
             #expect(ok.location == "/profile")
@@ -204,7 +210,7 @@ struct WebAccountTests {
         try await withAccounts { stack in
             let browser = stack.browser()
             let token = try #require(try await browser.get("/login").csrf)
-            let cookie = "\(WebApp.sessionCookie)=\(try #require(browser.session))"
+            let cookie = "\(WebRequestMiddleware.csrfCookie)=\(token)"
             let malformed = try await stack.auth.execute(
                 uri: "/login", method: .post,
                 headers: [.contentType: "application/x-www-form-urlencoded", .cookie: cookie],
