@@ -1,4 +1,5 @@
 import GRDB
+import HTTPServerGuards
 import Hummingbird
 import Logging
 import NIOCore
@@ -96,11 +97,31 @@ private func assembleAuthServer(
     return Application(
         router: router,
         // a connection that sends nothing (or never finishes its request head) is closed
-        server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
+        // and a refused connection (a 413, a head that cannot be parsed) is answered and closed
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [RefusalCloser(badHead: badHeadAnswer)],
+                idleTimeout: TimeAmount(configuration.idleTimeout))),
         configuration: .init(
-            address: .hostname(configuration.host, port: configuration.port), serverName: "auth-server"),
+            address: .hostname(configuration.host, port: configuration.port), serverName: "auth-server",
+            availableConnectionsDelegate: ConnectionCap(configuration.maxConnections, logger: logger)),
         services: [VerifyClientService(client: verify), ExpirySweeper(sessions: driver, limits: limits, now: now)],
         logger: logger)
+}
+
+/// The answer to a request head the parser refused. Too large is nearly always a bearer token or
+/// a cookie far over 80 KB, neither of which can be valid: 401 with the JSON `msg` every token
+/// refusal carries.
+@Sendable private func badHeadAnswer(_ problem: RefusalCloser.HeadProblem) -> RefusalCloser.Answer {
+    let error: APIError =
+        switch problem {
+        case .tooLarge: .unauthorized("Request headers too large: more than 80 KB")
+        case .malformed: .badRequest("Malformed HTTP request")
+        }
+    var headers = error.headers
+    headers[.contentType] = "application/json"
+    let body = (try? JSONResponse.encode(error.body)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    return RefusalCloser.Answer(status: error.status, headers: headers, body: body)
 }
 
 /// Development mode's Verify service on the emulator: the one named "Auth Server (dev)", made

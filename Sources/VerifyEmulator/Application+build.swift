@@ -1,9 +1,16 @@
 import GRDB
+import HTTPServerGuards
 import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
 import VerifyWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Builds the emulator: opens (and migrates) the database, creates fixture services, and wires
 /// the Twilio API and the control API into one Hummingbird application. The executable runs
@@ -95,13 +102,35 @@ public func buildApplication(
         router: router,
         // a connection that sends nothing (or never finishes its request head) is closed, so
         // idle and slowloris sockets cannot pile up
-        server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
+        // and a refused connection (a 413, a head that cannot be parsed) is answered and closed
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [RefusalCloser(badHead: badHeadAnswer)],
+                idleTimeout: TimeAmount(configuration.idleTimeout))),
         configuration: .init(
-            address: .hostname(configuration.host, port: configuration.port), serverName: "verify-emulator"),
+            address: .hostname(configuration.host, port: configuration.port), serverName: "verify-emulator",
+            availableConnectionsDelegate: ConnectionCap(configuration.maxConnections, logger: logger)),
         services: lifecycleServices,
         onServerRunning: { channel in
             await onServerRunning(channel.localAddress?.port ?? configuration.port)
         },
         logger: logger
     )
+}
+
+/// The answer to a request head the parser refused, in Twilio's error shape.
+@Sendable private func badHeadAnswer(_ problem: RefusalCloser.HeadProblem) -> RefusalCloser.Answer {
+    let error =
+        switch problem {
+        case .tooLarge:
+            TwilioError(
+                code: 20001, status: 431, message: "Request headers too large", hint: "more than 80 KB of headers")
+        case .malformed:
+            TwilioError(
+                code: 20001, status: 400, message: "Malformed HTTP request",
+                hint: "the request head could not be parsed")
+        }
+    let body = (try? JSONEncoder().encode(error)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    return RefusalCloser.Answer(
+        status: .init(code: error.status), headers: [.contentType: "application/json; charset=utf-8"], body: body)
 }

@@ -150,6 +150,20 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
     }
 
     @Option(
+        name: .customLong("max-connections"),
+        help:
+            "Open connections at most; at the limit new clients wait (default: the file limit less 128, at most 4096). [env: VERIFY_EMULATOR_MAX_CONNECTIONS]"
+    )
+    var maxConnectionsOption: Int?
+    var maxConnections: Int? {
+        get throws {
+            try Self.setting(
+                maxConnectionsOption, "--max-connections", "VERIFY_EMULATOR_MAX_CONNECTIONS",
+                in: SettingRanges.connections, unit: "")
+        }
+    }
+
+    @Option(
         name: .customLong("retention"),
         help:
             "Seconds of emulator time finished verifications and messages are kept (default 86400); 0 keeps everything. [env: VERIFY_EMULATOR_RETENTION]"
@@ -253,6 +267,7 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
         if let maxCheckAttempts = try maxCheckAttempts { configuration.maxCheckAttempts = maxCheckAttempts }
         if let sendWindow = try sendWindow { configuration.sendWindow = .seconds(sendWindow) }
         if let idleTimeout = try idleTimeout { configuration.idleTimeout = .seconds(idleTimeout) }
+        if let maxConnections = try maxConnections { configuration.maxConnections = maxConnections }
         if let retention = try retention { configuration.retention = retention == 0 ? nil : .seconds(retention) }
         if let fixedCode { configuration.fixedCodes.append(FixedCode(code: fixedCode)) }
         let clockOffset = try clockOffset

@@ -1,3 +1,4 @@
+import HTTPServerGuards
 import VerifyClient
 
 /// Everything the auth server needs, read from environment variables (and a `.env` file).
@@ -43,6 +44,9 @@ public struct AuthConfiguration: Sendable {
     /// between requests) before it is closed: the server faces the internet, and idle or
     /// slowloris sockets would otherwise hold file descriptors for ever (`IDLE_TIMEOUT`, seconds).
     public var idleTimeout: Duration = .seconds(30)
+    /// Open connections at most (`MAX_CONNECTIONS`, 1 to 100,000); at the limit new clients wait
+    /// until one closes. Default: the process's file limit less 128, at most 4,096.
+    public var maxConnections: Int = ConnectionCap.defaultLimit
     /// How long a web session lives without use.
     public var sessionLifetime: Duration = .seconds(12 * 3600)
     /// How many proxies in front of the server append the client's address to
@@ -73,7 +77,7 @@ public struct AuthConfiguration: Sendable {
         "TWILIO_VERIFY_BASE_URL", "TWILIO_TIMEOUT", "TWILIO_RATE_LIMIT_KEY", "SECRET_KEY", "JWT_ALGORITHM",
         "JWT_KEYS_DIR",
         "ACCESS_TOKEN_LIFETIME", "REFRESH_TOKEN_LIFETIME", "JWT_ISSUER", "JWT_AUDIENCE", "DATABASE_PATH", "HOST",
-        "PORT", "IDLE_TIMEOUT",
+        "PORT", "IDLE_TIMEOUT", "MAX_CONNECTIONS",
         "AUTH_SERVER_DEVELOPMENT", "SEND_LIMIT_PER_PHONE", "SEND_LIMIT_PER_IP", "VERIFY_LIMIT_PER_PHONE",
         "VERIFY_LIMIT_PER_IP", "LIMIT_WINDOW", "TRUST_PROXY", "LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_IP",
         "BCRYPT_COST", "COOKIE_SECURE", "SESSION_LIFETIME",
@@ -165,6 +169,8 @@ public struct AuthConfiguration: Sendable {
         configuration.port = try number(value("PORT"), "PORT", default: 8000, range: 0...65535)
         configuration.idleTimeout = .seconds(
             try number(value("IDLE_TIMEOUT"), "IDLE_TIMEOUT", default: 30, range: 1...3600))
+        configuration.maxConnections = try number(
+            value("MAX_CONNECTIONS"), "MAX_CONNECTIONS", default: ConnectionCap.defaultLimit, range: 1...100_000)
         configuration.accessTokenLifetime = .seconds(
             try number(value("ACCESS_TOKEN_LIFETIME"), "ACCESS_TOKEN_LIFETIME", default: 86_400, range: 60...31_536_000)
         )

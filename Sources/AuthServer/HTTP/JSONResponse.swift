@@ -18,13 +18,17 @@ enum JSONResponse {
     static func make(
         _ body: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]
     ) throws -> Response {
+        var fields = headers
+        fields[.contentType] = "application/json"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: try encode(body))))
+    }
+
+    /// The body's bytes, encoded as every response is.
+    static func encode(_ body: some Encodable) throws -> Data {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var fields = headers
-        fields[.contentType] = "application/json"
-        return Response(
-            status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(body))))
+        return try encoder.encode(body)
     }
 
     /// A response no cache on the way may keep: anything carrying a token or a challenge.

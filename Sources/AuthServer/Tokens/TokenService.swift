@@ -64,7 +64,7 @@ struct TokenService: Sendable {
         header.alg = algorithm.rawValue
         let kid = keySet?.current.kid ?? Self.keyID
         let token = try await keys.sign(claims, kid: JWKIdentifier(string: kid), header: header)
-        return (token, expiresAt)
+        return (algorithm == .es256 ? CanonicalECDSA.canonicalToken(token) : token, expiresAt)
     }
 
     struct Header: Decodable {
@@ -120,6 +120,14 @@ struct TokenService: Sendable {
 
         guard let kid = header.kid, activeKeyIDs().contains(kid) else {
             throw TokenRefusal(message: "Unknown signing key")
+        }
+        // one signature has one text: unused trailing bits set, or an ES256 high-S twin, would
+        // give a second token that verifies
+        guard let signature = Self.base64URLDecode(parts[2]),
+            CanonicalECDSA.base64URL([UInt8](signature)) == parts[2],
+            algorithm != .es256 || CanonicalECDSA.isCanonical([UInt8](signature))
+        else {
+            throw TokenRefusal(message: "Non-canonical signature")
         }
         let claims: AccessClaims
         do {

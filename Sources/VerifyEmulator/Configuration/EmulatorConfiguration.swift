@@ -1,3 +1,4 @@
+import HTTPServerGuards
 import VerifyWire
 
 /// Everything the emulator needs to start. The executable fills it from flags and environment
@@ -46,6 +47,9 @@ public struct EmulatorConfiguration: Sendable {
     /// How long a connection may stay silent (before its first request head is complete, or
     /// between requests) before the emulator closes it.
     public var idleTimeout: Duration = .seconds(60)
+    /// Open connections at most; at the limit new clients wait until one closes. Default: the
+    /// process's file limit less 128, at most 4,096.
+    public var maxConnections: Int = ConnectionCap.defaultLimit
     /// How long finished verifications, "sent" messages and rate-limit hits are kept, in
     /// emulator time, before a background task deletes them (``RetentionPruner``); nil keeps
     /// everything. Never shorter in effect than ``codeExpiry`` and ``sendWindow``, so nothing

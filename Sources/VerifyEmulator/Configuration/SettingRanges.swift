@@ -17,6 +17,9 @@ public enum SettingRanges {
     /// How long finished rows are kept, in seconds: 1 second to 10 years (0, or nil, keeps all).
     public static let retentionSeconds: ClosedRange<Int> = 1...315_360_000
 
+    /// Open connections at most.
+    public static let connections: ClosedRange<Int> = 1...100_000
+
     /// "1 to 86400", for messages.
     static func describe<T: Comparable>(_ range: ClosedRange<T>) -> String {
         "\(range.lowerBound) to \(range.upperBound)"
@@ -58,6 +61,9 @@ extension EmulatorConfiguration {
         }
         if !SettingRanges.bodyBytes.contains(maxBodySize) {
             return "maxBodySize must be \(SettingRanges.describe(SettingRanges.bodyBytes)) bytes"
+        }
+        if !SettingRanges.connections.contains(maxConnections) {
+            return "maxConnections must be \(SettingRanges.describe(SettingRanges.connections))"
         }
         if !(0...65_535).contains(port) { return "port must be 0 to 65535" }
         return nil

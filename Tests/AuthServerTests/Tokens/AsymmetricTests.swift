@@ -71,7 +71,9 @@ struct AsymmetricTests {
                 exp: .init(value: now.addingTimeInterval(10 * 86_400)), jti: .init(value: "old"), type: "access")
             var jwtHeader = JWTHeader()
             jwtHeader.typ = "JWT"
-            let oldToken = try await signer.sign(oldClaims, kid: "2026-01", header: jwtHeader)
+            // signed elsewhere with the same key, and made canonical as this server does
+            let oldToken = CanonicalECDSA.canonicalToken(
+                try await signer.sign(oldClaims, kid: "2026-01", header: jwtHeader))
             #expect(try await stack.protected("Bearer \(oldToken)").0 == .ok)
 
             // one token lifetime after the new key took over, the old key is gone
@@ -132,5 +134,79 @@ struct AsymmetricTests {
         let configuration = try AuthConfiguration.fromEnvironment(environment)
         #expect(configuration.signingAlgorithm == .eddsa)
         #expect(configuration.signingKeys?.keys.map(\.kid) == ["ed"])
+    }
+}
+
+@Suite("Auth server: one token, one text")
+struct CanonicalSignatureTests {
+    static func withSignature(_ token: String, _ change: ([UInt8]) -> [UInt8]) throws -> String {
+        let parts = token.split(separator: ".")
+        let signature = [UInt8](try #require(TokenService.base64URLDecode(parts[2])))
+        return "\(parts[0]).\(parts[1]).\(CanonicalECDSA.base64URL(change(signature)))"
+    }
+
+    @Test("ES256: the server signs with low S only, and refuses the high-S twin of a real token")
+    func highSTwin() async throws {
+        let key = P256.Signing.PrivateKey()
+        let directory = try AsymmetricTests.keysDirectory([("k1", key.pemRepresentation, Date())])
+        try await withStack(configure: { configuration in
+            configuration.signingAlgorithm = .es256
+            configuration.signingKeys = try? SigningKeySet.load(directory: directory, algorithm: .es256)
+        }) { stack in
+            var tokens: [String] = []
+            for index in 0..<12 { tokens.append(try await stack.login("+1415555018\(index % 10)")) }
+            for token in tokens {
+                let signature = [UInt8](try #require(TokenService.base64URLDecode(token.split(separator: ".")[2])))
+                #expect(CanonicalECDSA.isCanonical(signature))
+            }
+            let token = tokens[0]
+            #expect(try await stack.protected("Bearer \(token)").0 == .ok)
+            // (r, n - s) verifies as ECDSA, but is refused here
+            let twin = try Self.withSignature(token) { signature in
+                Array(signature[..<32]) + CanonicalECDSA.subtract(CanonicalECDSA.order, Array(signature[32...]))
+            }
+            let verifier = JWTKeyCollection()
+            try await verifier.add(
+                jwksJSON: try await stack.auth.execute(uri: "/.well-known/jwks.json", method: .get) {
+                    String(buffer: $0.body)
+                })
+            #expect(try await verifier.verify(twin, as: AccessClaims.self).sub.value == "+14155550180")
+            let (status, body, _) = try await stack.protected("Bearer \(twin)")
+            #expect(status == .unauthorized)
+            #expect(body["msg"] as? String == "Non-canonical signature")
+        }
+    }
+
+    @Test("HS256: a signature whose unused trailing bits are set is another text of the same bytes, refused")
+    func trailingBits() async throws {
+        try await withStack { stack in
+            let token = try await stack.login("+14155550190")
+            #expect(try await stack.protected("Bearer \(token)").0 == .ok)
+            // 32 bytes are 43 base64url characters; the last carries 2 unused bits
+            var text = token
+            let last = text.removeLast()
+            let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+            let value = try #require(alphabet.firstIndex(of: last))
+            text.append(alphabet[value | 1 == value ? value & ~1 : value | 1])
+            #expect(text != token)
+            let (status, body, _) = try await stack.protected("Bearer \(text)")
+            #expect(status == .unauthorized)
+            #expect(body["msg"] as? String == "Non-canonical signature")
+        }
+    }
+
+    @Test("the arithmetic: n - (n - s) is s, and canonical() picks the lower of the two")
+    func arithmetic() {
+        var s = [UInt8](repeating: 0, count: 32)
+        s[31] = 7
+        s[0] = 0x01
+        let high = CanonicalECDSA.subtract(CanonicalECDSA.order, s)
+        #expect(CanonicalECDSA.subtract(CanonicalECDSA.order, high) == s)
+        let r = [UInt8](repeating: 0xAB, count: 32)
+        #expect(!CanonicalECDSA.isCanonical(r + high))
+        #expect(CanonicalECDSA.isCanonical(r + s))
+        #expect(CanonicalECDSA.canonical(r + high) == r + s)
+        #expect(CanonicalECDSA.isCanonical(r + CanonicalECDSA.halfOrder))
+        #expect(!CanonicalECDSA.isCanonical(Array(r.prefix(31)) + s))
     }
 }
