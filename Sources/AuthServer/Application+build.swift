@@ -83,9 +83,10 @@ private func assembleAuthServer(
         trustedProxies: configuration.trustedProxies,
         twilioRateLimitKey: configuration.twilioRateLimitKey, logger: logger
     ).addRoutes(to: router, signedIn: bearer(.phoneNumbersAndAccounts))
+    let resetCodes = ResetCodeSender(verify: verify, serviceSid: serviceSid, logger: logger)
     let service = AccountService(
         accounts: accounts, passwords: Passwords(cost: configuration.bcryptCost), verify: verify,
-        serviceSid: serviceSid, limits: limits, logger: logger, now: now)
+        serviceSid: serviceSid, limits: limits, resetCodes: resetCodes, logger: logger, now: now)
     AccountsController(service: service, issuer: issuer, trustedProxies: configuration.trustedProxies)
         .addRoutes(to: router, signedIn: bearer(.accounts))
     let driver = SQLitePersistDriver(writer: database, now: now)
@@ -105,7 +106,9 @@ private func assembleAuthServer(
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: "auth-server",
             availableConnectionsDelegate: ConnectionCap(configuration.maxConnections, logger: logger)),
-        services: [VerifyClientService(client: verify), ExpirySweeper(sessions: driver, limits: limits, now: now)],
+        services: [
+            VerifyClientService(client: verify), ExpirySweeper(sessions: driver, limits: limits, now: now), resetCodes,
+        ],
         logger: logger)
 }
 

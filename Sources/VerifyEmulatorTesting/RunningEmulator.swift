@@ -38,17 +38,30 @@ public struct RunningEmulator: Sendable {
     /// Where to point a Twilio SDK or ``VerifyClient``: `http://127.0.0.1:PORT`.
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    /// The messages "sent" to `to`, newest first, as the control API lists them.
-    public func messages(to: String) async throws -> [OutboxMessage] {
-        try await client.execute(uri: "/emulator/v1/messages?to=\(FormData.encode(to))", method: .get) { response in
+    /// The messages "sent" to `to`, newest first, as the control API lists them. With
+    /// `waitingUpTo`, when none has been sent yet the answer comes as soon as one is (for code
+    /// sent in the background), or empty when the time is up (at most 60 s).
+    public func messages(to: String, waitingUpTo wait: Duration? = nil) async throws -> [OutboxMessage] {
+        let waitParameter =
+            wait.map {
+                "&wait=\(Int(clamping: $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000))ms"
+            } ?? ""
+        return try await client.execute(
+            uri: "/emulator/v1/messages?to=\(FormData.encode(to))" + waitParameter, method: .get
+        ) { response in
             guard response.status == .ok else { throw UnexpectedAnswer(status: Int(response.status.code)) }
             return try JSONDecoder().decode(MessageList.self, from: Data(response.body.readableBytesView)).messages
         }
     }
 
-    /// The code of the newest message to `to`, or nil when nothing was sent to it.
-    public func lastCode(to: String) async throws -> String? {
-        try await messages(to: to).first?.code
+    /// The code of the newest message to `to`, or nil when nothing was sent to it (within
+    /// `waitingUpTo`, when given).
+    ///
+    /// ```swift
+    /// let code = try await emulator.lastCode(to: "+15005550006", waitingUpTo: .seconds(2))
+    /// ```
+    public func lastCode(to: String, waitingUpTo wait: Duration? = nil) async throws -> String? {
+        try await messages(to: to, waitingUpTo: wait).first?.code
     }
 
     private struct MessageList: Decodable {

@@ -19,14 +19,17 @@ struct AccountService: Sendable {
     let verify: VerifyClient
     let serviceSid: String
     let limits: AbuseLimits
+    let resetCodes: ResetCodeSender
     let logger: Logger
     let now: @Sendable () -> Date
     private let dummyHash = TimingHash()
 
     init(
         accounts: AccountStore, passwords: Passwords, verify: VerifyClient,
-        serviceSid: String, limits: AbuseLimits, logger: Logger, now: @escaping @Sendable () -> Date
+        serviceSid: String, limits: AbuseLimits, resetCodes: ResetCodeSender, logger: Logger,
+        now: @escaping @Sendable () -> Date
     ) {
+        self.resetCodes = resetCodes
         self.accounts = accounts
         self.passwords = passwords
         self.verify = verify
@@ -270,20 +273,18 @@ struct AccountService: Sendable {
         try await accounts.setPassword(account, hash: hash, now: now(), keepSession: keepSession)
     }
 
-    /// Sends a reset code to the email, if an account has it. The answer is the same either way,
-    /// so the form does not reveal which addresses have accounts.
+    /// Sends a reset code to the email, if an account has it. The answer, its limits and its
+    /// time are the same either way, so the form does not reveal which addresses have accounts:
+    /// the code goes out in the background (``ResetCodeSender``).
     func requestPasswordReset(email rawEmail: String, ip: String) async throws -> String {
         guard case .success(let email) = Self.checkEmail(rawEmail) else {
             throw FormErrors.field("email", "Enter the email address of your account")
         }
-        guard let account = try await accounts.find(email: email), !account.isDisabled else {
-            // the same per-requester and per-recipient limits as a real send, so a 429 cannot
-            // tell which emails have an account
-            try limited(try await limits.send(to: email, ip: ip, now: now()))
-            return email
+        try limited(try await limits.send(to: email.lowercased(), ip: ip, now: now()))
+        if let account = try await accounts.find(email: email), !account.isDisabled {
+            resetCodes.enqueue(email: account.email, accountSid: account.sid)
         }
-        try await sendCode(to: account.email, channel: .email, ip: ip)
-        return account.email
+        return email
     }
 
     /// Sets a new password with the code from the reset email; all sessions and tokens are revoked.

@@ -135,11 +135,14 @@ final class Browser: Sendable {
 extension Stack {
     func browser() -> Browser { Browser(auth) }
 
-    /// The newest code sent to `to`, and how many messages it has had.
-    func messages(to: String) async throws -> [OutboxMessage] {
+    /// The messages sent to `to`, newest first; when there are none yet, waiting up to
+    /// `waitMilliseconds` for the first (reset codes are sent after the answer).
+    func messages(to: String, waitMilliseconds: Int = 0) async throws -> [OutboxMessage] {
         let client = TestClient(host: "127.0.0.1", port: emulatorPort)
         client.connect()
-        let response = try await client.get("/emulator/v1/messages?to=\(FormData.encode(to))")
+        let response = try await client.get(
+            "/emulator/v1/messages?to=\(FormData.encode(to))"
+                + (waitMilliseconds > 0 ? "&wait=\(waitMilliseconds)ms" : ""))
         try await client.shutdown()
         struct Messages: Decodable { var messages: [OutboxMessage] }
         return try JSONDecoder().decode(Messages.self, from: Data(buffer: response.body ?? ByteBuffer())).messages
