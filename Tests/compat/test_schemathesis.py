@@ -1,0 +1,89 @@
+"""schemathesis against the emulator with Twilio's own OpenAPI file: every operation the emulator
+implements, bounded, with no server error and no response that violates Twilio's schema."""
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import requests
+
+from conftest import ROOT, Emulator
+
+SPEC = ROOT / "Tests" / "Fixtures" / "twilio-oai" / "twilio_verify_v2.json"
+SERVICE = "VA00000000000000000000000000000000"
+# the account an emulator without fixtures accepts
+ACCOUNT_SID, AUTH_TOKEN = "AC" + "0" * 32, "emulator-auth-token"
+# the operations the emulator implements: services, verifications, checks, rate limits, buckets
+IMPLEMENTED = r"^/v2/Services(/\{Sid\})?$|^/v2/Services/\{ServiceSid\}/(Verifications.*|VerificationCheck|RateLimits.*)$"
+MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "20"))
+
+
+def create(emulator, path, **form):
+    response = requests.post(emulator.url + path, data=form, auth=(ACCOUNT_SID, AUTH_TOKEN), timeout=5)
+    assert response.status_code == 201, response.text
+    return response.json()["sid"]
+
+
+def test_schemathesis_finds_no_server_error_and_no_schema_violation(tmp_path):
+    # no send limit, so that thousands of generated starts are not all 429s
+    emulator = Emulator(str(tmp_path / "emulator.sqlite"), args=["--quiet", "--max-send-attempts", "0"])
+    try:
+        # Resources for the path parameters, so that operations meet real rows and not only 404s;
+        # each DELETE gets a spare one of its own, so the others keep theirs.
+        spare_service = create(emulator, "/v2/Services", FriendlyName="Spare")
+        rate_limit = create(emulator, f"/v2/Services/{SERVICE}/RateLimits", UniqueName="keep")
+        spare_rate_limit = create(emulator, f"/v2/Services/{SERVICE}/RateLimits", UniqueName="spare")
+        buckets = f"/v2/Services/{SERVICE}/RateLimits/{rate_limit}/Buckets"
+        bucket = create(emulator, buckets, Max="10", Interval="60")
+        spare_bucket = create(emulator, buckets, Max="10", Interval="60")
+        verification = create(emulator, f"/v2/Services/{SERVICE}/Verifications", To="+15005550006", Channel="sms")
+
+        def operation(name, sid):
+            return f'[[operations]]\ninclude-name = "{name}"\nparameters = {{ "path.Sid" = "{sid}" }}\n\n'
+
+        config = tmp_path / "schemathesis.toml"
+        config.write_text(
+            f'[parameters]\n"path.ServiceSid" = "{SERVICE}"\n"path.RateLimitSid" = "{rate_limit}"\n\n'
+            + operation("GET /v2/Services/{Sid}", SERVICE)
+            + operation("POST /v2/Services/{Sid}", SERVICE)
+            + operation("DELETE /v2/Services/{Sid}", spare_service)
+            + operation("GET /v2/Services/{ServiceSid}/RateLimits/{Sid}", rate_limit)
+            + operation("POST /v2/Services/{ServiceSid}/RateLimits/{Sid}", rate_limit)
+            + operation("DELETE /v2/Services/{ServiceSid}/RateLimits/{Sid}", spare_rate_limit)
+            + operation("GET /v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets/{Sid}", bucket)
+            + operation("POST /v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets/{Sid}", bucket)
+            + operation("DELETE /v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets/{Sid}", spare_bucket)
+            + operation("GET /v2/Services/{ServiceSid}/Verifications/{Sid}", verification)
+            + operation("POST /v2/Services/{ServiceSid}/Verifications/{Sid}", verification))
+        command = [
+            str(Path(sys.executable).with_name("schemathesis")), "--config-file", str(config), "run", str(SPEC),
+            "--url", emulator.url, "--auth", f"{ACCOUNT_SID}:{AUTH_TOKEN}",
+            "--include-path-regex", IMPLEMENTED,
+            "--checks", "not_a_server_error,response_schema_conformance",
+            "--max-examples", str(MAX_EXAMPLES), "--workers", "2", "--no-color",
+        ]
+        result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+        summary = result.stdout[-3000:]
+        print(summary)
+        assert result.returncode == 0, summary + result.stderr[-2000:]
+        tested = re.search(r"Tested: (\d+)", result.stdout)
+        assert tested and int(tested.group(1)) == 19, "every implemented operation was tested\n" + summary
+        cases = re.search(r"(\d+) generated, (\d+) passed", result.stdout)
+        assert cases and cases.group(1) == cases.group(2) and int(cases.group(1)) > 500, summary
+        # the emulator survived it all
+        assert requests.get(emulator.url + "/healthz", timeout=5).status_code == 200
+        assert "Fatal error" not in emulator.output()
+
+        # and the run can fail: with a fault making the services list answer 500, it does
+        fault = requests.post(emulator.url + "/emulator/v1/faults", json={"endpoint": "services", "error": {"code": 20500}}, timeout=5)
+        assert fault.status_code == 201, fault.text
+        faulted = subprocess.run(
+            command[:command.index("--include-path-regex")] + [
+                "--include-name", "GET /v2/Services", "--checks", "not_a_server_error", "--max-examples", "3",
+                "--phases", "examples,fuzzing", "--no-color"],
+            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+        assert faulted.returncode != 0, faulted.stdout[-2000:]
+        assert "Server error" in faulted.stdout, faulted.stdout[-2000:]
+    finally:
+        assert emulator.stop() == 0
