@@ -135,6 +135,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The fuzz targets: a corpus replayer, or with `scripts/fuzz.sh` a libFuzzer binary.
+        .executableTarget(
+            name: "verify-fuzz",
+            dependencies: ["VerifyEmulator", "AuthServer"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "VerifyWireTests", dependencies: ["VerifyWire"]),
         .testTarget(
             name: "AuthServerTests",

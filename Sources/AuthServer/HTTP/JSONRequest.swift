@@ -24,8 +24,15 @@ enum JSONRequest {
             throw APIError(status: .contentTooLarge, message: "Request body too large")
         }
         // anything else (a broken chunked body) goes on to APIErrorMiddleware: a 400
+        return try decode(T.self, from: buffer.readableBytesView, example: example)
+    }
+
+    /// A body's bytes as `T`; a missing key or anything else is a 400 naming it.
+    static func decode<T: Decodable>(
+        _ type: T.Type, from bytes: some Collection<UInt8>, example: String
+    ) throws(APIError) -> T {
         do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+            return try JSONDecoder().decode(T.self, from: Data(bytes))
         } catch DecodingError.keyNotFound(let key, _) {
             throw APIError.badRequest("\(key.stringValue) is required")
         } catch {

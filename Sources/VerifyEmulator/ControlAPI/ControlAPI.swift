@@ -135,16 +135,6 @@ struct ControlAPI: Sendable {
 
     /// What `POST /emulator/v1/clock` accepts; each field is optional and they apply in order:
     /// `set`, `advance_seconds`, then `frozen`.
-    struct ClockChange: Decodable, Sendable {
-        var advanceSeconds: Double?
-        var set: String?
-        var frozen: Bool?
-
-        enum CodingKeys: String, CodingKey {
-            case set, frozen
-            case advanceSeconds = "advance_seconds"
-        }
-    }
 
     private func clockState() -> ClockState {
         let now = clock.now()
@@ -160,27 +150,7 @@ struct ControlAPI: Sendable {
     @Sendable func changeClock(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let change = try await request.controlBody(
             ClockChange.self, accepts: AcceptedKeys.clockChange, context: context)
-        // Everything is checked before anything changes, so a refused request changes nothing.
-        let date = try change.set.map { text throws(TwilioError) in
-            guard let date = TwilioDate.parse(text) else {
-                throw TwilioError.invalidParameter("set", hint: "set must be a UTC time like 2030-01-01T00:00:00Z")
-            }
-            return date
-        }
-        let advance = try change.advanceSeconds.map { seconds throws(TwilioError) in
-            guard let milliseconds = SettingRanges.clockMilliseconds(seconds) else {
-                throw TwilioError.invalidParameter(
-                    "advance_seconds",
-                    hint: "advance_seconds must be a number of seconds, "
-                        + SettingRanges.describe(SettingRanges.clockSeconds))
-            }
-            return milliseconds
-        }
-        if let date { clock.set(to: date, frozen: clock.isFrozen) }
-        if let advance { clock.advance(by: .milliseconds(advance)) }
-        if let frozen = change.frozen {
-            if frozen { clock.freeze() } else { clock.resume() }
-        }
+        try change.apply(to: clock)
         return try JSONResponse.make(clockState())
     }
 
@@ -230,30 +200,5 @@ struct ControlAPI: Sendable {
         try await control.reset(account: account)
         if account == nil { requestLog.clear() }
         return try JSONResponse.make(["reset": account?.rawValue ?? "all"])
-    }
-}
-
-extension Request {
-    /// A JSON control-API body; an empty body decodes as `{}`. A key `accepts` does not list, or
-    /// a value of the wrong type, is a 400 naming the key (and the keys the body takes), so a
-    /// typo such as `{"advance": 601}` is never a 200 that did nothing.
-    func controlBody<T: Decodable>(
-        _ type: T.Type, accepts keys: AcceptedKeys.Shape, context: EmulatorRequestContext
-    ) async throws -> T {
-        let buffer = try await body.collect(upTo: context.maxUploadSize)
-        let data = buffer.readableBytes == 0 ? Data("{}".utf8) : Data(buffer.readableBytesView)
-        guard let json = try? JSONSerialization.jsonObject(with: data), json is [String: Any] else {
-            throw TwilioError.malformedBody(hint: "control API bodies are JSON objects")
-        }
-        if let unknown = AcceptedKeys.unknownKey(in: json, shape: keys, document: "the body") {
-            throw TwilioError.invalidParameter(unknown.path, hint: "\(unknown.path): \(unknown.problem)")
-        }
-        do {
-            return try JSONDecoder().decode(T.self, from: data)
-        } catch let error as DecodingError {
-            throw TwilioError.invalidParameter(error.fieldPath, hint: error.fieldDescription)
-        } catch {
-            throw TwilioError.malformedBody(hint: "control API bodies are JSON objects: \(error)")
-        }
     }
 }
