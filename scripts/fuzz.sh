@@ -13,7 +13,7 @@ shift || true
 TARGETS=("$@")
 ((${#TARGETS[@]})) || TARGETS=(twilio-form control-body twilio-date auth-json dot-env)
 
-FLAGS=(-c release --scratch-path .build-fuzz --product verify-fuzz
+FLAGS=(-c debug --scratch-path .build-fuzz --product verify-fuzz
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -parse-as-library)
 swift build "${FLAGS[@]}" >/dev/null
 BIN="$(swift build "${FLAGS[@]}" --show-bin-path)/verify-fuzz"
