@@ -74,6 +74,12 @@ public func buildApplication(
     VerificationChecksController(verifications: verifications).addRoutes(to: &twilioRoutes)
     RateLimitsController(rateLimits: rateLimits, urls: urls).addRoutes(to: &twilioRoutes)
     BucketsController(rateLimits: rateLimits, urls: urls).addRoutes(to: &twilioRoutes)
+    let factors = FactorStore(writer: writer, batcher: batcher, clock: clock)
+    EntitiesController(factors: factors, urls: urls).addRoutes(to: &twilioRoutes)
+    FactorsController(factors: factors, urls: urls).addRoutes(to: &twilioRoutes)
+    ChallengesController(
+        challenges: ChallengeStore(writer: writer, batcher: batcher, clock: clock), clock: clock, urls: urls
+    ).addRoutes(to: &twilioRoutes)
     router.add(middleware: TwilioRouter(routes: twilioRoutes, routed: FaultMiddleware(rules: faults)))
     ControlAPI(
         outbox: outbox, feed: feed,

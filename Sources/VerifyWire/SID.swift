@@ -16,6 +16,9 @@ public struct SID: Hashable, Sendable, CustomStringConvertible, Codable {
         case sendAttempt = "VL"
         case rateLimit = "RK"
         case bucket = "BL"
+        case entity = "YE"
+        case factor = "YF"
+        case challenge = "YC"
     }
 
     public let rawValue: String
@@ -47,6 +50,9 @@ public struct SID: Hashable, Sendable, CustomStringConvertible, Codable {
             case (UInt8(ascii: "V"), UInt8(ascii: "L")): prefix = .sendAttempt
             case (UInt8(ascii: "R"), UInt8(ascii: "K")): prefix = .rateLimit
             case (UInt8(ascii: "B"), UInt8(ascii: "L")): prefix = .bucket
+            case (UInt8(ascii: "Y"), UInt8(ascii: "E")): prefix = .entity
+            case (UInt8(ascii: "Y"), UInt8(ascii: "F")): prefix = .factor
+            case (UInt8(ascii: "Y"), UInt8(ascii: "C")): prefix = .challenge
             default: return nil
             }
             var hasUppercase = false

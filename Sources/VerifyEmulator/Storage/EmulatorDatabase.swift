@@ -135,6 +135,69 @@ enum EmulatorDatabase {
             try db.create(index: "message_by_recipient", on: "message", columns: ["to_address", "service_sid"])
             try db.create(index: "message_by_verification", on: "message", columns: ["verification_sid"])
         }
+        migrator.registerMigration("v5: entities, factors, challenges") { db in
+            try db.create(table: "entity") { t in
+                t.primaryKey("id", .integer)
+                t.column("sid", .text).notNull().unique()
+                t.column("service_id", .integer).notNull().references("service", onDelete: .cascade)
+                t.column("service_sid", .text).notNull()
+                t.column("account_sid", .text).notNull()
+                t.column("identity", .text).notNull()
+                t.column("created_at", .integer).notNull()
+                t.column("updated_at", .integer).notNull()
+                t.uniqueKey(["service_id", "identity"])
+            }
+            try db.create(table: "factor") { t in
+                t.primaryKey("id", .integer)
+                t.column("sid", .text).notNull().unique()
+                t.column("entity_id", .integer).notNull().references("entity", onDelete: .cascade)
+                t.column("entity_sid", .text).notNull()
+                t.column("service_sid", .text).notNull()
+                t.column("account_sid", .text).notNull()
+                t.column("identity", .text).notNull()
+                t.column("friendly_name", .text).notNull()
+                t.column("factor_type", .text).notNull()
+                t.column("status", .text).notNull()
+                // TOTP: the base32 secret and the code settings
+                t.column("secret", .text).notNull()
+                t.column("alg", .text).notNull()
+                t.column("time_step", .integer).notNull()
+                t.column("skew", .integer).notNull()
+                t.column("code_length", .integer).notNull()
+                // the time-step counter of the last accepted code: a code is good once
+                t.column("last_counter", .integer)
+                t.column("failed_attempts", .integer).notNull().defaults(to: 0)
+                t.column("metadata", .text)
+                t.column("created_at", .integer).notNull()
+                t.column("updated_at", .integer).notNull()
+            }
+            try db.create(index: "factor_by_entity", on: "factor", columns: ["entity_id", "id"])
+            try db.create(table: "challenge") { t in
+                t.primaryKey("id", .integer)
+                t.column("sid", .text).notNull().unique()
+                t.column("factor_id", .integer).notNull().references("factor", onDelete: .cascade)
+                t.column("factor_sid", .text).notNull()
+                t.column("entity_id", .integer).notNull().references("entity", onDelete: .cascade)
+                t.column("entity_sid", .text).notNull()
+                t.column("identity", .text).notNull()
+                t.column("service_sid", .text).notNull()
+                t.column("account_sid", .text).notNull()
+                t.column("factor_type", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("responded_reason", .text).notNull()
+                // JSON: {"message", "fields": [{"label", "value"}]}, and the hidden details object
+                t.column("details", .text)
+                t.column("hidden_details", .text)
+                t.column("metadata", .text)
+                t.column("failed_attempts", .integer).notNull().defaults(to: 0)
+                t.column("expires_at", .integer).notNull()
+                t.column("responded_at", .integer)
+                t.column("created_at", .integer).notNull()
+                t.column("updated_at", .integer).notNull()
+            }
+            try db.create(index: "challenge_by_entity", on: "challenge", columns: ["entity_id", "id"])
+            try db.create(index: "challenge_by_factor", on: "challenge", columns: ["factor_id"])
+        }
         return migrator
     }
 

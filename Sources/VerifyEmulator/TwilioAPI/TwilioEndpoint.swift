@@ -14,4 +14,10 @@ public enum TwilioEndpoint: String, Codable, Sendable, CaseIterable {
     case verificationChecks = "verification_checks"
     /// Programmable Rate Limits and their buckets under `/v2/Services/{VA}/RateLimits`.
     case rateLimits = "rate_limits"
+    /// Entities under `/v2/Services/{VA}/Entities`.
+    case entities
+    /// An entity's factors: `/v2/Services/{VA}/Entities/{Identity}/Factors`.
+    case factors
+    /// An entity's challenges: `/v2/Services/{VA}/Entities/{Identity}/Challenges`.
+    case challenges
 }

@@ -1,0 +1,118 @@
+import GRDB
+import VerifyWire
+
+/// Challenges of an entity's factors: for TOTP, approved by a code at create or by an update,
+/// pending otherwise; expired lazily at their expiration date (5 minutes by default, 60 at most).
+struct ChallengeStore: Sendable {
+    let writer: any DatabaseWriter
+    let batcher: WriteBatcher
+    let clock: EmulatorClock
+
+    static let defaultLifetime: Int64 = 300_000
+
+    /// List filters: `FactorSid`, `Status`, `Order` (`asc`, the default, or `desc`).
+    struct ListFilter: Sendable {
+        var factorSid: SID?
+        var status: ChallengeStatus?
+        var newestFirst = false
+    }
+
+    func create(_ target: FactorStore.Target, _ request: CreateChallengeRequest) async throws -> ChallengeRecord {
+        let now = clock.now().epochMilliseconds
+        let sid = SID.random(.challenge).rawValue
+        return try await batcher.write { db in
+            var factor = try FactorStore.requireFactor(db, target, sid: request.factorSid)
+            guard factor.status == .verified else { throw TwilioError.factorUnverified(factor.sid) }
+            var challenge = ChallengeRecord(
+                sid: sid, factorId: factor.id!, factorSid: factor.sid, entityId: factor.entityId,
+                entitySid: factor.entitySid, identity: factor.identity, serviceSid: factor.serviceSid,
+                accountSid: factor.accountSid, factorType: factor.factorType, status: .pending, respondedReason: .none,
+                details: request.details, hiddenDetails: request.hiddenDetails, metadata: nil, failedAttempts: 0,
+                expiresAt: request.expiresAt ?? now + Self.defaultLifetime, respondedAt: nil, createdAt: now,
+                updatedAt: now)
+            if let code = request.authPayload {
+                Self.answer(&challenge, factor: &factor, code: code, now: now)
+                try factor.update(db)
+            }
+            try challenge.insert(db)
+            return challenge
+        }
+    }
+
+    func challenge(_ target: FactorStore.Target, sid: SID) async throws -> ChallengeRecord {
+        try await writer.read { db in try Self.require(db, target, sid: sid) }
+    }
+
+    func challenges(
+        _ target: FactorStore.Target, filter: ListFilter, page: PageRequest
+    ) async throws -> ([ChallengeRecord], Bool) {
+        let now = clock.now().epochMilliseconds
+        return try await writer.read { db in
+            let entity = try FactorStore.requireEntity(db, target)
+            var query = ChallengeRecord.filter(Column("entity_id") == entity.id!)
+            if let factor = filter.factorSid { query = query.filter(Column("factor_sid") == factor.rawValue) }
+            switch filter.status {
+            case .pending?:
+                query = query.filter(Column("status") == "pending" && Column("expires_at") > now)
+            case .expired?:
+                query = query.filter(
+                    Column("status") == "expired" || (Column("status") == "pending" && Column("expires_at") <= now))
+            case let status?:
+                query = query.filter(Column("status") == status.rawValue)
+            case nil:
+                break
+            }
+            let rows = try query.order(filter.newestFirst ? Column("id").desc : Column("id"))
+                .limit(page.pageSize + 1, offset: page.offset).fetchAll(db)
+            return (Array(rows.prefix(page.pageSize)), rows.count > page.pageSize)
+        }
+    }
+
+    /// Answers a pending challenge with a code.
+    func update(_ target: FactorStore.Target, sid: SID, authPayload code: String?) async throws -> ChallengeRecord {
+        let now = clock.now().epochMilliseconds
+        return try await batcher.write { db in
+            var challenge = try Self.require(db, target, sid: sid)
+            switch challenge.status(at: now) {
+            case .expired: throw TwilioError.challengeExpired()
+            case .approved, .denied: throw TwilioError.challengeResponded(challenge.status)
+            case .pending: break
+            }
+            guard let code else {
+                throw TwilioError.invalidFactorRequest(
+                    "AuthPayload", hint: "AuthPayload is required to answer a challenge")
+            }
+            if challenge.failedAttempts >= FactorStore.maxAttempts { throw TwilioError.challengeAttempts() }
+            guard var factor = try FactorRecord.fetchOne(db, key: challenge.factorId) else {
+                throw TwilioError.notFound(target.path, hint: "the challenge's factor is gone")
+            }
+            Self.answer(&challenge, factor: &factor, code: code, now: now)
+            try factor.update(db)
+            try challenge.update(db)
+            return challenge
+        }
+    }
+
+    /// Approves the challenge when `code` is the factor's, else counts a wrong attempt.
+    static func answer(_ challenge: inout ChallengeRecord, factor: inout FactorRecord, code: String, now: Int64) {
+        if let counter = FactorStore.accept(code, for: factor, at: now) {
+            factor.lastCounter = counter
+            challenge.status = .approved
+            challenge.respondedAt = now
+        } else {
+            challenge.failedAttempts += 1
+        }
+        challenge.updatedAt = now
+    }
+
+    static func require(_ db: Database, _ target: FactorStore.Target, sid: SID) throws -> ChallengeRecord {
+        let entity = try FactorStore.requireEntity(db, target)
+        guard
+            let challenge = try ChallengeRecord.filter(
+                Column("entity_id") == entity.id! && Column("sid") == sid.rawValue
+            )
+            .fetchOne(db)
+        else { throw TwilioError.notFound(target.path, hint: "no challenge \(sid) on entity '\(target.identity)'") }
+        return challenge
+    }
+}

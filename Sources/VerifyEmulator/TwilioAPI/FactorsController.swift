@@ -1,0 +1,54 @@
+import Hummingbird
+import VerifyWire
+
+/// `/v2/Services/{VA}/Entities/{Identity}/Factors`: create (TOTP), list, fetch, update (verify
+/// with `AuthPayload`), delete.
+struct FactorsController: Sendable {
+    let factors: FactorStore
+    let urls: ResourceURLs
+
+    func addRoutes(to routes: inout TwilioRoutes) {
+        routes.add("/v2/Services/:service/Entities/:identity/Factors", endpoint: .factors, get: list, post: create)
+        routes.add(
+            "/v2/Services/:service/Entities/:identity/Factors/:factor", endpoint: .factors, get: fetch, post: update,
+            delete: delete)
+    }
+
+    @Sendable func create(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
+        let target = try context.factorTarget()
+        let parameters = try CreateFactorRequest(form: try await request.form(context: context))
+        let (record, binding) = try await factors.createFactor(target, parameters)
+        return try JSONResponse.make(record.resource(baseURL: urls.base(request), binding: binding), status: .created)
+    }
+
+    @Sendable func list(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
+        let target = try context.factorTarget()
+        let page = try PageRequest(query: try request.queryForm())
+        let (records, hasMore) = try await factors.factors(target, page: page)
+        let base = urls.base(request)
+        return try JSONResponse.make(
+            ListPage(
+                items: records.map { $0.resource(baseURL: base) },
+                meta: page.meta(listURL: base + context.requestPath, hasMore: hasMore, key: "factors")))
+    }
+
+    @Sendable func fetch(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
+        let target = try context.factorTarget()
+        let record = try await factors.factor(target, sid: try context.pathSID("factor", .factor, path: target.path))
+        return try JSONResponse.make(record.resource(baseURL: urls.base(request)))
+    }
+
+    @Sendable func update(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
+        let target = try context.factorTarget()
+        let sid = try context.pathSID("factor", .factor, path: target.path)
+        let parameters = try UpdateFactorRequest(form: try await request.form(context: context))
+        let record = try await factors.updateFactor(target, sid: sid, parameters)
+        return try JSONResponse.make(record.resource(baseURL: urls.base(request)))
+    }
+
+    @Sendable func delete(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
+        let target = try context.factorTarget()
+        try await factors.deleteFactor(target, sid: try context.pathSID("factor", .factor, path: target.path))
+        return Response(status: .noContent)
+    }
+}
