@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyotp
 import requests
 
 from conftest import ROOT, Emulator
@@ -15,7 +16,11 @@ SERVICE = "VA00000000000000000000000000000000"
 # the account an emulator without fixtures accepts
 ACCOUNT_SID, AUTH_TOKEN = "AC" + "0" * 32, "emulator-auth-token"
 # the operations the emulator implements: services, verifications, checks, rate limits, buckets
-IMPLEMENTED = r"^/v2/Services(/\{Sid\})?$|^/v2/Services/\{ServiceSid\}/(Verifications.*|VerificationCheck|RateLimits.*)$"
+IMPLEMENTED = (
+    r"^/v2/Services(/\{Sid\})?$|^/v2/Services/\{ServiceSid\}/(Verifications.*|VerificationCheck|RateLimits.*"
+    r"|Entities(/\{Identity\}(/(Factors|Challenges)(/\{Sid\})?)?)?)$")
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+IDENTITY, SPARE_IDENTITY = "ff483d1f-f4d0-4fd5-8e9f-3f1c6b9b0f1a", "0a1b2c3d-spare-entity"
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "20"))
 
 
@@ -38,13 +43,22 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(tmp_path):
         bucket = create(emulator, buckets, Max="10", Interval="60")
         spare_bucket = create(emulator, buckets, Max="10", Interval="60")
         verification = create(emulator, f"/v2/Services/{SERVICE}/Verifications", To="+15005550006", Channel="sms")
+        entity = f"/v2/Services/{SERVICE}/Entities/{IDENTITY}"
+        factor = create(emulator, entity + "/Factors", FactorType="totp", FriendlyName="phone", **{"Binding.Secret": SECRET})
+        verified = requests.post(emulator.url + entity + f"/Factors/{factor}", data={"AuthPayload": pyotp.TOTP(SECRET).now()},
+                                 auth=(ACCOUNT_SID, AUTH_TOKEN), timeout=5)
+        assert verified.json()["status"] == "verified", verified.text
+        spare_factor = create(emulator, entity + "/Factors", FactorType="totp", FriendlyName="spare")
+        create(emulator, f"/v2/Services/{SERVICE}/Entities", Identity=SPARE_IDENTITY)
+        challenge = create(emulator, entity + "/Challenges", FactorSid=factor)
 
         def operation(name, sid):
             return f'[[operations]]\ninclude-name = "{name}"\nparameters = {{ "path.Sid" = "{sid}" }}\n\n'
 
         config = tmp_path / "schemathesis.toml"
         config.write_text(
-            f'[parameters]\n"path.ServiceSid" = "{SERVICE}"\n"path.RateLimitSid" = "{rate_limit}"\n\n'
+            f'[parameters]\n"path.ServiceSid" = "{SERVICE}"\n"path.RateLimitSid" = "{rate_limit}"\n'
+            f'"path.Identity" = "{IDENTITY}"\n\n'
             + operation("GET /v2/Services/{Sid}", SERVICE)
             + operation("POST /v2/Services/{Sid}", SERVICE)
             + operation("DELETE /v2/Services/{Sid}", spare_service)
@@ -55,7 +69,14 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(tmp_path):
             + operation("POST /v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets/{Sid}", bucket)
             + operation("DELETE /v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets/{Sid}", spare_bucket)
             + operation("GET /v2/Services/{ServiceSid}/Verifications/{Sid}", verification)
-            + operation("POST /v2/Services/{ServiceSid}/Verifications/{Sid}", verification))
+            + operation("POST /v2/Services/{ServiceSid}/Verifications/{Sid}", verification)
+            + operation("GET /v2/Services/{ServiceSid}/Entities/{Identity}/Factors/{Sid}", factor)
+            + operation("POST /v2/Services/{ServiceSid}/Entities/{Identity}/Factors/{Sid}", factor)
+            + operation("DELETE /v2/Services/{ServiceSid}/Entities/{Identity}/Factors/{Sid}", spare_factor)
+            + operation("GET /v2/Services/{ServiceSid}/Entities/{Identity}/Challenges/{Sid}", challenge)
+            + operation("POST /v2/Services/{ServiceSid}/Entities/{Identity}/Challenges/{Sid}", challenge)
+            + f'[[operations]]\ninclude-name = "DELETE /v2/Services/{{ServiceSid}}/Entities/{{Identity}}"\n'
+            + f'parameters = {{ "path.Identity" = "{SPARE_IDENTITY}" }}\n\n')
         command = [
             str(Path(sys.executable).with_name("schemathesis")), "--config-file", str(config), "run", str(SPEC),
             "--url", emulator.url, "--auth", f"{ACCOUNT_SID}:{AUTH_TOKEN}",
@@ -68,7 +89,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(tmp_path):
         print(summary)
         assert result.returncode == 0, summary + result.stderr[-2000:]
         tested = re.search(r"Tested: (\d+)", result.stdout)
-        assert tested and int(tested.group(1)) == 19, "every implemented operation was tested\n" + summary
+        assert tested and int(tested.group(1)) == 32, "every implemented operation was tested\n" + summary
         cases = re.search(r"(\d+) generated, (\d+) passed", result.stdout)
         assert cases and cases.group(1) == cases.group(2) and int(cases.group(1)) > 500, summary
         # the emulator survived it all
