@@ -137,9 +137,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The fuzz targets: a corpus replayer, or with `scripts/fuzz.sh` a libFuzzer binary.
+        .target(name: "CFuzzerDriver"),
         .executableTarget(
             name: "verify-fuzz",
-            dependencies: ["VerifyEmulator", "AuthServer"],
+            dependencies: ["VerifyEmulator", "AuthServer", "CFuzzerDriver"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "VerifyWireTests", dependencies: ["VerifyWire"]),

@@ -22,18 +22,26 @@ enum FuzzTarget: String, CaseIterable {
 }
 
 #if FUZZING
-// Built with -sanitize=fuzzer: libFuzzer's main calls this once per input.
-private let selected: FuzzTarget = {
-    guard let name = ProcessInfo.processInfo.environment["FUZZ_TARGET"], let target = FuzzTarget(rawValue: name) else {
-        fatalError("set FUZZ_TARGET to one of \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))")
-    }
-    return target
-}()
+import CFuzzerDriver
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
-    selected.run(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
-    return 0
+// Built with -sanitize=fuzzer: the executable's entry hands over to libFuzzer's driver, which
+// calls the target named by FUZZ_TARGET once per input.
+nonisolated(unsafe) private var selected = FuzzTarget.twilioForm
+
+@_cdecl("verify_fuzz_main")
+func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    guard let name = ProcessInfo.processInfo.environment["FUZZ_TARGET"], let target = FuzzTarget(rawValue: name) else {
+        FileHandle.standardError.write(
+            Data("set FUZZ_TARGET to one of \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))\n".utf8))
+        return 64
+    }
+    selected = target
+    var count = argc
+    var arguments = argv
+    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in
+        selected.run(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
+        return 0
+    }
 }
 #else
 /// Without the fuzzer: `verify-fuzz TARGET PATH...` runs every file (or every file in every
