@@ -14,7 +14,7 @@ TARGETS=("$@")
 ((${#TARGETS[@]})) || TARGETS=(twilio-form control-body twilio-date auth-json dot-env)
 
 FLAGS=(-c debug --scratch-path .build-fuzz --product verify-fuzz
-    -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -parse-as-library)
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -parse-as-library -Xswiftc -use-ld=lld)
 swift build "${FLAGS[@]}" >/dev/null
 BIN="$(swift build "${FLAGS[@]}" --show-bin-path)/verify-fuzz"
 
