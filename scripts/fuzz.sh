@@ -27,7 +27,7 @@ for target in "${TARGETS[@]}"; do
     mkdir -p "$corpus" "$seeds"
     echo "== $target: ${SECONDS_PER_TARGET}s"
     # the first folder is the working corpus (written to); the seeds are read only
-    if ! FUZZ_TARGET="$target" "$BIN" "$corpus" "$seeds" -max_total_time="$SECONDS_PER_TARGET" -max_len=4096 \
+    if ! ASAN_OPTIONS=detect_leaks=0 FUZZ_TARGET="$target" "$BIN" "$corpus" "$seeds" -max_total_time="$SECONDS_PER_TARGET" -max_len=4096 \
         -timeout=5 -rss_limit_mb=2048 -detect_leaks=0 -artifact_prefix="$seeds/" -print_final_stats=1 \
         >".build-fuzz/$target.log" 2>&1; then
         status=1
