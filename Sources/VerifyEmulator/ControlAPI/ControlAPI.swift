@@ -24,6 +24,7 @@ struct ControlAPI: Sendable {
         router.get("/emulator/v1/messages", use: listMessages)
         router.get("/emulator/v1/verifications", use: listVerifications)
         router.get("/emulator/v1/requests", use: listRequests)
+        router.get("/emulator/v1/factors", use: listFactors)
         router.get("/emulator/v1/clock", use: readClock)
         router.post("/emulator/v1/clock", use: changeClock)
         router.get("/emulator/v1/codes", use: listCodes)
@@ -109,6 +110,16 @@ struct ControlAPI: Sendable {
         filter.accountSid = query["account_sid"]
         filter.limit = try query.int("limit", in: 1...1000) ?? 50
         return try JSONResponse.make(["verifications": try await control.verifications(filter)])
+    }
+
+    /// `GET /emulator/v1/factors?identity=&service_sid=&account_sid=&limit=`: TOTP factors with
+    /// the code an authenticator app would show now.
+    @Sendable func listFactors(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
+        let query = try request.queryForm()
+        let factors = try await control.factors(
+            identity: query["identity"], serviceSid: query["service_sid"], accountSid: query["account_sid"],
+            limit: try query.int("limit", in: 1...1000) ?? 50)
+        return try JSONResponse.make(["factors": factors])
     }
 
     /// `GET /emulator/v1/requests?limit=&errors=true`: the last Twilio API requests, newest

@@ -292,4 +292,30 @@ struct TOTPFactorTests {
             #expect(try await api.get("\(entity)/Factors").status == .notFound)
         }
     }
+
+    @Test("the control API shows each factor's current code, so a test or a demo needs no authenticator app")
+    func controlAPIShowsCodes() async throws {
+        try await Self.withFrozenEmulator { api in
+            let service = try await api.createService()
+            let created = try await api.post(factorsPath(service), [("FactorType", "totp"), ("FriendlyName", "x")])
+            let factor = try created.decode(FactorResource.self)
+            let listed = try await api.get("/emulator/v1/factors?identity=\(Self.identity)", auth: nil)
+            let summaries = try listed.decode([String: [FactorSummary]].self)["factors"] ?? []
+            #expect(summaries.count == 1)
+            let summary = try #require(summaries.first)
+            #expect(summary.sid == factor.sid && summary.status == .unverified && summary.timeStep == 30)
+            #expect(summary.code == (try Self.code(created.json, clock: api.clock)))
+            // 1,900,000,000 is 10 s into its 30 s step
+            #expect(summary.secondsLeft == 20)
+            let verified = try await api.post("\(factorsPath(service))/\(factor.sid)", [("AuthPayload", summary.code)])
+            #expect(try verified.decode(FactorResource.self).status == .verified)
+            let challenge = try await api.post(
+                "/v2/Services/\(service)/Entities/\(Self.identity)/Challenges", [("FactorSid", factor.sid)]
+            ).decode(ChallengeResource.self)
+            let after = try await api.get("/emulator/v1/factors?service_sid=\(service)", auth: nil)
+                .decode([String: [FactorSummary]].self)["factors"]?.first
+            #expect(after?.status == .verified && after?.pendingChallenges == [challenge.sid])
+            #expect(try await api.get("/emulator/v1/factors?limit=0", auth: nil).status == .badRequest)
+        }
+    }
 }

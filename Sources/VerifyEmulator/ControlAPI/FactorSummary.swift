@@ -1,0 +1,64 @@
+import GRDB
+import VerifyWire
+
+/// A TOTP factor as the control API shows it: what an authenticator app would show now (the
+/// current code and the seconds it has left), so a demo or a test needs no app.
+public struct FactorSummary: Codable, Sendable, Equatable {
+    public var sid: String
+    public var serviceSid: String
+    public var accountSid: String
+    public var identity: String
+    public var friendlyName: String
+    public var factorType: FactorType
+    public var status: FactorStatus
+    /// The code of the current time step on the emulator clock.
+    public var code: String
+    public var secondsLeft: Int
+    public var timeStep: Int
+    /// Pending challenges of this factor, oldest first.
+    public var pendingChallenges: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case sid, identity, status, code
+        case serviceSid = "service_sid"
+        case accountSid = "account_sid"
+        case friendlyName = "friendly_name"
+        case factorType = "factor_type"
+        case secondsLeft = "seconds_left"
+        case timeStep = "time_step"
+        case pendingChallenges = "pending_challenges"
+    }
+}
+
+extension ControlStore {
+    /// Every factor (newest first), with its current code; filters by identity, service, account.
+    func factors(
+        identity: String?, serviceSid: String?, accountSid: String?, limit: Int
+    ) async throws
+        -> [FactorSummary]
+    {
+        let now = clock.now().epochMilliseconds
+        return try await writer.read { db in
+            var query = FactorRecord.all()
+            if let identity { query = query.filter(Column("identity") == identity) }
+            if let serviceSid { query = query.filter(Column("service_sid") == serviceSid) }
+            if let accountSid { query = query.filter(Column("account_sid") == accountSid) }
+            return try query.order(Column("id").desc).limit(limit).fetchAll(db).map { factor in
+                let totp = factor.totp
+                let seconds = now / 1000
+                let pending = try String.fetchAll(
+                    db,
+                    sql:
+                        "SELECT sid FROM challenge WHERE factor_id = ? AND status = 'pending' AND expires_at > ? ORDER BY id",
+                    arguments: [factor.id, now])
+                return FactorSummary(
+                    sid: factor.sid, serviceSid: factor.serviceSid, accountSid: factor.accountSid,
+                    identity: factor.identity, friendlyName: factor.friendlyName, factorType: factor.factorType,
+                    status: factor.status, code: totp.code(counter: totp.counter(atEpochSeconds: seconds)),
+                    secondsLeft: factor.timeStep
+                        - Int(((seconds % Int64(factor.timeStep)) + Int64(factor.timeStep)) % Int64(factor.timeStep)),
+                    timeStep: factor.timeStep, pendingChallenges: pending)
+            }
+        }
+    }
+}
