@@ -60,10 +60,8 @@ public func buildApplication(
 
     let router = Router(context: EmulatorRequestContext.self)
     router.add(middleware: TwilioErrorMiddleware(logger: logger, requestLog: requestLog, clock: clock))
-    router.add(
-        middleware: TwilioAuthMiddleware(
-            directory: AccountDirectory(accounts: configuration.effectiveAccounts),
-            bodyLimit: configuration.maxBodySize))
+    let directory = AccountDirectory(accounts: configuration.effectiveAccounts)
+    router.add(middleware: TwilioAuthMiddleware(directory: directory, bodyLimit: configuration.maxBodySize))
     let faults = FaultRules(configuration.faults)
     let urls = ResourceURLs(
         publicURL: configuration.publicURL, fallbackHost: "\(configuration.host):\(configuration.port)")
@@ -75,14 +73,20 @@ public func buildApplication(
     RateLimitsController(rateLimits: rateLimits, urls: urls).addRoutes(to: &twilioRoutes)
     BucketsController(rateLimits: rateLimits, urls: urls).addRoutes(to: &twilioRoutes)
     let factors = FactorStore(writer: writer, batcher: batcher, clock: clock)
+    let webhookStore = WebhookStore(writer: writer, batcher: batcher, clock: clock)
+    let webhooks = WebhookDispatcher(
+        webhooks: webhookStore, directory: directory, clock: clock, logger: logger,
+        retryDelays: configuration.webhookRetryDelays)
     EntitiesController(factors: factors, urls: urls).addRoutes(to: &twilioRoutes)
-    FactorsController(factors: factors, urls: urls).addRoutes(to: &twilioRoutes)
+    FactorsController(factors: factors, webhooks: webhooks, urls: urls).addRoutes(to: &twilioRoutes)
     ChallengesController(
-        challenges: ChallengeStore(writer: writer, batcher: batcher, clock: clock), clock: clock, urls: urls
+        challenges: ChallengeStore(writer: writer, batcher: batcher, clock: clock), webhooks: webhooks, clock: clock,
+        urls: urls
     ).addRoutes(to: &twilioRoutes)
+    WebhooksController(webhooks: webhookStore, urls: urls).addRoutes(to: &twilioRoutes)
     router.add(middleware: TwilioRouter(routes: twilioRoutes, routed: FaultMiddleware(rules: faults)))
     ControlAPI(
-        outbox: outbox, feed: feed,
+        outbox: outbox, feed: feed, webhooks: webhooks,
         control: control,
         clock: clock, requestLog: requestLog, faults: faults
     ).addRoutes(to: router)

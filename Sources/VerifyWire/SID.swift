@@ -19,6 +19,7 @@ public struct SID: Hashable, Sendable, CustomStringConvertible, Codable {
         case entity = "YE"
         case factor = "YF"
         case challenge = "YC"
+        case webhook = "YW"
     }
 
     public let rawValue: String
@@ -53,6 +54,7 @@ public struct SID: Hashable, Sendable, CustomStringConvertible, Codable {
             case (UInt8(ascii: "Y"), UInt8(ascii: "E")): prefix = .entity
             case (UInt8(ascii: "Y"), UInt8(ascii: "F")): prefix = .factor
             case (UInt8(ascii: "Y"), UInt8(ascii: "C")): prefix = .challenge
+            case (UInt8(ascii: "Y"), UInt8(ascii: "W")): prefix = .webhook
             default: return nil
             }
             var hasUppercase = false

@@ -57,6 +57,8 @@ public struct EmulatorConfiguration: Sendable {
     public var retention: Duration? = .seconds(86_400)
     /// The pause between two pruning passes (short in tests).
     var pruneInterval: Duration = .seconds(10)
+    /// The pauses before a webhook delivery is tried again (short in tests).
+    var webhookRetryDelays: [Duration] = [.milliseconds(500), .seconds(2)]
     /// Log a console line for every message "sent" (the emulator's job); off for benchmarks.
     public var logMessages: Bool = true
     /// The clock driving expiry and limit windows.

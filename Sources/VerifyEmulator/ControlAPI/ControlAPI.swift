@@ -9,6 +9,7 @@ import VerifyWire
 struct ControlAPI: Sendable {
     let outbox: Outbox
     let feed: MessageFeed
+    let webhooks: WebhookDispatcher
     let control: ControlStore
     let clock: EmulatorClock
     let requestLog: RequestLog
@@ -25,6 +26,10 @@ struct ControlAPI: Sendable {
         router.get("/emulator/v1/verifications", use: listVerifications)
         router.get("/emulator/v1/requests", use: listRequests)
         router.get("/emulator/v1/factors", use: listFactors)
+        router.get("/emulator/v1/webhooks") { request, _ in
+            let limit = try request.queryForm().int("limit", in: 1...WebhookDispatcher.kept) ?? 50
+            return try JSONResponse.make(["deliveries": webhooks.recent(limit: limit)])
+        }
         router.get("/emulator/v1/clock", use: readClock)
         router.post("/emulator/v1/clock", use: changeClock)
         router.get("/emulator/v1/codes", use: listCodes)
@@ -209,7 +214,10 @@ struct ControlAPI: Sendable {
             account = sid
         }
         try await control.reset(account: account)
-        if account == nil { requestLog.clear() }
+        if account == nil {
+            requestLog.clear()
+            webhooks.clear()
+        }
         return try JSONResponse.make(["reset": account?.rawValue ?? "all"])
     }
 }

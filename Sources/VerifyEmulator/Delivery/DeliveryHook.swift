@@ -1,7 +1,5 @@
 import Logging
 import NIOCore
-import NIOHTTP1
-import NIOPosix
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -93,15 +91,8 @@ struct DeliveryHook: Sendable {
         let outcome: Outcome
         do {
             let body = try JSONEncoder().encode(OutboxMessage(message))
-            outcome = try await withThrowingTaskGroup(of: Outcome.self) { group in
-                group.addTask { .answered(status: try await send(ByteBuffer(bytes: body))) }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return .failed("no answer within \(timeout)")
-                }
-                defer { group.cancelAll() }
-                return try await group.next() ?? .failed("cancelled")
-            }
+            outcome = await PlainHTTPPost(target: target, timeout: timeout).send(
+                ByteBuffer(bytes: body), contentType: "application/json")
         } catch {
             outcome = .failed("\(error)")
         }
@@ -116,42 +107,4 @@ struct DeliveryHook: Sendable {
         }
         return outcome
     }
-
-    /// One POST on a fresh connection; returns the response status.
-    private func send(_ body: ByteBuffer) async throws -> Int {
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(TimeAmount(timeout))
-            .connect(host: target.host, port: target.port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
-                        wrappingChannelSynchronously: channel)
-                }
-            }
-        return try await channel.executeThenClose { inbound, outbound in
-            var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: target.path)
-            head.headers.add(name: "Host", value: target.authority)
-            head.headers.add(name: "Content-Type", value: "application/json")
-            head.headers.add(name: "Content-Length", value: String(body.readableBytes))
-            head.headers.add(name: "User-Agent", value: "verify-emulator")
-            head.headers.add(name: "Connection", value: "close")
-            try await outbound.write(.head(head))
-            try await outbound.write(.body(.byteBuffer(body)))
-            try await outbound.write(.end(nil))
-            var status: Int?
-            for try await part in inbound {
-                switch part {
-                case .head(let response): status = Int(response.status.code)
-                case .body: continue
-                case .end: if let status { return status }
-                }
-            }
-            throw DeliveryError.closedWithoutAnswer
-        }
-    }
-}
-
-private enum DeliveryError: Error, CustomStringConvertible {
-    case closedWithoutAnswer
-    var description: String { "the receiver closed the connection without an answer" }
 }

@@ -34,6 +34,9 @@ struct AccountDirectory: Sendable {
         self.canonicalHeaders = canonicalHeaders
     }
 
+    /// The account's auth token: what Twilio signs the account's webhooks with.
+    func authToken(of account: String) -> String? { tokens[account] }
+
     /// The account that `Authorization: Basic …` names, if its secret is right.
     func authenticate(_ authorization: String?) throws(TwilioError) -> SID {
         guard let authorization else { throw .authenticationFailed(hint: "no Authorization header") }

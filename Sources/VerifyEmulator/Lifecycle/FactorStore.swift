@@ -134,10 +134,13 @@ struct FactorStore: Sendable {
 
     /// Verifies an unverified factor with a code (a wrong one leaves it unverified: 200, as
     /// Twilio answers since 2021), and changes its name or settings.
-    func updateFactor(_ target: Target, sid: SID, _ request: UpdateFactorRequest) async throws -> FactorRecord {
+    func updateFactor(
+        _ target: Target, sid: SID, _ request: UpdateFactorRequest
+    ) async throws -> (factor: FactorRecord, verifiedNow: Bool) {
         let now = clock.now().epochMilliseconds
         return try await batcher.write { db in
             var factor = try Self.requireFactor(db, target, sid: sid)
+            let wasVerified = factor.status == .verified
             if let name = request.friendlyName { factor.friendlyName = name }
             if let value = request.timeStep { factor.timeStep = value }
             if let value = request.skew { factor.skew = value }
@@ -154,14 +157,17 @@ struct FactorStore: Sendable {
             }
             factor.updatedAt = now
             try factor.update(db)
-            return factor
+            return (factor, !wasVerified && factor.status == .verified)
         }
     }
 
-    func deleteFactor(_ target: Target, sid: SID) async throws {
+    /// Deletes the factor and its challenges; returns what was deleted.
+    @discardableResult
+    func deleteFactor(_ target: Target, sid: SID) async throws -> FactorRecord {
         try await batcher.write { db in
             let factor = try Self.requireFactor(db, target, sid: sid)
             _ = try factor.delete(db)
+            return factor
         }
     }
 

@@ -198,6 +198,24 @@ enum EmulatorDatabase {
             try db.create(index: "challenge_by_entity", on: "challenge", columns: ["entity_id", "id"])
             try db.create(index: "challenge_by_factor", on: "challenge", columns: ["factor_id"])
         }
+        migrator.registerMigration("v6: webhooks") { db in
+            try db.create(table: "webhook") { t in
+                t.primaryKey("id", .integer)
+                t.column("sid", .text).notNull().unique()
+                t.column("service_id", .integer).notNull().references("service", onDelete: .cascade)
+                t.column("service_sid", .text).notNull()
+                t.column("account_sid", .text).notNull()
+                t.column("friendly_name", .text).notNull()
+                // a JSON array of event types, `*` among them possibly
+                t.column("event_types", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("version", .text).notNull()
+                t.column("webhook_url", .text).notNull()
+                t.column("created_at", .integer).notNull()
+                t.column("updated_at", .integer).notNull()
+            }
+            try db.create(index: "webhook_by_service", on: "webhook", columns: ["service_id", "id"])
+        }
         return migrator
     }
 

@@ -5,6 +5,7 @@ import VerifyWire
 /// `AuthPayload`), list (`FactorSid`, `Status`, `Order`), fetch, update (answer with a code).
 struct ChallengesController: Sendable {
     let challenges: ChallengeStore
+    let webhooks: WebhookDispatcher
     let clock: EmulatorClock
     let urls: ResourceURLs
 
@@ -21,6 +22,7 @@ struct ChallengesController: Sendable {
         let now = clock.now().epochMilliseconds
         let parameters = try CreateChallengeRequest(form: try await request.form(context: context), now: now)
         let record = try await challenges.create(target, parameters)
+        if record.status == .approved { webhooks.emit(record.approvedEvent) }
         return try JSONResponse.make(
             record.resource(baseURL: urls.base(request), now: clock.now().epochMilliseconds), status: .created)
     }
@@ -65,6 +67,16 @@ struct ChallengesController: Sendable {
         let sid = try context.pathSID("challenge", .challenge, path: target.path)
         let form = try await request.form(context: context)
         let record = try await challenges.update(target, sid: sid, authPayload: try form.string("AuthPayload"))
+        if record.status == .approved { webhooks.emit(record.approvedEvent) }
         return try JSONResponse.make(record.resource(baseURL: urls.base(request), now: clock.now().epochMilliseconds))
+    }
+}
+
+extension ChallengeRecord {
+    /// The `challenge.approved` webhook event of this challenge.
+    var approvedEvent: WebhookDispatcher.Event {
+        WebhookDispatcher.Event(
+            type: .challengeApproved, accountSid: accountSid, serviceSid: serviceSid, identity: identity,
+            factorSid: factorSid, factorType: factorType, challengeSid: sid)
     }
 }

@@ -5,6 +5,7 @@ import VerifyWire
 /// with `AuthPayload`), delete.
 struct FactorsController: Sendable {
     let factors: FactorStore
+    let webhooks: WebhookDispatcher
     let urls: ResourceURLs
 
     func addRoutes(to routes: inout TwilioRoutes) {
@@ -18,6 +19,7 @@ struct FactorsController: Sendable {
         let target = try context.factorTarget()
         let parameters = try CreateFactorRequest(form: try await request.form(context: context))
         let (record, binding) = try await factors.createFactor(target, parameters)
+        webhooks.emit(record.event(.factorCreated))
         return try JSONResponse.make(record.resource(baseURL: urls.base(request), binding: binding), status: .created)
     }
 
@@ -42,13 +44,25 @@ struct FactorsController: Sendable {
         let target = try context.factorTarget()
         let sid = try context.pathSID("factor", .factor, path: target.path)
         let parameters = try UpdateFactorRequest(form: try await request.form(context: context))
-        let record = try await factors.updateFactor(target, sid: sid, parameters)
+        let (record, verifiedNow) = try await factors.updateFactor(target, sid: sid, parameters)
+        if verifiedNow { webhooks.emit(record.event(.factorVerified)) }
         return try JSONResponse.make(record.resource(baseURL: urls.base(request)))
     }
 
     @Sendable func delete(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let target = try context.factorTarget()
-        try await factors.deleteFactor(target, sid: try context.pathSID("factor", .factor, path: target.path))
+        let deleted = try await factors.deleteFactor(
+            target, sid: try context.pathSID("factor", .factor, path: target.path))
+        webhooks.emit(deleted.event(.factorDeleted))
         return Response(status: .noContent)
+    }
+}
+
+extension FactorRecord {
+    /// A webhook event about this factor (and a challenge of it).
+    func event(_ type: WebhookEvent, challenge: String? = nil) -> WebhookDispatcher.Event {
+        WebhookDispatcher.Event(
+            type: type, accountSid: accountSid, serviceSid: serviceSid, identity: identity, factorSid: sid,
+            factorType: factorType, challengeSid: challenge)
     }
 }

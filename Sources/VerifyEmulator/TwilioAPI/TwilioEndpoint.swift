@@ -20,4 +20,6 @@ public enum TwilioEndpoint: String, Codable, Sendable, CaseIterable {
     case factors
     /// An entity's challenges: `/v2/Services/{VA}/Entities/{Identity}/Challenges`.
     case challenges
+    /// A service's webhooks: `/v2/Services/{VA}/Webhooks`.
+    case webhooks
 }

@@ -179,9 +179,10 @@ struct TOTPFactorTests {
 
     /// A service with a verified TOTP factor; its SID and the factor's create JSON.
     static func verifiedFactor(
-        _ api: EmulatorClient
+        _ api: EmulatorClient, service existing: String? = nil
     ) async throws -> (service: String, factor: String, json: [String: Any]) {
-        let service = try await api.createService()
+        var service = existing ?? ""
+        if existing == nil { service = try await api.createService() }
         let path = "/v2/Services/\(service)/Entities/\(identity)/Factors"
         let created = try await api.post(path, [("FactorType", "totp"), ("FriendlyName", "x")])
         let sid = try created.decode(FactorResource.self).sid
