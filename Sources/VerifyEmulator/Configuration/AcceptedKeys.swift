@@ -35,6 +35,15 @@ enum AcceptedKeys {
                         "unique_name": nil, "description": nil,
                         "buckets": .list(.object(["max": nil, "interval": nil])),
                     ])),
+                "entities": .list(
+                    .object([
+                        "identity": nil,
+                        "factors": .list(
+                            .object([
+                                "sid": nil, "friendly_name": nil, "secret": nil, "status": nil, "alg": nil,
+                                "code_length": nil, "time_step": nil, "skew": nil,
+                            ])),
+                    ])),
             ])),
         "fixed_codes": .list(fixedCode),
         "faults": .list(faultRule),

@@ -148,6 +148,19 @@ public struct Fixtures: Codable, Sendable, Equatable {
                 description: "\(source): clock.frozen_at: must be 'now' or a UTC time like 2030-01-01T00:00:00Z")
         }
         for (index, service) in fixtures.services.enumerated() {
+            for (entityIndex, entity) in service.entities.enumerated() {
+                let field = "services[\(index)].entities[\(entityIndex)]"
+                do {
+                    try FactorForms.checkIdentity(entity.identity)
+                } catch {
+                    throw LoadError(description: "\(source): \(field).identity: \(error.hint ?? error.message)")
+                }
+                for (factorIndex, factor) in entity.factors.enumerated() {
+                    if let problem = factor.problem {
+                        throw LoadError(description: "\(source): \(field).factors[\(factorIndex)].\(problem)")
+                    }
+                }
+            }
             for (limitIndex, limit) in service.rateLimits.enumerated() {
                 let field = "services[\(index)].rate_limits[\(limitIndex)]"
                 do {

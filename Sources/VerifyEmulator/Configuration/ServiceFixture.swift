@@ -9,6 +9,8 @@ public struct ServiceFixture: Sendable, Equatable, Codable {
     public var customCodeEnabled: Bool
     /// Programmable Rate Limits to create with the service.
     public var rateLimits: [RateLimitFixture]
+    /// Entities with TOTP factors of known secrets (created when missing, on every start).
+    public var entities: [EntityFixture] = []
 
     /// A rate limit with its buckets.
     public struct RateLimitFixture: Codable, Sendable, Equatable {
@@ -57,7 +59,7 @@ public struct ServiceFixture: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case sid
+        case sid, entities
         case rateLimits = "rate_limits"
         case accountSid = "account_sid"
         case friendlyName = "friendly_name"
@@ -73,6 +75,7 @@ public struct ServiceFixture: Sendable, Equatable, Codable {
         codeLength = try c.decodeIfPresent(Int.self, forKey: .codeLength) ?? 6
         customCodeEnabled = try c.decodeIfPresent(Bool.self, forKey: .customCodeEnabled) ?? false
         rateLimits = try c.decodeIfPresent([RateLimitFixture].self, forKey: .rateLimits) ?? []
+        entities = try c.decodeIfPresent([EntityFixture].self, forKey: .entities) ?? []
     }
 
     /// `VA00000000000000000000000000000000`, "Verify Emulator", on the default account.

@@ -67,7 +67,14 @@ struct ServiceStore: Sendable {
         try await batcher.write { db in try Self.insertIfMissing(db, fixture, now: now) }
     }
 
+    /// The fixture's service (with its rate limits) unless it exists, then its entities and
+    /// factors that do not exist yet.
     static func insertIfMissing(_ db: Database, _ fixture: ServiceFixture, now: Int64) throws {
+        try insertServiceIfMissing(db, fixture, now: now)
+        try insertEntities(db, fixture, now: now)
+    }
+
+    private static func insertServiceIfMissing(_ db: Database, _ fixture: ServiceFixture, now: Int64) throws {
         if try ServiceRecord.filter(Column("sid") == fixture.sid.rawValue).fetchCount(db) > 0 { return }
         var record = ServiceRecord(
             sid: fixture.sid, accountSid: fixture.accountSid, friendlyName: fixture.friendlyName, now: now)
@@ -86,6 +93,29 @@ struct ServiceStore: Sendable {
                     serviceSid: record.sid, accountSid: record.accountSid, max: bucket.max, interval: bucket.interval,
                     createdAt: now, updatedAt: now)
                 try bucketRecord.insert(db)
+            }
+        }
+    }
+
+    /// The fixture's entities and factors that do not exist yet (by identity and factor SID).
+    static func insertEntities(_ db: Database, _ fixture: ServiceFixture, now: Int64) throws {
+        guard !fixture.entities.isEmpty, let service = try find(db, account: fixture.accountSid, sid: fixture.sid)
+        else { return }
+        for entityFixture in fixture.entities {
+            let target = FactorStore.Target(
+                account: fixture.accountSid, service: fixture.sid, identity: entityFixture.identity, path: "")
+            let entity =
+                try FactorStore.findEntity(db, serviceID: service.id!, identity: entityFixture.identity)
+                ?? FactorStore.insertEntity(db, serviceID: service.id!, target: target, now: now)
+            for factor in entityFixture.factors
+            where try FactorRecord.filter(Column("sid") == factor.sid.rawValue).fetchCount(db) == 0 {
+                var record = FactorRecord(
+                    sid: factor.sid.rawValue, entityId: entity.id!, entitySid: entity.sid, serviceSid: service.sid,
+                    accountSid: service.accountSid, identity: entity.identity, friendlyName: factor.friendlyName,
+                    factorType: .totp, status: factor.status, secret: Base32.encode(Base32.decode(factor.secret) ?? []),
+                    alg: factor.alg, timeStep: factor.timeStep, skew: factor.skew, codeLength: factor.codeLength,
+                    lastCounter: nil, failedAttempts: 0, metadata: nil, createdAt: now, updatedAt: now)
+                try record.insert(db)
             }
         }
     }

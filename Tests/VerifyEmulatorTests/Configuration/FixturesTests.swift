@@ -172,3 +172,78 @@ struct ConfigurationRangeTests {
         }
     }
 }
+
+@Suite("Fixtures: entities with TOTP factors of known secrets")
+struct EntityFixturesTests {
+    static let json = """
+        {"accounts": [{"sid": "AC11111111111111111111111111111111", "auth_token": "main-token"}],
+         "services": [{"sid": "VA33333333333333333333333333333333", "account_sid": "AC11111111111111111111111111111111",
+                       "friendly_name": "Acme",
+                       "entities": [{"identity": "ff483d1f-f4d0-4fd5-8e9f-3f1c6b9b0f1a",
+                                     "factors": [{"sid": "YF33333333333333333333333333333333",
+                                                  "friendly_name": "Ada's phone",
+                                                  "secret": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"}]}]}]}
+        """
+
+    @Test("the factor exists, verified, from start; a test computes its codes; a restart makes no second one")
+    func knownSecret() async throws {
+        let fixtures = try Fixtures.parse(Data(Self.json.utf8), source: "totp.json")
+        let path = temporaryDatabasePath()
+        let entity = "/v2/Services/VA33333333333333333333333333333333/Entities/ff483d1f-f4d0-4fd5-8e9f-3f1c6b9b0f1a"
+        for run in 0..<2 {
+            try await withEmulator(
+                databasePath: path,
+                configure: {
+                    $0.add(fixtures)
+                    $0.clock.set(to: TOTPFactorTests.start, frozen: true)
+                }
+            ) { api in
+                let factors = try await api.get("\(entity)/Factors").decode(ListPage<FactorResource>.self).items
+                #expect(factors.map(\.sid) == ["YF33333333333333333333333333333333"])
+                #expect(factors.first?.status == .verified && factors.first?.binding == nil)
+                let totp = TOTP(
+                    secret: Base32.decode("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")!, algorithm: .sha1, digits: 6,
+                    timeStep: 30)
+                let code = totp.code(
+                    counter: totp.counter(atEpochSeconds: Int64(TOTPFactorTests.start.timeIntervalSince1970)))
+                let challenge = try await api.post(
+                    "\(entity)/Challenges",
+                    [("FactorSid", "YF33333333333333333333333333333333"), ("AuthPayload", code)])
+                #expect(challenge.status == .created)
+                // the first run approves; in the second the same code is spent (a code is good once)
+                #expect(try challenge.decode(ChallengeResource.self).status == (run == 0 ? .approved : .pending))
+            }
+        }
+    }
+
+    @Test(
+        "a bad entity or factor names its field",
+        arguments: [
+            (#""identity": "short""#, "services[0].entities[0].identity: identity 'short' must be 8 to 64"),
+            (
+                #""identity": "ff483d1f-0000", "factors": [{"sid": "YF33333333333333333333333333333333", "friendly_name": "x", "secret": "abc"}]"#,
+                "services[0].entities[0].factors[0].secret: must be base32 of 10 bytes or more"
+            ),
+            (
+                #""identity": "ff483d1f-0000", "factors": [{"sid": "VA33333333333333333333333333333333", "friendly_name": "x", "secret": "JBSWY3DPEHPK3PXP"}]"#,
+                "services[0].entities[0].factors[0].sid: must be YF"
+            ),
+            (
+                #""identity": "ff483d1f-0000", "factors": [{"sid": "YF33333333333333333333333333333333", "friendly_name": "x", "secret": "JBSWY3DPEHPK3PXP", "time_step": 5}]"#,
+                "services[0].entities[0].factors[0].time_step: must be 20 to 60 seconds"
+            ),
+            (#""identity": "ff483d1f-0000", "factorz": []"#, "services[0].entities[0].factorz"),
+        ])
+    func badEntities(entity: String, expected: String) {
+        let json = """
+            {"accounts": [{"sid": "AC11111111111111111111111111111111", "auth_token": "t"}],
+             "services": [{"sid": "VA33333333333333333333333333333333", "account_sid": "AC11111111111111111111111111111111",
+                           "friendly_name": "Acme", "entities": [{\(entity)}]}]}
+            """
+        #expect {
+            try Fixtures.parse(Data(json.utf8), source: "bad.json")
+        } throws: { error in
+            "\(error)".contains(expected)
+        }
+    }
+}
