@@ -84,6 +84,7 @@ public func buildApplication(
         urls: urls
     ).addRoutes(to: &twilioRoutes)
     WebhooksController(webhooks: webhookStore, urls: urls).addRoutes(to: &twilioRoutes)
+    AccessTokensController(writer: writer, batcher: batcher, clock: clock, urls: urls).addRoutes(to: &twilioRoutes)
     router.add(middleware: TwilioRouter(routes: twilioRoutes, routed: FaultMiddleware(rules: faults)))
     ControlAPI(
         outbox: outbox, feed: feed, webhooks: webhooks,

@@ -20,6 +20,7 @@ public struct SID: Hashable, Sendable, CustomStringConvertible, Codable {
         case factor = "YF"
         case challenge = "YC"
         case webhook = "YW"
+        case accessToken = "YK"
     }
 
     public let rawValue: String
@@ -55,6 +56,7 @@ public struct SID: Hashable, Sendable, CustomStringConvertible, Codable {
             case (UInt8(ascii: "Y"), UInt8(ascii: "F")): prefix = .factor
             case (UInt8(ascii: "Y"), UInt8(ascii: "C")): prefix = .challenge
             case (UInt8(ascii: "Y"), UInt8(ascii: "W")): prefix = .webhook
+            case (UInt8(ascii: "Y"), UInt8(ascii: "K")): prefix = .accessToken
             default: return nil
             }
             var hasUppercase = false

@@ -18,7 +18,7 @@ ACCOUNT_SID, AUTH_TOKEN = "AC" + "0" * 32, "emulator-auth-token"
 # the operations the emulator implements: services, verifications, checks, rate limits, buckets
 IMPLEMENTED = (
     r"^/v2/Services(/\{Sid\})?$|^/v2/Services/\{ServiceSid\}/(Verifications.*|VerificationCheck|RateLimits.*"
-    r"|Entities(/\{Identity\}(/(Factors|Challenges)(/\{Sid\})?)?)?)$")
+    r"|Entities(/\{Identity\}(/(Factors|Challenges)(/\{Sid\})?)?)?|AccessTokens(/\{Sid\})?|Webhooks(/\{Sid\})?)$")
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 IDENTITY, SPARE_IDENTITY = "ff483d1f-f4d0-4fd5-8e9f-3f1c6b9b0f1a", "0a1b2c3d-spare-entity"
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "20"))
@@ -51,6 +51,10 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(tmp_path):
         spare_factor = create(emulator, entity + "/Factors", FactorType="totp", FriendlyName="spare")
         create(emulator, f"/v2/Services/{SERVICE}/Entities", Identity=SPARE_IDENTITY)
         challenge = create(emulator, entity + "/Challenges", FactorSid=factor)
+        access_token = create(emulator, f"/v2/Services/{SERVICE}/AccessTokens", Identity=IDENTITY, FactorType="push")
+        hooks = f"/v2/Services/{SERVICE}/Webhooks"
+        webhook = create(emulator, hooks, FriendlyName="w", EventTypes="*", WebhookUrl="http://127.0.0.1:9/w")
+        spare_webhook = create(emulator, hooks, FriendlyName="s", EventTypes="*", WebhookUrl="http://127.0.0.1:9/s")
 
         def operation(name, sid):
             return f'[[operations]]\ninclude-name = "{name}"\nparameters = {{ "path.Sid" = "{sid}" }}\n\n'
@@ -75,6 +79,10 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(tmp_path):
             + operation("DELETE /v2/Services/{ServiceSid}/Entities/{Identity}/Factors/{Sid}", spare_factor)
             + operation("GET /v2/Services/{ServiceSid}/Entities/{Identity}/Challenges/{Sid}", challenge)
             + operation("POST /v2/Services/{ServiceSid}/Entities/{Identity}/Challenges/{Sid}", challenge)
+            + operation("GET /v2/Services/{ServiceSid}/AccessTokens/{Sid}", access_token)
+            + operation("GET /v2/Services/{ServiceSid}/Webhooks/{Sid}", webhook)
+            + operation("POST /v2/Services/{ServiceSid}/Webhooks/{Sid}", webhook)
+            + operation("DELETE /v2/Services/{ServiceSid}/Webhooks/{Sid}", spare_webhook)
             + f'[[operations]]\ninclude-name = "DELETE /v2/Services/{{ServiceSid}}/Entities/{{Identity}}"\n'
             + f'parameters = {{ "path.Identity" = "{SPARE_IDENTITY}" }}\n\n')
         command = [
@@ -89,7 +97,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(tmp_path):
         print(summary)
         assert result.returncode == 0, summary + result.stderr[-2000:]
         tested = re.search(r"Tested: (\d+)", result.stdout)
-        assert tested and int(tested.group(1)) == 32, "every implemented operation was tested\n" + summary
+        assert tested and int(tested.group(1)) == 39, "every implemented operation was tested\n" + summary
         cases = re.search(r"(\d+) generated, (\d+) passed", result.stdout)
         assert cases and cases.group(1) == cases.group(2) and int(cases.group(1)) > 500, summary
         # the emulator survived it all

@@ -216,6 +216,22 @@ enum EmulatorDatabase {
             }
             try db.create(index: "webhook_by_service", on: "webhook", columns: ["service_id", "id"])
         }
+        migrator.registerMigration("v7: access tokens") { db in
+            try db.create(table: "access_token") { t in
+                t.primaryKey("id", .integer)
+                t.column("sid", .text).notNull().unique()
+                t.column("service_id", .integer).notNull().references("service", onDelete: .cascade)
+                t.column("service_sid", .text).notNull()
+                t.column("account_sid", .text).notNull()
+                t.column("identity", .text).notNull()
+                t.column("factor_type", .text).notNull()
+                t.column("factor_friendly_name", .text)
+                // the opaque token itself: the resource returns it on fetch too, as Twilio's does
+                t.column("token", .text).notNull().unique()
+                t.column("ttl", .integer).notNull()
+                t.column("created_at", .integer).notNull()
+            }
+        }
         return migrator
     }
 

@@ -22,4 +22,6 @@ public enum TwilioEndpoint: String, Codable, Sendable, CaseIterable {
     case challenges
     /// A service's webhooks: `/v2/Services/{VA}/Webhooks`.
     case webhooks
+    /// Push enrolment tokens: `/v2/Services/{VA}/AccessTokens`.
+    case accessTokens = "access_tokens"
 }
