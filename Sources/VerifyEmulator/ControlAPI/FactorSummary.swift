@@ -30,6 +30,36 @@ public struct FactorSummary: Codable, Sendable, Equatable {
     }
 }
 
+extension FactorSummary {
+    /// Factors newest first, with the code of `now`'s time step; filtered as given.
+    static func list(
+        _ db: Database, now: Int64, identity: String? = nil, serviceSid: String? = nil, accountSid: String? = nil,
+        limit: Int
+    ) throws -> [FactorSummary] {
+        var query = FactorRecord.all()
+        if let identity { query = query.filter(Column("identity") == identity) }
+        if let serviceSid { query = query.filter(Column("service_sid") == serviceSid) }
+        if let accountSid { query = query.filter(Column("account_sid") == accountSid) }
+        return try query.order(Column("id").desc).limit(limit).fetchAll(db).map { factor in
+            let totp = factor.totp
+            let seconds = now / 1000
+            let step = Int64(factor.timeStep)
+            let pending = try String.fetchAll(
+                db,
+                sql:
+                    "SELECT sid FROM challenge WHERE factor_id = ? AND status = 'pending' AND expires_at > ? ORDER BY id",
+                arguments: [factor.id, now])
+            return FactorSummary(
+                sid: factor.sid, serviceSid: factor.serviceSid, accountSid: factor.accountSid,
+                identity: factor.identity,
+                friendlyName: factor.friendlyName, factorType: factor.factorType, status: factor.status,
+                code: totp.code(counter: totp.counter(atEpochSeconds: seconds)),
+                secondsLeft: Int(step - ((seconds % step) + step) % step), timeStep: factor.timeStep,
+                pendingChallenges: pending)
+        }
+    }
+}
+
 extension ControlStore {
     /// Every factor (newest first), with its current code; filters by identity, service, account.
     func factors(
@@ -39,26 +69,8 @@ extension ControlStore {
     {
         let now = clock.now().epochMilliseconds
         return try await writer.read { db in
-            var query = FactorRecord.all()
-            if let identity { query = query.filter(Column("identity") == identity) }
-            if let serviceSid { query = query.filter(Column("service_sid") == serviceSid) }
-            if let accountSid { query = query.filter(Column("account_sid") == accountSid) }
-            return try query.order(Column("id").desc).limit(limit).fetchAll(db).map { factor in
-                let totp = factor.totp
-                let seconds = now / 1000
-                let pending = try String.fetchAll(
-                    db,
-                    sql:
-                        "SELECT sid FROM challenge WHERE factor_id = ? AND status = 'pending' AND expires_at > ? ORDER BY id",
-                    arguments: [factor.id, now])
-                return FactorSummary(
-                    sid: factor.sid, serviceSid: factor.serviceSid, accountSid: factor.accountSid,
-                    identity: factor.identity, friendlyName: factor.friendlyName, factorType: factor.factorType,
-                    status: factor.status, code: totp.code(counter: totp.counter(atEpochSeconds: seconds)),
-                    secondsLeft: factor.timeStep
-                        - Int(((seconds % Int64(factor.timeStep)) + Int64(factor.timeStep)) % Int64(factor.timeStep)),
-                    timeStep: factor.timeStep, pendingChallenges: pending)
-            }
+            try FactorSummary.list(
+                db, now: now, identity: identity, serviceSid: serviceSid, accountSid: accountSid, limit: limit)
         }
     }
 }

@@ -70,6 +70,13 @@ extension InboxPage {
             </div>
           </section>
           <section>
+            <h2>Authenticator · TOTP factors</h2>
+            <ul id="factors">
+            {{#factors}}<li><span>{{identity}} · {{name}}{{^verified}} (unverified){{/verified}}</span><span class="code">{{code}}</span><span class="left" data-step-ends="{{stepEndsMs}}">{{secondsLeft}} s</span></li>{{/factors}}
+            {{^hasFactors}}<li class="none">No TOTP factors yet</li>{{/hasFactors}}
+            </ul>
+          </section>
+          <section>
             <h2>Inbox · every code "sent"</h2>
             <div id="phones" class="phones">
             {{#phones}}
@@ -102,6 +109,12 @@ extension InboxPage {
               var ms = Number(el.dataset.expires) - now();
               el.textContent = ms > 0 ? left(ms) : "expired";
             });
+            var stepEnded = false;
+            document.querySelectorAll("[data-step-ends]").forEach(function (el) {
+              var s = Math.ceil((Number(el.dataset.stepEnds) - now()) / 1000);
+              if (s <= 0) stepEnded = true; else el.textContent = s + " s";
+            });
+            if (stepEnded) refreshFactors();
           }
           function text(tag, cls, value) { var el = document.createElement(tag); if (cls) el.className = cls; el.textContent = value; return el; }
           function bubble(m) {
@@ -140,6 +153,24 @@ extension InboxPage {
               tick();
             }).catch(function () {});
           }
+          var factorsLoading = false;
+          function refreshFactors() {
+            if (factorsLoading) return;
+            factorsLoading = true;
+            fetch("/emulator/v1/factors?limit=50").then(function (r) { return r.json(); }).then(function (data) {
+              var list = document.getElementById("factors");
+              list.textContent = "";
+              if (!data.factors.length) { list.appendChild(text("li", "none", "No TOTP factors yet")); }
+              data.factors.forEach(function (f) {
+                var li = document.createElement("li");
+                li.appendChild(text("span", "", f.identity + " · " + f.friendly_name + (f.status === "verified" ? "" : " (unverified)")));
+                li.appendChild(text("span", "code", f.code));
+                var l = text("span", "left", f.seconds_left + " s"); l.dataset.stepEnds = now() + f.seconds_left * 1000;
+                li.appendChild(l); list.appendChild(li);
+              });
+              factorsLoading = false;
+            }).catch(function () { factorsLoading = false; });
+          }
           document.addEventListener("click", function (e) {
             var code = e.target && e.target.dataset && e.target.dataset.code; if (!code) return;
             var done = function () { e.target.textContent = "Copied"; setTimeout(function () { e.target.textContent = "Copy"; }, 1200); };
@@ -164,6 +195,7 @@ extension InboxPage {
           });
           setInterval(tick, 1000);
           setInterval(refreshPending, 5000);
+          setInterval(refreshFactors, 5000);
           tick();
         })();
         </script>

@@ -59,6 +59,16 @@ struct InboxPage: Sendable {
         var pending: [Pending]
         var hasPending: Bool
     }
+    /// A TOTP factor as an authenticator app shows it.
+    struct Authenticator {
+        var identity: String
+        var name: String
+        var code: String
+        var verified: Bool
+        /// When the code's time step ends, in epoch milliseconds of the emulator clock.
+        var stepEndsMs: Int64
+        var secondsLeft: Int
+    }
     struct Page {
         var clock: String
         var clockMs: Int64
@@ -66,6 +76,8 @@ struct InboxPage: Sendable {
         var phones: [Phone]
         var hasPhones: Bool
         var services: [ServiceBox]
+        var factors: [Authenticator]
+        var hasFactors: Bool
     }
 
     @Sendable func page(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
@@ -103,11 +115,17 @@ struct InboxPage: Sendable {
                 boxes.append(
                     ServiceBox(sid: service[1], name: service[2], pending: pending, hasPending: !pending.isEmpty))
             }
-            return (phones, boxes)
+            let factors = try FactorSummary.list(db, now: nowMs, limit: 50).map { factor in
+                Authenticator(
+                    identity: factor.identity, name: factor.friendlyName, code: factor.code,
+                    verified: factor.status == .verified, stepEndsMs: nowMs + Int64(factor.secondsLeft) * 1000,
+                    secondsLeft: factor.secondsLeft)
+            }
+            return (phones, boxes, factors)
         }
         let page = Page(
             clock: TwilioDate.format(now), clockMs: nowMs, frozen: clock.isFrozen, phones: data.0,
-            hasPhones: !data.0.isEmpty, services: data.1)
+            hasPhones: !data.0.isEmpty, services: data.1, factors: data.2, hasFactors: !data.2.isEmpty)
         var headers: HTTPFields = [.contentType: "text/html; charset=utf-8"]
         headers[.contentSecurityPolicy] =
             "default-src 'self'; script-src 'unsafe-inline' 'self'; style-src 'unsafe-inline'; connect-src 'self'"

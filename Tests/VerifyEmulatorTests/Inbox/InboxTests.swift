@@ -6,6 +6,25 @@ import VerifyWire
 
 @Suite("Live inbox")
 struct InboxTests {
+    @Test("the page shows each TOTP factor's current code and seconds left, as an authenticator app would")
+    func authenticator() async throws {
+        try await withEmulator(configure: { $0.clock.set(to: TOTPFactorTests.start, frozen: true) }) { api in
+            let empty = String(decoding: try await api.get("/", auth: nil).body, as: UTF8.self)
+            #expect(empty.contains("<li class=\"none\">No TOTP factors yet</li>"))
+            let service = try await api.createService()
+            let created = try await api.post(
+                "/v2/Services/\(service)/Entities/\(TOTPFactorTests.identity)/Factors",
+                [("FactorType", "totp"), ("FriendlyName", "Ada <phone>")])
+            let code = try TOTPFactorTests.code(created.json, clock: api.clock)
+            let html = String(decoding: try await api.get("/", auth: nil).body, as: UTF8.self)
+            #expect(html.contains("\(TOTPFactorTests.identity) · Ada &lt;phone&gt; (unverified)"))
+            #expect(html.contains("<span class=\"code\">\(code)</span>"))
+            let stepEnds = Int64(TOTPFactorTests.start.timeIntervalSince1970) * 1000 + 20_000
+            #expect(html.contains("data-step-ends=\"\(stepEnds)\">20 s</span>"))
+            #expect(!html.contains("<li class=\"none\">No TOTP factors yet</li>"))
+        }
+    }
+
     @Test("the page renders services, pending verifications and every phone's codes, escaped")
     func page() async throws {
         try await withEmulator { api in
