@@ -27,6 +27,18 @@ struct WebhookTests {
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
 
+    /// The control API's deliveries, once there are `count` (a delivery is logged after its answer).
+    static func deliveries(_ api: EmulatorClient, count: Int) async throws -> [[String: Any]] {
+        var deliveries: [[String: Any]] = []
+        for _ in 0..<200 {
+            deliveries =
+                try await api.get("/emulator/v1/webhooks", auth: nil).json["deliveries"] as? [[String: Any]] ?? []
+            if deliveries.count >= count { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return deliveries
+    }
+
     static func waitFor(_ received: ReceivedEvents, count: Int) async throws {
         for _ in 0..<200 where await received.events.count < count {
             try await Task.sleep(for: .milliseconds(20))
@@ -116,10 +128,9 @@ struct WebhookTests {
                     url: "\(base)/approvals", parameters: approval.form.fields.map { ($0.name, $0.value) },
                     authToken: TestAccounts.main.authToken)
                 #expect(approval.signature == expected)
-                let deliveries =
-                    try await api.get("/emulator/v1/webhooks", auth: nil).json["deliveries"] as? [[String: Any]]
-                #expect(deliveries?.count == 5)
-                #expect(deliveries?.allSatisfy { $0["status"] as? Int == 200 && $0["attempts"] as? Int == 1 } == true)
+                let deliveries = try await Self.deliveries(api, count: 5)
+                #expect(deliveries.count == 5)
+                #expect(deliveries.allSatisfy { $0["status"] as? Int == 200 && $0["attempts"] as? Int == 1 })
             }
         }
     }
@@ -144,10 +155,8 @@ struct WebhookTests {
                 #expect(created.status == .created)
                 try await Self.waitFor(received, count: 3)
                 #expect(await received.events.count == 3)
-                try await Task.sleep(for: .milliseconds(100))
-                let deliveries =
-                    try await api.get("/emulator/v1/webhooks", auth: nil).json["deliveries"] as? [[String: Any]]
-                #expect(deliveries?.first?["status"] as? Int == 500 && deliveries?.first?["attempts"] as? Int == 3)
+                let deliveries = try await Self.deliveries(api, count: 1)
+                #expect(deliveries.first?["status"] as? Int == 500 && deliveries.first?["attempts"] as? Int == 3)
             }
         }
     }
