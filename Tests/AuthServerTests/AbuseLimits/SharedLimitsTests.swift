@@ -66,7 +66,7 @@ struct SharedLimitsTests {
         }
         // no phone number is stored in the clear
         let rows = try DatabaseQueue(path: path)
-        let stored = try await rows.read { db in
+        let stored = try rows.read { db in
             try Row.fetchAll(db, sql: "SELECT kind, hex(key_digest) AS digest FROM limit_hit")
         }
         #expect(!stored.isEmpty)
