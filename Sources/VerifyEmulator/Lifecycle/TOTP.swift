@@ -46,19 +46,10 @@ struct TOTP: Sendable {
         let now = counter(atEpochSeconds: seconds)
         var matched: Int64?
         for step in (now - Int64(skew))...(now + Int64(skew))
-        where Self.constantTimeEqual(self.code(counter: step), code) {
+        where constantTimeEquals(self.code(counter: step), code) {
             matched = step
         }
         return matched
-    }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8)
-        let y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var difference: UInt8 = 0
-        for index in x.indices { difference |= x[index] ^ y[index] }
-        return difference == 0
     }
 }
 
