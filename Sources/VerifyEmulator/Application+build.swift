@@ -67,7 +67,8 @@ public func buildApplication(
         publicURL: configuration.publicURL, fallbackHost: "\(configuration.host):\(configuration.port)")
     let rateLimits = RateLimitStore(writer: writer, batcher: batcher, clock: clock)
     var twilioRoutes = TwilioRoutes()
-    ServicesController(services: services, urls: urls).addRoutes(to: &twilioRoutes)
+    let devices = DeviceAuthenticator(writer: writer, clock: clock)
+    ServicesController(services: services, devices: devices, urls: urls).addRoutes(to: &twilioRoutes)
     VerificationsController(verifications: verifications, urls: urls).addRoutes(to: &twilioRoutes)
     VerificationChecksController(verifications: verifications).addRoutes(to: &twilioRoutes)
     RateLimitsController(rateLimits: rateLimits, urls: urls).addRoutes(to: &twilioRoutes)
@@ -78,18 +79,25 @@ public func buildApplication(
         webhooks: webhookStore, directory: directory, clock: clock, logger: logger,
         retryDelays: configuration.webhookRetryDelays)
     EntitiesController(factors: factors, urls: urls).addRoutes(to: &twilioRoutes)
-    FactorsController(factors: factors, webhooks: webhooks, urls: urls).addRoutes(to: &twilioRoutes)
-    ChallengesController(
-        challenges: ChallengeStore(writer: writer, batcher: batcher, clock: clock), webhooks: webhooks, clock: clock,
-        urls: urls
-    ).addRoutes(to: &twilioRoutes)
+    FactorsController(factors: factors, devices: devices, webhooks: webhooks, urls: urls).addRoutes(to: &twilioRoutes)
+    let challenges = ChallengeStore(writer: writer, batcher: batcher, clock: clock)
+    ChallengesController(challenges: challenges, devices: devices, webhooks: webhooks, clock: clock, urls: urls)
+        .addRoutes(to: &twilioRoutes)
+    NotificationsController(challenges: challenges, urls: urls).addRoutes(to: &twilioRoutes)
     WebhooksController(webhooks: webhookStore, urls: urls).addRoutes(to: &twilioRoutes)
-    AccessTokensController(writer: writer, batcher: batcher, clock: clock, urls: urls).addRoutes(to: &twilioRoutes)
+    let accessTokens = AccessTokenStore(writer: writer, batcher: batcher, clock: clock)
+    AccessTokensController(tokens: accessTokens, urls: urls).addRoutes(to: &twilioRoutes)
     router.add(middleware: TwilioRouter(routes: twilioRoutes, routed: FaultMiddleware(rules: faults)))
     ControlAPI(
         outbox: outbox, feed: feed, webhooks: webhooks,
         control: control,
         clock: clock, requestLog: requestLog, faults: faults
+    ).addRoutes(to: router)
+    DevicesAPI(
+        devices: VirtualDevices(
+            writer: writer, batcher: batcher, clock: clock, tokens: accessTokens, factors: factors,
+            challenges: challenges, devices: devices, webhooks: webhooks),
+        control: control
     ).addRoutes(to: router)
     try InboxPage(writer: writer, clock: clock, feed: feed).addRoutes(to: router)
 
@@ -116,7 +124,7 @@ public func buildApplication(
         // and a refused connection (a 413, a head that cannot be parsed) is answered and closed
         server: .http1(
             configuration: .init(
-                additionalChannelHandlers: [RefusalCloser(badHead: badHeadAnswer)],
+                additionalChannelHandlers: [RefusalCloser(badHead: badHeadAnswer), EmulatorDateHeader(clock: clock)],
                 idleTimeout: TimeAmount(configuration.idleTimeout))),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: "verify-emulator",

@@ -24,3 +24,9 @@ public enum ChallengeReason: String, Codable, Sendable, CaseIterable {
     case notNeeded = "not_needed"
     case notRequested = "not_requested"
 }
+
+/// Where a push factor's notifications go (`new_factor_enum_notification_platforms`): Apple's
+/// APNs, Firebase, or nowhere (the app polls its challenges).
+public enum NotificationPlatform: String, Codable, Sendable, CaseIterable {
+    case apn, fcm, none
+}

@@ -21,6 +21,10 @@ public struct SID: Hashable, Sendable, CustomStringConvertible, Codable {
         case challenge = "YC"
         case webhook = "YW"
         case accessToken = "YK"
+        case notification = "NT"
+        /// A push factor's credential: the `kid` of the device's JWTs (Twilio's format is not
+        /// documented; `CR` is the prefix of Twilio's push credentials).
+        case credential = "CR"
     }
 
     public let rawValue: String
@@ -57,6 +61,8 @@ public struct SID: Hashable, Sendable, CustomStringConvertible, Codable {
             case (UInt8(ascii: "Y"), UInt8(ascii: "C")): prefix = .challenge
             case (UInt8(ascii: "Y"), UInt8(ascii: "W")): prefix = .webhook
             case (UInt8(ascii: "Y"), UInt8(ascii: "K")): prefix = .accessToken
+            case (UInt8(ascii: "N"), UInt8(ascii: "T")): prefix = .notification
+            case (UInt8(ascii: "C"), UInt8(ascii: "R")): prefix = .credential
             default: return nil
             }
             var hasUppercase = false

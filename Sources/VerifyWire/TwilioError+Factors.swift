@@ -58,4 +58,29 @@ extension TwilioError {
             code: 60315, status: 400, message: "Max factors per entity reached",
             hint: "an entity may have at most \(limit) \(type.rawValue) factors")
     }
+
+    /// 403/60311: a push factor's `AuthPayload` is not the device key's signature of the factor
+    /// SID. (Twilio documents 60311 as the factor-verification failure; a wrong TOTP code, by
+    /// contrast, answers 200 with the factor still unverified.)
+    public static func factorVerificationFailed(hint: String) -> TwilioError {
+        TwilioError(code: 60311, status: 403, message: "Factor verification failed", hint: hint)
+    }
+
+    /// 403/60324: a push challenge's `AuthPayload` is not a JWT signed by the factor's key over
+    /// the challenge's signature fields.
+    public static func challengeVerificationFailed(hint: String) -> TwilioError {
+        TwilioError(code: 60324, status: 403, message: "Challenge verification failed", hint: hint)
+    }
+
+    /// 401/20003 for a device call whose `token:<JWT>` credentials do not hold.
+    public static func deviceAuthenticationFailed(hint: String) -> TwilioError {
+        TwilioError(
+            code: 20003, status: 401, message: "Authenticate",
+            detail: "The device's token is invalid or has expired.", hint: hint)
+    }
+
+    /// 400/60368: a challenge's `Details` cannot be shown (a push challenge needs a message).
+    public static func invalidChallengeDetails(hint: String) -> TwilioError {
+        TwilioError(code: 60368, status: 400, message: "Invalid challenge details", hint: hint)
+    }
 }

@@ -21,6 +21,7 @@ enum AcceptedKeys {
     ])
     static let fixedCode: Shape = .object(["to": nil, "service_sid": nil, "code": nil])
     static let clockChange: Shape = .object(["set": nil, "advance_seconds": nil, "frozen": nil])
+    static let deviceEnrolment: Shape = .object(["service_sid": nil, "identity": nil, "friendly_name": nil])
     static let fixtures: Shape = .object([
         "accounts": .list(
             .object([

@@ -31,37 +31,46 @@ public struct FactorSummary: Codable, Sendable, Equatable {
 }
 
 extension FactorSummary {
-    /// Factors newest first, with the code of `now`'s time step; filtered as given.
+    /// TOTP factors newest first, with the code of `now`'s time step; filtered as given.
     static func list(
         _ db: Database, now: Int64, identity: String? = nil, serviceSid: String? = nil, accountSid: String? = nil,
         limit: Int
     ) throws -> [FactorSummary] {
-        var query = FactorRecord.all()
+        var query = FactorRecord.filter(Column("factor_type") == FactorType.totp.rawValue)
         if let identity { query = query.filter(Column("identity") == identity) }
         if let serviceSid { query = query.filter(Column("service_sid") == serviceSid) }
         if let accountSid { query = query.filter(Column("account_sid") == accountSid) }
-        return try query.order(Column("id").desc).limit(limit).fetchAll(db).map { factor in
-            let totp = factor.totp
-            let seconds = now / 1000
-            let step = Int64(factor.timeStep)
-            let pending = try String.fetchAll(
+        let factors = try query.order(Column("id").desc).limit(limit).fetchAll(db)
+        // the pending challenges of all of them in one query
+        var pending: [Int64: [String]] = [:]
+        let ids = factors.compactMap(\.id)
+        if !ids.isEmpty {
+            let rows = try Row.fetchAll(
                 db,
-                sql:
-                    "SELECT sid FROM challenge WHERE factor_id = ? AND status = 'pending' AND expires_at > ? ORDER BY id",
-                arguments: [factor.id, now])
+                sql: """
+                    SELECT factor_id, sid FROM challenge WHERE factor_id IN (\(ids.map { _ in "?" }.joined(separator: ",")))
+                    AND status = 'pending' AND expires_at > ? ORDER BY id
+                    """,
+                arguments: StatementArguments(ids + [now]))
+            for row in rows { pending[row[0], default: []].append(row[1]) }
+        }
+        return factors.compactMap { factor in
+            guard let totp = factor.totp else { return nil }
+            let seconds = now / 1000
+            let step = Int64(totp.timeStep)
             return FactorSummary(
                 sid: factor.sid, serviceSid: factor.serviceSid, accountSid: factor.accountSid,
                 identity: factor.identity,
                 friendlyName: factor.friendlyName, factorType: factor.factorType, status: factor.status,
                 code: totp.code(counter: totp.counter(atEpochSeconds: seconds)),
-                secondsLeft: Int(step - ((seconds % step) + step) % step), timeStep: factor.timeStep,
-                pendingChallenges: pending)
+                secondsLeft: Int(step - ((seconds % step) + step) % step), timeStep: totp.timeStep,
+                pendingChallenges: pending[factor.id ?? -1] ?? [])
         }
     }
 }
 
 extension ControlStore {
-    /// Every factor (newest first), with its current code; filters by identity, service, account.
+    /// Every TOTP factor (newest first), with its current code; filters by identity, service, account.
     func factors(
         identity: String?, serviceSid: String?, accountSid: String?, limit: Int
     ) async throws

@@ -37,10 +37,11 @@ struct AccountDirectory: Sendable {
     /// The account's auth token: what Twilio signs the account's webhooks with.
     func authToken(of account: String) -> String? { tokens[account] }
 
-    /// The account that `Authorization: Basic …` names, if its secret is right.
-    func authenticate(_ authorization: String?) throws(TwilioError) -> SID {
+    /// Who `Authorization: Basic …` says is calling: an account (or its API key) whose secret
+    /// is right, or a phone (user `token`), whose password the endpoint checks.
+    func authenticate(_ authorization: String?) throws(TwilioError) -> BasicCredential {
         guard let authorization else { throw .authenticationFailed(hint: "no Authorization header") }
-        if let account = canonicalHeaders[authorization] { return account }
+        if let account = canonicalHeaders[authorization] { return .account(account) }
         guard authorization.count > 6, authorization.prefix(6).lowercased() == "basic " else {
             throw .authenticationFailed(hint: "Authorization is not HTTP Basic")
         }
@@ -49,18 +50,31 @@ struct AccountDirectory: Sendable {
         else { throw .authenticationFailed(hint: "Basic credentials are not base64 of user:password") }
         let user = String(text[..<colon])
         let secret = String(text[text.index(after: colon)...])
+        if user == BasicCredential.deviceUser { return .device(token: secret) }
         if let token = tokens[user] {
             guard constantTimeEquals(token, secret) else {
                 throw .authenticationFailed(hint: "wrong auth token for \(user)")
             }
-            return SID(unchecked: user)
+            return .account(SID(unchecked: user))
         }
         if let key = apiKeys[user] {
             guard constantTimeEquals(key.secret, secret) else {
                 throw .authenticationFailed(hint: "wrong secret for API key \(user)")
             }
-            return key.account
+            return .account(key.account)
         }
         throw .authenticationFailed(hint: "unknown account or API key \(user)")
     }
+}
+
+/// The two kinds of HTTP Basic credentials Verify takes.
+enum BasicCredential: Sendable, Equatable {
+    /// An account SID and auth token, or an API key and secret: the account.
+    case account(SID)
+    /// `token:<password>`, as the Verify Push SDKs send: an access token on factor create, a
+    /// JWT signed by the device's key on its later calls.
+    case device(token: String)
+
+    /// The user name the Verify Push SDKs put before a token.
+    static let deviceUser = "token"
 }

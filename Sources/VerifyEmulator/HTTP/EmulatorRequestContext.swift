@@ -5,8 +5,11 @@ import VerifyWire
 /// request authenticated as (set by ``TwilioAuthMiddleware`` on `/v2` paths).
 public struct EmulatorRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// The authenticated account; nil outside `/v2`.
+    /// The authenticated account; nil outside `/v2` and for a device's call.
     public var account: SID?
+    /// The password of a device's `token:<password>` credentials, which only the endpoints a
+    /// device may call accept (after checking it); nil otherwise.
+    var deviceToken: String?
     /// The request's path, set by the first middleware: Hummingbird's `uri.path` builds a new
     /// string on every call, and a Twilio request reads its path half a dozen times.
     var requestPath = "/"
@@ -24,7 +27,11 @@ public struct EmulatorRequestContext: RequestContext {
 
 extension EmulatorRequestContext {
     func requireAccount() throws(TwilioError) -> SID {
-        guard let account else { throw .authenticationFailed(hint: "no credentials") }
+        guard let account else {
+            throw .authenticationFailed(
+                hint: deviceToken == nil
+                    ? "no credentials" : "this endpoint takes account credentials, not a device token")
+        }
         return account
     }
 

@@ -24,7 +24,10 @@ struct TwilioAuthMiddleware: RouterMiddleware {
                 }
                 authorization = field.value
             }
-            context.account = try directory.authenticate(authorization)
+            switch try directory.authenticate(authorization) {
+            case .account(let account): context.account = account
+            case .device(let token): context.deviceToken = token
+            }
         }
         return try await next(request, context)
     }

@@ -2,7 +2,9 @@ import GRDB
 import VerifyWire
 
 /// Challenges of an entity's factors: for TOTP, approved by a code at create or by an update,
-/// pending otherwise; expired lazily at their expiration date (5 minutes by default, 60 at most).
+/// pending otherwise; for push, approved or denied by the device's signed answer (see
+/// ``ChallengeSignature``); expired lazily at their expiration date (5 minutes by default, 60
+/// at most).
 struct ChallengeStore: Sendable {
     let writer: any DatabaseWriter
     let batcher: WriteBatcher
@@ -23,6 +25,15 @@ struct ChallengeStore: Sendable {
         return try await batcher.write { db in
             var factor = try FactorStore.requireFactor(db, target, sid: request.factorSid)
             guard factor.status == .verified else { throw TwilioError.factorUnverified(factor.sid) }
+            if factor.factorType == .push {
+                guard request.details != nil, request.message?.isEmpty == false else {
+                    throw TwilioError.invalidChallengeDetails(hint: "Details.Message is required for push challenges")
+                }
+                if request.authPayload != nil {
+                    throw TwilioError.invalidFactorRequest(
+                        "AuthPayload", hint: "a push challenge is answered by the device, not with AuthPayload")
+                }
+            }
             var challenge = ChallengeRecord(
                 sid: sid, factorId: factor.id!, factorSid: factor.sid, entityId: factor.entityId,
                 entitySid: factor.entitySid, identity: factor.identity, serviceSid: factor.serviceSid,
@@ -68,26 +79,45 @@ struct ChallengeStore: Sendable {
         }
     }
 
-    /// Answers a pending challenge with a code.
-    func update(_ target: FactorStore.Target, sid: SID, authPayload code: String?) async throws -> ChallengeRecord {
+    /// Answers a pending challenge: a TOTP one with a code, a push one with the device's signed
+    /// answer. `device` is the calling phone's factor, which may answer only its own challenges.
+    func update(
+        _ target: FactorStore.Target, sid: SID, authPayload: String?, metadata: String?, device: FactorRecord?
+    ) async throws -> ChallengeRecord {
         let now = clock.now().epochMilliseconds
         return try await batcher.write { db in
             var challenge = try Self.require(db, target, sid: sid)
+            if let device, device.sid != challenge.factorSid {
+                throw TwilioError.deviceAuthenticationFailed(
+                    hint: "the device token is for factor \(device.sid), the challenge for \(challenge.factorSid)")
+            }
             switch challenge.status(at: now) {
             case .expired: throw TwilioError.challengeExpired()
             case .approved, .denied: throw TwilioError.challengeResponded(challenge.status)
             case .pending: break
             }
-            guard let code else {
+            guard let authPayload else {
                 throw TwilioError.invalidFactorRequest(
                     "AuthPayload", hint: "AuthPayload is required to answer a challenge")
             }
-            if challenge.failedAttempts >= FactorStore.maxAttempts { throw TwilioError.challengeAttempts() }
             guard var factor = try FactorRecord.fetchOne(db, key: challenge.factorId) else {
                 throw TwilioError.notFound(target.path, hint: "the challenge's factor is gone")
             }
-            Self.answer(&challenge, factor: &factor, code: code, now: now)
-            try factor.update(db)
+            switch factor.factorType {
+            case .push:
+                guard let key = factor.publicKey.flatMap({ try? DeviceKey(binding: $0) }) else {
+                    throw TwilioError.challengeVerificationFailed(hint: "the factor has no device key")
+                }
+                let body = try ChallengeSignature.body(challenge.resource(baseURL: "", now: now))
+                challenge.status = try ChallengeSignature.answer(in: authPayload, challenge: body, key: key)
+                challenge.respondedAt = now
+                challenge.updatedAt = now
+                if let metadata { challenge.metadata = metadata }
+            case .totp, .passkeys:
+                if challenge.failedAttempts >= FactorStore.maxAttempts { throw TwilioError.challengeAttempts() }
+                Self.answer(&challenge, factor: &factor, code: authPayload, now: now)
+                try factor.update(db)
+            }
             try challenge.update(db)
             return challenge
         }
@@ -114,5 +144,33 @@ struct ChallengeStore: Sendable {
             .fetchOne(db)
         else { throw TwilioError.notFound(target.path, hint: "no challenge \(sid) on entity '\(target.identity)'") }
         return challenge
+    }
+}
+
+extension ChallengeStore {
+    /// Records a notification for a pending push challenge; 400 for a TOTP one, 403 for one
+    /// that has expired or been answered.
+    func notify(_ target: FactorStore.Target, sid: SID, ttl: Int) async throws -> NotificationRecord {
+        let now = clock.now().epochMilliseconds
+        let notificationSid = SID.random(.notification).rawValue
+        return try await batcher.write { db in
+            let challenge = try Self.require(db, target, sid: sid)
+            guard challenge.factorType == .push else {
+                throw TwilioError.invalidFactorRequest(
+                    "ChallengeSid",
+                    hint: "notifications are sent for push challenges; \(sid) is \(challenge.factorType.rawValue)")
+            }
+            switch challenge.status(at: now) {
+            case .expired: throw TwilioError.challengeExpired()
+            case .approved, .denied: throw TwilioError.challengeResponded(challenge.status)
+            case .pending: break
+            }
+            var record = NotificationRecord(
+                sid: notificationSid, challengeId: challenge.id!, challengeSid: challenge.sid,
+                entitySid: challenge.entitySid, identity: challenge.identity, serviceSid: challenge.serviceSid,
+                accountSid: challenge.accountSid, ttl: ttl, createdAt: now)
+            try record.insert(db)
+            return record
+        }
     }
 }

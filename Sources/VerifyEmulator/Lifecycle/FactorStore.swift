@@ -1,8 +1,8 @@
 import GRDB
 import VerifyWire
 
-/// Entities and their TOTP factors: create (an entity implicitly with its first factor), fetch,
-/// list, verify with a code, delete. Every call is scoped to an account and a service; all time
+/// Entities and their TOTP and push factors: create (an entity implicitly with its first
+/// factor), fetch, list, verify (with a code, or a push device's signature), delete. Every call is scoped to an account and a service; all time
 /// comes from the emulator clock.
 ///
 /// A code is accepted once: after a code of one time step has verified a factor or approved a
@@ -16,6 +16,7 @@ struct FactorStore: Sendable {
     /// Wrong codes before a factor's verification, or a challenge, is refused with 429.
     static let maxAttempts = 5
     static let maxTOTPFactors = 100
+    static let maxPushFactors = 20
 
     /// Where a call points: the account, the service, the entity's identity, and the path.
     struct Target: Sendable {
@@ -31,7 +32,7 @@ struct FactorStore: Sendable {
         try FactorForms.checkIdentity(target.identity)
         let now = clock.now().epochMilliseconds
         return try await batcher.write { db in
-            let serviceID = try RateLimitStore.serviceID(
+            let serviceID = try ServiceStore.requireID(
                 db, account: target.account, service: target.service, path: target.path)
             if try Self.findEntity(db, serviceID: serviceID, identity: target.identity) != nil {
                 throw TwilioError.entityExists(target.identity)
@@ -46,7 +47,7 @@ struct FactorStore: Sendable {
 
     func entities(_ target: Target, page: PageRequest) async throws -> ([EntityRecord], Bool) {
         try await writer.read { db in
-            let serviceID = try RateLimitStore.serviceID(
+            let serviceID = try ServiceStore.requireID(
                 db, account: target.account, service: target.service, path: target.path)
             let rows = try EntityRecord.filter(Column("service_id") == serviceID).order(Column("id"))
                 .limit(page.pageSize + 1, offset: page.offset).fetchAll(db)
@@ -64,46 +65,113 @@ struct FactorStore: Sendable {
 
     // MARK: Factors
 
-    /// A new TOTP factor, unverified, with its secret (returned once, in the binding).
+    /// Who creates a factor: the account (a backend), or a phone with an access token from
+    /// `POST …/AccessTokens` sent as Basic `token:<access token>`.
+    enum Creator: Sendable {
+        case account(SID)
+        case accessToken(String)
+    }
+
+    /// A new factor, unverified, with its binding (returned once): a TOTP secret, or the push
+    /// device's public key. An access token admits one push factor for its service and identity,
+    /// once, within its time to live.
     func createFactor(
-        _ target: Target, _ request: CreateFactorRequest
+        service: SID, identity: String, path: String, creator: Creator, _ request: CreateFactorRequest
     ) async throws -> (FactorRecord, FactorResource.Binding) {
-        try FactorForms.checkIdentity(target.identity)
+        try FactorForms.checkIdentity(identity)
         let now = clock.now().epochMilliseconds
-        let secret = request.secret ?? Base32.encode((0..<20).map { _ in UInt8.random(in: .min ... .max) })
         let sid = SID.random(.factor).rawValue
         let entitySid = SID.random(.entity).rawValue
+        let credentialSid = SID.random(.credential).rawValue
+        let secret = Base32.encode((0..<20).map { _ in UInt8.random(in: .min ... .max) })
         return try await batcher.write { db in
-            guard let service = try ServiceStore.find(db, account: target.account, sid: target.service) else {
-                throw TwilioError.notFound(
-                    target.path, hint: "no service \(target.service) in account \(target.account)")
+            let account: SID
+            switch creator {
+            case .account(let sid): account = sid
+            case .accessToken(let token):
+                account = try Self.redeem(
+                    db, token: token, service: service, identity: identity, factor: sid, type: request.factorType,
+                    now: now)
             }
+            guard let serviceRecord = try ServiceStore.find(db, account: account, sid: service) else {
+                throw TwilioError.notFound(path, hint: "no service \(service) in account \(account)")
+            }
+            let target = Target(account: account, service: service, identity: identity, path: path)
             let entity =
-                try Self.findEntity(db, serviceID: service.id!, identity: target.identity)
-                ?? Self.insertEntity(db, serviceID: service.id!, target: target, now: now, sid: entitySid)
-            let count = try FactorRecord.filter(Column("entity_id") == entity.id! && Column("factor_type") == "totp")
-                .fetchCount(db)
-            if count >= Self.maxTOTPFactors { throw TwilioError.tooManyFactors(.totp, limit: Self.maxTOTPFactors) }
+                try Self.findEntity(db, serviceID: serviceRecord.id!, identity: identity)
+                ?? Self.insertEntity(db, serviceID: serviceRecord.id!, target: target, now: now, sid: entitySid)
+            let type = request.factorType
+            let limit = type == .push ? Self.maxPushFactors : Self.maxTOTPFactors
+            let count = try FactorRecord.filter(
+                Column("entity_id") == entity.id! && Column("factor_type") == type.rawValue
+            )
+            .fetchCount(db)
+            if count >= limit { throw TwilioError.tooManyFactors(type, limit: limit) }
             var record = FactorRecord(
-                sid: sid, entityId: entity.id!, entitySid: entity.sid, serviceSid: service.sid,
-                accountSid: service.accountSid, identity: entity.identity, friendlyName: request.friendlyName,
-                factorType: .totp, status: .unverified, secret: secret, alg: request.alg,
-                timeStep: request.timeStep ?? service.totp.timeStep ?? 30, skew: request.skew ?? service.totp.skew ?? 1,
-                codeLength: request.codeLength ?? service.totp.codeLength ?? 6, lastCounter: nil, failedAttempts: 0,
-                metadata: request.metadata, createdAt: now, updatedAt: now)
+                sid: sid, entity: entity, friendlyName: request.friendlyName, factorType: type,
+                metadata: request.metadata, now: now)
+            let binding: FactorResource.Binding
+            switch request.kind {
+            case .totp(let settings):
+                record.secret = settings.secret ?? secret
+                record.alg = settings.alg
+                record.timeStep = settings.timeStep ?? serviceRecord.totp.timeStep ?? 30
+                record.skew = settings.skew ?? serviceRecord.totp.skew ?? 1
+                record.codeLength = settings.codeLength ?? serviceRecord.totp.codeLength ?? 6
+                binding = Self.binding(record, issuer: serviceRecord.totp.issuer ?? serviceRecord.friendlyName)
+            case .push(let device):
+                record.publicKey = device.key.binding
+                record.credentialSid = credentialSid
+                record.sdkVersion = device.sdkVersion
+                record.appId = device.appId
+                record.notificationPlatform = device.notificationPlatform
+                record.notificationToken = device.notificationToken
+                binding = .push(alg: "ES256", publicKey: device.key.binding)
+            }
             try record.insert(db)
-            let issuer = service.totp.issuer ?? service.friendlyName
-            return (record, Self.binding(record, issuer: issuer))
+            return (record, binding)
         }
+    }
+
+    /// Spends an access token on the factor `factor`: it must be this service's, for this
+    /// identity and type, unexpired and unused; its account is the factor's.
+    static func redeem(
+        _ db: Database, token: String, service: SID, identity: String, factor: String, type: FactorType, now: Int64
+    ) throws -> SID {
+        guard var record = try AccessTokenRecord.filter(Column("token") == token).fetchOne(db) else {
+            throw TwilioError.deviceAuthenticationFailed(hint: "the access token is not one this emulator issued")
+        }
+        guard record.serviceSid == service.rawValue else {
+            throw TwilioError.deviceAuthenticationFailed(hint: "the access token is for service \(record.serviceSid)")
+        }
+        guard record.identity == identity else {
+            throw TwilioError.deviceAuthenticationFailed(
+                hint: "the access token is for identity '\(record.identity)', not '\(identity)'")
+        }
+        guard type == record.factorType else {
+            throw TwilioError.deviceAuthenticationFailed(
+                hint: "an access token creates a \(record.factorType.rawValue) factor, not \(type.rawValue)")
+        }
+        guard record.isValid(at: now) else {
+            throw TwilioError.deviceAuthenticationFailed(hint: "the access token expired (its ttl is \(record.ttl) s)")
+        }
+        if let used = record.factorSid {
+            throw TwilioError.deviceAuthenticationFailed(hint: "the access token already created factor \(used)")
+        }
+        record.factorSid = factor
+        try record.update(db)
+        return SID(unchecked: record.accountSid)
     }
 
     /// The `otpauth://` URI authenticator apps enrol from (Google's Key URI format).
     static func binding(_ factor: FactorRecord, issuer: String) -> FactorResource.Binding {
+        let secret = factor.secret ?? ""
         let label = percentEncoded(issuer) + ":" + percentEncoded(factor.friendlyName)
         let uri =
-            "otpauth://totp/\(label)?secret=\(factor.secret)&issuer=\(percentEncoded(issuer))"
-            + "&algorithm=\(factor.alg.rawValue.uppercased())&digits=\(factor.codeLength)&period=\(factor.timeStep)"
-        return FactorResource.Binding(secret: factor.secret, uri: uri)
+            "otpauth://totp/\(label)?secret=\(secret)&issuer=\(percentEncoded(issuer))"
+            + "&algorithm=\((factor.alg ?? .sha1).rawValue.uppercased())&digits=\(factor.codeLength ?? 6)"
+            + "&period=\(factor.timeStep ?? 30)"
+        return .totp(secret: secret, uri: uri)
     }
 
     /// RFC 3986 percent-encoding of everything but the unreserved characters (a space is `%20`).
@@ -132,27 +200,50 @@ struct FactorStore: Sendable {
         }
     }
 
-    /// Verifies an unverified factor with a code (a wrong one leaves it unverified: 200, as
-    /// Twilio answers since 2021), and changes its name or settings.
+    /// Verifies an unverified factor, and changes its name or settings. A TOTP factor is
+    /// verified by a code (a wrong one leaves it unverified: 200, as Twilio answers since 2021);
+    /// a push factor by its device key's signature of the factor SID (a wrong one: 403/60311).
     func updateFactor(
         _ target: Target, sid: SID, _ request: UpdateFactorRequest
     ) async throws -> (factor: FactorRecord, verifiedNow: Bool) {
         let now = clock.now().epochMilliseconds
         return try await batcher.write { db in
             var factor = try Self.requireFactor(db, target, sid: sid)
+            if let setting = request.foreignSetting(for: factor.factorType) {
+                throw TwilioError.invalidFactorRequest(
+                    setting, hint: "\(setting) is not a setting of \(factor.factorType.rawValue) factors")
+            }
             let wasVerified = factor.status == .verified
             if let name = request.friendlyName { factor.friendlyName = name }
             if let value = request.timeStep { factor.timeStep = value }
             if let value = request.skew { factor.skew = value }
             if let value = request.codeLength { factor.codeLength = value }
             if let value = request.alg { factor.alg = value }
-            if let code = request.authPayload, factor.status == .unverified {
-                if factor.failedAttempts >= Self.maxAttempts { throw TwilioError.factorVerificationAttempts() }
-                if let counter = Self.accept(code, for: factor, at: now) {
+            if let value = request.sdkVersion { factor.sdkVersion = value }
+            if let value = request.notificationPlatform { factor.notificationPlatform = value }
+            if let value = request.notificationToken { factor.notificationToken = value }
+            if let proof = request.authPayload, factor.status == .unverified {
+                switch factor.factorType {
+                case .totp:
+                    if factor.failedAttempts >= Self.maxAttempts { throw TwilioError.factorVerificationAttempts() }
+                    if let counter = Self.accept(proof, for: factor, at: now) {
+                        factor.status = .verified
+                        factor.lastCounter = counter
+                    } else {
+                        factor.failedAttempts += 1
+                    }
+                case .push:
+                    guard let key = factor.publicKey.flatMap({ try? DeviceKey(binding: $0) }),
+                        key.verifiesDERSignature(proof, of: factor.sid)
+                    else {
+                        throw TwilioError.factorVerificationFailed(
+                            hint: "AuthPayload is not the device key's ECDSA signature (DER, base64) of \(factor.sid)")
+                    }
                     factor.status = .verified
-                    factor.lastCounter = counter
-                } else {
-                    factor.failedAttempts += 1
+                case .passkeys:
+                    throw TwilioError.invalidFactorRequest(
+                        "AuthPayload",
+                        hint: "passkeys factors are verified with POST /v2/Services/{VA}/Passkeys/VerifyFactor")
                 }
             }
             factor.updatedAt = now
@@ -175,8 +266,8 @@ struct FactorStore: Sendable {
     /// skew) and newer than the last code it accepted; nil otherwise.
     static func accept(_ code: String, for factor: FactorRecord, at now: Int64) -> Int64? {
         guard
-            let counter = factor.totp.matchingCounter(
-                code.trimmingCharacters(), atEpochSeconds: now / 1000, skew: factor.skew)
+            let counter = factor.totp?.matchingCounter(
+                code.trimmingCharacters(), atEpochSeconds: now / 1000, skew: factor.skew ?? 1)
         else { return nil }
         if let last = factor.lastCounter, counter <= last { return nil }
         return counter
@@ -189,7 +280,7 @@ struct FactorStore: Sendable {
     }
 
     static func requireEntity(_ db: Database, _ target: Target) throws -> EntityRecord {
-        let serviceID = try RateLimitStore.serviceID(
+        let serviceID = try ServiceStore.requireID(
             db, account: target.account, service: target.service, path: target.path)
         guard let entity = try findEntity(db, serviceID: serviceID, identity: target.identity) else {
             throw TwilioError.notFound(target.path, hint: "no entity '\(target.identity)' on \(target.service)")

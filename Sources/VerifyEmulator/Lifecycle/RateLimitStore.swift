@@ -26,7 +26,7 @@ struct RateLimitStore: Sendable {
     {
         let now = clock.now().epochMilliseconds
         return try await batcher.write { db in
-            let serviceID = try Self.serviceID(db, account: account, service: service, path: path)
+            let serviceID = try ServiceStore.requireID(db, account: account, service: service, path: path)
             if try RateLimitRecord.filter(Column("service_id") == serviceID && Column("unique_name") == uniqueName)
                 .fetchCount(db) > 0
             {
@@ -54,7 +54,7 @@ struct RateLimitStore: Sendable {
         [RateLimitRecord], Bool
     ) {
         try await writer.read { db in
-            let serviceID = try Self.serviceID(db, account: account, service: service, path: path)
+            let serviceID = try ServiceStore.requireID(db, account: account, service: service, path: path)
             let rows = try RateLimitRecord.filter(Column("service_id") == serviceID).order(Column("id"))
                 .limit(page.pageSize + 1, offset: page.offset).fetchAll(db)
             return (Array(rows.prefix(page.pageSize)), rows.count > page.pageSize)
@@ -196,22 +196,13 @@ struct RateLimitStore: Sendable {
 
     // MARK: Lookups
 
-    static func serviceID(_ db: Database, account: SID, service: SID, path: String) throws -> Int64 {
-        guard
-            let id = try Int64.fetchOne(
-                db, sql: "SELECT id FROM service WHERE sid = ? AND account_sid = ?",
-                arguments: [service.rawValue, account.rawValue])
-        else { throw TwilioError.notFound(path, hint: "no service \(service) in account \(account)") }
-        return id
-    }
-
     /// A rate limit by SID or by unique name, as Twilio allows.
     static func findRateLimit(
         _ db: Database, account: SID, service: SID, key: String, path: String
     ) throws
         -> RateLimitRecord
     {
-        let serviceID = try serviceID(db, account: account, service: service, path: path)
+        let serviceID = try ServiceStore.requireID(db, account: account, service: service, path: path)
         let column = SID(key, expecting: .rateLimit) != nil ? "sid" : "unique_name"
         let value = SID(key, expecting: .rateLimit)?.rawValue ?? key
         guard

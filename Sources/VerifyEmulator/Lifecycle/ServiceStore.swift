@@ -110,14 +110,27 @@ struct ServiceStore: Sendable {
             for factor in entityFixture.factors
             where try FactorRecord.filter(Column("sid") == factor.sid.rawValue).fetchCount(db) == 0 {
                 var record = FactorRecord(
-                    sid: factor.sid.rawValue, entityId: entity.id!, entitySid: entity.sid, serviceSid: service.sid,
-                    accountSid: service.accountSid, identity: entity.identity, friendlyName: factor.friendlyName,
-                    factorType: .totp, status: factor.status, secret: Base32.encode(Base32.decode(factor.secret) ?? []),
-                    alg: factor.alg, timeStep: factor.timeStep, skew: factor.skew, codeLength: factor.codeLength,
-                    lastCounter: nil, failedAttempts: 0, metadata: nil, createdAt: now, updatedAt: now)
+                    sid: factor.sid.rawValue, entity: entity, friendlyName: factor.friendlyName, factorType: .totp,
+                    metadata: nil, now: now)
+                record.status = factor.status
+                record.secret = Base32.encode(Base32.decode(factor.secret) ?? [])
+                record.alg = factor.alg
+                record.timeStep = factor.timeStep
+                record.skew = factor.skew
+                record.codeLength = factor.codeLength
                 try record.insert(db)
             }
         }
+    }
+
+    /// The row id of the account's service, or 404 naming it.
+    static func requireID(_ db: Database, account: SID, service: SID, path: String) throws -> Int64 {
+        guard
+            let id = try Int64.fetchOne(
+                db, sql: "SELECT id FROM service WHERE sid = ? AND account_sid = ?",
+                arguments: [service.rawValue, account.rawValue])
+        else { throw TwilioError.notFound(path, hint: "no service \(service) in account \(account)") }
+        return id
     }
 
     static func find(_ db: Database, account: SID, sid: SID) throws -> ServiceRecord? {

@@ -52,7 +52,7 @@ struct WebhookStore: Sendable {
         let now = clock.now().epochMilliseconds
         let sid = SID.random(.webhook).rawValue
         return try await batcher.write { db in
-            let serviceID = try RateLimitStore.serviceID(db, account: account, service: service, path: path)
+            let serviceID = try ServiceStore.requireID(db, account: account, service: service, path: path)
             var record = WebhookRecord(
                 sid: sid, serviceId: serviceID, serviceSid: service.rawValue, accountSid: account.rawValue,
                 friendlyName: form.friendlyName ?? "", eventTypes: FactorForms.json(form.eventTypes ?? []),
@@ -69,7 +69,7 @@ struct WebhookStore: Sendable {
 
     func webhooks(account: SID, service: SID, page: PageRequest, path: String) async throws -> ([WebhookRecord], Bool) {
         try await writer.read { db in
-            let serviceID = try RateLimitStore.serviceID(db, account: account, service: service, path: path)
+            let serviceID = try ServiceStore.requireID(db, account: account, service: service, path: path)
             let rows = try WebhookRecord.filter(Column("service_id") == serviceID).order(Column("id"))
                 .limit(page.pageSize + 1, offset: page.offset).fetchAll(db)
             return (Array(rows.prefix(page.pageSize)), rows.count > page.pageSize)
@@ -106,7 +106,7 @@ struct WebhookStore: Sendable {
     }
 
     static func require(_ db: Database, account: SID, service: SID, sid: SID, path: String) throws -> WebhookRecord {
-        let serviceID = try RateLimitStore.serviceID(db, account: account, service: service, path: path)
+        let serviceID = try ServiceStore.requireID(db, account: account, service: service, path: path)
         guard
             let record = try WebhookRecord.filter(Column("service_id") == serviceID && Column("sid") == sid.rawValue)
                 .fetchOne(db)

@@ -15,6 +15,8 @@ struct AccessTokenRecord: Codable, FetchableRecord, MutablePersistableRecord, Se
     var token: String
     var ttl: Int
     var createdAt: Int64
+    /// The factor this token created: a token admits one factor.
+    var factorSid: String?
 
     enum CodingKeys: String, CodingKey {
         case id, sid, identity, token, ttl
@@ -24,6 +26,7 @@ struct AccessTokenRecord: Codable, FetchableRecord, MutablePersistableRecord, Se
         case factorType = "factor_type"
         case factorFriendlyName = "factor_friendly_name"
         case createdAt = "created_at"
+        case factorSid = "factor_sid"
     }
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

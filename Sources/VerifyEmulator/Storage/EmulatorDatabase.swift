@@ -232,6 +232,74 @@ enum EmulatorDatabase {
                 t.column("created_at", .integer).notNull()
             }
         }
+        migrator.registerMigration("v8: push factors, notifications, virtual devices") { db in
+            // The TOTP columns become nullable (a push factor has none), so the table is rebuilt
+            // as SQLite's ALTER TABLE cannot change a column: new table, copy, drop, rename.
+            // GRDB runs each migration with foreign keys off, so challenges keep their rows.
+            try db.create(table: "new_factor") { t in
+                t.primaryKey("id", .integer)
+                t.column("sid", .text).notNull().unique()
+                t.column("entity_id", .integer).notNull().references("entity", onDelete: .cascade)
+                t.column("entity_sid", .text).notNull()
+                t.column("service_sid", .text).notNull()
+                t.column("account_sid", .text).notNull()
+                t.column("identity", .text).notNull()
+                t.column("friendly_name", .text).notNull()
+                t.column("factor_type", .text).notNull()
+                t.column("status", .text).notNull()
+                // TOTP: the base32 secret and the code settings
+                t.column("secret", .text)
+                t.column("alg", .text)
+                t.column("time_step", .integer)
+                t.column("skew", .integer)
+                t.column("code_length", .integer)
+                // the time-step counter of the last accepted code: a code is good once
+                t.column("last_counter", .integer)
+                t.column("failed_attempts", .integer).notNull().defaults(to: 0)
+                // push: the device's public key (PKIX DER, base64), the kid of its JWTs, its app
+                t.column("public_key", .text)
+                t.column("credential_sid", .text).unique()
+                t.column("sdk_version", .text)
+                t.column("app_id", .text)
+                t.column("notification_platform", .text)
+                t.column("notification_token", .text)
+                t.column("metadata", .text)
+                t.column("created_at", .integer).notNull()
+                t.column("updated_at", .integer).notNull()
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO new_factor (id, sid, entity_id, entity_sid, service_sid, account_sid, identity,
+                        friendly_name, factor_type, status, secret, alg, time_step, skew, code_length, last_counter,
+                        failed_attempts, metadata, created_at, updated_at)
+                    SELECT id, sid, entity_id, entity_sid, service_sid, account_sid, identity, friendly_name,
+                        factor_type, status, secret, alg, time_step, skew, code_length, last_counter,
+                        failed_attempts, metadata, created_at, updated_at FROM factor
+                    """)
+            try db.drop(table: "factor")
+            try db.rename(table: "new_factor", to: "factor")
+            try db.create(index: "factor_by_entity", on: "factor", columns: ["entity_id", "id"])
+            try db.create(table: "notification") { t in
+                t.primaryKey("id", .integer)
+                t.column("sid", .text).notNull().unique()
+                t.column("challenge_id", .integer).notNull().references("challenge", onDelete: .cascade)
+                t.column("challenge_sid", .text).notNull()
+                t.column("entity_sid", .text).notNull()
+                t.column("identity", .text).notNull()
+                t.column("service_sid", .text).notNull()
+                t.column("account_sid", .text).notNull()
+                t.column("ttl", .integer).notNull()
+                t.column("created_at", .integer).notNull()
+            }
+            try db.create(index: "notification_by_challenge", on: "notification", columns: ["challenge_id"])
+            // an access token admits one factor: the one it created
+            try db.alter(table: "access_token") { t in t.add(column: "factor_sid", .text) }
+            // the emulator's own devices: the private key it signs with as the Verify Push SDK would
+            try db.create(table: "virtual_device") { t in
+                t.primaryKey("factor_id", .integer).references("factor", onDelete: .cascade)
+                t.column("private_key", .blob).notNull()
+            }
+        }
         return migrator
     }
 

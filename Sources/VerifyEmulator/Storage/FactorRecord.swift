@@ -7,7 +7,8 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// A row of `factor`.
+/// A row of `factor`: the columns every factor has, then those of its type (the TOTP secret and
+/// settings, or the push device's key and app), nil for the other types.
 struct FactorRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
     static let databaseTableName = "factor"
     var id: Int64?
@@ -20,14 +21,22 @@ struct FactorRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendabl
     var friendlyName: String
     var factorType: FactorType
     var status: FactorStatus
-    /// Base32, as returned in the binding.
-    var secret: String
-    var alg: TOTPAlgorithm
-    var timeStep: Int
-    var skew: Int
-    var codeLength: Int
+    /// TOTP: base32, as returned in the binding.
+    var secret: String?
+    var alg: TOTPAlgorithm?
+    var timeStep: Int?
+    var skew: Int?
+    var codeLength: Int?
     var lastCounter: Int64?
     var failedAttempts: Int
+    /// Push: the device's P-256 public key, PKIX DER in base64 as the device sent it.
+    var publicKey: String?
+    /// Push: the `kid` of the device's JWTs.
+    var credentialSid: String?
+    var sdkVersion: String?
+    var appId: String?
+    var notificationPlatform: NotificationPlatform?
+    var notificationToken: String?
     /// A JSON object of strings, as given.
     var metadata: String?
     var createdAt: Int64
@@ -45,13 +54,54 @@ struct FactorRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendabl
         case codeLength = "code_length"
         case lastCounter = "last_counter"
         case failedAttempts = "failed_attempts"
+        case publicKey = "public_key"
+        case credentialSid = "credential_sid"
+        case sdkVersion = "sdk_version"
+        case appId = "app_id"
+        case notificationPlatform = "notification_platform"
+        case notificationToken = "notification_token"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
-    var totp: TOTP { TOTP(secret: Base32.decode(secret) ?? [], algorithm: alg, digits: codeLength, timeStep: timeStep) }
+    /// A new factor of `type` with no type-specific settings yet.
+    init(
+        sid: String, entity: EntityRecord, friendlyName: String, factorType: FactorType, metadata: String?, now: Int64
+    ) {
+        self.sid = sid
+        self.entityId = entity.id!
+        self.entitySid = entity.sid
+        self.serviceSid = entity.serviceSid
+        self.accountSid = entity.accountSid
+        self.identity = entity.identity
+        self.friendlyName = friendlyName
+        self.factorType = factorType
+        self.status = .unverified
+        self.failedAttempts = 0
+        self.metadata = metadata
+        self.createdAt = now
+        self.updatedAt = now
+    }
+
+    /// The code generator of a TOTP factor; nil for other types.
+    var totp: TOTP? {
+        guard factorType == .totp, let secret, let bytes = Base32.decode(secret) else { return nil }
+        return TOTP(secret: bytes, algorithm: alg ?? .sha1, digits: codeLength ?? 6, timeStep: timeStep ?? 30)
+    }
+
+    var config: FactorResource.Config {
+        switch factorType {
+        case .push:
+            .push(
+                .init(
+                    sdkVersion: sdkVersion, appId: appId, notificationPlatform: notificationPlatform ?? .none,
+                    notificationToken: notificationToken, credentialSid: credentialSid ?? ""))
+        case .totp, .passkeys:
+            .totp(.init(alg: alg ?? .sha1, skew: skew ?? 1, codeLength: codeLength ?? 6, timeStep: timeStep ?? 30))
+        }
+    }
 
     /// The resource; `binding` only for the create response.
     func resource(baseURL: String, binding: FactorResource.Binding? = nil) -> FactorResource {
@@ -59,8 +109,7 @@ struct FactorRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendabl
             sid: sid, accountSid: accountSid, serviceSid: serviceSid, entitySid: entitySid, identity: identity,
             binding: binding, dateCreated: TwilioDate.format(epochSeconds: createdAt / 1000),
             dateUpdated: TwilioDate.format(epochSeconds: updatedAt / 1000), friendlyName: friendlyName,
-            status: status, factorType: factorType,
-            config: .init(alg: alg, skew: skew, codeLength: codeLength, timeStep: timeStep),
+            status: status, factorType: factorType, config: config,
             metadata: metadata.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) },
             url: "\(baseURL)/v2/Services/\(serviceSid)/Entities/\(FormData.encode(identity))/Factors/\(sid)",
             isNew: binding != nil)

@@ -52,4 +52,15 @@ extension EmulatorRequestContext {
             account: try requireAccount(), service: try pathSID("service", .service, path: requestPath),
             identity: parameters.get("identity") ?? "", path: requestPath)
     }
+
+    /// The target of a route a push device may call too, and who calls it.
+    func factorTarget(
+        devices: DeviceAuthenticator
+    ) async throws -> (FactorStore.Target, DeviceAuthenticator.Caller) {
+        let service = try pathSID("service", .service, path: requestPath)
+        let caller = try await devices.caller(self, service: service)
+        let target = FactorStore.Target(
+            account: caller.account, service: service, identity: parameters.get("identity") ?? "", path: requestPath)
+        return (target, caller)
+    }
 }

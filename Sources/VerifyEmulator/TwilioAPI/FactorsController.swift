@@ -1,10 +1,12 @@
 import Hummingbird
 import VerifyWire
 
-/// `/v2/Services/{VA}/Entities/{Identity}/Factors`: create (TOTP), list, fetch, update (verify
-/// with `AuthPayload`), delete.
+/// `/v2/Services/{VA}/Entities/{Identity}/Factors`: create (TOTP, or push by a device with an
+/// access token), list, fetch, update (verify with `AuthPayload`), delete. A push device may
+/// fetch, update and delete its own factor with its JWT.
 struct FactorsController: Sendable {
     let factors: FactorStore
+    let devices: DeviceAuthenticator
     let webhooks: WebhookDispatcher
     let urls: ResourceURLs
 
@@ -16,9 +18,19 @@ struct FactorsController: Sendable {
     }
 
     @Sendable func create(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
-        let target = try context.factorTarget()
+        let creator: FactorStore.Creator
+        if let account = context.account {
+            creator = .account(account)
+        } else if let token = context.deviceToken {
+            creator = .accessToken(token)
+        } else {
+            throw TwilioError.authenticationFailed(hint: "no credentials")
+        }
+        let service = try context.pathSID("service", .service, path: context.requestPath)
         let parameters = try CreateFactorRequest(form: try await request.form(context: context))
-        let (record, binding) = try await factors.createFactor(target, parameters)
+        let (record, binding) = try await factors.createFactor(
+            service: service, identity: context.parameters.get("identity") ?? "", path: context.requestPath,
+            creator: creator, parameters)
         webhooks.emit(record.event(.factorCreated))
         return try JSONResponse.make(record.resource(baseURL: urls.base(request), binding: binding), status: .created)
     }
@@ -35,14 +47,17 @@ struct FactorsController: Sendable {
     }
 
     @Sendable func fetch(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
-        let target = try context.factorTarget()
-        let record = try await factors.factor(target, sid: try context.pathSID("factor", .factor, path: target.path))
+        let (target, caller) = try await context.factorTarget(devices: devices)
+        let sid = try context.pathSID("factor", .factor, path: target.path)
+        try caller.require(factor: sid.rawValue, identity: target.identity)
+        let record = try await factors.factor(target, sid: sid)
         return try JSONResponse.make(record.resource(baseURL: urls.base(request)))
     }
 
     @Sendable func update(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
-        let target = try context.factorTarget()
+        let (target, caller) = try await context.factorTarget(devices: devices)
         let sid = try context.pathSID("factor", .factor, path: target.path)
+        try caller.require(factor: sid.rawValue, identity: target.identity)
         let parameters = try UpdateFactorRequest(form: try await request.form(context: context))
         let (record, verifiedNow) = try await factors.updateFactor(target, sid: sid, parameters)
         if verifiedNow { webhooks.emit(record.event(.factorVerified)) }
@@ -50,9 +65,10 @@ struct FactorsController: Sendable {
     }
 
     @Sendable func delete(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
-        let target = try context.factorTarget()
-        let deleted = try await factors.deleteFactor(
-            target, sid: try context.pathSID("factor", .factor, path: target.path))
+        let (target, caller) = try await context.factorTarget(devices: devices)
+        let sid = try context.pathSID("factor", .factor, path: target.path)
+        try caller.require(factor: sid.rawValue, identity: target.identity)
+        let deleted = try await factors.deleteFactor(target, sid: sid)
         webhooks.emit(deleted.event(.factorDeleted))
         return Response(status: .noContent)
     }

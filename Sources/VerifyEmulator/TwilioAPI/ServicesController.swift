@@ -5,6 +5,8 @@ import VerifyWire
 /// decode the form, call a store and render the resource; the rules live in the stores.
 struct ServicesController: Sendable {
     let services: ServiceStore
+    /// A push device may fetch its factor's service (the SDKs read it).
+    let devices: DeviceAuthenticator
     let urls: ResourceURLs
 
     func addRoutes(to routes: inout TwilioRoutes) {
@@ -30,8 +32,8 @@ struct ServicesController: Sendable {
 
     @Sendable func fetch(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let sid = try context.pathSID("service", .service, path: context.requestPath)
-        let record = try await services.fetch(
-            account: try context.requireAccount(), sid: sid, path: context.requestPath)
+        let caller = try await devices.caller(context, service: sid)
+        let record = try await services.fetch(account: caller.account, sid: sid, path: context.requestPath)
         return try JSONResponse.make(record.resource(baseURL: urls.base(request)))
     }
 

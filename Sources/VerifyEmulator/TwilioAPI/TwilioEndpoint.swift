@@ -20,6 +20,8 @@ public enum TwilioEndpoint: String, Codable, Sendable, CaseIterable {
     case factors
     /// An entity's challenges: `/v2/Services/{VA}/Entities/{Identity}/Challenges`.
     case challenges
+    /// A push challenge's notifications: `…/Challenges/{YC}/Notifications`.
+    case notifications
     /// A service's webhooks: `/v2/Services/{VA}/Webhooks`.
     case webhooks
     /// Push enrolment tokens: `/v2/Services/{VA}/AccessTokens`.

@@ -1,5 +1,6 @@
 /// `verify.v2.service.entity.factor`, and with ``binding`` `verify.v2.service.entity.new_factor`:
-/// the binding (a TOTP factor's secret and `otpauth://` URI) is returned once, by the create.
+/// the binding (a TOTP factor's secret and `otpauth://` URI, a push factor's public key) is
+/// returned once, by the create.
 public struct FactorResource: Codable, Sendable, Equatable {
     public var sid: String
     public var accountSid: String
@@ -20,19 +21,70 @@ public struct FactorResource: Codable, Sendable, Equatable {
     /// Whether this is the create response (`new_factor`), which also carries `options: null`.
     public var isNew: Bool
 
-    /// A TOTP factor's secret and enrolment URI.
-    public struct Binding: Codable, Sendable, Equatable {
-        public var secret: String
-        public var uri: String
+    /// What the create response binds the factor to.
+    public enum Binding: Codable, Sendable, Equatable {
+        /// A TOTP factor's base32 secret and its enrolment URI.
+        case totp(secret: String, uri: String)
+        /// A push factor's public key (PKIX DER, base64) and its algorithm (`ES256`).
+        case push(alg: String, publicKey: String)
 
-        public init(secret: String, uri: String) {
-            self.secret = secret
-            self.uri = uri
+        /// The TOTP secret, for a TOTP binding.
+        public var secret: String? {
+            if case .totp(let secret, _) = self { secret } else { nil }
+        }
+
+        /// The `otpauth://` URI, for a TOTP binding.
+        public var uri: String? {
+            if case .totp(_, let uri) = self { uri } else { nil }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case secret, uri, alg
+            case publicKey = "public_key"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            if let secret = try c.decodeIfPresent(String.self, forKey: .secret) {
+                self = .totp(secret: secret, uri: try c.decode(String.self, forKey: .uri))
+            } else {
+                self = .push(
+                    alg: try c.decode(String.self, forKey: .alg),
+                    publicKey: try c.decode(String.self, forKey: .publicKey))
+            }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            switch self {
+            case .totp(let secret, let uri):
+                try c.encode(secret, forKey: .secret)
+                try c.encode(uri, forKey: .uri)
+            case .push(let alg, let publicKey):
+                try c.encode(alg, forKey: .alg)
+                try c.encode(publicKey, forKey: .publicKey)
+            }
+        }
+    }
+
+    /// The settings of a factor, by its type.
+    public enum Config: Sendable, Equatable {
+        case totp(TOTPConfig)
+        case push(PushConfig)
+
+        /// The TOTP settings, for a TOTP factor.
+        public var totp: TOTPConfig? {
+            if case .totp(let config) = self { config } else { nil }
+        }
+
+        /// The device settings, for a push factor.
+        public var push: PushConfig? {
+            if case .push(let config) = self { config } else { nil }
         }
     }
 
     /// A TOTP factor's code settings.
-    public struct Config: Codable, Sendable, Equatable {
+    public struct TOTPConfig: Codable, Sendable, Equatable {
         public var alg: TOTPAlgorithm
         public var skew: Int
         public var codeLength: Int
@@ -49,6 +101,44 @@ public struct FactorResource: Codable, Sendable, Equatable {
             case alg, skew
             case codeLength = "code_length"
             case timeStep = "time_step"
+        }
+    }
+
+    /// A push factor's device: the SDK that made it, the app, where notifications go, and the
+    /// credential SID the device's JWTs name as their `kid`.
+    public struct PushConfig: Codable, Sendable, Equatable {
+        public var sdkVersion: String?
+        public var appId: String?
+        public var notificationPlatform: NotificationPlatform
+        public var notificationToken: String?
+        public var credentialSid: String
+
+        public init(
+            sdkVersion: String?, appId: String?, notificationPlatform: NotificationPlatform,
+            notificationToken: String?, credentialSid: String
+        ) {
+            self.sdkVersion = sdkVersion
+            self.appId = appId
+            self.notificationPlatform = notificationPlatform
+            self.notificationToken = notificationToken
+            self.credentialSid = credentialSid
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case sdkVersion = "sdk_version"
+            case appId = "app_id"
+            case notificationPlatform = "notification_platform"
+            case notificationToken = "notification_token"
+            case credentialSid = "credential_sid"
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(sdkVersion, forKey: .sdkVersion)
+            try c.encode(appId, forKey: .appId)
+            try c.encode(notificationPlatform, forKey: .notificationPlatform)
+            try c.encode(notificationToken, forKey: .notificationToken)
+            try c.encode(credentialSid, forKey: .credentialSid)
         }
     }
 
@@ -98,7 +188,13 @@ public struct FactorResource: Codable, Sendable, Equatable {
         friendlyName = try c.decode(String.self, forKey: .friendlyName)
         status = try c.decode(FactorStatus.self, forKey: .status)
         factorType = try c.decode(FactorType.self, forKey: .factorType)
-        config = try c.decode(Config.self, forKey: .config)
+        switch factorType {
+        case .push: config = .push(try c.decode(PushConfig.self, forKey: .config))
+        case .totp: config = .totp(try c.decode(TOTPConfig.self, forKey: .config))
+        case .passkeys:
+            throw DecodingError.dataCorruptedError(
+                forKey: .config, in: c, debugDescription: "passkeys factors are read through /Passkeys")
+        }
         metadata = try c.decodeIfPresent([String: String].self, forKey: .metadata)
         url = try c.decode(String.self, forKey: .url)
         isNew = c.contains(.binding)
@@ -120,7 +216,10 @@ public struct FactorResource: Codable, Sendable, Equatable {
         try c.encode(friendlyName, forKey: .friendlyName)
         try c.encode(status, forKey: .status)
         try c.encode(factorType, forKey: .factorType)
-        try c.encode(config, forKey: .config)
+        switch config {
+        case .totp(let totp): try c.encode(totp, forKey: .config)
+        case .push(let push): try c.encode(push, forKey: .config)
+        }
         try c.encode(metadata, forKey: .metadata)
         try c.encode(url, forKey: .url)
     }
