@@ -18,7 +18,8 @@ ACCOUNT_SID, AUTH_TOKEN = "AC" + "0" * 32, "emulator-auth-token"
 # the operations the emulator implements: services, verifications, checks, rate limits, buckets
 IMPLEMENTED = (
     r"^/v2/Services(/\{Sid\})?$|^/v2/Services/\{ServiceSid\}/(Verifications.*|VerificationCheck|RateLimits.*"
-    r"|Entities(/\{Identity\}(/(Factors|Challenges)(/\{Sid\})?)?)?|AccessTokens(/\{Sid\})?|Webhooks(/\{Sid\})?)$")
+    r"|Entities(/\{Identity\}(/(Factors|Challenges)(/\{Sid\})?)?)?|Entities/\{Identity\}/Challenges/\{ChallengeSid\}/Notifications"
+    r"|AccessTokens(/\{Sid\})?|Webhooks(/\{Sid\})?)$")
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 IDENTITY, SPARE_IDENTITY = "ff483d1f-f4d0-4fd5-8e9f-3f1c6b9b0f1a", "0a1b2c3d-spare-entity"
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "20"))
@@ -51,6 +52,19 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(tmp_path):
         spare_factor = create(emulator, entity + "/Factors", FactorType="totp", FriendlyName="spare")
         create(emulator, f"/v2/Services/{SERVICE}/Entities", Identity=SPARE_IDENTITY)
         challenge = create(emulator, entity + "/Challenges", FactorSid=factor)
+        # a verified push factor and a pending push challenge, for the Notifications operation
+        from test_push_sdk import Phone
+        phone = Phone()
+        push_factor = create(
+            emulator, entity + "/Factors", FactorType="push", FriendlyName="device",
+            **{"Binding.Alg": "ES256", "Binding.PublicKey": phone.public_key, "Config.AppId": "com.example.app",
+               "Config.NotificationPlatform": "none", "Config.SdkVersion": "2.2.2"})
+        verified_push = requests.post(emulator.url + entity + f"/Factors/{push_factor}",
+                                      data={"AuthPayload": phone.sign_der(push_factor)},
+                                      auth=(ACCOUNT_SID, AUTH_TOKEN), timeout=5)
+        assert verified_push.json()["status"] == "verified", verified_push.text
+        push_challenge = create(emulator, entity + "/Challenges", FactorSid=push_factor,
+                                **{"Details.Message": "Log in?"})
         access_token = create(emulator, f"/v2/Services/{SERVICE}/AccessTokens", Identity=IDENTITY, FactorType="push")
         hooks = f"/v2/Services/{SERVICE}/Webhooks"
         webhook = create(emulator, hooks, FriendlyName="w", EventTypes="*", WebhookUrl="http://127.0.0.1:9/w")
@@ -62,7 +76,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(tmp_path):
         config = tmp_path / "schemathesis.toml"
         config.write_text(
             f'[parameters]\n"path.ServiceSid" = "{SERVICE}"\n"path.RateLimitSid" = "{rate_limit}"\n'
-            f'"path.Identity" = "{IDENTITY}"\n\n'
+            f'"path.Identity" = "{IDENTITY}"\n"path.ChallengeSid" = "{push_challenge}"\n\n'
             + operation("GET /v2/Services/{Sid}", SERVICE)
             + operation("POST /v2/Services/{Sid}", SERVICE)
             + operation("DELETE /v2/Services/{Sid}", spare_service)
@@ -101,7 +115,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(tmp_path):
         print(summary)
         assert result.returncode == 0, summary + result.stderr[-2000:]
         tested = re.search(r"Tested: (\d+)", result.stdout)
-        assert tested and int(tested.group(1)) == 39, "every implemented operation was tested\n" + summary
+        assert tested and int(tested.group(1)) == 40, "every implemented operation was tested\n" + summary
         cases = re.search(r"(\d+) generated, (\d+) passed", result.stdout)
         assert cases and cases.group(1) == cases.group(2) and int(cases.group(1)) > 500, summary
         # the emulator survived it all
