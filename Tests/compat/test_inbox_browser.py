@@ -51,6 +51,38 @@ def test_code_appears_live_without_reload(default_emulator, browser):
         browser.save_screenshot(os.environ["INBOX_SCREENSHOT"])
 
 
+def test_virtual_device_enrolled_and_approved_from_the_page(default_emulator, browser):
+    """The inbox's form enrols a virtual device; its challenge appears with Approve and Deny, and a
+    click answers it as the phone would, without reloading the page."""
+    client = default_emulator.client(*DEFAULT_ACCOUNT)
+    browser.get(default_emulator.url + "/")
+    browser.find_element(By.CSS_SELECTOR, "#enrol input[name=identity]").send_keys("demo-user-0001")
+    browser.find_element(By.CSS_SELECTOR, "#enrol button").click()
+    status = WebDriverWait(browser, 10).until(
+        lambda d: d.find_element(By.ID, "enrol-status").text or None)
+    assert status.startswith("Enrolled YF") and "demo-user-0001" in status, status
+    factor_sid = status.split()[1]
+    entity = client.verify.v2.services(DEFAULT_SERVICE).entities("demo-user-0001")
+    assert entity.factors(factor_sid).fetch().status == "verified"
+
+    challenges = [entity.challenges.create(factor_sid=factor_sid, details_message=m) for m in ("Log in?", "Pay?")]
+    for challenge, button in zip(challenges, ["approve", "deny"]):
+        selector = f'button[data-answer="{button}"][data-challenge="{challenge.sid}"]'
+        WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, selector))[0].click()
+        WebDriverWait(browser, 10).until(lambda d: entity.challenges(challenge.sid).fetch().status != "pending")
+    assert [entity.challenges(c.sid).fetch().status for c in challenges] == ["approved", "denied"]
+    WebDriverWait(browser, 10).until(
+        lambda d: "No pending push challenges" in d.find_element(By.ID, "push").text)
+
+    # a bad identity is said on the page
+    field = browser.find_element(By.CSS_SELECTOR, "#enrol input[name=identity]")
+    field.clear()
+    field.send_keys("bad identity!")
+    browser.find_element(By.CSS_SELECTOR, "#enrol button").click()
+    WebDriverWait(browser, 10).until(lambda d: "identity" in d.find_element(By.ID, "enrol-status").text.lower()
+                                     and not d.find_element(By.ID, "enrol-status").text.startswith("Enrolled"))
+
+
 def test_events_stream_carries_messages(default_emulator):
     client = default_emulator.client(*DEFAULT_ACCOUNT)
     with requests.get(default_emulator.url + "/emulator/v1/events", stream=True, timeout=10) as stream:

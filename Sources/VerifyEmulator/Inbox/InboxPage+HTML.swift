@@ -42,6 +42,15 @@ extension InboxPage {
         .code { font: 700 1.7rem/1 ui-monospace, SFMono-Regular, Menlo, monospace; letter-spacing: .12em; color: var(--ink); }
         button.copy { border: 0; border-radius: .6rem; background: var(--accent); color: #fff; padding: .4rem .75rem; font-weight: 600; cursor: pointer; }
         button.copy:active { transform: scale(.97); }
+        .push li { flex-wrap: wrap; }
+        .push .message { flex: 1 1 100%; font-weight: 600; }
+        .push .fields { flex: 1 1 100%; color: var(--muted); font-size: .82rem; }
+        .push button { border: 0; border-radius: .6rem; padding: .35rem .8rem; font-weight: 600; cursor: pointer; color: #fff; }
+        .push button.approve { background: #16a34a; }
+        .push button.deny { background: #dc2626; }
+        .push form { display: flex; gap: .4rem; flex-wrap: wrap; margin-top: .6rem; }
+        .push form input, .push form select { flex: 1 1 8rem; padding: .3rem .4rem; border: 1px solid #d5d9e4; border-radius: .4rem; font: inherit; font-size: .85rem; }
+        .push .status { color: var(--muted); font-size: .8rem; }
         .empty { grid-column: 1 / -1; color: var(--muted); background: var(--card); border-radius: 1rem; padding: 2rem; text-align: center; }
         .empty code { background: var(--bubble); padding: .1rem .35rem; border-radius: .3rem; }
         </style>
@@ -75,6 +84,15 @@ extension InboxPage {
             {{#factors}}<li><span>{{identity}} · {{name}}{{^verified}} (unverified){{/verified}}</span><span class="code">{{code}}</span><span class="left" data-step-ends="{{stepEndsMs}}">{{secondsLeft}} s</span></li>{{/factors}}
             {{^hasFactors}}<li class="none">No TOTP factors yet</li>{{/hasFactors}}
             </ul>
+            <h2>Push · pending challenges</h2>
+            <div class="service push">
+            <ul id="push">
+            {{#pushChallenges}}<li data-sid="{{sid}}"><span class="message">{{message}}</span>{{#hasFields}}<span class="fields">{{fields}}</span>{{/hasFields}}<span>{{identity}}</span><span class="left" data-expires="{{expiresAtMs}}">{{timeLeft}}</span>{{#virtualDevice}}<span><button class="approve" data-answer="approve" data-challenge="{{sid}}">Approve</button> <button class="deny" data-answer="deny" data-challenge="{{sid}}">Deny</button></span>{{/virtualDevice}}{{^virtualDevice}}<span class="status">on a real phone</span>{{/virtualDevice}}</li>{{/pushChallenges}}
+            {{^hasPushChallenges}}<li class="none">No pending push challenges</li>{{/hasPushChallenges}}
+            </ul>
+            <form id="enrol"><select name="service_sid">{{#services}}<option value="{{sid}}">{{name}}</option>{{/services}}</select><input name="identity" placeholder="entity identity" required minlength="8" maxlength="64"><button class="approve" type="submit">Enrol a virtual device</button></form>
+            <p class="status" id="enrol-status"></p>
+            </div>
           </section>
           <section>
             <h2>Inbox · every code "sent"</h2>
@@ -171,6 +189,50 @@ extension InboxPage {
               factorsLoading = false;
             }).catch(function () { factorsLoading = false; });
           }
+          var pushLoading = false;
+          function refreshPush() {
+            if (pushLoading) return;
+            pushLoading = true;
+            fetch("/emulator/v1/challenges?status=pending&limit=50").then(function (r) { return r.json(); }).then(function (data) {
+              var list = document.getElementById("push");
+              list.textContent = "";
+              if (!data.challenges.length) { list.appendChild(text("li", "none", "No pending push challenges")); }
+              data.challenges.forEach(function (c) {
+                var li = document.createElement("li"); li.dataset.sid = c.sid;
+                li.appendChild(text("span", "message", c.message));
+                if (c.fields.length) { li.appendChild(text("span", "fields", c.fields.map(function (f) { return f.label + ": " + f.value; }).join(" · "))); }
+                li.appendChild(text("span", "", c.identity));
+                var l = text("span", "left", ""); l.dataset.expires = Date.parse(c.expiration_date); li.appendChild(l);
+                if (c.virtual_device) {
+                  var buttons = document.createElement("span");
+                  ["approve", "deny"].forEach(function (answer) {
+                    var b = text("button", answer, answer === "approve" ? "Approve" : "Deny");
+                    b.dataset.answer = answer; b.dataset.challenge = c.sid; buttons.appendChild(b); buttons.appendChild(document.createTextNode(" "));
+                  });
+                  li.appendChild(buttons);
+                } else { li.appendChild(text("span", "status", "on a real phone")); }
+                list.appendChild(li);
+              });
+              pushLoading = false;
+              tick();
+            }).catch(function () { pushLoading = false; });
+          }
+          document.addEventListener("click", function (e) {
+            var answer = e.target && e.target.dataset && e.target.dataset.answer;
+            if (!answer) return;
+            e.target.disabled = true;
+            fetch("/emulator/v1/challenges/" + e.target.dataset.challenge + "/" + answer, { method: "POST" })
+              .then(function () { refreshPush(); }).catch(function () { e.target.disabled = false; });
+          });
+          document.getElementById("enrol").addEventListener("submit", function (e) {
+            e.preventDefault();
+            var form = e.target, status = document.getElementById("enrol-status");
+            var body = { service_sid: form.service_sid.value, identity: form.identity.value };
+            fetch("/emulator/v1/devices", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
+              .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, json: j }; }); })
+              .then(function (r) { status.textContent = r.ok ? "Enrolled " + r.json.factor_sid + " for " + r.json.identity : (r.json.detail || r.json.message); })
+              .catch(function () { status.textContent = "The emulator did not answer"; });
+          });
           document.addEventListener("click", function (e) {
             var code = e.target && e.target.dataset && e.target.dataset.code; if (!code) return;
             var done = function () { e.target.textContent = "Copied"; setTimeout(function () { e.target.textContent = "Copy"; }, 1200); };
@@ -196,6 +258,7 @@ extension InboxPage {
           setInterval(tick, 1000);
           setInterval(refreshPending, 5000);
           setInterval(refreshFactors, 5000);
+          setInterval(refreshPush, 2000);
           tick();
         })();
         </script>

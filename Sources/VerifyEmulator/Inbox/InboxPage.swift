@@ -13,7 +13,8 @@ import Foundation
 
 /// The live inbox at `/`: a phone per recipient with every "sent" code as it arrives (over
 /// server-sent events, no reload), the services with their pending verifications and time
-/// left, and the emulator clock. Server-rendered with Mustache; a little plain JavaScript keeps
+/// left, the TOTP factors' current codes, pending push challenges (with Approve and Deny for
+/// virtual devices, and a form to enrol one), and the emulator clock. Server-rendered with Mustache; a little plain JavaScript keeps
 /// it live. Meant to sit on a projector during a demo.
 struct InboxPage: Sendable {
     let writer: any DatabaseWriter
@@ -69,6 +70,18 @@ struct InboxPage: Sendable {
         var stepEndsMs: Int64
         var secondsLeft: Int
     }
+    /// A pending push challenge as the phone would show it.
+    struct PushItem {
+        var sid: String
+        var identity: String
+        var message: String
+        /// "label: value" pairs, joined; empty when there are none.
+        var fields: String
+        var hasFields: Bool
+        var expiresAtMs: Int64
+        var timeLeft: String
+        var virtualDevice: Bool
+    }
     struct Page {
         var clock: String
         var clockMs: Int64
@@ -78,6 +91,8 @@ struct InboxPage: Sendable {
         var services: [ServiceBox]
         var factors: [Authenticator]
         var hasFactors: Bool
+        var pushChallenges: [PushItem]
+        var hasPushChallenges: Bool
     }
 
     @Sendable func page(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
@@ -121,11 +136,21 @@ struct InboxPage: Sendable {
                     verified: factor.status == .verified, stepEndsMs: nowMs + Int64(factor.secondsLeft) * 1000,
                     secondsLeft: factor.secondsLeft)
             }
-            return (phones, boxes, factors)
+            let push = try PushChallengeSummary.list(db, now: nowMs, status: .pending, limit: 50).map { challenge in
+                let expiresAt = TwilioDate.parse(challenge.expirationDate)?.epochMilliseconds ?? nowMs
+                return PushItem(
+                    sid: challenge.sid, identity: challenge.identity, message: challenge.message,
+                    fields: challenge.fields.map { "\($0.label): \($0.value)" }.joined(separator: " · "),
+                    hasFields: !challenge.fields.isEmpty,
+                    expiresAtMs: expiresAt, timeLeft: Self.timeLeft(expiresAt - nowMs),
+                    virtualDevice: challenge.virtualDevice)
+            }
+            return (phones, boxes, factors, push)
         }
         let page = Page(
             clock: TwilioDate.format(now), clockMs: nowMs, frozen: clock.isFrozen, phones: data.0,
-            hasPhones: !data.0.isEmpty, services: data.1, factors: data.2, hasFactors: !data.2.isEmpty)
+            hasPhones: !data.0.isEmpty, services: data.1, factors: data.2, hasFactors: !data.2.isEmpty,
+            pushChallenges: data.3, hasPushChallenges: !data.3.isEmpty)
         var headers: HTTPFields = [.contentType: "text/html; charset=utf-8"]
         headers[.contentSecurityPolicy] =
             "default-src 'self'; script-src 'unsafe-inline' 'self'; style-src 'unsafe-inline'; connect-src 'self'"

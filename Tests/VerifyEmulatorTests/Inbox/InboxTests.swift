@@ -25,6 +25,41 @@ struct InboxTests {
         }
     }
 
+    @Test("pending push challenges: message, fields, Approve and Deny for a virtual device only, escaped")
+    func pushChallenges() async throws {
+        try await withEmulator { api in
+            let service = try await api.createService()
+            let none = String(decoding: try await api.get("/", auth: nil).body, as: UTF8.self)
+            #expect(none.contains("<li class=\"none\">No pending push challenges</li>"))
+            #expect(none.contains("<option value=\"\(service)\">"))
+            let enrolled = try await api.request(
+                .post, "/emulator/v1/devices", auth: nil,
+                rawBody: .init(string: #"{"service_sid": "\#(service)", "identity": "\#(PushFactorTests.identity)"}"#))
+            let virtual = try #require(enrolled.json["factor_sid"] as? String)
+            let (real, _) = try await PushFactorTests.enrolledFactor(api, service, TestPhone())
+            let challenges = PushFactorTests.path(service, "Challenges")
+            let mine = try await api.post(
+                challenges,
+                [
+                    ("FactorSid", virtual), ("Details.Message", "Log in to <Shop>?"),
+                    ("Details.Fields", #"{"label": "City", "value": "Lisbon"}"#),
+                ])
+            let theirs = try await api.post(challenges, [("FactorSid", real), ("Details.Message", "Real phone")])
+            let mineSid = try #require(mine.json["sid"] as? String)
+            let html = String(decoding: try await api.get("/", auth: nil).body, as: UTF8.self)
+            #expect(html.contains("<span class=\"message\">Log in to &lt;Shop&gt;?</span>"))
+            #expect(html.contains("<span class=\"fields\">City: Lisbon</span>"))
+            #expect(html.contains("data-answer=\"approve\" data-challenge=\"\(mineSid)\""))
+            let theirsSid = try #require(theirs.json["sid"] as? String)
+            #expect(!html.contains("data-challenge=\"\(theirsSid)\""))
+            #expect(html.contains("on a real phone"))
+            // answered, it leaves the page
+            _ = try await api.request(.post, "/emulator/v1/challenges/\(mineSid)/approve", auth: nil)
+            let after = String(decoding: try await api.get("/", auth: nil).body, as: UTF8.self)
+            #expect(!after.contains(mineSid) && after.contains(theirsSid))
+        }
+    }
+
     @Test("the page renders services, pending verifications and every phone's codes, escaped")
     func page() async throws {
         try await withEmulator { api in
