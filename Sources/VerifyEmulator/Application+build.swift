@@ -85,6 +85,9 @@ public func buildApplication(
         .addRoutes(to: &twilioRoutes)
     NotificationsController(challenges: challenges, urls: urls).addRoutes(to: &twilioRoutes)
     WebhooksController(webhooks: webhookStore, urls: urls).addRoutes(to: &twilioRoutes)
+    PasskeysController(
+        passkeys: PasskeyStore(writer: writer, batcher: batcher, clock: clock), webhooks: webhooks, urls: urls
+    ).addRoutes(to: &twilioRoutes)
     let accessTokens = AccessTokenStore(writer: writer, batcher: batcher, clock: clock)
     AccessTokensController(tokens: accessTokens, urls: urls).addRoutes(to: &twilioRoutes)
     router.add(middleware: TwilioRouter(routes: twilioRoutes, routed: FaultMiddleware(rules: faults)))

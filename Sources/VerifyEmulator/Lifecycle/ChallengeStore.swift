@@ -25,6 +25,11 @@ struct ChallengeStore: Sendable {
         return try await batcher.write { db in
             var factor = try FactorStore.requireFactor(db, target, sid: request.factorSid)
             guard factor.status == .verified else { throw TwilioError.factorUnverified(factor.sid) }
+            if factor.factorType == .passkeys {
+                throw TwilioError(
+                    code: 60369, status: 400, message: "Invalid factor type",
+                    hint: "passkeys challenges are created with POST /v2/Services/{VA}/Passkeys/Challenges")
+            }
             if factor.factorType == .push {
                 guard request.details != nil, request.message?.isEmpty == false else {
                     throw TwilioError.invalidChallengeDetails(hint: "Details.Message is required for push challenges")

@@ -300,6 +300,41 @@ enum EmulatorDatabase {
                 t.column("private_key", .blob).notNull()
             }
         }
+        migrator.registerMigration("v9: passkeys") { db in
+            try db.alter(table: "factor") { t in
+                // the relying party and authenticator settings, as the factor was created with
+                t.add(column: "rp_id", .text)
+                t.add(column: "rp_name", .text)
+                t.add(column: "rp_origins", .text)  // a JSON array
+                t.add(column: "authenticator_attachment", .text)
+                t.add(column: "discoverable_credentials", .text)
+                t.add(column: "user_verification", .text)
+                // the registered credential: its id (base64url) and signature counter; its key is
+                // in public_key (PKIX DER, base64)
+                t.add(column: "credential_id", .text)
+                t.add(column: "sign_count", .integer)
+                t.add(column: "transports", .text)  // a JSON array
+            }
+            try db.create(index: "factor_by_credential_id", on: "factor", columns: ["credential_id"])
+            // sign-in ceremonies: usernameless ones name no entity or factor until answered
+            try db.create(table: "passkey_challenge") { t in
+                t.primaryKey("id", .integer)
+                t.column("sid", .text).notNull().unique()
+                t.column("service_id", .integer).notNull().references("service", onDelete: .cascade)
+                t.column("service_sid", .text).notNull()
+                t.column("account_sid", .text).notNull()
+                t.column("entity_id", .integer).references("entity", onDelete: .cascade)
+                t.column("factor_id", .integer).references("factor", onDelete: .cascade)
+                t.column("rp_id", .text).notNull()
+                t.column("rp_origins", .text).notNull()
+                t.column("user_verification", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("expires_at", .integer).notNull()
+                t.column("responded_at", .integer)
+                t.column("created_at", .integer).notNull()
+                t.column("updated_at", .integer).notNull()
+            }
+        }
         return migrator
     }
 

@@ -37,6 +37,19 @@ struct FactorRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendabl
     var appId: String?
     var notificationPlatform: NotificationPlatform?
     var notificationToken: String?
+    /// Passkeys: the relying party and authenticator settings.
+    var rpId: String?
+    var rpName: String?
+    /// A JSON array of origins.
+    var rpOrigins: String?
+    var authenticatorAttachment: String?
+    var discoverableCredentials: String?
+    var userVerification: String?
+    /// Passkeys: the registered credential's id (base64url) and its signature counter.
+    var credentialId: String?
+    var signCount: Int64?
+    /// A JSON array of the authenticator's transports.
+    var transports: String?
     /// A JSON object of strings, as given.
     var metadata: String?
     var createdAt: Int64
@@ -60,6 +73,15 @@ struct FactorRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendabl
         case appId = "app_id"
         case notificationPlatform = "notification_platform"
         case notificationToken = "notification_token"
+        case rpId = "rp_id"
+        case rpName = "rp_name"
+        case rpOrigins = "rp_origins"
+        case authenticatorAttachment = "authenticator_attachment"
+        case discoverableCredentials = "discoverable_credentials"
+        case userVerification = "user_verification"
+        case credentialId = "credential_id"
+        case signCount = "sign_count"
+        case transports
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
@@ -98,13 +120,29 @@ struct FactorRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendabl
                 .init(
                     sdkVersion: sdkVersion, appId: appId, notificationPlatform: notificationPlatform ?? .none,
                     notificationToken: notificationToken, credentialSid: credentialSid ?? ""))
-        case .totp, .passkeys:
+        case .passkeys:
+            .passkeys(passkeysConfig)
+        case .totp:
             .totp(.init(alg: alg ?? .sha1, skew: skew ?? 1, codeLength: codeLength ?? 6, timeStep: timeStep ?? 30))
         }
     }
 
-    /// The resource; `binding` only for the create response.
-    func resource(baseURL: String, binding: FactorResource.Binding? = nil) -> FactorResource {
+    /// A passkeys factor's settings.
+    var passkeysConfig: PasskeysConfig {
+        PasskeysConfig(
+            relyingParty: .init(
+                id: rpId ?? "", name: rpName ?? "",
+                origins: rpOrigins.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []),
+            authenticatorAttachment: authenticatorAttachment ?? "any",
+            discoverableCredentials: discoverableCredentials ?? "preferred",
+            userVerification: userVerification ?? "preferred")
+    }
+
+    /// The resource; `binding` (and a passkey's creation `options`) only for the create response.
+    func resource(
+        baseURL: String, binding: FactorResource.Binding? = nil, isNew: Bool? = nil,
+        options: PublicKeyOptions<PasskeyCreationOptions>? = nil
+    ) -> FactorResource {
         FactorResource(
             sid: sid, accountSid: accountSid, serviceSid: serviceSid, entitySid: entitySid, identity: identity,
             binding: binding, dateCreated: TwilioDate.format(epochSeconds: createdAt / 1000),
@@ -112,6 +150,6 @@ struct FactorRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendabl
             status: status, factorType: factorType, config: config,
             metadata: metadata.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) },
             url: "\(baseURL)/v2/Services/\(serviceSid)/Entities/\(FormData.encode(identity))/Factors/\(sid)",
-            isNew: binding != nil)
+            isNew: isNew ?? (binding != nil), options: options)
     }
 }

@@ -24,6 +24,8 @@ public enum TwilioEndpoint: String, Codable, Sendable, CaseIterable {
     case notifications
     /// A service's webhooks: `/v2/Services/{VA}/Webhooks`.
     case webhooks
+    /// Verify Passkeys: `/v2/Services/{VA}/Passkeys/…`.
+    case passkeys
     /// Push enrolment tokens: `/v2/Services/{VA}/AccessTokens`.
     case accessTokens = "access_tokens"
 }

@@ -18,8 +18,10 @@ public struct FactorResource: Codable, Sendable, Equatable {
     /// The app's own JSON object of string values, or null.
     public var metadata: [String: String]?
     public var url: String
-    /// Whether this is the create response (`new_factor`), which also carries `options: null`.
+    /// Whether this is the create response (`new_factor`), which also carries `options`.
     public var isNew: Bool
+    /// A new passkeys factor's WebAuthn creation options; null for other types.
+    public var options: PublicKeyOptions<PasskeyCreationOptions>?
 
     /// What the create response binds the factor to.
     public enum Binding: Codable, Sendable, Equatable {
@@ -71,6 +73,7 @@ public struct FactorResource: Codable, Sendable, Equatable {
     public enum Config: Sendable, Equatable {
         case totp(TOTPConfig)
         case push(PushConfig)
+        case passkeys(PasskeysConfig)
 
         /// The TOTP settings, for a TOTP factor.
         public var totp: TOTPConfig? {
@@ -80,6 +83,11 @@ public struct FactorResource: Codable, Sendable, Equatable {
         /// The device settings, for a push factor.
         public var push: PushConfig? {
             if case .push(let config) = self { config } else { nil }
+        }
+
+        /// The relying party settings, for a passkeys factor.
+        public var passkeys: PasskeysConfig? {
+            if case .passkeys(let config) = self { config } else { nil }
         }
     }
 
@@ -145,7 +153,8 @@ public struct FactorResource: Codable, Sendable, Equatable {
     public init(
         sid: String, accountSid: String, serviceSid: String, entitySid: String, identity: String, binding: Binding?,
         dateCreated: String, dateUpdated: String, friendlyName: String, status: FactorStatus, factorType: FactorType,
-        config: Config, metadata: [String: String]?, url: String, isNew: Bool
+        config: Config, metadata: [String: String]?, url: String, isNew: Bool,
+        options: PublicKeyOptions<PasskeyCreationOptions>? = nil
     ) {
         self.sid = sid
         self.accountSid = accountSid
@@ -162,6 +171,7 @@ public struct FactorResource: Codable, Sendable, Equatable {
         self.metadata = metadata
         self.url = url
         self.isNew = isNew
+        self.options = options
     }
 
     enum CodingKeys: String, CodingKey {
@@ -191,13 +201,12 @@ public struct FactorResource: Codable, Sendable, Equatable {
         switch factorType {
         case .push: config = .push(try c.decode(PushConfig.self, forKey: .config))
         case .totp: config = .totp(try c.decode(TOTPConfig.self, forKey: .config))
-        case .passkeys:
-            throw DecodingError.dataCorruptedError(
-                forKey: .config, in: c, debugDescription: "passkeys factors are read through /Passkeys")
+        case .passkeys: config = .passkeys(try c.decode(PasskeysConfig.self, forKey: .config))
         }
         metadata = try c.decodeIfPresent([String: String].self, forKey: .metadata)
         url = try c.decode(String.self, forKey: .url)
         isNew = c.contains(.binding)
+        options = try c.decodeIfPresent(PublicKeyOptions<PasskeyCreationOptions>.self, forKey: .options)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -209,7 +218,7 @@ public struct FactorResource: Codable, Sendable, Equatable {
         try c.encode(identity, forKey: .identity)
         if isNew {
             try c.encode(binding, forKey: .binding)
-            try c.encodeNil(forKey: .options)
+            try c.encode(options, forKey: .options)
         }
         try c.encode(dateCreated, forKey: .dateCreated)
         try c.encode(dateUpdated, forKey: .dateUpdated)
@@ -219,6 +228,7 @@ public struct FactorResource: Codable, Sendable, Equatable {
         switch config {
         case .totp(let totp): try c.encode(totp, forKey: .config)
         case .push(let push): try c.encode(push, forKey: .config)
+        case .passkeys(let passkeys): try c.encode(passkeys, forKey: .config)
         }
         try c.encode(metadata, forKey: .metadata)
         try c.encode(url, forKey: .url)

@@ -46,10 +46,11 @@ struct EmulatorClient {
 
     func request(
         _ method: HTTPRequest.Method, _ path: String, form: [(String, String)]? = nil,
-        auth: String? = TestAccounts.mainAuth, rawBody: ByteBuffer? = nil
+        auth: String? = TestAccounts.mainAuth, rawBody: ByteBuffer? = nil, contentType: String? = nil
     ) async throws -> APIResponse {
         var headers: HTTPFields = [:]
         if let auth { headers[.authorization] = auth }
+        if let contentType { headers[.contentType] = contentType }
         var body = rawBody
         if let form {
             headers[.contentType] = "application/x-www-form-urlencoded"
@@ -66,6 +67,13 @@ struct EmulatorClient {
         -> APIResponse
     {
         try await request(.post, path, form: form, auth: auth)
+    }
+
+    /// A POST of `object` as JSON, as the Passkeys operations take.
+    func postJSON(_ path: String, _ object: Any, auth: String? = TestAccounts.mainAuth) async throws -> APIResponse {
+        let body = try JSONSerialization.data(withJSONObject: object)
+        return try await request(
+            .post, path, auth: auth, rawBody: ByteBuffer(bytes: body), contentType: "application/json")
     }
 
     func get(_ path: String, auth: String? = TestAccounts.mainAuth) async throws -> APIResponse {
