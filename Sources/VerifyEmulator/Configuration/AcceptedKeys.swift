@@ -44,6 +44,7 @@ enum AcceptedKeys {
                                 "sid": nil, "friendly_name": nil, "secret": nil, "status": nil, "alg": nil,
                                 "code_length": nil, "time_step": nil, "skew": nil,
                             ])),
+                        "devices": .list(.object(["sid": nil, "friendly_name": nil])),
                     ])),
             ])),
         "fixed_codes": .list(fixedCode),

@@ -1,15 +1,37 @@
 import VerifyWire
 
 /// An entity to exist from start-up with TOTP factors of known secrets, so a test computes
-/// codes itself (with any RFC 6238 library) instead of reading them:
+/// codes itself (with any RFC 6238 library) instead of reading them, and virtual push devices,
+/// so a demo's push login has a phone to approve on from the first minute:
 ///
 /// ```json
 /// {"identity": "ff483d1f-f4d0-4fd5-8e9f-3f1c6b9b0f1a",
-///  "factors": [{"sid": "YF…", "friendly_name": "Ada's phone", "secret": "JBSWY3DPEHPK3PXP", "status": "verified"}]}
+///  "factors": [{"sid": "YF…", "friendly_name": "Ada's phone", "secret": "JBSWY3DPEHPK3PXP", "status": "verified"}],
+///  "devices": [{"sid": "YF…", "friendly_name": "Ada's virtual phone"}]}
 /// ```
 public struct EntityFixture: Codable, Sendable, Equatable {
     public var identity: String
     public var factors: [TOTPFactorFixture]
+    public var devices: [DeviceFixture]
+
+    /// A verified push factor whose phone is the emulator (a virtual device); `sid` is required
+    /// so a restart finds it. Its key is made at start-up and kept in the database.
+    public struct DeviceFixture: Codable, Sendable, Equatable {
+        public var sid: SID
+        public var friendlyName: String
+
+        enum CodingKeys: String, CodingKey {
+            case sid
+            case friendlyName = "friendly_name"
+        }
+
+        /// Why this device cannot be created, naming the field; nil when it can.
+        var problem: String? {
+            if sid.prefix != .factor { return "sid: must be YF followed by 32 hex digits" }
+            if friendlyName.isEmpty || friendlyName.count > 64 { return "friendly_name: must be 1 to 64 characters" }
+            return nil
+        }
+    }
 
     /// A TOTP factor; `sid` is required so a restart finds it instead of making another.
     public struct TOTPFactorFixture: Codable, Sendable, Equatable {
@@ -58,9 +80,10 @@ public struct EntityFixture: Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         identity = try c.decode(String.self, forKey: .identity)
         factors = try c.decodeIfPresent([TOTPFactorFixture].self, forKey: .factors) ?? []
+        devices = try c.decodeIfPresent([DeviceFixture].self, forKey: .devices) ?? []
     }
 
     enum CodingKeys: String, CodingKey {
-        case identity, factors
+        case identity, factors, devices
     }
 }

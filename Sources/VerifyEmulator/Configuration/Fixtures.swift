@@ -160,6 +160,11 @@ public struct Fixtures: Codable, Sendable, Equatable {
                         throw LoadError(description: "\(source): \(field).factors[\(factorIndex)].\(problem)")
                     }
                 }
+                for (deviceIndex, device) in entity.devices.enumerated() {
+                    if let problem = device.problem {
+                        throw LoadError(description: "\(source): \(field).devices[\(deviceIndex)].\(problem)")
+                    }
+                }
             }
             for (limitIndex, limit) in service.rateLimits.enumerated() {
                 let field = "services[\(index)].rate_limits[\(limitIndex)]"

@@ -120,6 +120,11 @@ struct ServiceStore: Sendable {
                 record.codeLength = factor.codeLength
                 try record.insert(db)
             }
+            for device in entityFixture.devices
+            where try FactorRecord.filter(Column("sid") == device.sid.rawValue).fetchCount(db) == 0 {
+                try VirtualDevices.insertFixture(
+                    db, sid: device.sid, entity: entity, name: device.friendlyName, now: now)
+            }
         }
     }
 

@@ -92,6 +92,24 @@ struct VirtualDevices: Sendable {
         return verified
     }
 
+    /// A fixture's virtual device: a verified push factor with a new key the emulator keeps,
+    /// written directly (fixtures load before the server, with no access token to spend).
+    static func insertFixture(_ db: Database, sid: SID, entity: EntityRecord, name: String, now: Int64) throws {
+        let signer = DeviceSigner()
+        var factor = FactorRecord(
+            sid: sid.rawValue, entity: entity, friendlyName: name, factorType: .push, metadata: nil, now: now)
+        factor.status = .verified
+        factor.publicKey = signer.publicKeyBinding
+        factor.credentialSid = SID.random(.credential).rawValue
+        factor.sdkVersion = "emulator-virtual-device"
+        factor.appId = "dev.verify-emulator.virtual-device"
+        factor.notificationPlatform = NotificationPlatform.none
+        try factor.insert(db)
+        try db.execute(
+            sql: "INSERT INTO virtual_device (factor_id, private_key) VALUES (?, ?)",
+            arguments: [factor.id, signer.key.rawRepresentation])
+    }
+
     /// The virtual devices, newest first.
     func list(limit: Int = 100) async throws -> [FactorRecord] {
         try await writer.read { db in

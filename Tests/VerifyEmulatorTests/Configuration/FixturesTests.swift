@@ -216,6 +216,36 @@ struct EntityFixturesTests {
         }
     }
 
+    @Test("a virtual device from the fixtures: verified from start, it answers challenges, a restart keeps it")
+    func virtualDevice() async throws {
+        let json = """
+            {"accounts": [{"sid": "AC11111111111111111111111111111111", "auth_token": "main-token"}],
+             "services": [{"sid": "VA33333333333333333333333333333333", "account_sid": "AC11111111111111111111111111111111",
+                           "friendly_name": "Acme",
+                           "entities": [{"identity": "ff483d1f-f4d0-4fd5-8e9f-3f1c6b9b0f1a",
+                                         "devices": [{"sid": "YF44444444444444444444444444444444",
+                                                      "friendly_name": "Ada's virtual phone"}]}]}]}
+            """
+        let fixtures = try Fixtures.parse(Data(json.utf8), source: "devices.json")
+        let path = temporaryDatabasePath()
+        let entity = "/v2/Services/VA33333333333333333333333333333333/Entities/ff483d1f-f4d0-4fd5-8e9f-3f1c6b9b0f1a"
+        for _ in 0..<2 {
+            try await withEmulator(databasePath: path, configure: { $0.add(fixtures) }) { api in
+                let factors = try await api.get("\(entity)/Factors").decode(ListPage<FactorResource>.self).items
+                #expect(factors.map(\.sid) == ["YF44444444444444444444444444444444"])
+                #expect(factors.first?.factorType == .push && factors.first?.status == .verified)
+                let challenge = try await api.post(
+                    "\(entity)/Challenges",
+                    [("FactorSid", "YF44444444444444444444444444444444"), ("Details.Message", "Log in?")])
+                let sid = try #require(challenge.json["sid"] as? String)
+                let approved = try await api.request(.post, "/emulator/v1/challenges/\(sid)/approve", auth: nil)
+                #expect(approved.json["status"] as? String == "approved")
+                let devices = try await api.get("/emulator/v1/devices", auth: nil).json["devices"] as? [[String: Any]]
+                #expect(devices?.count == 1)
+            }
+        }
+    }
+
     @Test(
         "a bad entity or factor names its field",
         arguments: [
@@ -233,6 +263,14 @@ struct EntityFixturesTests {
                 "services[0].entities[0].factors[0].time_step: must be 20 to 60 seconds"
             ),
             (#""identity": "ff483d1f-0000", "factorz": []"#, "services[0].entities[0].factorz"),
+            (
+                #""identity": "ff483d1f-0000", "devices": [{"sid": "YC33333333333333333333333333333333", "friendly_name": "x"}]"#,
+                "services[0].entities[0].devices[0].sid: must be YF"
+            ),
+            (
+                #""identity": "ff483d1f-0000", "devices": [{"sid": "YF44444444444444444444444444444444", "name": "x"}]"#,
+                "services[0].entities[0].devices[0].friendly_name: missing"
+            ),
         ])
     func badEntities(entity: String, expected: String) {
         let json = """
