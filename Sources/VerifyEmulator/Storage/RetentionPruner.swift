@@ -3,8 +3,9 @@ import Logging
 import ServiceLifecycle
 
 /// Deletes what the emulator no longer needs, so a long load or a CI runner that keeps one
-/// database for weeks does not grow it without bound: finished verifications, "sent" messages
-/// and rate-limit hits older than the retention, on the emulator's clock (so advancing the clock
+/// database for weeks does not grow it without bound: finished verifications, "sent" messages,
+/// rate-limit hits, answered or expired challenges (with their notifications), finished passkey
+/// sign-ins and spent or expired access tokens older than the retention, on the emulator's clock (so advancing the clock
 /// prunes too). The request log needs nothing: it is a ring of the last 1,000 requests.
 ///
 /// Nothing live is ever pruned. The cut-off is never later than the code expiry, the send window
@@ -34,7 +35,9 @@ final class RetentionPruner: Service, Sendable {
         var verifications = 0
         var messages = 0
         var rateLimitHits = 0
-        var total: Int { verifications + messages + rateLimitHits }
+        var challenges = 0
+        var accessTokens = 0
+        var total: Int { verifications + messages + rateLimitHits + challenges + accessTokens }
     }
 
     init(
@@ -62,7 +65,7 @@ final class RetentionPruner: Service, Sendable {
                     let pruned = try await self.prune()
                     if pruned.total > 0 {
                         self.logger.debug(
-                            "retention: pruned \(pruned.verifications) verifications, \(pruned.messages) messages, \(pruned.rateLimitHits) rate-limit hits"
+                            "retention: pruned \(pruned.verifications) verifications, \(pruned.messages) messages, \(pruned.rateLimitHits) rate-limit hits, \(pruned.challenges) challenges, \(pruned.accessTokens) access tokens"
                         )
                     }
                 } catch is CancellationError {
@@ -90,6 +93,13 @@ final class RetentionPruner: Service, Sendable {
                 let longest = try Int64.fetchOne(db, sql: "SELECT MAX(interval) FROM bucket") ?? 0
                 return min(cutoff, now - longest * 1000)
             })
+        // a pending challenge is finished once expired; an access token lives at most 300 s
+        let finished = "updated_at < ?1 AND (status != 'pending' OR expires_at < ?1)"
+        pruned.challenges =
+            try await pass(table: "challenge", condition: finished, cutoff: { _ in cutoff })
+            + pass(table: "passkey_challenge", condition: finished, cutoff: { _ in cutoff })
+        pruned.accessTokens = try await pass(
+            table: "access_token", condition: "created_at < ?1", cutoff: { _ in cutoff })
         return pruned
     }
 

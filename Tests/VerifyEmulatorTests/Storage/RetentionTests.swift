@@ -38,6 +38,50 @@ struct RetentionTests {
         #expect(counts == (1, 1))
     }
 
+    @Test("answered and expired challenges, finished passkey sign-ins and old access tokens go; pending ones stay")
+    func prunesFactorState() async throws {
+        let path = temporaryDatabasePath()
+        try await withEmulator(databasePath: path) { configuration in
+            configuration.retention = .seconds(3600)
+            configuration.pruneInterval = .milliseconds(50)
+        } _: { api in
+            let service = try await PasskeyTests.passkeysService(api)
+            _ = try await api.post(
+                "/v2/Services/\(service)/AccessTokens",
+                [("Identity", PushFactorTests.identity), ("FactorType", "push")])
+            _ = try await api.postJSON("/v2/Services/\(service)/Passkeys/Challenges", [String: Any]())
+            let enrolled = try await api.request(
+                .post, "/emulator/v1/devices", auth: nil,
+                rawBody: .init(string: #"{"service_sid": "\#(service)", "identity": "\#(PushFactorTests.identity)"}"#))
+            let factor = try #require(enrolled.json["factor_sid"] as? String)
+            let challenges = PushFactorTests.path(service, "Challenges")
+            let answered = try await api.post(challenges, [("FactorSid", factor), ("Details.Message", "Old")])
+            let answeredSid = try #require(answered.json["sid"] as? String)
+            _ = try await api.request(.post, "/emulator/v1/challenges/\(answeredSid)/approve", auth: nil)
+            api.clock.advance(by: .seconds(7200))
+            // made after the jump: still pending, so kept
+            let pending = try await api.post(
+                challenges,
+                [("FactorSid", factor), ("Details.Message", "New"), ("ExpirationDate", "2099-01-01T00:00:00Z")])
+            #expect(pending.status == .badRequest)  // more than 60 minutes away
+            let live = try await api.post(challenges, [("FactorSid", factor), ("Details.Message", "New")])
+            let liveSid = try #require(live.json["sid"] as? String)
+            try await waitUntil {
+                let listed = try await api.get(challenges).json["challenges"] as? [[String: Any]]
+                return listed?.compactMap { $0["sid"] as? String } == [liveSid]
+            }
+        }
+        let counts = try await DatabaseQueue(path: path).read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM challenge") ?? -1,
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM passkey_challenge") ?? -1,
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM access_token") ?? -1,
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM factor") ?? -1
+            )
+        }
+        #expect(counts == (1, 0, 0, 1))
+    }
+
     @Test("retention off keeps everything")
     func offKeepsEverything() async throws {
         try await withEmulator { configuration in
