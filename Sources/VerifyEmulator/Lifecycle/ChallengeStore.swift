@@ -1,6 +1,12 @@
 import GRDB
 import VerifyWire
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// Challenges of an entity's factors: for TOTP, approved by a code at create or by an update,
 /// pending otherwise; for push, approved or denied by the device's signed answer (see
 /// ``ChallengeSignature``); expired lazily at their expiration date (5 minutes by default, 60
@@ -39,11 +45,20 @@ struct ChallengeStore: Sendable {
                         "AuthPayload", hint: "a push challenge is answered by the device, not with AuthPayload")
                 }
             }
+            var details = request.details
+            if factor.factorType == .push, let text = details,
+                var parsed = try? JSONDecoder().decode(ChallengeResource.Details.self, from: Data(text.utf8)),
+                try ServiceStore.find(db, account: target.account, sid: target.service)?.push.includeDate == true
+            {
+                // the deprecated Push.IncludeDate: details.date is date_created
+                parsed.date = TwilioDate.format(epochSeconds: now / 1000)
+                details = FactorForms.json(parsed)
+            }
             var challenge = ChallengeRecord(
                 sid: sid, factorId: factor.id!, factorSid: factor.sid, entityId: factor.entityId,
                 entitySid: factor.entitySid, identity: factor.identity, serviceSid: factor.serviceSid,
                 accountSid: factor.accountSid, factorType: factor.factorType, status: .pending, respondedReason: .none,
-                details: request.details, hiddenDetails: request.hiddenDetails, metadata: nil, failedAttempts: 0,
+                details: details, hiddenDetails: request.hiddenDetails, metadata: nil, failedAttempts: 0,
                 expiresAt: request.expiresAt ?? now + Self.defaultLifetime, respondedAt: nil, createdAt: now,
                 updatedAt: now)
             if let code = request.authPayload {

@@ -25,6 +25,8 @@ public struct ChallengeResource: Codable, Sendable, Equatable {
     public struct Details: Codable, Sendable, Equatable {
         public var message: String
         public var fields: [Field]
+        /// When the challenge was made; only when the Service has `Push.IncludeDate` (deprecated).
+        public var date: String?
 
         public struct Field: Codable, Sendable, Equatable {
             public var label: String
@@ -36,9 +38,21 @@ public struct ChallengeResource: Codable, Sendable, Equatable {
             }
         }
 
-        public init(message: String, fields: [Field]) {
+        public init(message: String, fields: [Field], date: String? = nil) {
             self.message = message
             self.fields = fields
+            self.date = date
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case message, fields, date
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(message, forKey: .message)
+            try c.encode(fields, forKey: .fields)
+            try c.encodeIfPresent(date, forKey: .date)
         }
     }
 

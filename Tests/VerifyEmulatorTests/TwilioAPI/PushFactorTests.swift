@@ -264,6 +264,13 @@ struct PushFactorTests {
             let refused = try await api.post(thirdPath, [("AuthPayload", late)], auth: try device())
             #expect(refused.status == .forbidden && refused.error?.code == 60323)
 
+            // with the Service's (deprecated) Push.IncludeDate, details carry the date
+            #expect(challenge.details?.date == nil)
+            _ = try await api.post("/v2/Services/\(service)", [("Push.IncludeDate", "true")])
+            let dated = try await api.post(challengesPath, [("FactorSid", factor), ("Details.Message", "Dated")])
+            let datedDetails = try dated.decode(ChallengeResource.self).details
+            #expect(datedDetails?.date == dated.json["date_created"] as? String && datedDetails?.date != nil)
+
             // the device lists its challenges, with the SDK's filters
             let listed = try await api.get(
                 "\(challengesPath)?FactorSid=\(factor)&Status=approved&Order=desc&PageSize=10", auth: try device())
