@@ -156,7 +156,7 @@ struct ControlAPI: Sendable {
         let now = clock.now()
         return ClockState(
             now: TwilioDate.format(now), epochMs: now.epochMilliseconds, frozen: clock.isFrozen,
-            offsetSeconds: (now.timeIntervalSinceNow * 1000).rounded() / 1000)
+            offsetSeconds: (clock.offset.seconds * 1000).rounded() / 1000)
     }
 
     @Sendable func readClock(_ request: Request, context: EmulatorRequestContext) async throws -> Response {

@@ -28,9 +28,8 @@ final class EmulatorDateHeader: ChannelOutboundHandler, RemovableChannelHandler 
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .head(var head) = unwrapOutboundIn(data) {
-            let now = clock.now()
-            if abs(now.timeIntervalSinceNow) >= 1 {
-                head.headerFields[.date] = Self.httpDate(now)
+            if abs(clock.offset.seconds) >= 1 {
+                head.headerFields[.date] = Self.httpDate(clock.now())
                 context.write(wrapOutboundOut(.head(head)), promise: promise)
                 return
             }

@@ -71,6 +71,16 @@ public final class EmulatorClock: Sendable {
     }
 
     public var isFrozen: Bool { state.withLock { $0.frozenAt != nil } }
+
+    /// How far the clock is from the system clock: the offset it runs with, or, frozen, how far
+    /// its standing instant is from now. Read from the state, not measured, so a clock that was
+    /// never moved reads exactly zero.
+    public var offset: Duration {
+        state.withLock { state in
+            if let frozen = state.frozenAt { return .seconds(frozen.timeIntervalSinceNow) }
+            return state.offset
+        }
+    }
 }
 
 extension Duration {
