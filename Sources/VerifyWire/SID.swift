@@ -25,6 +25,8 @@ public struct SID: Hashable, Sendable, CustomStringConvertible, Codable {
         /// A push factor's credential: the `kid` of the device's JWTs (Twilio's format is not
         /// documented; `CR` is the prefix of Twilio's push credentials).
         case credential = "CR"
+        /// A request: every Twilio API response names its own in `Twilio-Request-Id`.
+        case request = "RQ"
     }
 
     public let rawValue: String
@@ -63,6 +65,7 @@ public struct SID: Hashable, Sendable, CustomStringConvertible, Codable {
             case (UInt8(ascii: "Y"), UInt8(ascii: "K")): prefix = .accessToken
             case (UInt8(ascii: "N"), UInt8(ascii: "T")): prefix = .notification
             case (UInt8(ascii: "C"), UInt8(ascii: "R")): prefix = .credential
+            case (UInt8(ascii: "R"), UInt8(ascii: "Q")): prefix = .request
             default: return nil
             }
             var hasUppercase = false

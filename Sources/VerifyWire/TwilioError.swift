@@ -14,6 +14,10 @@ public struct TwilioError: Error, Sendable, Equatable, Codable, CustomStringConv
     /// Why this request failed, in one line, for logs and the emulator's request log.
     /// Not part of Twilio's body.
     public var hint: String?
+    /// For a 429: whole seconds until a retry can succeed (the `Retry-After` header).
+    public var retryAfter: Int?
+    /// For a 429: the name of the limit reached (the `Twilio-Reached-Rate-Limit` header).
+    public var reachedRateLimit: String?
 
     public init(code: Int, status: Int, message: String, detail: String? = nil, hint: String? = nil) {
         self.code = code

@@ -15,6 +15,7 @@ import Foundation
 final class RequestLog: Sendable {
     /// One request as recorded.
     struct Record: Sendable {
+        var requestId: String
         var method: String
         var path: String
         var status: Int
@@ -25,7 +26,8 @@ final class RequestLog: Sendable {
 
         var entry: RequestLogEntry {
             RequestLogEntry(
-                method: method, path: path, status: status, errorCode: error?.code, hint: error?.hint,
+                requestId: requestId, method: method, path: path, status: status, errorCode: error?.code,
+                hint: error?.hint,
                 date: TwilioDate.format(Date(epochMilliseconds: at)), durationMs: durationMs)
         }
     }

@@ -2,6 +2,8 @@ import VerifyWire
 
 /// One Twilio API request as the emulator's request log shows it.
 public struct RequestLogEntry: Codable, Sendable, Equatable {
+    /// The `Twilio-Request-Id` the response carried (`RQ…`).
+    public var requestId: String
     public var method: String
     public var path: String
     public var status: Int
@@ -15,6 +17,7 @@ public struct RequestLogEntry: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case method, path, status, hint, date
+        case requestId = "request_id"
         case errorCode = "error_code"
         case durationMs = "duration_ms"
     }

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import NIOCore
 import VerifyWire
@@ -9,7 +10,9 @@ import Foundation
 #endif
 
 /// JSON responses in Twilio's style: snake_case keys are in the resource types, slashes
-/// unescaped so URLs read as URLs.
+/// unescaped so URLs read as URLs, keys sorted so identical requests get byte-identical bodies
+/// (Foundation's encoder on Linux writes an object's keys in a different order each time, which
+/// breaks snapshot tests).
 enum JSONResponse {
     static func make(
         _ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]
@@ -17,7 +20,7 @@ enum JSONResponse {
         -> Response
     {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         let data = try encoder.encode(value)
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"
@@ -31,9 +34,13 @@ enum JSONResponse {
             body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
+    static let reachedRateLimit = HTTPField.Name("Twilio-Reached-Rate-Limit")!
+
     static func error(_ error: TwilioError, headers: HTTPFields = [:]) -> Response {
         var fields = headers
         if error.status == 401 { fields[.wwwAuthenticate] = "Basic realm=\"Twilio API\"" }
+        if let seconds = error.retryAfter { fields[.retryAfter] = String(max(1, seconds)) }
+        if let limit = error.reachedRateLimit { fields[Self.reachedRateLimit] = limit }
         do {
             return try make(error, status: .init(code: error.status), headers: fields)
         } catch {

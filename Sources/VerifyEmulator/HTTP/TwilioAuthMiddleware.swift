@@ -15,7 +15,8 @@ struct TwilioAuthMiddleware: RouterMiddleware {
     {
         var context = context
         context.bodyLimit = bodyLimit
-        if context.requestPath.hasPrefix("/v2/") || context.requestPath == "/v2" {
+        // a CORS preflight never carries credentials: the router answers it
+        if context.requestPath.hasPrefix("/v2/") || context.requestPath == "/v2", request.method != .options {
             // Not `headers[.authorization]`, which joins repeated fields into a new string.
             var authorization: String?
             for field in request.headers where field.name == .authorization {

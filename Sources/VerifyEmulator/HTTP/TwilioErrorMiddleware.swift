@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
@@ -6,7 +7,9 @@ import VerifyWire
 
 /// Turns every failure into Twilio's JSON error body: thrown ``TwilioError``s as they are,
 /// Hummingbird's not-found and too-large errors as 404/20404 and 413, anything unexpected as
-/// 500/20500 (logged, never a crash). Every error is logged on one line with its hint.
+/// 500/20500 (logged, never a crash). Every error is logged on one line with its hint. Every
+/// Twilio API response, success or failure, carries a `Twilio-Request-Id` (`RQ…`), which the
+/// request log shows too, as Twilio's support asks for it.
 struct TwilioErrorMiddleware: RouterMiddleware {
     typealias Context = EmulatorRequestContext
     let logger: Logger
@@ -23,15 +26,22 @@ struct TwilioErrorMiddleware: RouterMiddleware {
         var context = context
         context.requestPath = path
         let isTwilioAPI = path.hasPrefix("/v2")
+        let requestId = isTwilioAPI ? SID.random(.request).rawValue : ""
         var twilioError: TwilioError
         do {
-            let response = try await next(request, context)
+            var response = try await next(request, context)
             if isTwilioAPI {
+                response.headers[Self.requestIdHeader] = requestId
+                if response.headers[CORSHeaders.allowOrigin] == nil {
+                    CORSHeaders.add(to: &response.headers, origin: request.headers[CORSHeaders.origin])
+                }
                 // The only error answered without throwing is 405, whose handler adds `Allow`.
                 let error: TwilioError? =
                     response.status == .methodNotAllowed
                     ? .methodNotAllowed(request.method.rawValue, path) : nil
-                record(request, path: path, status: Int(response.status.code), error: error, started: started)
+                record(
+                    request, requestId: requestId, path: path, status: Int(response.status.code), error: error,
+                    started: started)
             }
             return response
         } catch let error as TwilioError {
@@ -58,20 +68,32 @@ struct TwilioErrorMiddleware: RouterMiddleware {
         logger.info(
             "\(request.method) \(path) -> \(twilioError.status) \(twilioError.code): \(twilioError.hint ?? twilioError.message)"
         )
-        if isTwilioAPI { record(request, path: path, status: twilioError.status, error: twilioError, started: started) }
+        if isTwilioAPI {
+            record(
+                request, requestId: requestId, path: path, status: twilioError.status, error: twilioError,
+                started: started)
+        }
         // The emulator's own API (`/emulator/v1`) tells the caller why, in Twilio's optional
         // `detail`; the Twilio API keeps Twilio's bodies and puts the hint in the request log.
         if !isTwilioAPI, twilioError.detail == nil { twilioError.detail = twilioError.hint }
-        return JSONResponse.error(twilioError)
+        var response = JSONResponse.error(twilioError)
+        if isTwilioAPI {
+            response.headers[Self.requestIdHeader] = requestId
+            CORSHeaders.add(to: &response.headers, origin: request.headers[CORSHeaders.origin])
+        }
+        return response
     }
 
+    static let requestIdHeader = HTTPField.Name("Twilio-Request-Id")!
+
     private func record(
-        _ request: Request, path: String, status: Int, error: TwilioError?, started: ContinuousClock.Instant
+        _ request: Request, requestId: String, path: String, status: Int, error: TwilioError?,
+        started: ContinuousClock.Instant
     ) {
         let elapsed = ContinuousClock.now - started
         requestLog.record(
             RequestLog.Record(
-                method: request.method.rawValue, path: path, status: status, error: error,
+                requestId: requestId, method: request.method.rawValue, path: path, status: status, error: error,
                 at: clock.now().epochMilliseconds, durationMs: (elapsed.seconds * 1_000_000).rounded() / 1000))
     }
 }

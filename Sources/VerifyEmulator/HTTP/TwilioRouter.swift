@@ -29,12 +29,13 @@ struct TwilioRoutes: Sendable {
         var handlers: [(method: HTTPRequest.Method, handler: Handler)]
         /// The `Allow` header of a 405 on this path.
         var allow: String
+        var hasGet: Bool { handlers.contains { $0.method == .get } }
     }
 
     fileprivate private(set) var routes: [Route] = []
 
     /// The methods a Twilio path answers with 405 when it lacks them; others fall through to 404.
-    fileprivate static let knownMethods: [HTTPRequest.Method] = [.get, .post, .delete, .put, .patch]
+    fileprivate static let knownMethods: [HTTPRequest.Method] = [.get, .post, .delete, .put, .patch, .head]
 
     /// Registers a path's handlers; its other methods are answered with 405/20004 and `Allow`.
     /// `:name` segments are parameters, read with ``EmulatorRequestContext/pathSID(_:_:path:)``.
@@ -86,6 +87,20 @@ struct TwilioRouter<Routed: RouterMiddleware>: RouterMiddleware where Routed.Con
             context.endpoint = route.endpoint
             if let handler = route.handlers.first(where: { $0.method == request.method })?.handler {
                 return try await routed.handle(request, context: context, next: handler)
+            }
+            switch request.method {
+            case .options:
+                // a CORS preflight, or a client asking what the path takes
+                var headers: HTTPFields = [.allow: route.allow + ", OPTIONS"]
+                CORSHeaders.add(
+                    to: &headers, origin: request.headers[CORSHeaders.origin], methods: route.allow + ", OPTIONS")
+                return Response(status: .noContent, headers: headers)
+            case .head where route.hasGet:
+                // GET's answer without its body, as HTTP defines HEAD
+                let handler = route.handlers.first { $0.method == .get }!.handler
+                let response = try await routed.handle(request, context: context, next: handler)
+                return Response(status: response.status, headers: response.headers)
+            default: break
             }
             guard TwilioRoutes.knownMethods.contains(request.method) else { break }
             return JSONResponse.error(.methodNotAllowed(request.method.rawValue, path), headers: [.allow: route.allow])

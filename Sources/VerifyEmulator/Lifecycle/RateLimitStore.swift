@@ -177,11 +177,22 @@ struct RateLimitStore: Sendable {
                         arguments: [id, value, now - interval * 1000]) ?? 0
                 if hits >= max {
                     let sid: String = bucket[0]
-                    throw TwilioError(
+                    var error = TwilioError(
                         code: 20429, status: 429, message: "Too many requests",
                         hint:
                             "rate limit '\(name)' bucket \(sid): \(hits) starts for '\(value)' in \(interval) s, max \(max)"
                     )
+                    // the hit that frees a place: the (hits - max + 1)th oldest in the window
+                    let freeing =
+                        try Int64.fetchOne(
+                            db,
+                            sql: """
+                                SELECT created_at FROM rate_limit_hit WHERE rate_limit_id = ? AND value = ? AND created_at > ?
+                                ORDER BY created_at LIMIT 1 OFFSET ?
+                                """, arguments: [id, value, now - interval * 1000, hits - max]) ?? now
+                    error.retryAfter = Int((freeing + interval * 1000 - now + 999) / 1000)
+                    error.reachedRateLimit = name
+                    throw error
                 }
             }
             limits.append((id, value))

@@ -57,9 +57,15 @@ struct VerificationStore: Sendable {
                     db, to: request.to, serviceSid: serviceSid, since: now - limits.sendWindow,
                     upTo: limits.maxSendAttempts)
             if limits.maxSendAttempts > 0, sentInWindow >= limits.maxSendAttempts {
-                throw TwilioError.maxSendAttempts(
+                var error = TwilioError.maxSendAttempts(
                     hint: "\(sentInWindow) codes sent to \(request.to) in the last \(limits.sendWindow / 1000) s; "
                         + "the limit is \(limits.maxSendAttempts)")
+                // the oldest of the counted sends leaves the window first
+                let oldest = try VerificationQueries.oldestCountedSend(
+                    db, to: request.to, serviceSid: serviceSid, upTo: limits.maxSendAttempts)
+                error.retryAfter = Int(((oldest ?? now) + limits.sendWindow - now + 999) / 1000)
+                error.reachedRateLimit = "send_attempts"
+                throw error
             }
 
             var verification: VerificationRecord

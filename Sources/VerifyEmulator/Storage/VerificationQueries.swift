@@ -125,6 +125,17 @@ enum VerificationQueries {
         return try statement.step() ? statement.int(0) : 0
     }
 
+    /// When the oldest of the last `limit` sends to `to` was made: the first to leave the send
+    /// window (read only when a start is refused, for `Retry-After`).
+    static func oldestCountedSend(_ db: Database, to: String, serviceSid: SID, upTo limit: Int) throws -> Int64? {
+        try Int64.fetchOne(
+            db,
+            sql: """
+                SELECT MIN(created_at) FROM (
+                    SELECT created_at FROM message WHERE to_address = ? AND service_sid = ? ORDER BY id DESC LIMIT ?)
+                """, arguments: [to, serviceSid.rawValue, limit])
+    }
+
     /// The fixed code a new verification to `to` on the service gets, if a rule names one.
     static func fixedCode(_ db: Database, to: String, serviceSid: String) throws -> String? {
         let statement = try RawStatement(db, sql: fixedCodeSQL)
