@@ -90,7 +90,14 @@ public func buildApplication(
     ).addRoutes(to: &twilioRoutes)
     let accessTokens = AccessTokenStore(writer: writer, batcher: batcher, clock: clock)
     AccessTokensController(tokens: accessTokens, urls: urls).addRoutes(to: &twilioRoutes)
-    router.add(middleware: TwilioRouter(routes: twilioRoutes, routed: FaultMiddleware(rules: faults)))
+    let safeList = SafeListStore(writer: writer, batcher: batcher, clock: clock)
+    SafeListController(safeList: safeList, urls: urls).addRoutes(to: &twilioRoutes)
+    MessagingConfigurationsController(
+        configurations: MessagingConfigurationStore(writer: writer, batcher: batcher, clock: clock), urls: urls
+    ).addRoutes(to: &twilioRoutes)
+    FormsController(urls: urls).addRoutes(to: &twilioRoutes)
+    router.add(
+        middleware: TwilioRouter(routes: twilioRoutes, routed: FaultMiddleware(rules: faults, safeList: safeList)))
     ControlAPI(
         outbox: outbox, feed: feed, webhooks: webhooks,
         control: control,

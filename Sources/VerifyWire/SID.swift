@@ -27,6 +27,12 @@ public struct SID: Hashable, Sendable, CustomStringConvertible, Codable {
         case credential = "CR"
         /// A request: every Twilio API response names its own in `Twilio-Request-Id`.
         case request = "RQ"
+        /// A number on the account's safe list.
+        case safeListNumber = "GN"
+        /// A Messaging Service (Programmable Messaging), named by messaging configurations.
+        case messagingService = "MG"
+        /// A message template.
+        case template = "HJ"
     }
 
     public let rawValue: String
@@ -66,6 +72,9 @@ public struct SID: Hashable, Sendable, CustomStringConvertible, Codable {
             case (UInt8(ascii: "N"), UInt8(ascii: "T")): prefix = .notification
             case (UInt8(ascii: "C"), UInt8(ascii: "R")): prefix = .credential
             case (UInt8(ascii: "R"), UInt8(ascii: "Q")): prefix = .request
+            case (UInt8(ascii: "G"), UInt8(ascii: "N")): prefix = .safeListNumber
+            case (UInt8(ascii: "M"), UInt8(ascii: "G")): prefix = .messagingService
+            case (UInt8(ascii: "H"), UInt8(ascii: "J")): prefix = .template
             default: return nil
             }
             var hasUppercase = false

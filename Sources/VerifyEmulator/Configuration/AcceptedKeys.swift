@@ -17,7 +17,7 @@ enum AcceptedKeys {
     static let faultError: Shape = .object(["code": nil, "status": nil, "message": nil])
     static let faultRule: Shape = .object([
         "endpoint": nil, "service_sid": nil, "to": nil, "error": faultError, "latency_ms": nil, "times": nil,
-        "id": nil, "description": nil,
+        "id": nil, "description": nil, "fraud_guard": nil,
     ])
     static let fixedCode: Shape = .object(["to": nil, "service_sid": nil, "code": nil])
     static let clockChange: Shape = .object(["set": nil, "advance_seconds": nil, "frozen": nil])

@@ -63,19 +63,19 @@ struct ControlAPI: Sendable {
         filter.limit = try query.int("limit", in: 1...1000) ?? 50
         let wait = try query["wait"].map { try Self.parseWait($0) }
 
-        var messages: [MessageRecord]
+        var messages: [OutboxMessage]
         if let wait, wait > .zero {
             let waiter = feed.register(filter)
-            messages = try await outbox.messages(filter)
+            messages = try await outbox.messagesWithMessagingServices(filter)
             if messages.isEmpty {
                 await waiter.wait(timeout: wait)
-                messages = try await outbox.messages(filter)
+                messages = try await outbox.messagesWithMessagingServices(filter)
             }
             feed.cancel(waiter)
         } else {
-            messages = try await outbox.messages(filter)
+            messages = try await outbox.messagesWithMessagingServices(filter)
         }
-        return try JSONResponse.make(["messages": messages.map(OutboxMessage.init)])
+        return try JSONResponse.make(["messages": messages])
     }
 
     static func parseWait(_ text: String) throws(TwilioError) -> Duration {

@@ -99,9 +99,11 @@ struct ControlStore: Sendable {
             if let account {
                 try db.execute(sql: "DELETE FROM service WHERE account_sid = ?", arguments: [account.rawValue])
                 try db.execute(sql: "DELETE FROM message WHERE account_sid = ?", arguments: [account.rawValue])
+                try db.execute(sql: "DELETE FROM safe_list WHERE account_sid = ?", arguments: [account.rawValue])
             } else {
                 try db.execute(sql: "DELETE FROM service")
                 try db.execute(sql: "DELETE FROM message")
+                try db.execute(sql: "DELETE FROM safe_list")
                 try db.execute(sql: "DELETE FROM fixed_code")
             }
             for fixture in fixtures where account == nil || fixture.accountSid == account {

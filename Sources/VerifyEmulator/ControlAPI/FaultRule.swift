@@ -25,6 +25,12 @@ public struct FaultRule: Codable, Sendable, Equatable {
     public var id: String?
     /// A note shown in listings (e.g. what a magic number is for).
     public var description: String?
+    /// Whether the rule plays Fraud Guard, so numbers on the safe list pass it; by default, the
+    /// rules answering 60410.
+    public var fraudGuard: Bool?
+
+    /// Whether the rule plays Fraud Guard (see ``fraudGuard``).
+    public var isFraudGuard: Bool { fraudGuard ?? (error?.code == 60410) }
 
     public struct FaultError: Codable, Sendable, Equatable {
         public var code: Int
@@ -55,6 +61,7 @@ public struct FaultRule: Codable, Sendable, Equatable {
         case endpoint, to, error, times, id, description
         case serviceSid = "service_sid"
         case latencyMs = "latency_ms"
+        case fraudGuard = "fraud_guard"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -69,6 +76,7 @@ public struct FaultRule: Codable, Sendable, Equatable {
         times = try c.decodeIfPresent(Int.self, forKey: .times)
         id = try c.decodeIfPresent(String.self, forKey: .id)
         description = try c.decodeIfPresent(String.self, forKey: .description)
+        fraudGuard = try c.decodeIfPresent(Bool.self, forKey: .fraudGuard)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -81,6 +89,7 @@ public struct FaultRule: Codable, Sendable, Equatable {
         try c.encodeIfPresent(times, forKey: .times)
         try c.encodeIfPresent(id, forKey: .id)
         try c.encodeIfPresent(description, forKey: .description)
+        try c.encodeIfPresent(fraudGuard, forKey: .fraudGuard)
     }
 
     /// The JSON name of "every endpoint".
@@ -131,7 +140,8 @@ public struct FaultRule: Codable, Sendable, Equatable {
             hint: "fault rule \(id ?? "?")" + (description.map { ": \($0)" } ?? ""))
     }
 
-    func matches(endpoint: TwilioEndpoint, serviceSid: String?, to: String?) -> Bool {
+    func matches(endpoint: TwilioEndpoint, serviceSid: String?, to: String?, safeListed: Bool = false) -> Bool {
+        if safeListed, isFraudGuard { return false }
         if let wanted = self.endpoint, wanted != endpoint { return false }
         if let wanted = self.serviceSid, wanted.lowercased() != serviceSid?.lowercased() { return false }
         if let pattern = self.to {

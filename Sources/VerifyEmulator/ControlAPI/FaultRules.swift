@@ -15,6 +15,9 @@ final class FaultRules: Sendable {
 
     var isEmpty: Bool { state.withLock { $0.rules.isEmpty } }
 
+    /// Whether any rule plays Fraud Guard (then a request's `To` is looked up in the safe list).
+    var hasFraudGuard: Bool { state.withLock { $0.rules.contains { $0.isFraudGuard } } }
+
     func add(_ rule: FaultRule) -> FaultRule {
         state.withLock { state in
             var rule = rule
@@ -38,11 +41,12 @@ final class FaultRules: Sendable {
     func removeAll() { state.withLock { $0.rules.removeAll() } }
 
     /// The first rule matching the request, counting down (and retiring) a limited one.
-    func take(endpoint: TwilioEndpoint, serviceSid: String?, to: String?) -> FaultRule? {
+    /// A safe-listed `To` passes the rules that play Fraud Guard.
+    func take(endpoint: TwilioEndpoint, serviceSid: String?, to: String?, safeListed: Bool = false) -> FaultRule? {
         state.withLock { state in
             guard
                 let index = state.rules.firstIndex(where: {
-                    $0.matches(endpoint: endpoint, serviceSid: serviceSid, to: to)
+                    $0.matches(endpoint: endpoint, serviceSid: serviceSid, to: to, safeListed: safeListed)
                 })
             else { return nil }
             let rule = state.rules[index]

@@ -32,6 +32,23 @@ struct Outbox: Sendable {
     }
 
     /// Messages matching the query, newest first.
+    /// The messages with the Messaging Service their service's configurations name for them.
+    func messagesWithMessagingServices(_ query: Query) async throws -> [OutboxMessage] {
+        let records = try await messages(query)
+        guard !records.isEmpty else { return [] }
+        return try await writer.read { db in
+            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM messaging_configuration") ?? 0 > 0 else {
+                return records.map { OutboxMessage($0) }
+            }
+            return try records.map { record in
+                OutboxMessage(
+                    record,
+                    messagingServiceSid: try MessagingConfigurationStore.messagingService(
+                        db, serviceSid: record.serviceSid, to: record.toAddress))
+            }
+        }
+    }
+
     func messages(_ query: Query) async throws -> [MessageRecord] {
         try await writer.read { db in
             var request = MessageRecord.all()

@@ -11,6 +11,9 @@ public struct OutboxMessage: Codable, Sendable, Equatable {
     public var body: String
     public var code: String
     public var dateCreated: String
+    /// The Messaging Service the service's messaging configurations name for this number's
+    /// country (or `all`); nil without one. Only `GET /emulator/v1/messages` fills it.
+    public var messagingServiceSid: String?
 
     enum CodingKeys: String, CodingKey {
         case sid, to, channel, body, code
@@ -18,9 +21,11 @@ public struct OutboxMessage: Codable, Sendable, Equatable {
         case serviceSid = "service_sid"
         case verificationSid = "verification_sid"
         case dateCreated = "date_created"
+        case messagingServiceSid = "messaging_service_sid"
     }
 
-    init(_ record: MessageRecord) {
+    init(_ record: MessageRecord, messagingServiceSid: String? = nil) {
+        self.messagingServiceSid = messagingServiceSid
         sid = record.sid
         accountSid = record.accountSid
         serviceSid = record.serviceSid

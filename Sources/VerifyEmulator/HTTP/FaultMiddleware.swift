@@ -6,6 +6,8 @@ import VerifyWire
 struct FaultMiddleware: RouterMiddleware {
     typealias Context = EmulatorRequestContext
     let rules: FaultRules
+    /// A number on the account's safe list passes the rules that play Fraud Guard.
+    let safeList: SafeListStore
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -20,7 +22,11 @@ struct FaultMiddleware: RouterMiddleware {
             to = (try? FormData(parsing: Array(buffer.readableBytesView)))?["To"]
         }
         let serviceSid = context.parameters.get("service")
-        guard let rule = rules.take(endpoint: endpoint, serviceSid: serviceSid, to: to) else {
+        var safeListed = false
+        if let to, let account = context.account, rules.hasFraudGuard {
+            safeListed = try await safeList.contains(account: account, number: to)
+        }
+        guard let rule = rules.take(endpoint: endpoint, serviceSid: serviceSid, to: to, safeListed: safeListed) else {
             return try await next(request, context)
         }
         if let latency = rule.latencyMs, latency > 0 {

@@ -335,6 +335,27 @@ enum EmulatorDatabase {
                 t.column("updated_at", .integer).notNull()
             }
         }
+        migrator.registerMigration("v10: safe list, messaging configurations") { db in
+            try db.create(table: "safe_list") { t in
+                t.primaryKey("id", .integer)
+                t.column("sid", .text).notNull().unique()
+                t.column("account_sid", .text).notNull()
+                t.column("phone_number", .text).notNull()
+                t.column("created_at", .integer).notNull()
+                t.uniqueKey(["account_sid", "phone_number"])
+            }
+            try db.create(table: "messaging_configuration") { t in
+                t.primaryKey("id", .integer)
+                t.column("service_id", .integer).notNull().references("service", onDelete: .cascade)
+                t.column("service_sid", .text).notNull()
+                t.column("account_sid", .text).notNull()
+                t.column("country", .text).notNull()
+                t.column("messaging_service_sid", .text).notNull()
+                t.column("created_at", .integer).notNull()
+                t.column("updated_at", .integer).notNull()
+                t.uniqueKey(["service_id", "country"])
+            }
+        }
         return migrator
     }
 

@@ -26,6 +26,12 @@ public enum TwilioEndpoint: String, Codable, Sendable, CaseIterable {
     case webhooks
     /// Verify Passkeys: `/v2/Services/{VA}/Passkeys/…`.
     case passkeys
+    /// The account's safe list: `/v2/SafeList/Numbers`.
+    case safeList = "safe_list"
+    /// A service's per-country Messaging Services: `/v2/Services/{VA}/MessagingConfigurations`.
+    case messagingConfigurations = "messaging_configurations"
+    /// `/v2/Forms/{FormType}`.
+    case forms
     /// Push enrolment tokens: `/v2/Services/{VA}/AccessTokens`.
     case accessTokens = "access_tokens"
 }
