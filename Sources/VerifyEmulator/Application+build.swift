@@ -96,6 +96,7 @@ public func buildApplication(
         configurations: MessagingConfigurationStore(writer: writer, batcher: batcher, clock: clock), urls: urls
     ).addRoutes(to: &twilioRoutes)
     FormsController(urls: urls).addRoutes(to: &twilioRoutes)
+    AttemptsController(attempts: AttemptStore(writer: writer), urls: urls).addRoutes(to: &twilioRoutes)
     router.add(
         middleware: TwilioRouter(routes: twilioRoutes, routed: FaultMiddleware(rules: faults, safeList: safeList)))
     ControlAPI(

@@ -32,6 +32,8 @@ public enum TwilioEndpoint: String, Codable, Sendable, CaseIterable {
     case messagingConfigurations = "messaging_configurations"
     /// `/v2/Forms/{FormType}`.
     case forms
+    /// Verification Attempts: `/v2/Attempts`, `/v2/Attempts/{VL}`, `/v2/Attempts/Summary`.
+    case attempts
     /// Push enrolment tokens: `/v2/Services/{VA}/AccessTokens`.
     case accessTokens = "access_tokens"
 }

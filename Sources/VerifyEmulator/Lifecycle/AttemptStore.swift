@@ -1,0 +1,126 @@
+import GRDB
+import VerifyWire
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Verification Attempts: the account's sends, read from the outbox of "sent" messages joined
+/// with their verifications. An attempt is converted when its verification was approved.
+struct AttemptStore: Sendable {
+    let writer: any DatabaseWriter
+
+    /// The filters of the list and the summary.
+    struct Filter: Sendable {
+        var createdAfter: Int64?
+        var createdBefore: Int64?
+        var to: String?
+        var country: String?
+        var channel: VerificationChannel?
+        var serviceSid: String?
+        var verificationSid: String?
+        var converted: Bool?
+        /// The summary's `DestinationPrefix`: the `To` starts with it.
+        var destinationPrefix: String?
+    }
+
+    /// An attempt as read from storage.
+    struct Attempt: Sendable {
+        var sid: String
+        var accountSid: String
+        var serviceSid: String
+        var verificationSid: String
+        var to: String
+        var channel: String
+        var createdAt: Int64
+        var converted: Bool
+        var updatedAt: Int64
+        var locale: String?
+        var codeLength: Int
+
+        var country: String? { PhoneCountry.of(to) }
+    }
+
+    /// Pretend prices per send, in US dollars: an emulated message costs nothing, but an app's
+    /// cost report should see the spec's shape.
+    static let prices: [String: String] = ["sms": "0.0500", "call": "0.0500", "whatsapp": "0.0500", "email": "0.0000"]
+
+    static let selectSQL = """
+        SELECT m.sid, m.account_sid, m.service_sid, m.verification_sid, m.to_address, m.channel, m.created_at,
+            v.status = 'approved', COALESCE(v.updated_at, m.created_at), v.locale, COALESCE(length(v.code), 6)
+        FROM message m LEFT JOIN verification v ON v.sid = m.verification_sid
+        """
+
+    /// The attempts matching `filter`, newest first, one page.
+    func list(account: SID, filter: Filter, page: PageRequest) async throws -> ([Attempt], Bool) {
+        let matching = try await all(account: account, filter: filter)
+        let slice = matching.dropFirst(page.offset).prefix(page.pageSize + 1)
+        return (Array(slice.prefix(page.pageSize)), slice.count > page.pageSize)
+    }
+
+    func attempt(account: SID, sid: SID, path: String) async throws -> Attempt {
+        let found = try await writer.read { db in
+            try Row.fetchOne(
+                db, sql: Self.selectSQL + " WHERE m.sid = ? AND m.account_sid = ?",
+                arguments: [
+                    sid.rawValue, account.rawValue,
+                ]
+            ).map(Self.attempt)
+        }
+        guard let found else { throw TwilioError.notFound(path, hint: "no attempt \(sid) in account \(account)") }
+        return found
+    }
+
+    /// Every attempt matching `filter`, newest first.
+    func all(account: SID, filter: Filter) async throws -> [Attempt] {
+        var conditions = ["m.account_sid = ?"]
+        var arguments: [any DatabaseValueConvertible] = [account.rawValue]
+        func add(_ condition: String, _ value: any DatabaseValueConvertible) {
+            conditions.append(condition)
+            arguments.append(value)
+        }
+        if let value = filter.createdAfter { add("m.created_at >= ?", value) }
+        if let value = filter.createdBefore { add("m.created_at <= ?", value) }
+        if let value = filter.to { add("m.to_address = ?", value) }
+        if let value = filter.channel { add("m.channel = ?", value.rawValue) }
+        if let value = filter.serviceSid { add("m.service_sid = ?", value) }
+        if let value = filter.verificationSid { add("m.verification_sid = ?", value) }
+        if let value = filter.destinationPrefix {
+            add("substr(m.to_address, 1, length(?)) = ?", value)
+            arguments.append(value)
+        }
+        if let converted = filter.converted {
+            conditions.append(converted ? "v.status = 'approved'" : "(v.status IS NULL OR v.status != 'approved')")
+        }
+        let sql = Self.selectSQL + " WHERE " + conditions.joined(separator: " AND ") + " ORDER BY m.id DESC"
+        let rows = try await writer.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
+        }
+        let attempts = rows.map(Self.attempt)
+        guard let country = filter.country else { return attempts }
+        return attempts.filter { $0.country == country }
+    }
+
+    static func attempt(_ row: Row) -> Attempt {
+        Attempt(
+            sid: row[0], accountSid: row[1], serviceSid: row[2], verificationSid: row[3], to: row[4], channel: row[5],
+            createdAt: row[6], converted: row[7] ?? false, updatedAt: row[8], locale: row[9], codeLength: row[10])
+    }
+}
+
+extension AttemptStore.Attempt {
+    func resource(baseURL: String) -> VerificationAttemptResource {
+        VerificationAttemptResource(
+            sid: sid, accountSid: accountSid, serviceSid: serviceSid, verificationSid: verificationSid,
+            dateCreated: TwilioDate.format(epochSeconds: createdAt / 1000),
+            dateUpdated: TwilioDate.format(epochSeconds: max(createdAt, updatedAt) / 1000),
+            conversionStatus: converted ? "converted" : "unconverted", channel: channel,
+            price: AttemptStore.prices[channel].map { .init(value: $0, currency: "usd") },
+            channelData: .init(
+                verificationSid: verificationSid, to: to, status: converted ? "confirmed" : "unconfirmed",
+                messageStatus: "delivered", country: country, codeLength: codeLength, locale: locale),
+            url: "\(baseURL)/v2/Attempts/\(sid)")
+    }
+}
