@@ -97,6 +97,7 @@ public func buildApplication(
     ).addRoutes(to: &twilioRoutes)
     FormsController(urls: urls).addRoutes(to: &twilioRoutes)
     AttemptsController(attempts: AttemptStore(writer: writer), urls: urls).addRoutes(to: &twilioRoutes)
+    TemplatesController(urls: urls).addRoutes(to: &twilioRoutes)
     router.add(
         middleware: TwilioRouter(routes: twilioRoutes, routed: FaultMiddleware(rules: faults, safeList: safeList)))
     ControlAPI(

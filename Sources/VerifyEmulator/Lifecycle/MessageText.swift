@@ -37,7 +37,7 @@ enum MessageText {
 
     static func body(
         channel: VerificationChannel, name: String, code: String, locale: String?, doNotShareWarning: Bool,
-        appHash: String?
+        appHash: String?, template: TemplateCatalogue.Template? = nil, substitutions: [String: String] = [:]
     ) -> String {
         let language = language(of: locale)
         switch channel {
@@ -47,6 +47,12 @@ enum MessageText {
         case .email:
             return "Subject: Your \(name) verification code\n\nYour \(name) verification code is: \(code)"
         case .sms, .whatsapp:
+            if let template {
+                let text = TemplateCatalogue.render(
+                    template, language: locale.map { String($0.prefix(2)).lowercased() } ?? "en", name: name,
+                    code: code, substitutions: substitutions)
+                return appHash.map { channel == .sms ? "<#> " + text + " " + $0 : text } ?? text
+            }
             var text = sms[language]!(name, code)
             if doNotShareWarning, channel == .sms { text += warning[language] ?? warning["en"]! }
             if let appHash, channel == .sms { text = "<#> " + text + " " + appHash }

@@ -97,7 +97,10 @@ struct VerificationStore: Sendable {
                 body: MessageText.body(
                     channel: request.channel, name: request.customFriendlyName ?? service.friendlyName,
                     code: verification.code, locale: request.locale,
-                    doNotShareWarning: service.doNotShareWarningEnabled, appHash: request.appHash),
+                    doNotShareWarning: service.doNotShareWarningEnabled, appHash: request.appHash,
+                    template: (request.templateSid ?? service.defaultTemplateSid.flatMap { SID($0) })
+                        .flatMap(TemplateCatalogue.template),
+                    substitutions: request.templateSubstitutions),
                 code: verification.code, createdAt: now)
             try VerificationQueries.insert(db, &message)
             let attempts =

@@ -22,11 +22,12 @@ enum VerificationQueries {
         var codeLength: Int
         var customCodeEnabled: Bool
         var doNotShareWarningEnabled: Bool
+        var defaultTemplateSid: String?
     }
 
     /// Arguments: service SID, account SID.
     static let serviceSQL = """
-        SELECT id, friendly_name, code_length, custom_code_enabled, do_not_share_warning_enabled
+        SELECT id, friendly_name, code_length, custom_code_enabled, do_not_share_warning_enabled, default_template_sid
         FROM service WHERE sid = ? AND account_sid = ?
         """
     /// Arguments: to, service SID, service id.
@@ -75,7 +76,7 @@ enum VerificationQueries {
         return ServiceRow(
             id: statement.int64(0), sid: sid.rawValue, accountSid: account.rawValue, friendlyName: statement.text(1),
             codeLength: statement.int(2), customCodeEnabled: statement.bool(3),
-            doNotShareWarningEnabled: statement.bool(4))
+            doNotShareWarningEnabled: statement.bool(4), defaultTemplateSid: statement.optionalText(5))
     }
 
     /// The newest verification of `service` for `to`, whatever its status.

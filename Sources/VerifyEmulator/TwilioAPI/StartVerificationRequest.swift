@@ -16,6 +16,9 @@ struct StartVerificationRequest: Sendable {
     var amount: String?
     var payee: String?
     var appHash: String?
+    /// The template the message text comes from (``TemplateCatalogue``), with its substitutions.
+    var templateSid: SID?
+    var templateSubstitutions: [String: String] = [:]
     /// `RateLimits`: unique name of a rate limit -> the value to count against it.
     var rateLimits: [String: String] = [:]
 
@@ -56,6 +59,33 @@ struct StartVerificationRequest: Sendable {
         amount = try form.string("Amount", maxLength: 255)
         payee = try form.string("Payee", maxLength: 255)
         appHash = try form.string("AppHash", maxLength: 64)
+        if let sid = try form.sid("TemplateSid", .template) {
+            guard let template = TemplateCatalogue.template(sid) else {
+                throw .invalidParameter(
+                    "TemplateSid", hint: "\(sid) is not a template of GET /v2/Templates")
+            }
+            templateSid = sid
+            if let text = try form.string("TemplateCustomSubstitutions") {
+                guard let values = try? JSONDecoder().decode([String: String].self, from: Data(text.utf8)) else {
+                    throw .invalidParameter(
+                        "TemplateCustomSubstitutions",
+                        hint: "TemplateCustomSubstitutions must be a JSON object of strings")
+                }
+                templateSubstitutions = values
+            }
+            let given = Set(templateSubstitutions.keys)
+            if let unknown = given.subtracting(template.customVariables).sorted().first {
+                throw .invalidParameter(
+                    "TemplateCustomSubstitutions", hint: "the template has no variable '\(unknown)'")
+            }
+            if let missing = template.customVariables.subtracting(given).sorted().first {
+                throw .invalidParameter(
+                    "TemplateCustomSubstitutions", hint: "the template needs a value for '\(missing)'")
+            }
+        } else if form["TemplateCustomSubstitutions"] != nil {
+            throw .invalidParameter(
+                "TemplateCustomSubstitutions", hint: "TemplateCustomSubstitutions needs a TemplateSid")
+        }
         if let text = form["RateLimits"], !text.isEmpty {
             rateLimits = try Self.parseRateLimits(text)
         }

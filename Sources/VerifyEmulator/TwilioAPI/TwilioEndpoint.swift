@@ -34,6 +34,8 @@ public enum TwilioEndpoint: String, Codable, Sendable, CaseIterable {
     case forms
     /// Verification Attempts: `/v2/Attempts`, `/v2/Attempts/{VL}`, `/v2/Attempts/Summary`.
     case attempts
+    /// The template catalogue: `/v2/Templates`.
+    case templates
     /// Push enrolment tokens: `/v2/Services/{VA}/AccessTokens`.
     case accessTokens = "access_tokens"
 }
