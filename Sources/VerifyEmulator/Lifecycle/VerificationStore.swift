@@ -47,6 +47,10 @@ struct VerificationStore: Sendable {
             if request.customCode != nil, !service.customCodeEnabled {
                 throw TwilioError.customCodeNotAllowed()
             }
+            if request.amount != nil, !service.psd2Enabled {
+                throw TwilioError.invalidParameter(
+                    "Amount", hint: "Amount and Payee need a service with Psd2Enabled (POST /v2/Services/{VA})")
+            }
             if !request.rateLimits.isEmpty {
                 try RateLimitStore.enforce(db, serviceID: service.id, values: request.rateLimits, now: now)
             }

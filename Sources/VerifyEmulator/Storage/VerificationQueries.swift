@@ -23,11 +23,13 @@ enum VerificationQueries {
         var customCodeEnabled: Bool
         var doNotShareWarningEnabled: Bool
         var defaultTemplateSid: String?
+        var psd2Enabled: Bool
     }
 
     /// Arguments: service SID, account SID.
     static let serviceSQL = """
-        SELECT id, friendly_name, code_length, custom_code_enabled, do_not_share_warning_enabled, default_template_sid
+        SELECT id, friendly_name, code_length, custom_code_enabled, do_not_share_warning_enabled, default_template_sid,
+            psd2_enabled
         FROM service WHERE sid = ? AND account_sid = ?
         """
     /// Arguments: to, service SID, service id.
@@ -76,7 +78,8 @@ enum VerificationQueries {
         return ServiceRow(
             id: statement.int64(0), sid: sid.rawValue, accountSid: account.rawValue, friendlyName: statement.text(1),
             codeLength: statement.int(2), customCodeEnabled: statement.bool(3),
-            doNotShareWarningEnabled: statement.bool(4), defaultTemplateSid: statement.optionalText(5))
+            doNotShareWarningEnabled: statement.bool(4), defaultTemplateSid: statement.optionalText(5),
+            psd2Enabled: statement.bool(6))
     }
 
     /// The newest verification of `service` for `to`, whatever its status.

@@ -21,6 +21,8 @@ struct StartVerificationRequest: Sendable {
     var templateSubstitutions: [String: String] = [:]
     /// `RateLimits`: unique name of a rate limit -> the value to count against it.
     var rateLimits: [String: String] = [:]
+    /// `RiskCheck=disable` bypasses Fraud Guard (read by the fault rules, which play it).
+    var riskCheck: RiskCheck = .enable
 
     init(form: FormData) throws(TwilioError) {
         guard let channelText = try form.string("Channel", required: true) else {
@@ -58,6 +60,11 @@ struct StartVerificationRequest: Sendable {
         }
         amount = try form.string("Amount", maxLength: 255)
         payee = try form.string("Payee", maxLength: 255)
+        try Self.checkTransaction(amount: amount, payee: payee)
+        riskCheck = try Self.riskCheck(form)
+        try Self.checkTags(form)
+        try Self.checkChannelConfiguration(form)
+        try Self.checkDeviceIp(form)
         appHash = try form.string("AppHash", maxLength: 64)
         if let sid = try form.sid("TemplateSid", .template) {
             guard let template = TemplateCatalogue.template(sid) else {
