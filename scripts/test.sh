@@ -39,3 +39,13 @@ VERIFY_EMULATOR_BIN="$(swift build --show-bin-path)/verify-emulator" \
     AUTH_SERVER_BIN="$(swift build --show-bin-path)/auth-server" \
     AUTH_LOGIN_BIN="$(swift build --show-bin-path)/auth-login" \
     PYTHONDONTWRITEBYTECODE=1 .venv/bin/python -m pytest -q -p no:cacheprovider Tests/compat
+
+log "the same SDK suites on an older major of the twilio package (7.x)"
+if [ ! -x .venv-twilio7/bin/python ]; then
+    python3 -m venv .venv-twilio7
+fi
+.venv-twilio7/bin/pip install --quiet --disable-pip-version-check -r Tests/compat/requirements-twilio7.txt
+VERIFY_EMULATOR_BIN="$(swift build --show-bin-path)/verify-emulator" \
+    PYTHONDONTWRITEBYTECODE=1 .venv-twilio7/bin/python -m pytest -q -p no:cacheprovider \
+    Tests/compat/test_verify_sdk.py Tests/compat/test_rate_limits_sdk.py Tests/compat/test_faults_sdk.py \
+    Tests/compat/test_totp_sdk.py Tests/compat/test_push_sdk.py
