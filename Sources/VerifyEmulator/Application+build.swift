@@ -111,6 +111,7 @@ public func buildApplication(
             challenges: challenges, devices: devices, webhooks: webhooks),
         control: control
     ).addRoutes(to: router)
+    SNAEndpoint(batcher: batcher, clock: clock).addRoutes(to: router)
     try InboxPage(writer: writer, clock: clock, feed: feed).addRoutes(to: router)
 
     var lifecycleServices: [any Service] = []

@@ -5,6 +5,8 @@
 /// a client must still be able to read.
 public enum VerificationChannel: String, Sendable, CaseIterable {
     case sms, call, email, whatsapp
+    /// Silent Network Auth: the phone opens a URL over its mobile data; no code is typed.
+    case sna
 
     /// Whether the recipient is a phone number (everything but email).
     public var isPhone: Bool { self != .email }

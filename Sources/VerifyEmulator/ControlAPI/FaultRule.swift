@@ -109,6 +109,7 @@ public struct FaultRule: Codable, Sendable, Equatable {
         60205: (400, "SMS is not supported by landline phone number"),
         60212: (429, "Too many concurrent requests for phone number"),
         60410: (403, "Verification delivery attempt blocked"),
+        60540: (400, "Invalid number for Silent Network Auth"),
         60436: (400, "Recipient invalid or not provided"),
     ]
 

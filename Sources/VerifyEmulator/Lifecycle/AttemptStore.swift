@@ -8,7 +8,8 @@ import Foundation
 #endif
 
 /// Verification Attempts: the account's sends, read from the outbox of "sent" messages joined
-/// with their verifications. An attempt is converted when its verification was approved.
+/// with their verifications. An attempt is converted when its verification was approved. SNA
+/// attempts are not listed: the spec's attempt channels are sms, call, email, whatsapp, rbm.
 struct AttemptStore: Sendable {
     let writer: any DatabaseWriter
 
@@ -63,10 +64,8 @@ struct AttemptStore: Sendable {
     func attempt(account: SID, sid: SID, path: String) async throws -> Attempt {
         let found = try await writer.read { db in
             try Row.fetchOne(
-                db, sql: Self.selectSQL + " WHERE m.sid = ? AND m.account_sid = ?",
-                arguments: [
-                    sid.rawValue, account.rawValue,
-                ]
+                db, sql: Self.selectSQL + " WHERE m.sid = ? AND m.account_sid = ? AND m.channel != 'sna'",
+                arguments: [sid.rawValue, account.rawValue]
             ).map(Self.attempt)
         }
         guard let found else { throw TwilioError.notFound(path, hint: "no attempt \(sid) in account \(account)") }
@@ -75,7 +74,7 @@ struct AttemptStore: Sendable {
 
     /// Every attempt matching `filter`, newest first.
     func all(account: SID, filter: Filter) async throws -> [Attempt] {
-        var conditions = ["m.account_sid = ?"]
+        var conditions = ["m.account_sid = ?", "m.channel != 'sna'"]
         var arguments: [any DatabaseValueConvertible] = [account.rawValue]
         func add(_ condition: String, _ value: any DatabaseValueConvertible) {
             conditions.append(condition)

@@ -44,6 +44,8 @@ enum MessageText {
         case .call:
             let spoken = code.map(String.init).joined(separator: ", ")
             return "Your \(name) verification code is: \(spoken). Again, your code is: \(spoken)."
+        case .sna:
+            return "Silent Network Auth: the phone opens its SNA URL over mobile data (no code to type)"
         case .email:
             return "Subject: Your \(name) verification code\n\nYour \(name) verification code is: \(code)"
         case .sms, .whatsapp:

@@ -16,10 +16,18 @@ struct VerificationStore: Sendable {
         var maxCheckAttempts: Int
     }
 
-    /// A verification as the API shows it, with its send attempts in order.
+    /// A verification as the API shows it, with its send attempts in order, and for SNA the
+    /// newest attempt's URL token.
     struct Snapshot: Sendable {
         var verification: VerificationRecord
         var attempts: [MessageRecord]
+        var sna: (attempt: String, token: String)? = nil
+    }
+
+    /// A check's answer: the verification, and for SNA its attempts' results.
+    struct CheckResult: Sendable {
+        var verification: VerificationRecord
+        var snaErrors: [Int]?
     }
 
     let writer: any DatabaseWriter
@@ -107,9 +115,15 @@ struct VerificationStore: Sendable {
                     substitutions: request.templateSubstitutions),
                 code: verification.code, createdAt: now)
             try VerificationQueries.insert(db, &message)
+            var sna: (attempt: String, token: String)?
+            if request.channel == .sna {
+                try SilentNetworkAuth.insertSession(
+                    db, attemptSid: message.sid, verificationSid: verification.sid, token: fresh.snaToken, now: now)
+                sna = (message.sid, fresh.snaToken)
+            }
             let attempts =
                 isResend ? try VerificationQueries.attempts(db, verificationSid: verification.sid) : [message]
-            return Snapshot(verification: verification, attempts: attempts)
+            return Snapshot(verification: verification, attempts: attempts, sna: sna)
         }
         if let sent = snapshot.attempts.last { outbox.delivered(sent) }
         return snapshot
@@ -120,11 +134,11 @@ struct VerificationStore: Sendable {
     func check(
         account: SID, serviceSid: SID, request: CheckVerificationRequest, path: String
     ) async throws
-        -> VerificationRecord
+        -> CheckResult
     {
         let now = clock.now().epochMilliseconds
         let maxChecks = limits.maxCheckAttempts
-        let outcome = try await batcher.write { db -> Result<VerificationRecord, TwilioError> in
+        let outcome = try await batcher.write { db -> Result<CheckResult, TwilioError> in
             guard let service = try VerificationQueries.service(db, account: account, sid: serviceSid) else {
                 throw TwilioError.notFound(path, hint: "no service \(serviceSid) in account \(account)")
             }
@@ -144,8 +158,26 @@ struct VerificationStore: Sendable {
                 verification.updatedAt = now
                 try VerificationQueries.saveState(db, verification)
                 return .failure(.notFound(path, hint: "verification \(verification.sid) expired"))
+            case .pending where verification.channel == VerificationChannel.sna.rawValue:
+                // no code: the phone's opening of its SNA URL decides
+                let results = try SilentNetworkAuth.results(db, verificationSid: verification.sid)
+                guard !results.isEmpty else {
+                    return .failure(
+                        TwilioError(
+                            code: 60519, status: 400, message: "Verification result not ready",
+                            hint: "the phone has not opened the SNA URL of \(verification.sid) yet"))
+                }
+                if results.contains(0) {
+                    verification.status = .approved
+                    verification.updatedAt = now
+                    try VerificationQueries.saveState(db, verification)
+                }
+                return .success(CheckResult(verification: verification, snaErrors: results.filter { $0 != 0 }))
             case .pending:
-                if constantTimeEquals(request.code, verification.code) {
+                guard let code = request.code else {
+                    return .failure(.invalidParameter("Code", hint: "Code is required"))
+                }
+                if constantTimeEquals(code, verification.code) {
                     verification.status = .approved
                 } else {
                     verification.checkAttempts += 1
@@ -155,7 +187,7 @@ struct VerificationStore: Sendable {
                 }
                 verification.updatedAt = now
                 try VerificationQueries.saveState(db, verification)
-                return .success(verification)
+                return .success(CheckResult(verification: verification))
             case .maxAttemptsReached where verification.checkAttempts <= maxChecks:
                 // The first check after the limit is told so; Twilio then deletes the verification.
                 verification.checkAttempts += 1
@@ -211,7 +243,9 @@ struct VerificationStore: Sendable {
             else { return nil }
             return Snapshot(
                 verification: verification,
-                attempts: try VerificationQueries.attempts(db, verificationSid: sid.rawValue))
+                attempts: try VerificationQueries.attempts(db, verificationSid: sid.rawValue),
+                sna: verification.channel == VerificationChannel.sna.rawValue
+                    ? try SilentNetworkAuth.latestToken(db, verificationSid: sid.rawValue) : nil)
         }
         guard let snapshot else {
             throw TwilioError.notFound(path, hint: "no verification \(sid) on service \(serviceSid)")
@@ -249,6 +283,8 @@ struct VerificationStore: Sendable {
         var messageSid: SID
         /// Enough digits for the longest code; a service takes the first `code_length`.
         var digits = VerificationStore.randomCode(length: 10)
+        /// The secret part of an SNA URL, 128 random bits (drawn for every start; used by SNA ones).
+        var snaToken = String(SID.random(.request).rawValue.dropFirst(2))
 
         /// Time-ordered SIDs (see ``SID/timeOrdered(_:milliseconds:)``): the sid indexes of
         /// verifications and messages then grow at their ends.

@@ -356,6 +356,19 @@ enum EmulatorDatabase {
                 t.uniqueKey(["service_id", "country"])
             }
         }
+        migrator.registerMigration("v11: silent network auth") { db in
+            // one row per SNA send attempt: its URL's token, and what invoking it said
+            try db.create(table: "sna_session") { t in
+                t.primaryKey("attempt_sid", .text)
+                t.column("verification_sid", .text).notNull().indexed()
+                t.column("token", .text).notNull()
+                t.column("expires_at", .integer).notNull()
+                t.column("invoked_at", .integer)
+                // 0 once invoked with success; an SNA error code otherwise
+                t.column("result_code", .integer)
+                t.column("created_at", .integer).notNull()
+            }
+        }
         return migrator
     }
 

@@ -121,7 +121,7 @@ struct VerificationRecord: Codable, FetchableRecord, MutablePersistableRecord, S
             resultCode: .SQLITE_CORRUPT, message: "verification status '\(text)' is not one this emulator knows")
     }
 
-    func resource(baseURL: String, attempts: [MessageRecord]) -> VerificationResource {
+    func resource(baseURL: String, attempts: [MessageRecord], snaURL: String? = nil) -> VerificationResource {
         VerificationResource(
             sid: sid, serviceSid: serviceSid, accountSid: accountSid, to: toAddress, channel: channel,
             status: status, valid: status == .approved, amount: amount, payee: payee,
@@ -132,14 +132,15 @@ struct VerificationRecord: Codable, FetchableRecord, MutablePersistableRecord, S
             },
             dateCreated: TwilioDate.format(epochSeconds: createdAt / 1000),
             dateUpdated: TwilioDate.format(epochSeconds: updatedAt / 1000),
-            url: "\(baseURL)/v2/Services/\(serviceSid)/Verifications/\(sid)"
+            sna: snaURL.map { ["url": $0] }, url: "\(baseURL)/v2/Services/\(serviceSid)/Verifications/\(sid)"
         )
     }
 
-    func checkResource() -> VerificationCheckResource {
+    /// The check's answer; `snaErrors` (an SNA verification's failed attempts) or null.
+    func checkResource(snaErrors: [Int]? = nil) -> VerificationCheckResource {
         VerificationCheckResource(
             sid: sid, serviceSid: serviceSid, accountSid: accountSid, to: toAddress, channel: channel,
-            status: status, valid: status == .approved, amount: amount, payee: payee,
+            status: status, valid: status == .approved, amount: amount, payee: payee, snaAttemptsErrorCodes: snaErrors,
             dateCreated: TwilioDate.format(epochSeconds: createdAt / 1000),
             dateUpdated: TwilioDate.format(epochSeconds: updatedAt / 1000)
         )

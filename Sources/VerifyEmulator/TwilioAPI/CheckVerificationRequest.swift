@@ -6,14 +6,13 @@ struct CheckVerificationRequest: Sendable {
         case recipient(String)
         case verification(SID)
     }
-    var code: String
+    /// Nil for an SNA check, which has no code.
+    var code: String?
     var target: Target
 
     init(form: FormData) throws(TwilioError) {
-        guard let code = try form.string("Code", required: true) else {
-            throw .invalidParameter("Code", hint: "Code is required")
-        }
-        guard (4...10).contains(code.count) else {
+        let code = try form.string("Code")
+        if let code, !(4...10).contains(code.count) {
             throw .invalidParameter("Code", hint: "Code must be 4 to 10 characters, got \(code.count)")
         }
         self.code = code

@@ -28,15 +28,19 @@ struct StartVerificationRequest: Sendable {
         guard let channelText = try form.string("Channel", required: true) else {
             throw .invalidParameter("Channel", hint: "Channel is required")
         }
-        guard let channel = VerificationChannel(rawValue: channelText) else {
+        guard let to = try form.string("To", required: true) else {
+            throw .invalidParameter("To", hint: "To is required")
+        }
+        // `auto` picks SNA where the number's carriers have it, else SMS
+        guard
+            let channel = channelText == "auto"
+                ? SilentNetworkAuth.autoChannel(for: to) : VerificationChannel(rawValue: channelText)
+        else {
             throw .invalidParameter(
                 "Channel",
                 hint:
-                    "Channel '\(channelText)' is not one of \(VerificationChannel.allCases.map(\.rawValue).joined(separator: ", "))"
+                    "Channel '\(channelText)' is not one of \(VerificationChannel.allCases.map(\.rawValue).joined(separator: ", ")), auto"
             )
-        }
-        guard let to = try form.string("To", required: true) else {
-            throw .invalidParameter("To", hint: "To is required")
         }
         if channel.isPhone {
             if let problem = Recipient.e164Problem(to) {

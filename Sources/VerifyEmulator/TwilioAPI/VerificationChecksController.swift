@@ -12,8 +12,8 @@ struct VerificationChecksController: Sendable {
     @Sendable func check(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let serviceSid = try context.pathSID("service", .service, path: context.requestPath)
         let check = try CheckVerificationRequest(form: try await request.form(context: context))
-        let verification = try await verifications.check(
+        let result = try await verifications.check(
             account: try context.requireAccount(), serviceSid: serviceSid, request: check, path: context.requestPath)
-        return JSONResponse.make(bytes: verification.checkResource().jsonBytes())
+        return JSONResponse.make(bytes: result.verification.checkResource(snaErrors: result.snaErrors).jsonBytes())
     }
 }

@@ -18,9 +18,7 @@ struct VerificationsController: Sendable {
         let start = try StartVerificationRequest(form: try await request.form(context: context))
         let snapshot = try await verifications.start(
             account: try context.requireAccount(), serviceSid: serviceSid, request: start, path: context.requestPath)
-        return JSONResponse.make(
-            bytes: snapshot.verification.resource(baseURL: urls.base(request), attempts: snapshot.attempts).jsonBytes(),
-            status: .created)
+        return JSONResponse.make(bytes: Self.json(snapshot, baseURL: urls.base(request)), status: .created)
     }
 
     @Sendable func fetch(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
@@ -28,8 +26,14 @@ struct VerificationsController: Sendable {
         let sid = try context.pathSID("verification", .verification, path: context.requestPath)
         let snapshot = try await verifications.fetch(
             account: try context.requireAccount(), serviceSid: serviceSid, sid: sid, path: context.requestPath)
-        return JSONResponse.make(
-            bytes: snapshot.verification.resource(baseURL: urls.base(request), attempts: snapshot.attempts).jsonBytes())
+        return JSONResponse.make(bytes: Self.json(snapshot, baseURL: urls.base(request)))
+    }
+
+    /// The verification's JSON; an SNA one with the URL its phone opens.
+    static func json(_ snapshot: VerificationStore.Snapshot, baseURL: String) -> [UInt8] {
+        let snaURL = snapshot.sna.map { "\(baseURL)/emulator/v1/sna/\($0.attempt)/\($0.token)" }
+        return snapshot.verification.resource(baseURL: baseURL, attempts: snapshot.attempts, snaURL: snaURL)
+            .jsonBytes()
     }
 
     @Sendable func update(_ request: Request, context: EmulatorRequestContext) async throws -> Response {

@@ -65,9 +65,13 @@ extension VerificationCheckResource {
         json.field("amount", amount)
         json.field("payee", payee)
         json.key("sna_attempts_error_codes")
-        json.arrayStart()
-        for code in snaAttemptsErrorCodes { json.int(code) }
-        json.arrayEnd()
+        if let snaAttemptsErrorCodes {
+            json.arrayStart()
+            for code in snaAttemptsErrorCodes { json.int(code) }
+            json.arrayEnd()
+        } else {
+            json.null()
+        }
         json.field("date_created", dateCreated)
         json.field("date_updated", dateUpdated)
         json.objectEnd()

@@ -9,13 +9,15 @@ public struct VerificationCheckResource: Codable, Sendable, Equatable {
     public var valid: Bool
     public var amount: String?
     public var payee: String?
-    public var snaAttemptsErrorCodes: [Int]
+    /// The SNA errors of the verification's attempts, oldest first; null unless its channel is
+    /// `sna`.
+    public var snaAttemptsErrorCodes: [Int]?
     public var dateCreated: String
     public var dateUpdated: String
 
     public init(
         sid: String, serviceSid: String, accountSid: String, to: String, channel: String, status: VerificationStatus,
-        valid: Bool, amount: String? = nil, payee: String? = nil, snaAttemptsErrorCodes: [Int] = [],
+        valid: Bool, amount: String? = nil, payee: String? = nil, snaAttemptsErrorCodes: [Int]? = nil,
         dateCreated: String, dateUpdated: String
     ) {
         self.sid = sid
@@ -52,7 +54,7 @@ public struct VerificationCheckResource: Codable, Sendable, Equatable {
         valid = try c.decodeIfPresent(Bool.self, forKey: .valid) ?? false
         amount = try c.decodeIfPresent(String.self, forKey: .amount)
         payee = try c.decodeIfPresent(String.self, forKey: .payee)
-        snaAttemptsErrorCodes = (try? c.decodeIfPresent([Int].self, forKey: .snaAttemptsErrorCodes)) ?? []
+        snaAttemptsErrorCodes = try? c.decodeIfPresent([Int].self, forKey: .snaAttemptsErrorCodes)
         dateCreated = try c.decode(String.self, forKey: .dateCreated)
         dateUpdated = try c.decode(String.self, forKey: .dateUpdated)
     }
