@@ -41,7 +41,9 @@ struct UnreachableTests {
                 #expect(!body.contains("AC" + String(repeating: "a", count: 32)))
                 #expect(!body.contains("127.0.0.1"))
             }
-            #expect(ContinuousClock.now - started < .seconds(3))
+            // bounded by the 2 s timeout (a refused connection is faster still), with room for a
+            // loaded machine running the whole suite in parallel: a hang would never end
+            #expect(ContinuousClock.now - started < .seconds(6))
         }
     }
 
