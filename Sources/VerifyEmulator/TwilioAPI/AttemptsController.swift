@@ -43,7 +43,8 @@ struct AttemptsController: Sendable {
         } else {
             filter.to = try query.string("ChannelData.To")
             filter.verificationSid = try query.sid("VerificationSid", .verification)?.rawValue
-            if let status = try query.string("Status") {
+            // the SDKs' documentation spells them CONVERTED and UNCONVERTED
+            if let status = try query.string("Status")?.lowercased() {
                 guard status == "converted" || status == "unconverted" else {
                     throw .invalidParameter("Status", hint: "Status must be converted or unconverted")
                 }
