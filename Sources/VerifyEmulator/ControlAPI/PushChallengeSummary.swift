@@ -51,12 +51,21 @@ extension PushChallengeSummary {
         }
         let challenges = try query.order(Column("id").desc).limit(limit).fetchAll(db)
         let virtual = Set(try Int64.fetchAll(db, sql: "SELECT factor_id FROM virtual_device"))
-        return try challenges.map { challenge in
+        // the notification counts of all of them in one query
+        var sentCounts: [Int64: Int] = [:]
+        let ids = challenges.compactMap(\.id)
+        if !ids.isEmpty {
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT challenge_id, COUNT(*) FROM notification WHERE challenge_id IN ("
+                    + ids.map { _ in "?" }.joined(separator: ",") + ") GROUP BY challenge_id",
+                arguments: StatementArguments(ids))
+            for row in rows { sentCounts[row[0]] = row[1] }
+        }
+        return challenges.map { challenge in
             let details = challenge.resource(baseURL: "", now: now).details
             let message = details?.message ?? ""
-            let sent =
-                try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM notification WHERE challenge_id = ?", arguments: [challenge.id]) ?? 0
+            let sent = sentCounts[challenge.id ?? -1] ?? 0
             return PushChallengeSummary(
                 sid: challenge.sid, factorSid: challenge.factorSid, serviceSid: challenge.serviceSid,
                 accountSid: challenge.accountSid, identity: challenge.identity, status: challenge.status(at: now),

@@ -15,18 +15,26 @@ enum CORSHeaders {
     /// Every method a Verify path answers, for responses that are not a preflight.
     static let allMethods = "GET, POST, DELETE, OPTIONS"
 
-    /// Adds the headers for a request from `origin` to a path answering `methods`.
+    /// The fields every response gets alike, made once: this runs on every `/v2` response.
+    private static let anyOrigin = HTTPField(name: allowOrigin, value: "*")
+    private static let allMethodsField = HTTPField(name: allowMethods, value: allMethods)
+    private static let allowHeadersField = HTTPField(name: allowHeaders, value: "Content-Type, Authorization")
+    private static let exposeHeadersField = HTTPField(
+        name: exposeHeaders,
+        value: "Twilio-Request-Id, Twilio-Verify-Signature-Fields, Retry-After, Twilio-Reached-Rate-Limit")
+
+    /// Appends the headers for a request from `origin` to a path answering `methods`, to fields
+    /// that hold none of them yet.
     static func add(to fields: inout HTTPFields, origin: String?, methods: String = allMethods) {
         if let origin, !origin.isEmpty {
-            fields[allowOrigin] = origin
-            fields[allowCredentials] = "true"
-            fields[.vary] = "Origin"
+            fields.append(HTTPField(name: allowOrigin, value: origin))
+            fields.append(HTTPField(name: allowCredentials, value: "true"))
+            fields.append(HTTPField(name: .vary, value: "Origin"))
         } else {
-            fields[allowOrigin] = "*"
+            fields.append(anyOrigin)
         }
-        fields[allowMethods] = methods
-        fields[allowHeaders] = "Content-Type, Authorization"
-        fields[exposeHeaders] =
-            "Twilio-Request-Id, Twilio-Verify-Signature-Fields, Retry-After, Twilio-Reached-Rate-Limit"
+        fields.append(methods == allMethods ? allMethodsField : HTTPField(name: allowMethods, value: methods))
+        fields.append(allowHeadersField)
+        fields.append(exposeHeadersField)
     }
 }

@@ -56,8 +56,10 @@ struct AttemptStore: Sendable {
 
     /// The attempts matching `filter`, newest first, one page.
     func list(account: SID, filter: Filter, page: PageRequest) async throws -> ([Attempt], Bool) {
-        let matching = try await all(account: account, filter: filter)
-        let slice = matching.dropFirst(page.offset).prefix(page.pageSize + 1)
+        // without a country filter the database pages; a country is read from each number here
+        let window = filter.country == nil ? (limit: page.pageSize + 1, offset: page.offset) : nil
+        let matching = try await all(account: account, filter: filter, window: window)
+        let slice = window == nil ? matching.dropFirst(page.offset).prefix(page.pageSize + 1) : matching[...]
         return (Array(slice.prefix(page.pageSize)), slice.count > page.pageSize)
     }
 
@@ -73,7 +75,7 @@ struct AttemptStore: Sendable {
     }
 
     /// Every attempt matching `filter`, newest first.
-    func all(account: SID, filter: Filter) async throws -> [Attempt] {
+    func all(account: SID, filter: Filter, window: (limit: Int, offset: Int)? = nil) async throws -> [Attempt] {
         var conditions = ["m.account_sid = ?", "m.channel != 'sna'"]
         var arguments: [any DatabaseValueConvertible] = [account.rawValue]
         func add(_ condition: String, _ value: any DatabaseValueConvertible) {
@@ -93,7 +95,11 @@ struct AttemptStore: Sendable {
         if let converted = filter.converted {
             conditions.append(converted ? "v.status = 'approved'" : "(v.status IS NULL OR v.status != 'approved')")
         }
-        let sql = Self.selectSQL + " WHERE " + conditions.joined(separator: " AND ") + " ORDER BY m.id DESC"
+        var sql = Self.selectSQL + " WHERE " + conditions.joined(separator: " AND ") + " ORDER BY m.id DESC"
+        if let window {
+            sql += " LIMIT ? OFFSET ?"
+            arguments += [window.limit, window.offset]
+        }
         let rows = try await writer.read { db in
             try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
         }
