@@ -85,187 +85,19 @@ public final class VerifyClient: Sendable {
         if ownsClient { try await httpClient.shutdown() }
     }
 
-    // MARK: Services
-
-    /// Settable service parameters; nil ones are not sent.
-    public struct ServiceOptions: Sendable {
-        public var friendlyName: String?
-        public var codeLength: Int?
-        public var customCodeEnabled: Bool?
-        public var doNotShareWarningEnabled: Bool?
-        public var lookupEnabled: Bool?
-
-        public init(
-            friendlyName: String? = nil, codeLength: Int? = nil, customCodeEnabled: Bool? = nil,
-            doNotShareWarningEnabled: Bool? = nil, lookupEnabled: Bool? = nil
-        ) {
-            self.friendlyName = friendlyName
-            self.codeLength = codeLength
-            self.customCodeEnabled = customCodeEnabled
-            self.doNotShareWarningEnabled = doNotShareWarningEnabled
-            self.lookupEnabled = lookupEnabled
-        }
-
-        var form: FormData {
-            var form = FormData()
-            if let friendlyName { form.append("FriendlyName", friendlyName) }
-            if let codeLength { form.append("CodeLength", String(codeLength)) }
-            if let customCodeEnabled { form.append("CustomCodeEnabled", String(customCodeEnabled)) }
-            if let doNotShareWarningEnabled {
-                form.append("DoNotShareWarningEnabled", String(doNotShareWarningEnabled))
-            }
-            if let lookupEnabled { form.append("LookupEnabled", String(lookupEnabled)) }
-            return form
-        }
-    }
-
-    public func createService(_ options: ServiceOptions) async throws -> ServiceResource {
-        try await send(.POST, "/v2/Services", form: options.form)
-    }
-
-    public func fetchService(sid: String) async throws -> ServiceResource {
-        try await send(.GET, "/v2/Services/\(sid)")
-    }
-
-    public func updateService(sid: String, _ options: ServiceOptions) async throws -> ServiceResource {
-        try await send(.POST, "/v2/Services/\(sid)", form: options.form)
-    }
-
-    public func deleteService(sid: String) async throws {
-        try await sendWithoutBody(.DELETE, "/v2/Services/\(sid)")
-    }
-
-    /// Every service of the account, following Twilio's paging.
-    public func listServices(pageSize: Int = 50) async throws -> [ServiceResource] {
-        try await listAll("/v2/Services", pageSize: pageSize)
-    }
-
-    // MARK: Verifications
-
-    public struct StartOptions: Sendable {
-        public var locale: String?
-        public var customFriendlyName: String?
-        public var customCode: String?
-        /// `RateLimits`: unique name -> value (e.g. `["end_user_ip_address": "1.2.3.4"]`).
-        public var rateLimits: [String: String]
-
-        public init(
-            locale: String? = nil, customFriendlyName: String? = nil, customCode: String? = nil,
-            rateLimits: [String: String] = [:]
-        ) {
-            self.locale = locale
-            self.customFriendlyName = customFriendlyName
-            self.customCode = customCode
-            self.rateLimits = rateLimits
-        }
-    }
-
-    public func startVerification(
-        serviceSid: String, to: String, channel: Channel, options: StartOptions = StartOptions()
-    ) async throws -> VerificationResource {
-        var form = FormData([(name: "To", value: to), (name: "Channel", value: channel.rawValue)])
-        if let locale = options.locale { form.append("Locale", locale) }
-        if let name = options.customFriendlyName { form.append("CustomFriendlyName", name) }
-        if let code = options.customCode { form.append("CustomCode", code) }
-        if !options.rateLimits.isEmpty {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .sortedKeys
-            form.append("RateLimits", String(decoding: try encoder.encode(options.rateLimits), as: UTF8.self))
-        }
-        return try await send(.POST, "/v2/Services/\(serviceSid)/Verifications", form: form)
-    }
-
-    public func fetchVerification(serviceSid: String, sid: String) async throws -> VerificationResource {
-        try await send(.GET, "/v2/Services/\(serviceSid)/Verifications/\(sid)")
-    }
-
-    public enum FinalStatus: String, Sendable {
-        case canceled, approved
-    }
-
-    public func updateVerification(
-        serviceSid: String, sid: String, status: FinalStatus
-    ) async throws
-        -> VerificationResource
-    {
-        try await send(
-            .POST, "/v2/Services/\(serviceSid)/Verifications/\(sid)",
-            form: FormData([(name: "Status", value: status.rawValue)]))
-    }
-
-    /// Checks a code for the pending verification of `to`.
-    public func checkVerification(
-        serviceSid: String, to: String, code: String
-    ) async throws
-        -> VerificationCheckResource
-    {
-        try await send(
-            .POST, "/v2/Services/\(serviceSid)/VerificationCheck",
-            form: FormData([(name: "To", value: to), (name: "Code", value: code)]))
-    }
-
-    /// Checks a code for a verification by SID.
-    public func checkVerification(
-        serviceSid: String, verificationSid: String, code: String
-    ) async throws
-        -> VerificationCheckResource
-    {
-        try await send(
-            .POST, "/v2/Services/\(serviceSid)/VerificationCheck",
-            form: FormData([(name: "VerificationSid", value: verificationSid), (name: "Code", value: code)]))
-    }
-
-    // MARK: Rate limits
-
-    public func createRateLimit(
-        serviceSid: String, uniqueName: String, description: String? = nil
-    ) async throws
-        -> RateLimitResource
-    {
-        var form = FormData([(name: "UniqueName", value: uniqueName)])
-        if let description { form.append("Description", description) }
-        return try await send(.POST, "/v2/Services/\(serviceSid)/RateLimits", form: form)
-    }
-
-    /// A rate limit by SID or unique name.
-    public func fetchRateLimit(serviceSid: String, sid: String) async throws -> RateLimitResource {
-        try await send(.GET, "/v2/Services/\(serviceSid)/RateLimits/\(sid)")
-    }
-
-    public func listRateLimits(serviceSid: String) async throws -> [RateLimitResource] {
-        try await listAll("/v2/Services/\(serviceSid)/RateLimits", pageSize: 50)
-    }
-
-    public func deleteRateLimit(serviceSid: String, sid: String) async throws {
-        try await sendWithoutBody(.DELETE, "/v2/Services/\(serviceSid)/RateLimits/\(sid)")
-    }
-
-    public func createBucket(
-        serviceSid: String, rateLimitSid: String, max: Int, interval: Int
-    ) async throws
-        -> BucketResource
-    {
-        try await send(
-            .POST, "/v2/Services/\(serviceSid)/RateLimits/\(rateLimitSid)/Buckets",
-            form: FormData([(name: "Max", value: String(max)), (name: "Interval", value: String(interval))]))
-    }
-
-    public func listBuckets(serviceSid: String, rateLimitSid: String) async throws -> [BucketResource] {
-        try await listAll("/v2/Services/\(serviceSid)/RateLimits/\(rateLimitSid)/Buckets", pageSize: 50)
-    }
-
-    public func deleteBucket(serviceSid: String, rateLimitSid: String, sid: String) async throws {
-        try await sendWithoutBody(.DELETE, "/v2/Services/\(serviceSid)/RateLimits/\(rateLimitSid)/Buckets/\(sid)")
-    }
-
     // MARK: Transport
 
-    private func listAll<Item: Codable & Sendable>(_ path: String, pageSize: Int) async throws -> [Item] {
+    /// Every item of a list, following Twilio's paging; `filter` is added to the first page's
+    /// query (the next pages' URLs carry it on).
+    func listAll<Item: Codable & Sendable>(
+        _ path: String, pageSize: Int, filter: FormData = FormData()
+    ) async throws -> [Item] {
         var items: [Item] = []
-        var url: String? = "\(configuration.baseURL)\(path)?PageSize=\(pageSize)&Page=0"
+        let query = filter.encoded.isEmpty ? "" : "&" + filter.encoded
+        var url: String? = "\(configuration.baseURL)\(path)?PageSize=\(pageSize)&Page=0\(query)"
         var pages = 0
         while let next = url, pages < 1000 {
-            let page: ListPage<Item> = try await perform(.GET, url: next, form: nil)
+            let page: ListPage<Item> = try await perform(.GET, url: next, body: nil)
             items += page.items
             // Follow the next page as Twilio gives it, but only on the configured host.
             url = page.meta.nextPageURL.map { rebase($0) }
@@ -282,16 +114,34 @@ public final class VerifyClient: Sendable {
         return configuration.baseURL + afterScheme[pathStart...]
     }
 
-    private func send<T: Decodable>(_ method: HTTPMethod, _ path: String, form: FormData? = nil) async throws -> T {
-        try await perform(method, url: configuration.baseURL + path, form: form)
+    /// What a request carries: Twilio's classic endpoints take forms, the Passkeys ones JSON.
+    enum Body {
+        case form(FormData)
+        case json(Data)
     }
 
-    private func sendWithoutBody(_ method: HTTPMethod, _ path: String) async throws {
-        _ = try await execute(method, url: configuration.baseURL + path, form: nil)
+    func send<T: Decodable>(_ method: HTTPMethod, _ path: String, form: FormData? = nil) async throws -> T {
+        try await perform(method, url: configuration.baseURL + path, body: form.map(Body.form))
     }
 
-    private func perform<T: Decodable>(_ method: HTTPMethod, url: String, form: FormData?) async throws -> T {
-        let body = try await execute(method, url: url, form: form)
+    /// A JSON body (the Passkeys endpoints), encoded as Twilio spells it.
+    func send<T: Decodable>(_ method: HTTPMethod, _ path: String, json: some Encodable) async throws -> T {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return try await perform(method, url: configuration.baseURL + path, body: .json(try encoder.encode(json)))
+    }
+
+    /// JSON bytes the caller already has (a browser's credential), sent unchanged.
+    func send<T: Decodable>(_ method: HTTPMethod, _ path: String, jsonBytes: Data) async throws -> T {
+        try await perform(method, url: configuration.baseURL + path, body: .json(jsonBytes))
+    }
+
+    func sendWithoutBody(_ method: HTTPMethod, _ path: String) async throws {
+        _ = try await execute(method, url: configuration.baseURL + path, body: nil)
+    }
+
+    private func perform<T: Decodable>(_ method: HTTPMethod, url: String, body requestBody: Body?) async throws -> T {
+        let body = try await execute(method, url: url, body: requestBody)
         do {
             return try JSONDecoder().decode(T.self, from: Data(body.readableBytesView))
         } catch {
@@ -299,15 +149,21 @@ public final class VerifyClient: Sendable {
         }
     }
 
-    private func execute(_ method: HTTPMethod, url: String, form: FormData?) async throws -> ByteBuffer {
+    private func execute(_ method: HTTPMethod, url: String, body requestBody: Body?) async throws -> ByteBuffer {
         var request = HTTPClientRequest(url: url)
         request.method = method
         request.headers.add(name: "Authorization", value: authorization)
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: "verify-client-swift")
-        if let form {
+        switch requestBody {
+        case .form(let form):
             request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
             request.body = .bytes(ByteBuffer(string: form.encoded))
+        case .json(let data):
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: data))
+        case nil:
+            break
         }
         let response: HTTPClientResponse
         let body: ByteBuffer

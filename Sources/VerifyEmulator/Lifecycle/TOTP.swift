@@ -9,17 +9,24 @@ import VerifyWire
 /// let totp = TOTP(secret: Base32.decode("JBSWY3DPEHPK3PXP")!, algorithm: .sha1, digits: 6, timeStep: 30)
 /// totp.code(counter: totp.counter(atEpochSeconds: 59))
 /// ```
-struct TOTP: Sendable {
-    let secret: [UInt8]
-    let algorithm: TOTPAlgorithm
-    let digits: Int
-    let timeStep: Int
+public struct TOTP: Sendable {
+    public let secret: [UInt8]
+    public let algorithm: TOTPAlgorithm
+    public let digits: Int
+    public let timeStep: Int
 
-    func counter(atEpochSeconds seconds: Int64) -> Int64 {
+    public init(secret: [UInt8], algorithm: TOTPAlgorithm, digits: Int, timeStep: Int) {
+        self.secret = secret
+        self.algorithm = algorithm
+        self.digits = digits
+        self.timeStep = timeStep
+    }
+
+    public func counter(atEpochSeconds seconds: Int64) -> Int64 {
         seconds >= 0 ? seconds / Int64(timeStep) : (seconds - Int64(timeStep) + 1) / Int64(timeStep)
     }
 
-    func code(counter: Int64) -> String {
+    public func code(counter: Int64) -> String {
         var message = [UInt8](repeating: 0, count: 8)
         let value = UInt64(bitPattern: counter)
         for index in 0..<8 { message[index] = UInt8(truncatingIfNeeded: value >> UInt64(56 - 8 * index)) }
@@ -50,44 +57,5 @@ struct TOTP: Sendable {
             matched = step
         }
         return matched
-    }
-}
-
-/// RFC 4648 base32 (upper case, no padding on output), the alphabet of TOTP secrets.
-enum Base32 {
-    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".utf8)
-
-    static func encode(_ bytes: [UInt8]) -> String {
-        var output: [UInt8] = []
-        var buffer: UInt32 = 0
-        var bits = 0
-        for byte in bytes {
-            buffer = (buffer << 8) | UInt32(byte)
-            bits += 8
-            while bits >= 5 {
-                output.append(alphabet[Int((buffer >> UInt32(bits - 5)) & 31)])
-                bits -= 5
-            }
-        }
-        if bits > 0 { output.append(alphabet[Int((buffer << UInt32(5 - bits)) & 31)]) }
-        return String(decoding: output, as: UTF8.self)
-    }
-
-    /// The bytes of a base32 text (either case, `=` padding and spaces ignored), or nil.
-    static func decode(_ text: String) -> [UInt8]? {
-        var output: [UInt8] = []
-        var buffer: UInt32 = 0
-        var bits = 0
-        for character in text.utf8 where character != UInt8(ascii: "=") && character != UInt8(ascii: " ") {
-            let upper = (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(character) ? character - 32 : character
-            guard let value = alphabet.firstIndex(of: upper) else { return nil }
-            buffer = (buffer << 5) | UInt32(value)
-            bits += 5
-            if bits >= 8 {
-                output.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits - 8)))
-                bits -= 8
-            }
-        }
-        return output
     }
 }
