@@ -85,7 +85,8 @@ private func assembleAuthServer(
     ).addRoutes(to: router, signedIn: bearer(.phoneNumbersAndAccounts))
     let resetCodes = ResetCodeSender(verify: verify, serviceSid: serviceSid, logger: logger)
     let service = AccountService(
-        accounts: accounts, passwords: Passwords(cost: configuration.bcryptCost), verify: verify,
+        accounts: accounts, factors: SecondFactorStore(writer: database),
+        passwords: Passwords(cost: configuration.bcryptCost), verify: verify,
         serviceSid: serviceSid, limits: limits, resetCodes: resetCodes, logger: logger, now: now)
     AccountsController(service: service, issuer: issuer, trustedProxies: configuration.trustedProxies)
         .addRoutes(to: router, signedIn: bearer(.accounts))

@@ -11,10 +11,12 @@ import Foundation
 #endif
 
 /// The account rules shared by the web pages and the JSON API: registration, password login,
-/// two-factor by SMS through Twilio Verify, profile and password changes, and password reset by
-/// email through Verify's email channel.
+/// profile and password changes, and password reset by email through Verify's email channel.
+/// The second factors (SMS, authenticator app, recovery codes) are in the `AccountService+…`
+/// extensions.
 struct AccountService: Sendable {
     let accounts: AccountStore
+    let factors: SecondFactorStore
     let passwords: Passwords
     let verify: VerifyClient
     let serviceSid: String
@@ -25,12 +27,13 @@ struct AccountService: Sendable {
     private let dummyHash = TimingHash()
 
     init(
-        accounts: AccountStore, passwords: Passwords, verify: VerifyClient,
+        accounts: AccountStore, factors: SecondFactorStore, passwords: Passwords, verify: VerifyClient,
         serviceSid: String, limits: AbuseLimits, resetCodes: ResetCodeSender, logger: Logger,
         now: @escaping @Sendable () -> Date
     ) {
         self.resetCodes = resetCodes
         self.accounts = accounts
+        self.factors = factors
         self.passwords = passwords
         self.verify = verify
         self.serviceSid = serviceSid
@@ -136,7 +139,7 @@ struct AccountService: Sendable {
         return hash
     }
 
-    private func limited(_ wait: Int?) throws {
+    func limited(_ wait: Int?) throws {
         guard let wait else { return }
         var errors = FormErrors(message: "Too many attempts; try again in \(wait) seconds", status: .tooManyRequests)
         errors.retryAfter = wait
@@ -186,54 +189,6 @@ struct AccountService: Sendable {
         guard check.status == .approved, check.valid else {
             throw FormErrors(fields: ["code": "That code is not right. Check the message and try again."])
         }
-    }
-
-    // MARK: Two-factor
-
-    /// Step one of turning two-factor on: remembers the number and sends it a code.
-    func startEnablingTwoFactor(_ account: UserAccount, phone rawPhone: String, ip: String) async throws -> String {
-        // swapping the number needs the old one first: a stolen session must not move the second factor
-        guard !account.twoFactorEnabled else {
-            throw FormErrors(
-                message: "Two-factor authentication is already on; turn it off first to use another number",
-                status: .conflict)
-        }
-        let phone: String
-        do {
-            phone = try PhoneNumber.normalize(rawPhone)
-        } catch {
-            throw FormErrors.field("phone_number", "Enter a mobile number in international form, like +14155550100")
-        }
-        try await sendCode(to: phone, ip: ip)
-        try await accounts.setPendingPhone(id: account.id, phone: phone)
-        return phone
-    }
-
-    /// Step two: the code sent to the pending number turns two-factor on.
-    func confirmEnablingTwoFactor(_ account: UserAccount, code: String, ip: String) async throws {
-        guard let phone = account.pendingPhone else {
-            throw FormErrors(message: "Enter your phone number first; we will send it a code", status: .conflict)
-        }
-        try await checkCode(to: phone, code: code, ip: ip)
-        try await accounts.enableTwoFactor(id: account.id, phone: phone, now: now())
-        logger.info("two-factor enabled for account \(account.sid)")
-    }
-
-    /// Step one of turning two-factor off: a fresh code to the registered number.
-    func startDisablingTwoFactor(_ account: UserAccount, ip: String) async throws {
-        guard let phone = account.phone else {
-            throw FormErrors(message: "Two-factor authentication is already off", status: .conflict)
-        }
-        try await sendCode(to: phone, ip: ip)
-    }
-
-    func confirmDisablingTwoFactor(_ account: UserAccount, code: String, ip: String) async throws {
-        guard let phone = account.phone else {
-            throw FormErrors(message: "Two-factor authentication is already off", status: .conflict)
-        }
-        try await checkCode(to: phone, code: code, ip: ip)
-        try await accounts.disableTwoFactor(id: account.id, now: now())
-        logger.info("two-factor disabled for account \(account.sid)")
     }
 
     // MARK: Profile and passwords

@@ -10,7 +10,8 @@ import Foundation
 
 /// The accounts as JSON, for apps: the same rules as the pages (``AccountService``) and the
 /// same JWT and refresh tokens as the SMS login. A password login answers either tokens or a
-/// two-factor challenge that `/api/accounts/login/verify` completes with the SMS code.
+/// two-factor challenge that `/api/accounts/login/verify` completes with a code from one of the
+/// account's factors (`AccountsController+TwoFactor` turns them on and off).
 ///
 /// Refusals are `{"message": …, "errors": {field: message}}` with 400, 401 (wrong username or
 /// password), 403 (disabled account), 409 (taken username or email) or 429 (with `Retry-After`).
@@ -35,11 +36,8 @@ struct AccountsController: Sendable {
         signedIn.get("/api/accounts/me") { _, context in
             try JSONResponse.make(AccountDescription(try context.requireAccount()))
         }
-        signedIn.post("/api/accounts/2fa/enable", use: enableTwoFactor)
-        signedIn.post("/api/accounts/2fa/enable/verify", use: confirmEnablingTwoFactor)
-        signedIn.post("/api/accounts/2fa/disable", use: disableTwoFactor)
-        signedIn.post("/api/accounts/2fa/disable/verify", use: confirmDisablingTwoFactor)
         signedIn.post("/api/accounts/password", use: changePassword)
+        addTwoFactorRoutes(signedIn: signedIn)
     }
 
     // MARK: Registration and login
@@ -59,74 +57,59 @@ struct AccountsController: Sendable {
         }
         let account = try await service.authenticate(
             login: login, password: body["password"]!, ip: ip(request, context))
-        guard let phone = account.phone else { return try await startLogin(account) }
-        try await service.sendCode(to: phone, ip: ip(request, context))
+        let methods = account.secondFactors
+        guard !methods.isEmpty else { return try await startLogin(account) }
+        // an SMS costs money and may be unwanted: it goes out by itself only when it is the one way
+        let smsNow = methods == [.sms]
+        if smsNow, let phone = account.phone { try await service.sendCode(to: phone, ip: ip(request, context)) }
         let challenge = try await accounts.createChallenge(
             accountID: account.id, now: service.now(), lifetime: Self.challengeLifetime)
         return try JSONResponse.uncached(
             TwoFactorChallenge(
-                challenge: challenge, phoneNumber: account.maskedPhone ?? "",
+                message: smsNow
+                    ? "Two-factor authentication required; enter the code sent by SMS"
+                    : "Two-factor authentication required; choose a method",
+                challenge: challenge, methods: methods,
+                phoneNumber: methods.contains(.sms) ? account.maskedPhone : nil, smsSent: smsNow,
                 expiresIn: Int(Self.challengeLifetime)))
     }
 
+    /// Completes a login with `{"challenge", "code", "method"}`; `method` (`totp`, `sms` or
+    /// `recovery`) may be left out when the account has one factor.
     @Sendable func loginVerify(_ request: Request, context: AuthRequestContext) async throws -> Response {
         let body = try await JSONRequest.fields(request, required: ["challenge", "code"])
-        let (account, phone) = try await challengeAccount(body["challenge"]!)
-        try await service.checkCode(to: phone, code: body["code"]!, ip: ip(request, context))
+        let account = try await challengeAccount(body["challenge"]!)
+        let proof = try service.requireMethod(account, body["method"])
+        try await service.checkSecondStep(account, proof: proof, code: body["code"]!, ip: ip(request, context))
         try await accounts.deleteChallenge(body["challenge"]!)
         return try await startLogin(account)
     }
 
+    /// Sends the SMS code for a login (again): `{"challenge", "method": "sms"}`.
     @Sendable func loginResend(_ request: Request, context: AuthRequestContext) async throws -> Response {
         let body = try await JSONRequest.fields(request, required: ["challenge"])
-        let (_, phone) = try await challengeAccount(body["challenge"]!)
+        let account = try await challengeAccount(body["challenge"]!)
+        let proof = try service.requireMethod(account, body["method"] ?? SecondFactor.sms.rawValue)
+        guard proof == .factor(.sms), let phone = account.phone else {
+            throw FormErrors.field("method", "Only an SMS code can be sent; the other methods need none")
+        }
         try await service.sendCode(to: phone, ip: ip(request, context))
-        return try JSONResponse.make(CodeSent(message: "Verification code sent"))
+        return try JSONResponse.make(CodeSent(message: "Verification code sent", phoneNumber: account.maskedPhone))
     }
 
-    /// The account a two-factor challenge belongs to, and the number its code goes to.
-    private func challengeAccount(_ challenge: String) async throws -> (UserAccount, phone: String) {
+    /// The account a live two-factor challenge belongs to.
+    private func challengeAccount(_ challenge: String) async throws -> UserAccount {
         guard let account = try await accounts.challengeAccount(challenge, now: service.now()),
-            !account.isDisabled, let phone = account.phone
+            !account.isDisabled, account.twoFactorEnabled
         else {
             throw FormErrors(
                 fields: ["challenge": "Unknown or expired challenge; log in again"], status: .unauthorized)
         }
-        return (account, phone)
+        return account
     }
 
     private func startLogin(_ account: UserAccount) async throws -> Response {
         try await issuer.startLogin(.account(sid: account.sid), message: "Login successful", username: account.username)
-    }
-
-    // MARK: Two-factor
-
-    @Sendable func enableTwoFactor(_ request: Request, context: AuthRequestContext) async throws -> Response {
-        let account = try context.requireAccount()
-        let body = try await JSONRequest.fields(request, required: ["phone_number"])
-        let phone = try await service.startEnablingTwoFactor(
-            account, phone: body["phone_number"]!, ip: ip(request, context))
-        return try JSONResponse.make(CodeSent(message: "Verification code sent", phoneNumber: phone))
-    }
-
-    @Sendable func confirmEnablingTwoFactor(_ request: Request, context: AuthRequestContext) async throws -> Response {
-        let account = try context.requireAccount()
-        let body = try await JSONRequest.fields(request, required: ["code"])
-        try await service.confirmEnablingTwoFactor(account, code: body["code"]!, ip: ip(request, context))
-        return try JSONResponse.make(TwoFactorState(message: "Two-factor authentication is on", twoFactorEnabled: true))
-    }
-
-    @Sendable func disableTwoFactor(_ request: Request, context: AuthRequestContext) async throws -> Response {
-        try await service.startDisablingTwoFactor(try context.requireAccount(), ip: ip(request, context))
-        return try JSONResponse.make(CodeSent(message: "Verification code sent"))
-    }
-
-    @Sendable func confirmDisablingTwoFactor(_ request: Request, context: AuthRequestContext) async throws -> Response {
-        let account = try context.requireAccount()
-        let body = try await JSONRequest.fields(request, required: ["code"])
-        try await service.confirmDisablingTwoFactor(account, code: body["code"]!, ip: ip(request, context))
-        return try JSONResponse.make(
-            TwoFactorState(message: "Two-factor authentication is off", twoFactorEnabled: false))
     }
 
     // MARK: Passwords
@@ -154,7 +137,7 @@ struct AccountsController: Sendable {
         return try JSONResponse.make(MessageBody("Password changed; every session and token was revoked"))
     }
 
-    private func ip(_ request: Request, _ context: AuthRequestContext) -> String {
+    func ip(_ request: Request, _ context: AuthRequestContext) -> String {
         context.clientIP(request, trustedProxies: trustedProxies)
     }
 }

@@ -18,12 +18,30 @@ struct UserAccount: Sendable, Equatable {
     var disabledAt: Double?
     var createdAt: Double
 
-    var twoFactorEnabled: Bool { phone != nil }
+    /// The account's Verify TOTP factor (`YF…`), once confirmed with a first code.
+    var totpFactorSid: String?
+    /// A TOTP factor made for the account and waiting for its first code.
+    var pendingTOTPSid: String?
+
+    /// Whether any second factor is on: a password alone no longer signs in.
+    var twoFactorEnabled: Bool { !secondFactors.isEmpty }
+
+    /// The second factors this account has on, in the order a login offers them.
+    var secondFactors: [SecondFactor] {
+        var factors: [SecondFactor] = []
+        if totpFactorSid != nil { factors.append(.totp) }
+        if phone != nil { factors.append(.sms) }
+        return factors
+    }
+
+    /// The Verify entity identity of the account's factors: its sid, which is stable and says
+    /// nothing about the person (Twilio asks for no personal data there).
+    var verifyIdentity: String { sid }
 
     var isDisabled: Bool { disabledAt != nil }
 
     static let columns =
-        "id, sid, username, email, password_hash, about, phone, pending_phone, sessions_valid_after, disabled_at, created_at"
+        "id, sid, username, email, password_hash, about, phone, pending_phone, sessions_valid_after, disabled_at, created_at, totp_factor_sid, pending_totp_sid"
 
     init(row: Row) {
         id = row[0]
@@ -37,6 +55,8 @@ struct UserAccount: Sendable, Equatable {
         sessionsValidAfter = row[8]
         disabledAt = row[9]
         createdAt = row[10]
+        totpFactorSid = row[11]
+        pendingTOTPSid = row[12]
     }
 
     /// `+1******0100`: enough for the user to recognise their number, not enough to learn it.

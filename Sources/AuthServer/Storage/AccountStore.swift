@@ -123,23 +123,6 @@ struct AccountStore: Sendable {
         }
     }
 
-    /// Turns two-factor on with `phone` (the number whose code was just approved).
-    func enableTwoFactor(id: Int64, phone: String, now: Date) async throws {
-        try await writer.write { db in
-            try db.execute(
-                sql: "UPDATE account SET phone = ?, pending_phone = NULL, updated_at = ? WHERE id = ?",
-                arguments: [phone, now.timeIntervalSince1970, id])
-        }
-    }
-
-    func disableTwoFactor(id: Int64, now: Date) async throws {
-        try await writer.write { db in
-            try db.execute(
-                sql: "UPDATE account SET phone = NULL, pending_phone = NULL, updated_at = ? WHERE id = ?",
-                arguments: [now.timeIntervalSince1970, id])
-        }
-    }
-
     /// Disables (or re-enables) an account by username or email. A disabled account cannot log
     /// in; its web sessions are deleted and its tokens refused. Returns the account, if found.
     @discardableResult

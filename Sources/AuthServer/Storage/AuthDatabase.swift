@@ -80,6 +80,34 @@ enum AuthDatabase {
             try db.create(index: "limit_hit_by_key", on: "limit_hit", columns: ["kind", "key_digest", "at"])
             try db.create(index: "limit_hit_by_time", on: "limit_hit", columns: ["at"])
         }
+        migrator.registerMigration("v4: authenticator apps, recovery codes, factor history") { db in
+            try db.alter(table: "account") { t in
+                // the Verify TOTP factor (YF…) once its first code was accepted, and one waiting for it
+                t.add(column: "totp_factor_sid", .text)
+                t.add(column: "pending_totp_sid", .text)
+                // the digest and time of the last accepted TOTP code: the same code is not accepted
+                // twice (RFC 6238 §5.2), though Verify would approve it again within its window
+                t.add(column: "totp_last_code", .text)
+                t.add(column: "totp_last_at", .double)
+            }
+            // one-time codes for when every second factor is lost; only SHA-256 digests are kept
+            try db.create(table: "recovery_code") { t in
+                t.column("account_id", .integer).notNull().references("account", onDelete: .cascade)
+                t.column("code_hash", .text).notNull()
+                t.column("used_at", .double)
+                t.primaryKey(["account_id", "code_hash"])
+            }
+            // what the profile lists: a factor added or removed, codes issued or used
+            try db.create(table: "factor_event") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("account_id", .integer).notNull().indexed().references("account", onDelete: .cascade)
+                t.column("kind", .text).notNull()
+                t.column("action", .text).notNull()
+                t.column("at", .double).notNull()
+            }
+            // a JSON login waiting for a push approval remembers the Verify challenge it made
+            try db.alter(table: "login_challenge") { t in t.add(column: "push_challenge_sid", .text) }
+        }
         return migrator
     }
 }

@@ -1,0 +1,186 @@
+import GRDB
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The account's second factors as the auth server keeps them: the confirmed SMS number and
+/// TOTP factor (on the account row), recovery codes (digests) and the history the profile shows.
+/// Turning a factor on or off, issuing recovery codes and recording the event happen in one
+/// transaction, so the history never disagrees with the account.
+struct SecondFactorStore: Sendable {
+    let writer: any DatabaseWriter
+
+    /// What happened to a factor, as the profile lists it.
+    enum Action: String, Sendable {
+        case added, removed
+        /// Recovery codes: a new set was issued (the old ones void), or one was used.
+        case issued, used
+    }
+
+    /// What a ``FactorEvent`` is about: a factor, or the recovery codes.
+    enum Subject: String, Sendable {
+        case totp, sms, push
+        case recoveryCodes = "recovery_codes"
+    }
+
+    struct FactorEvent: Sendable, Equatable {
+        var subject: Subject
+        var action: Action
+        var at: Double
+    }
+
+    // MARK: Turning factors on and off
+
+    /// Turns SMS on with the number whose code was just approved. When it is the account's first
+    /// factor, `recoveryCodes` are stored and true is returned (the caller shows them once).
+    func enableSMS(accountID: Int64, phone: String, recoveryCodes: [String], now: Date) async throws -> Bool {
+        try await writer.write { db in
+            let first = try !Self.hasFactor(db, accountID)
+            try db.execute(
+                sql: "UPDATE account SET phone = ?, pending_phone = NULL, updated_at = ? WHERE id = ?",
+                arguments: [phone, now.timeIntervalSince1970, accountID])
+            try Self.record(db, accountID, .sms, .added, now)
+            if first { try Self.replaceCodes(db, accountID, recoveryCodes, now) }
+            return first
+        }
+    }
+
+    func disableSMS(accountID: Int64, now: Date) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE account SET phone = NULL, pending_phone = NULL, updated_at = ? WHERE id = ?",
+                arguments: [now.timeIntervalSince1970, accountID])
+            try Self.record(db, accountID, .sms, .removed, now)
+            try Self.dropCodesIfNoFactor(db, accountID)
+        }
+    }
+
+    func setPendingTOTP(accountID: Int64, factorSid: String?) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE account SET pending_totp_sid = ? WHERE id = ?", arguments: [factorSid, accountID])
+        }
+    }
+
+    /// Turns the authenticator app on with its verified factor; recovery codes as for SMS.
+    func enableTOTP(accountID: Int64, factorSid: String, recoveryCodes: [String], now: Date) async throws -> Bool {
+        try await writer.write { db in
+            let first = try !Self.hasFactor(db, accountID)
+            try db.execute(
+                sql: """
+                    UPDATE account SET totp_factor_sid = ?, pending_totp_sid = NULL, updated_at = ? WHERE id = ?
+                    """,
+                arguments: [factorSid, now.timeIntervalSince1970, accountID])
+            try Self.record(db, accountID, .totp, .added, now)
+            if first { try Self.replaceCodes(db, accountID, recoveryCodes, now) }
+            return first
+        }
+    }
+
+    func disableTOTP(accountID: Int64, now: Date) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE account SET totp_factor_sid = NULL, pending_totp_sid = NULL, updated_at = ? WHERE id = ?",
+                arguments: [now.timeIntervalSince1970, accountID])
+            try Self.record(db, accountID, .totp, .removed, now)
+            try Self.dropCodesIfNoFactor(db, accountID)
+        }
+    }
+
+    /// Takes a TOTP code Verify approved, unless this account used the same code within the
+    /// last `window` seconds: false is a replay. The update is the check, as for recovery codes.
+    func acceptTOTPCode(
+        accountID: Int64, factorSid: String, code: String, now: Date, window: Double
+    ) async throws
+        -> Bool
+    {
+        let digest = OpaqueToken.hash(factorSid + ":" + code)
+        let time = now.timeIntervalSince1970
+        return try await writer.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE account SET totp_last_code = ?, totp_last_at = ?
+                    WHERE id = ? AND NOT (totp_last_code IS ? AND totp_last_at > ?)
+                    """,
+                arguments: [digest, time, accountID, digest, time - window])
+            return db.changesCount == 1
+        }
+    }
+
+    // MARK: Recovery codes
+
+    /// A new set of recovery codes; the old ones stop working.
+    func replaceRecoveryCodes(accountID: Int64, codes: [String], now: Date) async throws {
+        try await writer.write { db in try Self.replaceCodes(db, accountID, codes, now) }
+    }
+
+    /// Spends one recovery code: true when it was the account's and unused. The update is the
+    /// check, so one code cannot sign in twice even from two requests at the same moment.
+    func useRecoveryCode(accountID: Int64, code: String, now: Date) async throws -> Bool {
+        guard let digest = RecoveryCodes.digest(code) else { return false }
+        return try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE recovery_code SET used_at = ? WHERE account_id = ? AND code_hash = ? AND used_at IS NULL",
+                arguments: [now.timeIntervalSince1970, accountID, digest])
+            guard db.changesCount == 1 else { return false }
+            try Self.record(db, accountID, .recoveryCodes, .used, now)
+            return true
+        }
+    }
+
+    func unusedRecoveryCodes(accountID: Int64) async throws -> Int {
+        try await writer.read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM recovery_code WHERE account_id = ? AND used_at IS NULL",
+                arguments: [accountID]) ?? 0
+        }
+    }
+
+    /// The newest events first.
+    func events(accountID: Int64, limit: Int = 20) async throws -> [FactorEvent] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT kind, action, at FROM factor_event WHERE account_id = ? ORDER BY id DESC LIMIT ?",
+                arguments: [accountID, limit]
+            ).compactMap { row in
+                guard let subject = Subject(rawValue: row[0]), let action = Action(rawValue: row[1]) else { return nil }
+                return FactorEvent(subject: subject, action: action, at: row[2])
+            }
+        }
+    }
+
+    // MARK: Inside a transaction
+
+    private static func hasFactor(_ db: Database, _ accountID: Int64) throws -> Bool {
+        try Bool.fetchOne(
+            db, sql: "SELECT phone IS NOT NULL OR totp_factor_sid IS NOT NULL FROM account WHERE id = ?",
+            arguments: [accountID]) ?? false
+    }
+
+    private static func replaceCodes(_ db: Database, _ accountID: Int64, _ codes: [String], _ now: Date) throws {
+        try db.execute(sql: "DELETE FROM recovery_code WHERE account_id = ?", arguments: [accountID])
+        for digest in codes.compactMap(RecoveryCodes.digest) {
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO recovery_code (account_id, code_hash) VALUES (?, ?)",
+                arguments: [accountID, digest])
+        }
+        try record(db, accountID, .recoveryCodes, .issued, now)
+    }
+
+    /// With no factor left the codes would be a way in to nothing: they go.
+    private static func dropCodesIfNoFactor(_ db: Database, _ accountID: Int64) throws {
+        guard try !hasFactor(db, accountID) else { return }
+        try db.execute(sql: "DELETE FROM recovery_code WHERE account_id = ?", arguments: [accountID])
+    }
+
+    private static func record(
+        _ db: Database, _ accountID: Int64, _ subject: Subject, _ action: Action, _ now: Date
+    ) throws {
+        try db.execute(
+            sql: "INSERT INTO factor_event (account_id, kind, action, at) VALUES (?, ?, ?, ?)",
+            arguments: [accountID, subject.rawValue, action.rawValue, now.timeIntervalSince1970])
+    }
+}
