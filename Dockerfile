@@ -1,7 +1,7 @@
 # verify-emulator and auth-server in one image: `docker compose up` (see docker-compose.yml)
 # runs the emulator on port 4010 and the auth server, wired to it, on port 8000.
 FROM swift:6.3-noble AS build
-RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-dev && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-dev libqrencode-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
 COPY Sources ./Sources
@@ -12,7 +12,7 @@ RUN swift build -c release --product verify-emulator --static-swift-stdlib \
     && cp "$(swift build -c release --show-bin-path)/auth-server" /usr/local/bin/auth-server
 
 FROM ubuntu:noble
-RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-0 curl ca-certificates \
+RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-0 libqrencode4 curl ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /usr/local/bin/verify-emulator /usr/local/bin/verify-emulator
 COPY --from=build /usr/local/bin/auth-server /usr/local/bin/auth-server

@@ -92,11 +92,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Debian's libqrencode, for the QR code of an authenticator app's set-up.
+        .systemLibrary(name: "CQRencode", providers: [.apt(["libqrencode-dev"])]),
         // The JWT auth server as a library: configuration, tokens, the SMS-code login API.
         .target(
             name: "AuthServer",
             dependencies: [
-                "VerifyClient", "VerifyWire", "HTTPServerGuards",
+                "VerifyClient", "VerifyWire", "HTTPServerGuards", "CQRencode",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),

@@ -10,9 +10,13 @@ log() { printf '\n== %s\n' "$*"; }
 
 missing=()
 dpkg -s libsqlite3-dev >/dev/null 2>&1 || missing+=(libsqlite3-dev)
+# the auth server's QR codes (authenticator-app set-up)
+dpkg -s libqrencode-dev >/dev/null 2>&1 || missing+=(libqrencode-dev)
 # the live inbox's browser test: headless Chromium driven by selenium
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+# decodes the authenticator-app QR code from the browser's pixels, as a phone camera would
+command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 if ((${#missing[@]})); then
     log "installing ${missing[*]}"

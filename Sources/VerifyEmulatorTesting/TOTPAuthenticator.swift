@@ -21,6 +21,13 @@ public struct TOTPAuthenticator: Sendable {
         public var description: String { "not an otpauth://totp URI (\(problem)): \(uri)" }
     }
 
+    /// An app set up by hand from a secret (what a user types when they cannot scan).
+    public init(totp: TOTP, accountName: String = "", issuer: String? = nil) {
+        self.totp = totp
+        self.accountName = accountName
+        self.issuer = issuer
+    }
+
     public init(uri: String) throws {
         guard let components = URLComponents(string: uri), components.scheme == "otpauth",
             components.host == "totp"

@@ -110,9 +110,15 @@ def test_register_enable_two_factor_log_in_with_code_disable(web, browser):
     assert "not right" in browser.find_element(By.ID, "code-error").text
     shots.take("enable-2fa-code")
     fill(browser, {"code": code}, submit="confirm")
-    wait_path(browser, "/profile")
+    # the first second factor comes with ten recovery codes, shown this once
+    wait_path(browser, "/profile/recovery-codes")
     assert "Two-factor authentication is on" in browser.find_element(By.CSS_SELECTOR, ".flash").text
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#recovery-codes li")) == 10
+    shots.take("recovery-codes")
+    click_and_wait(browser, browser.find_element(By.ID, "saved-codes"))
+    wait_path(browser, "/profile")
     assert "On" in browser.find_element(By.ID, "two-factor").text
+    assert "10 unused" in browser.find_element(By.ID, "recovery").text
     shots.take("profile")
 
     # log out; log in with the password, then the SMS code

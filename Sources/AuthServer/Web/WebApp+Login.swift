@@ -9,7 +9,7 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Register, log in (with the SMS step when two-factor is on), log out.
+/// Register, log in (with the second step when a factor is on), log out.
 extension WebApp {
     func addLoginRoutes(to pages: RouterGroup<AuthRequestContext>) {
         pages.get("/register") { _, context in try await registerPage(context) }
@@ -19,21 +19,26 @@ extension WebApp {
             return try await loginPage(context)
         }
         pages.post("/login", use: login)
-        pages.get("/login/verify") { _, context in
+        pages.get("/login/verify") { request, context in
             guard let pending = try await pendingAccount(context) else { return redirect("/login") }
-            return try await loginVerifyPage(context, pending)
+            return try await loginVerifyPage(
+                context, pending, method: request.uri.queryParameters["method"].map(String.init))
         }
         pages.post("/login/verify", use: loginVerify)
         pages.post("/login/verify/resend") { request, context in
             guard let pending = try await pendingAccount(context), let phone = pending.phone else {
                 return redirect("/login")
             }
+            let sent = context.sessions.session?.pendingSMSSent == true
             return try await submit(
-                context, then: "/login/verify", flash: "We sent a new code to \(pending.maskedPhone ?? "your phone")"
+                context, then: "/login/verify?method=sms",
+                flash: "We sent \(sent ? "a new" : "a") code to \(pending.maskedPhone ?? "your phone")"
             ) {
                 try await service.sendCode(to: phone, ip: ip(request, context))
+                keep(context, \.pendingSMSSent, true)
+                keep(context, \.pendingMethod, SecondFactor.sms.rawValue)
             } otherwise: {
-                try await loginVerifyPage(context, pending, errors: $0)
+                try await loginVerifyPage(context, pending, method: SecondFactor.sms.rawValue, errors: $0)
             }
         }
         pages.post("/logout") { request, context in
@@ -62,35 +67,41 @@ extension WebApp {
     @Sendable func login(_ request: Request, context: AuthRequestContext) async throws -> Response {
         let login = context.form["login"] ?? ""
         let account: UserAccount
+        let methods: [SecondFactor]
         do {
             account = try await service.authenticate(
                 login: login, password: context.form["password"] ?? "", ip: ip(request, context))
-            if let phone = account.phone {
+            methods = account.secondFactors
+            // an SMS goes out by itself only when it is the one way; otherwise when asked for
+            if methods == [.sms], let phone = account.phone {
                 try await service.sendCode(to: phone, ip: ip(request, context))
             }
         } catch let errors as FormErrors {
             return try await loginPage(context, login: login, errors: errors)
         }
-        guard account.twoFactorEnabled else {
+        guard let first = methods.first else {
             try await rotate(request, context, to: signedInSession(account, flash: nil))
             return redirect("/profile")
         }
-        // the password is right; the session stays signed out until the code is approved
+        // the password is right; the session stays signed out until the second step is accepted
         var session = WebSession.fresh(flash: nil)
         session.pendingAccountID = account.id
         session.pendingSince = service.now().timeIntervalSince1970
+        session.pendingMethod = first.rawValue
+        session.pendingSMSSent = methods == [.sms]
         try await rotate(request, context, to: session)
         return redirect("/login/verify")
     }
 
     @Sendable func loginVerify(_ request: Request, context: AuthRequestContext) async throws -> Response {
-        guard let pending = try await pendingAccount(context), let phone = pending.phone else {
-            return redirect("/login")
-        }
+        guard let pending = try await pendingAccount(context) else { return redirect("/login") }
+        let method = context.form["method"] ?? context.sessions.session?.pendingMethod
         do {
-            try await service.checkCode(to: phone, code: context.form["code"] ?? "", ip: ip(request, context))
+            let proof = try service.requireMethod(pending, method)
+            try await service.checkSecondStep(
+                pending, proof: proof, code: context.form["code"] ?? "", ip: ip(request, context))
         } catch let errors as FormErrors {
-            return try await loginVerifyPage(context, pending, errors: errors)
+            return try await loginVerifyPage(context, pending, method: method, errors: errors)
         }
         try await rotate(request, context, to: signedInSession(pending, flash: nil))
         return redirect("/profile")
@@ -123,14 +134,40 @@ extension WebApp {
             ], errors: errors)
     }
 
+    /// The second step of a login: the form of one method (the authenticator app's code, the SMS
+    /// code, once sent, or a recovery code) and links to the account's other methods.
     func loginVerifyPage(
-        _ context: AuthRequestContext, _ account: UserAccount, errors: FormErrors? = nil
+        _ context: AuthRequestContext, _ account: UserAccount, method requested: String?, errors: FormErrors? = nil
     )
         async throws -> Response
     {
-        try await render(
-            "login-verify", context, ["phone": account.maskedPhone ?? "", "fields": [codeField(errors)]],
+        let methods = account.secondFactors
+        let proof =
+            requested.flatMap(SecondFactorProof.init(method:)).flatMap { proof -> SecondFactorProof? in
+                if case .factor(let factor) = proof, !methods.contains(factor) { return nil }
+                return proof
+            } ?? .factor(methods.first ?? .sms)
+        if context.sessions.session?.pendingMethod != proof.method { keep(context, \.pendingMethod, proof.method) }
+        let others = (methods.map(SecondFactorProof.factor) + [.recovery]).filter { $0 != proof }
+        return try await render(
+            "login-verify", context,
+            [
+                "phone": account.maskedPhone ?? "", "method": proof.method,
+                "totp": proof == .factor(.totp), "sms": proof == .factor(.sms), "recovery": proof == .recovery,
+                "smsSent": context.sessions.session?.pendingSMSSent == true,
+                "fields": [proof == .recovery ? recoveryCodeField(errors) : codeField(errors)],
+                "others": others.map { ["method": $0.method, "title": Self.otherWayTitle($0)] },
+            ],
             errors: errors)
+    }
+
+    static func otherWayTitle(_ proof: SecondFactorProof) -> String {
+        switch proof {
+        case .factor(.totp): "Use your authenticator app"
+        case .factor(.sms): "Get a code by text message"
+        case .factor(.push): "Approve on your phone"
+        case .recovery: "Use a recovery code"
+        }
     }
 
     /// The account whose password was accepted and that waits for its code (for 10 minutes).

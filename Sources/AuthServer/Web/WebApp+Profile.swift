@@ -14,12 +14,17 @@ extension WebApp {
     func addProfileRoutes(to pages: RouterGroup<AuthRequestContext>) {
         pages.get("/profile") { _, context in
             let account = try signedIn(context)
+            let events = try await service.factors.events(accountID: account.id, limit: 8)
             return try await render(
                 "profile", context,
                 [
                     "account": ["username": account.username, "email": account.email, "about": account.about],
-                    "twoFactor": account.twoFactorEnabled, "phone": account.maskedPhone ?? "",
+                    "twoFactor": account.twoFactorEnabled, "smsOn": account.phone != nil,
+                    "totpOn": account.totpFactorSid != nil, "phone": account.maskedPhone ?? "",
+                    "recoveryLeft": try await service.factors.unusedRecoveryCodes(accountID: account.id),
                     "memberSince": Self.day(account.createdAt), "hasAbout": !account.about.isEmpty,
+                    "hasEvents": !events.isEmpty,
+                    "events": events.map { ["text": Self.describe($0), "when": Self.moment($0.at)] },
                 ])
         }
         pages.get("/profile/edit") { _, context in
@@ -79,5 +84,27 @@ extension WebApp {
                         autocomplete: "current-password")
                 ] + newPasswordFields(errors, label: "New password")
             ], errors: errors)
+    }
+
+    /// A factor event as the profile lists it.
+    static func describe(_ event: SecondFactorStore.FactorEvent) -> String {
+        switch (event.subject, event.action) {
+        case (.totp, .added): "Authenticator app added"
+        case (.totp, _): "Authenticator app removed"
+        case (.sms, .added): "Text-message codes turned on"
+        case (.sms, _): "Text-message codes turned off"
+        case (.push, .added): "Phone approval added"
+        case (.push, _): "Phone approval removed"
+        case (.recoveryCodes, .used): "A recovery code was used"
+        case (.recoveryCodes, _): "New recovery codes issued"
+        }
+    }
+
+    /// `3 December 2026, 14:05 UTC`.
+    static func moment(_ time: Double) -> String {
+        let date = Date(timeIntervalSince1970: time)
+        let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
+        let minutes = parts.minute! < 10 ? "0\(parts.minute!)" : "\(parts.minute!)"
+        return "\(day(time)), \(parts.hour!):\(minutes) UTC"
     }
 }

@@ -9,12 +9,12 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Turning two-factor on (number, then its code) and off (a fresh code to the number).
+/// Turning SMS two-factor on (number, then its code) and off (a fresh code to the number).
 extension WebApp {
     func addTwoFactorRoutes(to pages: RouterGroup<AuthRequestContext>) {
         pages.get("/profile/2fa/enable") { _, context in
             let account = try signedIn(context)
-            if account.twoFactorEnabled { return redirect("/profile") }
+            if account.phone != nil { return redirect("/profile") }
             return try await enablePage(context, account)
         }
         pages.post("/profile/2fa/enable") { request, context in
@@ -37,16 +37,19 @@ extension WebApp {
         }
         pages.post("/profile/2fa/enable/confirm") { request, context in
             let account = try signedIn(context)
+            var codes: [String]?
             return try await submit(context, then: "/profile", flash: "Two-factor authentication is on") {
-                try await service.confirmEnablingTwoFactor(
+                codes = try await service.confirmEnablingTwoFactor(
                     account, code: context.form["code"] ?? "", ip: ip(request, context))
+                if let codes { keep(context, \.recoveryCodes, codes) }
             } otherwise: {
                 try await enablePage(context, account, errors: $0, codeStep: true)
             }
+            .redirectingToRecoveryCodes(codes != nil)
         }
         pages.get("/profile/2fa/disable") { request, context in
             let account = try signedIn(context)
-            if !account.twoFactorEnabled { return redirect("/profile") }
+            if account.phone == nil { return redirect("/profile") }
             return try await disablePage(
                 context, account, sent: request.uri.queryParameters["sent"] == "1")
         }

@@ -59,6 +59,7 @@ struct WebApp: Sendable {
         addLoginRoutes(to: pages)
         addProfileRoutes(to: pages)
         addTwoFactorRoutes(to: pages)
+        addAuthenticatorRoutes(to: pages)
         addResetRoutes(to: pages)
     }
 
@@ -76,6 +77,12 @@ struct WebApp: Sendable {
         field(
             "code", "Code", errors, autocomplete: "one-time-code",
             extra: #"inputmode="numeric" maxlength="10" autofocus"#)
+    }
+
+    func recoveryCodeField(_ errors: FormErrors?) -> [String: Any] {
+        field(
+            "code", "Recovery code", errors, autocomplete: "off",
+            extra: #"maxlength="20" autocapitalize="none" spellcheck="false" autofocus"#)
     }
 
     func field(

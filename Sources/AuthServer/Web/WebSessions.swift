@@ -7,13 +7,27 @@ public struct WebSession: Codable, Sendable, Equatable {
     var accountID: Int64?
     /// When this session signed in; sessions older than the account's `sessionsValidAfter` are void.
     var signedInAt: Double?
-    /// An account whose password was accepted and that waits for its SMS code.
+    /// An account whose password was accepted and that waits for its second step.
     var pendingAccountID: Int64?
     var pendingSince: Double?
+    /// The method the pending login is on (`totp`, `sms`, `recovery`), and whether its SMS went out.
+    var pendingMethod: String?
+    var pendingSMSSent: Bool?
+    /// An authenticator app being set up: what its page shows until the first code.
+    var pendingTOTP: PendingTOTP?
+    /// Recovery codes just issued, shown once by the next page and then forgotten.
+    var recoveryCodes: [String]?
     /// The email a password-reset code was sent to.
     var resetEmail: String?
     /// A one-shot notice for the next page ("Two-factor authentication is on").
     var flash: String?
+}
+
+/// The set-up of an authenticator app: the Verify factor and what its QR code holds.
+struct PendingTOTP: Codable, Sendable, Equatable {
+    var factorSid: String
+    var secret: String
+    var uri: String
 }
 
 extension WebSession {

@@ -13,6 +13,8 @@ enum WebTemplates {
         ("layout", layout), ("field", field), ("home", home), ("register", register), ("login", login),
         ("login-verify", loginVerify), ("profile", profile), ("profile-edit", profileEdit),
         ("profile-password", profilePassword), ("2fa-enable", enableTwoFactor), ("2fa-disable", disableTwoFactor),
+        ("2fa-totp", addAuthenticator), ("2fa-totp-remove", removeAuthenticator), ("recovery-codes", recoveryCodes),
+        ("proof", proof), ("code-form", codeForm),
         ("reset", resetRequest), ("reset-confirm", resetConfirm), ("error", error),
     ]
 
@@ -104,24 +106,6 @@ enum WebTemplates {
         {{/content}}{{/layout}}
         """
 
-    static let loginVerify = """
-        {{<layout}}{{$title}}Enter your code{{/title}}{{$content}}
-        <section class="card narrow">
-          <h1>Enter your code</h1>
-          <p>We sent a code by SMS to <strong>{{phone}}</strong>. Enter it to finish logging in.</p>
-          <form method="post" action="/login/verify" novalidate>
-            <input type="hidden" name="csrf_token" value="{{csrf}}">
-            {{#fields}}{{>field}}{{/fields}}
-            <button type="submit" id="submit">Verify</button>
-          </form>
-          <form method="post" action="/login/verify/resend" class="secondary">
-            <input type="hidden" name="csrf_token" value="{{csrf}}">
-            <button type="submit" class="link" id="resend">Send a new code</button>
-          </form>
-        </section>
-        {{/content}}{{/layout}}
-        """
-
     static let profile = """
         {{<layout}}{{$title}}Your profile{{/title}}{{$content}}
         <section class="card">
@@ -129,15 +113,24 @@ enum WebTemplates {
           <dl class="facts">
             <dt>Email</dt><dd id="email">{{account.email}}</dd>
             <dt>About</dt><dd id="about">{{#hasAbout}}{{account.about}}{{/hasAbout}}{{^hasAbout}}<span class="muted">Nothing yet</span>{{/hasAbout}}</dd>
-            <dt>Two-factor</dt><dd id="two-factor">{{#twoFactor}}<span class="badge on">On</span> codes go to {{phone}}{{/twoFactor}}{{^twoFactor}}<span class="badge">Off</span>{{/twoFactor}}</dd>
             <dt>Member since</dt><dd>{{memberSince}}</dd>
           </dl>
           <p class="actions">
             <a class="button" href="/profile/edit" id="edit-profile">Edit profile</a>
             <a class="button secondary" href="/profile/password" id="change-password">Change password</a>
-            {{#twoFactor}}<a class="button secondary" href="/profile/2fa/disable" id="disable-2fa">Turn off two-factor</a>{{/twoFactor}}
-            {{^twoFactor}}<a class="button secondary" href="/profile/2fa/enable" id="enable-2fa">Turn on two-factor</a>{{/twoFactor}}
           </p>
+          <h2>Two-factor authentication</h2>
+          <dl class="facts">
+            <dt>Authenticator app</dt><dd id="totp">{{#totpOn}}<span class="badge on">On</span> <a href="/profile/2fa/totp/remove" id="remove-totp">Remove</a>{{/totpOn}}{{^totpOn}}<span class="badge">Off</span> <a href="/profile/2fa/totp" id="add-totp">Add an authenticator app</a>{{/totpOn}}</dd>
+            <dt>Text message</dt><dd id="two-factor">{{#smsOn}}<span class="badge on">On</span> codes go to {{phone}} · <a href="/profile/2fa/disable" id="disable-2fa">Turn off</a>{{/smsOn}}{{^smsOn}}<span class="badge">Off</span> <a href="/profile/2fa/enable" id="enable-2fa">Turn on</a>{{/smsOn}}</dd>
+            {{#twoFactor}}<dt>Recovery codes</dt><dd id="recovery">{{recoveryLeft}} unused · <a href="/profile/recovery-codes" id="new-recovery-codes">Get new codes</a></dd>{{/twoFactor}}
+          </dl>
+          {{#hasEvents}}
+          <h2>Security activity</h2>
+          <ul class="events" id="events">
+            {{#events}}<li>{{text}} <span class="muted">{{when}}</span></li>{{/events}}
+          </ul>
+          {{/hasEvents}}
         </section>
         {{/content}}{{/layout}}
         """
@@ -170,60 +163,6 @@ enum WebTemplates {
             <button type="submit" id="submit">Change password</button>
             <a href="/profile" class="cancel">Cancel</a>
           </form>
-        </section>
-        {{/content}}{{/layout}}
-        """
-
-    static let enableTwoFactor = """
-        {{<layout}}{{$title}}Turn on two-factor{{/title}}{{$content}}
-        <section class="card narrow">
-          <h1>Turn on two-factor authentication</h1>
-          {{#pendingPhone}}
-          <p>We sent a code by SMS to <strong>{{pendingPhone}}</strong>. Enter it to turn two-factor on.</p>
-          <form method="post" action="/profile/2fa/enable/confirm" novalidate>
-            <input type="hidden" name="csrf_token" value="{{csrf}}">
-            {{#codeFields}}{{>field}}{{/codeFields}}
-            <button type="submit" id="confirm">Turn on</button>
-          </form>
-          <form method="post" action="/profile/2fa/enable/resend" class="secondary">
-            <input type="hidden" name="csrf_token" value="{{csrf}}">
-            <button type="submit" class="link" id="resend">Send a new code</button>
-          </form>
-          <h2>Use another number</h2>
-          {{/pendingPhone}}
-          {{^pendingPhone}}
-          <p>After your password, we will ask for a code sent by SMS to this number each time you log in.</p>
-          {{/pendingPhone}}
-          <form method="post" action="/profile/2fa/enable" novalidate>
-            <input type="hidden" name="csrf_token" value="{{csrf}}">
-            {{#phoneFields}}{{>field}}{{/phoneFields}}
-            <button type="submit" id="send-code" {{#pendingPhone}}class="secondary"{{/pendingPhone}}>Send code</button>
-          </form>
-          <p><a href="/profile" class="cancel">Cancel</a></p>
-        </section>
-        {{/content}}{{/layout}}
-        """
-
-    static let disableTwoFactor = """
-        {{<layout}}{{$title}}Turn off two-factor{{/title}}{{$content}}
-        <section class="card narrow">
-          <h1>Turn off two-factor authentication</h1>
-          {{#sent}}
-          <p>We sent a code by SMS to <strong>{{phone}}</strong>. Enter it to turn two-factor off.</p>
-          <form method="post" action="/profile/2fa/disable" novalidate>
-            <input type="hidden" name="csrf_token" value="{{csrf}}">
-            {{#fields}}{{>field}}{{/fields}}
-            <button type="submit" class="danger" id="confirm">Turn off</button>
-          </form>
-          {{/sent}}
-          {{^sent}}
-          <p>To make sure it is you, we will send a code by SMS to <strong>{{phone}}</strong>.</p>
-          {{/sent}}
-          <form method="post" action="/profile/2fa/disable/send" class="secondary">
-            <input type="hidden" name="csrf_token" value="{{csrf}}">
-            <button type="submit" {{#sent}}class="link"{{/sent}} id="send-code">{{#sent}}Send a new code{{/sent}}{{^sent}}Send code{{/sent}}</button>
-          </form>
-          <p><a href="/profile" class="cancel">Cancel</a></p>
         </section>
         {{/content}}{{/layout}}
         """
@@ -313,6 +252,14 @@ enum WebTemplates {
         .badge { display: inline-block; padding: 0 .5rem; border-radius: 999px; background: #eceff4; font-size: .85rem; }
         .badge.on { background: #e6f4ea; color: var(--good); }
         .actions { display: flex; flex-wrap: wrap; gap: .5rem; } .actions .button { margin-top: .5rem; }
+        .events { list-style: none; padding: 0; margin: 0; } .events li { padding: .3rem 0; border-top: 1px solid var(--line); }
+        .qr { display: flex; justify-content: center; margin: 1rem 0; } .qr svg { max-width: 100%; height: auto; }
+        .secret { font: 600 1.05rem/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; letter-spacing: .05em;
+          background: var(--paper); padding: .5rem .75rem; border-radius: 8px; overflow-wrap: anywhere; }
+        .codes { columns: 2; font: 600 1.05rem/1.8 ui-monospace, SFMono-Regular, Menlo, monospace; padding-left: 1.5rem; }
+        fieldset.methods { border: 0; padding: 0; margin: 1rem 0 0; } fieldset.methods legend { font-weight: 600; }
+        label.choice { display: flex; align-items: center; gap: .5rem; font-weight: 500; margin: .4rem 0; }
+        label.choice input { width: auto; }
         @media (max-width: 32rem) { .card { padding: 1.1rem; } .facts { grid-template-columns: 1fr; }
           .facts dd { margin-bottom: .5rem; } main { margin-top: 1rem; } }
         """

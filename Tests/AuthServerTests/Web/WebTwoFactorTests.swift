@@ -25,7 +25,12 @@ struct WebTwoFactorTests {
         #expect(page.body.contains("We sent a code by SMS to <strong>\(normalized)</strong>"))
         let done = try await browser.post("/profile/2fa/enable/confirm", ["code": code])
         #expect(done.status == .seeOther)
-        #expect(done.location == "/profile")
+        // the first factor issues recovery codes: the next page shows them, once
+        #expect(done.location == "/profile/recovery-codes")
+        let codes = try await browser.get("/profile/recovery-codes")
+        #expect(codes.body.contains("Two-factor authentication is on"))
+        #expect(codes.body.components(separatedBy: "<li>").count == 11)
+        #expect(try await browser.get("/profile/recovery-codes").body.contains("Confirm with"))
     }
 
     @Test("enable two-factor: bad number, wrong code, expired code, resend, then on")
@@ -57,9 +62,12 @@ struct WebTwoFactorTests {
             let messages = try await stack.messages(to: "+14155550140")
             #expect(messages.count == 2)
             let done = try await browser.post("/profile/2fa/enable/confirm", ["code": messages[0].code])
-            #expect(done.location == "/profile")
+            #expect(done.location == "/profile/recovery-codes")
+            #expect(try await browser.get("/profile/recovery-codes").body.contains("Two-factor authentication is on"))
             let profile = try await browser.get("/profile")
-            #expect(profile.body.contains("Two-factor authentication is on"))
+            #expect(profile.body.contains("Text-message codes turned on"))
+            #expect(profile.body.contains("New recovery codes issued"))
+            #expect(profile.body.contains(#"<dd id="recovery">10 unused"#))
             let swap = try await browser.post("/profile/2fa/enable", ["phone_number": "+14155550149"])
             #expect(swap.status == .conflict)
             #expect(swap.alert?.contains("already on") == true)
@@ -116,7 +124,7 @@ struct WebTwoFactorTests {
             let expired = try await browser.post("/login/verify", ["code": code])
             #expect(expired.fieldError("code") == "This code has expired or was already used. Send a new code.")
             let resend = try await browser.post("/login/verify/resend")
-            #expect(resend.location == "/login/verify")
+            #expect(resend.location == "/login/verify?method=sms")
             #expect(try await browser.get("/login/verify").body.contains("We sent a new code to +1••••••0142"))
             let fresh = try await stack.code(for: "+14155550142")
             for _ in 0..<5 {
