@@ -87,12 +87,14 @@ private func assembleAuthServer(
     let service = AccountService(
         accounts: accounts, factors: SecondFactorStore(writer: database),
         passwords: Passwords(cost: configuration.bcryptCost), verify: verify,
-        serviceSid: serviceSid, limits: limits, resetCodes: resetCodes, logger: logger, now: now)
+        serviceSid: serviceSid, limits: limits, resetCodes: resetCodes, pushLogin: configuration.pushLogin,
+        logger: logger, now: now)
     AccountsController(service: service, issuer: issuer, trustedProxies: configuration.trustedProxies)
         .addRoutes(to: router, signedIn: bearer(.accounts))
     let driver = SQLitePersistDriver(writer: database, now: now)
     WebApp(
-        service: service, library: pages, driver: driver, trustedProxies: configuration.trustedProxies, logger: logger
+        service: service, library: pages, driver: driver, trustedProxies: configuration.trustedProxies,
+        emulatorURL: configuration.verifyServiceSid == nil ? configuration.verify.baseURL : nil, logger: logger
     )
     .addRoutes(
         to: router, cookieSecure: configuration.cookieSecure, sessionLifetime: configuration.sessionLifetime)

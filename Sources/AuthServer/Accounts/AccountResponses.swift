@@ -1,3 +1,5 @@
+import VerifyWire
+
 /// An account as its owner sees it (`/api/accounts/me`, registration): never the password hash,
 /// and the two-factor number only masked.
 struct AccountDescription: Encodable, Sendable {
@@ -34,6 +36,8 @@ struct TwoFactorChallenge: Encodable, Sendable {
     var phoneNumber: String?
     /// Whether an SMS code is already on its way.
     var smsSent: Bool
+    /// The phone a push approval goes to, when push is one of the methods.
+    var pushDevice: String?
     var expiresIn: Int
 }
 
@@ -64,4 +68,20 @@ struct TOTPEnrolmentBody: Encodable, Sendable {
 struct RecoveryCodesBody: Encodable, Sendable {
     var message = "New recovery codes; the old ones no longer work. Keep these somewhere safe."
     var recoveryCodes: [String]
+}
+
+/// A push login waiting for the phone: poll `/api/accounts/login/verify` with `"method": "push"`.
+struct PushPending: Encodable, Sendable {
+    var message = "Waiting for approval on your phone"
+    var status = ChallengeStatus.pending
+}
+
+/// What the phone app enrols its push factor with (the Verify Push SDK's `PushFactorPayload`).
+struct PushEnrolmentBody: Encodable, Sendable {
+    var token: String
+    var serviceSid: String
+    var identity: String
+    var factorType = FactorType.push
+    var factorFriendlyName: String?
+    var ttl: Int
 }

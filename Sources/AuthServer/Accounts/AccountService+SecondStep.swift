@@ -21,7 +21,7 @@ extension AccountService {
 
     /// The factor `proof` names, or a clear refusal when the account does not have it on.
     func requireMethod(_ account: UserAccount, _ method: String?) throws -> SecondFactorProof {
-        let methods = account.secondFactors
+        let methods = self.methods(account)
         if methods.isEmpty { throw Self.notOn(nil) }
         guard let method, !method.isEmpty else {
             // one factor: no need to say which; several: the client must choose

@@ -22,15 +22,18 @@ struct AccountService: Sendable {
     let serviceSid: String
     let limits: AbuseLimits
     let resetCodes: ResetCodeSender
+    /// Whether logins may ask the user's phone for approval (`PUSH_LOGIN`).
+    let pushLogin: Bool
     let logger: Logger
     let now: @Sendable () -> Date
     private let dummyHash = TimingHash()
 
     init(
         accounts: AccountStore, factors: SecondFactorStore, passwords: Passwords, verify: VerifyClient,
-        serviceSid: String, limits: AbuseLimits, resetCodes: ResetCodeSender, logger: Logger,
+        serviceSid: String, limits: AbuseLimits, resetCodes: ResetCodeSender, pushLogin: Bool = false, logger: Logger,
         now: @escaping @Sendable () -> Date
     ) {
+        self.pushLogin = pushLogin
         self.resetCodes = resetCodes
         self.accounts = accounts
         self.factors = factors

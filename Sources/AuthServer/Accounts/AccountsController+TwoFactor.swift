@@ -1,4 +1,5 @@
 import Hummingbird
+import VerifyWire
 
 /// Second factors in the JSON API: SMS (`/api/accounts/2fa/enable`, `…/disable`), the
 /// authenticator app (`/api/accounts/2fa/totp`) and recovery codes. A change answers
@@ -12,6 +13,9 @@ extension AccountsController {
         signedIn.post("/api/accounts/2fa/totp", use: startTOTP)
         signedIn.post("/api/accounts/2fa/totp/verify", use: confirmTOTP)
         signedIn.delete("/api/accounts/2fa/totp", use: removeTOTP)
+        signedIn.post("/api/accounts/2fa/push", use: startPush)
+        signedIn.post("/api/accounts/2fa/push/verify", use: confirmPush)
+        signedIn.delete("/api/accounts/2fa/push", use: removePush)
         signedIn.post("/api/accounts/2fa/recovery-codes", use: regenerateRecoveryCodes)
     }
 
@@ -69,6 +73,34 @@ extension AccountsController {
         let proof = try service.requireMethod(account, body["method"] ?? SecondFactor.totp.rawValue)
         try await service.removeTOTP(account, proof: proof, code: body["code"]!, ip: ip(request, context))
         return try await state("The authenticator app is removed", account)
+    }
+
+    // MARK: Push approval
+
+    /// What the phone app enrols with: `{"token", "service_sid", "identity", "factor_type", "ttl"}`.
+    @Sendable func startPush(_ request: Request, context: AuthRequestContext) async throws -> Response {
+        let account = try context.requireAccount()
+        let token = try await service.startPushEnrolment(account)
+        return try JSONResponse.uncached(
+            PushEnrolmentBody(
+                token: token.token, serviceSid: token.serviceSid, identity: token.entityIdentity,
+                factorFriendlyName: token.factorFriendlyName, ttl: token.ttl))
+    }
+
+    /// After the app enrolled its factor: push logins are on.
+    @Sendable func confirmPush(_ request: Request, context: AuthRequestContext) async throws -> Response {
+        let account = try context.requireAccount()
+        let codes = try await service.confirmPushEnrolment(account)
+        return try await state("Push approval is on", account, recoveryCodes: codes)
+    }
+
+    /// `{"code", "method"}`: a fresh code from another factor, or a recovery code.
+    @Sendable func removePush(_ request: Request, context: AuthRequestContext) async throws -> Response {
+        let account = try context.requireAccount()
+        let body = try await JSONRequest.fields(request, required: ["code"])
+        let proof = try service.requireMethod(account, body["method"])
+        try await service.removePush(account, proof: proof, code: body["code"]!, ip: ip(request, context))
+        return try await state("Push approval is removed", account)
     }
 
     // MARK: Recovery codes

@@ -57,7 +57,7 @@ struct AccountsController: Sendable {
         }
         let account = try await service.authenticate(
             login: login, password: body["password"]!, ip: ip(request, context))
-        let methods = account.secondFactors
+        let methods = service.methods(account)
         guard !methods.isEmpty else { return try await startLogin(account) }
         // an SMS costs money and may be unwanted: it goes out by itself only when it is the one way
         let smsNow = methods == [.sms]
@@ -71,36 +71,62 @@ struct AccountsController: Sendable {
                     : "Two-factor authentication required; choose a method",
                 challenge: challenge, methods: methods,
                 phoneNumber: methods.contains(.sms) ? account.maskedPhone : nil, smsSent: smsNow,
+                pushDevice: methods.contains(.push) ? account.pushDeviceName : nil,
                 expiresIn: Int(Self.challengeLifetime)))
     }
 
-    /// Completes a login with `{"challenge", "code", "method"}`; `method` (`totp`, `sms` or
-    /// `recovery`) may be left out when the account has one factor.
+    /// Completes a login with `{"challenge", "code", "method"}`; `method` (`totp`, `sms`,
+    /// `recovery` or `push`) may be left out when the account has one factor. For `push` there
+    /// is no code: the answer is the tokens once the phone approved, 202 `{"status": "pending"}`
+    /// while it waits, 403 when denied and 410 when the request expired.
     @Sendable func loginVerify(_ request: Request, context: AuthRequestContext) async throws -> Response {
-        let body = try await JSONRequest.fields(request, required: ["challenge", "code"])
-        let account = try await challengeAccount(body["challenge"]!)
+        let body = try await JSONRequest.fields(request, required: ["challenge"])
+        let token = body["challenge"]!
+        let account = try await challengeAccount(token)
         let proof = try service.requireMethod(account, body["method"])
-        try await service.checkSecondStep(account, proof: proof, code: body["code"]!, ip: ip(request, context))
-        try await accounts.deleteChallenge(body["challenge"]!)
+        if proof == .factor(.push) {
+            guard let sid = try await accounts.pushChallenge(token) else {
+                throw FormErrors(
+                    message: "Nothing was sent to your phone yet: POST /api/accounts/login/resend with method push",
+                    status: .conflict)
+            }
+            let status = try await service.pushStatus(account, challengeSid: sid)
+            guard status == .approved else {
+                if status == .pending { return try JSONResponse.make(PushPending(), status: .accepted) }
+                throw AccountService.pushRefusal(status)
+            }
+        } else {
+            guard let code = body["code"] else { throw FormErrors.field("code", "code is required") }
+            try await service.checkSecondStep(account, proof: proof, code: code, ip: ip(request, context))
+        }
+        try await accounts.deleteChallenge(token)
         return try await startLogin(account)
     }
 
-    /// Sends the SMS code for a login (again): `{"challenge", "method": "sms"}`.
+    /// Sends a login's prompt (again): `{"challenge", "method": "sms"}` texts the code,
+    /// `"method": "push"` asks the phone for approval.
     @Sendable func loginResend(_ request: Request, context: AuthRequestContext) async throws -> Response {
         let body = try await JSONRequest.fields(request, required: ["challenge"])
-        let account = try await challengeAccount(body["challenge"]!)
-        let proof = try service.requireMethod(account, body["method"] ?? SecondFactor.sms.rawValue)
-        guard proof == .factor(.sms), let phone = account.phone else {
-            throw FormErrors.field("method", "Only an SMS code can be sent; the other methods need none")
+        let token = body["challenge"]!
+        let account = try await challengeAccount(token)
+        switch try service.requireMethod(account, body["method"] ?? SecondFactor.sms.rawValue) {
+        case .factor(.sms):
+            guard let phone = account.phone else { throw FormErrors(message: "SMS is not on", status: .conflict) }
+            try await service.sendCode(to: phone, ip: ip(request, context))
+            return try JSONResponse.make(CodeSent(message: "Verification code sent", phoneNumber: account.maskedPhone))
+        case .factor(.push):
+            let sid = try await service.sendPushChallenge(account, ip: ip(request, context))
+            try await accounts.setPushChallenge(token, sid: sid)
+            return try JSONResponse.make(PushPending(message: "Approval requested on your phone"), status: .accepted)
+        case .factor(.totp), .recovery:
+            throw FormErrors.field("method", "Only an SMS code or a push approval can be sent; the others need none")
         }
-        try await service.sendCode(to: phone, ip: ip(request, context))
-        return try JSONResponse.make(CodeSent(message: "Verification code sent", phoneNumber: account.maskedPhone))
     }
 
     /// The account a live two-factor challenge belongs to.
     private func challengeAccount(_ challenge: String) async throws -> UserAccount {
         guard let account = try await accounts.challengeAccount(challenge, now: service.now()),
-            !account.isDisabled, account.twoFactorEnabled
+            !account.isDisabled, !service.methods(account).isEmpty
         else {
             throw FormErrors(
                 fields: ["challenge": "Unknown or expired challenge; log in again"], status: .unauthorized)

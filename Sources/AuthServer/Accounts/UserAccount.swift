@@ -22,6 +22,9 @@ struct UserAccount: Sendable, Equatable {
     var totpFactorSid: String?
     /// A TOTP factor made for the account and waiting for its first code.
     var pendingTOTPSid: String?
+    /// The phone push logins ask (a verified Verify push factor), as last seen on Verify.
+    var pushFactorSid: String?
+    var pushDeviceName: String?
 
     /// Whether any second factor is on: a password alone no longer signs in.
     var twoFactorEnabled: Bool { !secondFactors.isEmpty }
@@ -30,6 +33,7 @@ struct UserAccount: Sendable, Equatable {
     var secondFactors: [SecondFactor] {
         var factors: [SecondFactor] = []
         if totpFactorSid != nil { factors.append(.totp) }
+        if pushFactorSid != nil { factors.append(.push) }
         if phone != nil { factors.append(.sms) }
         return factors
     }
@@ -41,7 +45,7 @@ struct UserAccount: Sendable, Equatable {
     var isDisabled: Bool { disabledAt != nil }
 
     static let columns =
-        "id, sid, username, email, password_hash, about, phone, pending_phone, sessions_valid_after, disabled_at, created_at, totp_factor_sid, pending_totp_sid"
+        "id, sid, username, email, password_hash, about, phone, pending_phone, sessions_valid_after, disabled_at, created_at, totp_factor_sid, pending_totp_sid, push_factor_sid, push_device_name"
 
     init(row: Row) {
         id = row[0]
@@ -57,6 +61,8 @@ struct UserAccount: Sendable, Equatable {
         createdAt = row[10]
         totpFactorSid = row[11]
         pendingTOTPSid = row[12]
+        pushFactorSid = row[13]
+        pushDeviceName = row[14]
     }
 
     /// `+1******0100`: enough for the user to recognise their number, not enough to learn it.

@@ -56,6 +56,9 @@ public struct AuthConfiguration: Sendable {
     public var trustedProxies = 0
     /// Pass the client IP to Twilio Verify as this `RateLimits` key, so Twilio enforces too.
     public var twilioRateLimitKey: String?
+    /// Logins may ask the user's phone for approval (Verify Push), for apps that ship the Verify
+    /// Push SDK (`PUSH_LOGIN=1`).
+    public var pushLogin = false
 
     public init(verify: VerifyClient.Configuration, verifyServiceSid: String?, secretKey: [UInt8]) {
         self.verify = verify
@@ -80,7 +83,7 @@ public struct AuthConfiguration: Sendable {
         "PORT", "IDLE_TIMEOUT", "MAX_CONNECTIONS",
         "AUTH_SERVER_DEVELOPMENT", "SEND_LIMIT_PER_PHONE", "SEND_LIMIT_PER_IP", "VERIFY_LIMIT_PER_PHONE",
         "VERIFY_LIMIT_PER_IP", "LIMIT_WINDOW", "TRUST_PROXY", "LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_IP",
-        "BCRYPT_COST", "COOKIE_SECURE", "SESSION_LIFETIME",
+        "BCRYPT_COST", "COOKIE_SECURE", "SESSION_LIFETIME", "PUSH_LOGIN",
     ]
 
     /// Reads the configuration; the first missing or invalid setting is the error.
@@ -203,6 +206,11 @@ public struct AuthConfiguration: Sendable {
         case "1", "true": configuration.cookieSecure = true
         case "0", "false": configuration.cookieSecure = false
         default: throw Invalid(setting: "COOKIE_SECURE", problem: "must be 1 or 0")
+        }
+        switch value("PUSH_LOGIN") {
+        case nil, "0", "false": configuration.pushLogin = false
+        case "1", "true": configuration.pushLogin = true
+        default: throw Invalid(setting: "PUSH_LOGIN", problem: "must be 1 or 0")
         }
         configuration.sessionLifetime = .seconds(
             try number(value("SESSION_LIFETIME"), "SESSION_LIFETIME", default: 12 * 3600, range: 60...31_536_000))

@@ -169,6 +169,23 @@ struct AccountStore: Sendable {
         }
     }
 
+    /// The push challenge a JSON login is waiting on (the latest one sent).
+    func setPushChallenge(_ token: String, sid: String) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE login_challenge SET push_challenge_sid = ? WHERE token_hash = ?",
+                arguments: [sid, OpaqueToken.hash(token)])
+        }
+    }
+
+    func pushChallenge(_ token: String) async throws -> String? {
+        try await writer.read { db in
+            try String.fetchOne(
+                db, sql: "SELECT push_challenge_sid FROM login_challenge WHERE token_hash = ?",
+                arguments: [OpaqueToken.hash(token)])
+        }
+    }
+
     func deleteChallenge(_ token: String) async throws {
         try await writer.write { db in
             try db.execute(

@@ -89,6 +89,9 @@ enum AuthDatabase {
                 // twice (RFC 6238 §5.2), though Verify would approve it again within its window
                 t.add(column: "totp_last_code", .text)
                 t.add(column: "totp_last_at", .double)
+                // the phone a push login asks (a verified Verify push factor) and its name
+                t.add(column: "push_factor_sid", .text)
+                t.add(column: "push_device_name", .text)
             }
             // one-time codes for when every second factor is lost; only SHA-256 digests are kept
             try db.create(table: "recovery_code") { t in

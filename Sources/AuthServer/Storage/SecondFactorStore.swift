@@ -110,6 +110,40 @@ struct SecondFactorStore: Sendable {
         }
     }
 
+    /// Turns push logins on with the phone's verified Verify factor (replacing an earlier phone);
+    /// recovery codes as for SMS.
+    func enablePush(
+        accountID: Int64, factorSid: String, name: String, recoveryCodes: [String], now: Date
+    ) async throws -> Bool {
+        try await writer.write { db in
+            let first = try !Self.hasFactor(db, accountID)
+            let replaced = try String.fetchOne(
+                db, sql: "SELECT push_factor_sid FROM account WHERE id = ?", arguments: [accountID])
+            guard replaced != factorSid else { return false }
+            try db.execute(
+                sql: "UPDATE account SET push_factor_sid = ?, push_device_name = ?, updated_at = ? WHERE id = ?",
+                arguments: [factorSid, name, now.timeIntervalSince1970, accountID])
+            if replaced != nil { try Self.record(db, accountID, .push, .removed, now) }
+            try Self.record(db, accountID, .push, .added, now)
+            if first { try Self.replaceCodes(db, accountID, recoveryCodes, now) }
+            return first
+        }
+    }
+
+    func disablePush(accountID: Int64, now: Date) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE account SET push_factor_sid = NULL, push_device_name = NULL, updated_at = ?
+                    WHERE id = ? AND push_factor_sid IS NOT NULL
+                    """,
+                arguments: [now.timeIntervalSince1970, accountID])
+            guard db.changesCount == 1 else { return }
+            try Self.record(db, accountID, .push, .removed, now)
+            try Self.dropCodesIfNoFactor(db, accountID)
+        }
+    }
+
     // MARK: Recovery codes
 
     /// A new set of recovery codes; the old ones stop working.

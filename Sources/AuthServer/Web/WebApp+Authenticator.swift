@@ -91,14 +91,14 @@ extension WebApp {
                 try await service.sendCode(to: phone, ip: ip(request, context))
             } otherwise: {
                 try await proofPage(
-                    back == "/profile/recovery-codes" ? "recovery-codes" : "2fa-totp-remove", context, account,
+                    Self.proofTemplate(back), context, account,
                     method: "sms", errors: $0)
             }
         }
     }
 
     /// The pages whose proof form may ask for an SMS code.
-    static let proofPages = ["/profile/2fa/totp/remove", "/profile/recovery-codes"]
+    static let proofPages = ["/profile/2fa/totp/remove", "/profile/2fa/push/remove", "/profile/recovery-codes"]
 
     /// The set-up page: a button to start, or, once started, the QR code, the secret to type in
     /// and the field for the first code.
@@ -136,9 +136,17 @@ extension WebApp {
                         extra: #"maxlength="20" autocapitalize="none" spellcheck="false""#)
                 ],
                 "smsOn": account.phone != nil, "phone": account.maskedPhone ?? "",
-                "path": template == "recovery-codes" ? "/profile/recovery-codes" : "/profile/2fa/totp/remove",
+                "path": Self.proofPages.first { Self.proofTemplate($0) == template } ?? "/profile",
             ],
             errors: errors)
+    }
+
+    static func proofTemplate(_ path: String) -> String {
+        switch path {
+        case "/profile/recovery-codes": "recovery-codes"
+        case "/profile/2fa/push/remove": "2fa-push-remove"
+        default: "2fa-totp-remove"
+        }
     }
 
     static func proofTitle(_ proof: SecondFactorProof) -> String {

@@ -71,7 +71,7 @@ extension WebApp {
         do {
             account = try await service.authenticate(
                 login: login, password: context.form["password"] ?? "", ip: ip(request, context))
-            methods = account.secondFactors
+            methods = service.methods(account)
             // an SMS goes out by itself only when it is the one way; otherwise when asked for
             if methods == [.sms], let phone = account.phone {
                 try await service.sendCode(to: phone, ip: ip(request, context))
@@ -89,6 +89,11 @@ extension WebApp {
         session.pendingSince = service.now().timeIntervalSince1970
         session.pendingMethod = first.rawValue
         session.pendingSMSSent = methods == [.sms]
+        if first == .push {
+            // approving costs nothing: the request goes out at once (if Verify fails, the page
+            // offers to send it again)
+            session.pendingPushSid = try? await service.sendPushChallenge(account, ip: ip(request, context))
+        }
         try await rotate(request, context, to: session)
         return redirect("/login/verify")
     }
@@ -98,8 +103,12 @@ extension WebApp {
         let method = context.form["method"] ?? context.sessions.session?.pendingMethod
         do {
             let proof = try service.requireMethod(pending, method)
-            try await service.checkSecondStep(
-                pending, proof: proof, code: context.form["code"] ?? "", ip: ip(request, context))
+            if proof == .factor(.push) {
+                try await checkPushLogin(context, pending)
+            } else {
+                try await service.checkSecondStep(
+                    pending, proof: proof, code: context.form["code"] ?? "", ip: ip(request, context))
+            }
         } catch let errors as FormErrors {
             return try await loginVerifyPage(context, pending, method: method, errors: errors)
         }
@@ -141,7 +150,7 @@ extension WebApp {
     )
         async throws -> Response
     {
-        let methods = account.secondFactors
+        let methods = service.methods(account)
         let proof =
             requested.flatMap(SecondFactorProof.init(method:)).flatMap { proof -> SecondFactorProof? in
                 if case .factor(let factor) = proof, !methods.contains(factor) { return nil }
@@ -154,6 +163,8 @@ extension WebApp {
             [
                 "phone": account.maskedPhone ?? "", "method": proof.method,
                 "totp": proof == .factor(.totp), "sms": proof == .factor(.sms), "recovery": proof == .recovery,
+                "push": proof == .factor(.push), "pushSent": context.sessions.session?.pendingPushSid != nil,
+                "device": account.pushDeviceName ?? "your phone",
                 "smsSent": context.sessions.session?.pendingSMSSent == true,
                 "fields": [proof == .recovery ? recoveryCodeField(errors) : codeField(errors)],
                 "others": others.map { ["method": $0.method, "title": Self.otherWayTitle($0)] },
@@ -174,7 +185,7 @@ extension WebApp {
     func pendingAccount(_ context: AuthRequestContext) async throws -> UserAccount? {
         guard let session = context.sessions.session, let id = session.pendingAccountID,
             let since = session.pendingSince, service.now().timeIntervalSince1970 - since < Self.pendingLifetime,
-            let account = try await accounts.find(id: id), !account.isDisabled, account.twoFactorEnabled
+            let account = try await accounts.find(id: id), !account.isDisabled, !service.methods(account).isEmpty
         else { return nil }
         return account
     }

@@ -21,6 +21,8 @@ extension WebApp {
                     "account": ["username": account.username, "email": account.email, "about": account.about],
                     "twoFactor": account.twoFactorEnabled, "smsOn": account.phone != nil,
                     "totpOn": account.totpFactorSid != nil, "phone": account.maskedPhone ?? "",
+                    "pushLogin": service.pushLogin, "pushOn": account.pushFactorSid != nil,
+                    "device": account.pushDeviceName ?? "",
                     "recoveryLeft": try await service.factors.unusedRecoveryCodes(accountID: account.id),
                     "memberSince": Self.day(account.createdAt), "hasAbout": !account.about.isEmpty,
                     "hasEvents": !events.isEmpty,

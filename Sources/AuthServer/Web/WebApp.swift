@@ -32,6 +32,9 @@ struct WebApp: Sendable {
     let driver: SQLitePersistDriver
     /// How many proxies in front append to `X-Forwarded-For` (0: use the peer address).
     let trustedProxies: Int
+    /// In development mode, the emulator's URL: the pages say where codes and push requests
+    /// can be answered.
+    let emulatorURL: String?
     let logger: Logger
 
     var accounts: AccountStore { service.accounts }
@@ -43,6 +46,7 @@ struct WebApp: Sendable {
                 headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
                 body: .init(byteBuffer: ByteBuffer(string: WebTemplates.stylesheet)))
         }
+        router.get("/static/login-push.js") { _, _ in Self.script(WebScripts.pushLogin) }
         let pages = router.group()
             .add(
                 middleware: SessionMiddleware(
@@ -60,6 +64,7 @@ struct WebApp: Sendable {
         addProfileRoutes(to: pages)
         addTwoFactorRoutes(to: pages)
         addAuthenticatorRoutes(to: pages)
+        addPushRoutes(to: pages)
         addResetRoutes(to: pages)
     }
 
@@ -119,6 +124,13 @@ struct WebApp: Sendable {
         // a wrong password re-renders the form: 400, as a 401 would need an HTTP auth challenge
         let errorStatus = errors.map { $0.status == .unauthorized ? .badRequest : $0.status }
         return Self.html(library.render(values, withTemplate: name) ?? "", status: status ?? errorStatus ?? .ok)
+    }
+
+    static func script(_ text: String) -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "public, max-age=3600"],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     static func html(_ text: String, status: HTTPResponse.Status) -> Response {

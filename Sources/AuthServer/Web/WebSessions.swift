@@ -13,6 +13,8 @@ public struct WebSession: Codable, Sendable, Equatable {
     /// The method the pending login is on (`totp`, `sms`, `recovery`), and whether its SMS went out.
     var pendingMethod: String?
     var pendingSMSSent: Bool?
+    /// The push challenge the pending login waits on, once one was sent to the phone.
+    var pendingPushSid: String?
     /// An authenticator app being set up: what its page shows until the first code.
     var pendingTOTP: PendingTOTP?
     /// Recovery codes just issued, shown once by the next page and then forgotten.

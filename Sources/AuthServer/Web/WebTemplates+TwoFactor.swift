@@ -10,7 +10,23 @@ extension WebTemplates {
           {{#totp}}<p>Enter the code your authenticator app shows for this account.</p>{{/totp}}
           {{#recovery}}<p>Enter one of the recovery codes you saved. Each one works once.</p>{{/recovery}}
           {{#sms}}{{#smsSent}}<p>We sent a code by SMS to <strong>{{phone}}</strong>. Enter it to finish logging in.</p>{{/smsSent}}{{^smsSent}}<p>We will send a code by SMS to <strong>{{phone}}</strong>.</p>{{/smsSent}}{{/sms}}
-          {{^sms}}{{>code-form}}{{/sms}}
+          {{#push}}
+          {{#pushSent}}
+          <p>We asked <strong>{{device}}</strong> to approve this login. Open the notification there and tap Approve.</p>
+          <p class="muted" id="push-status" role="status">Waiting for your phone…</p>
+          <form method="post" action="/login/verify" id="push-form">
+            <input type="hidden" name="csrf_token" value="{{csrf}}">
+            <input type="hidden" name="method" value="push">
+            <button type="submit" class="secondary" id="push-continue">I approved it</button>
+          </form>
+          <script src="/static/login-push.js"></script>
+          {{/pushSent}}
+          <form method="post" action="/login/verify/push" class="secondary">
+            <input type="hidden" name="csrf_token" value="{{csrf}}">
+            <button type="submit" {{#pushSent}}class="link"{{/pushSent}} id="send-push">{{#pushSent}}Send a new request{{/pushSent}}{{^pushSent}}Ask {{device}} to approve{{/pushSent}}</button>
+          </form>
+          {{/push}}
+          {{^sms}}{{^push}}{{>code-form}}{{/push}}{{/sms}}
           {{#sms}}{{#smsSent}}{{>code-form}}{{/smsSent}}
           <form method="post" action="/login/verify/resend" class="secondary">
             <input type="hidden" name="csrf_token" value="{{csrf}}">
@@ -120,6 +136,45 @@ extension WebTemplates {
         <section class="card narrow">
           <h1>Remove the authenticator app</h1>
           <p>To make sure it is you, confirm with a fresh code.</p>
+          {{>proof}}
+          <p><a href="/profile" class="cancel">Cancel</a></p>
+        </section>
+        {{/content}}{{/layout}}
+        """
+
+    static let addPush = """
+        {{<layout}}{{$title}}Approve logins on your phone{{/title}}{{$content}}
+        <section class="card narrow">
+          <h1>Approve logins on your phone</h1>
+          <p>After your password we can ask your phone to approve the login: one tap, no code to type. It needs our phone app.</p>
+          {{#tokenQR}}
+          <p>Scan this with the app (the code works for five minutes):</p>
+          <div class="qr" id="push-qr">{{{tokenQR}}}</div>
+          {{/tokenQR}}
+          {{^tokenQR}}
+          <form method="post" action="/profile/2fa/push/token">
+            <input type="hidden" name="csrf_token" value="{{csrf}}">
+            <button type="submit" id="push-token">Show the enrolment code</button>
+          </form>
+          {{/tokenQR}}
+          {{#emulatorURL}}
+          <p class="muted" id="emulator-hint">Development mode: with the emulator, enrol a virtual phone in its inbox at <a href="{{emulatorURL}}/">{{emulatorURL}}</a> with identity <code>{{identity}}</code> and service <code>{{serviceSid}}</code>; its Approve button then answers your logins.</p>
+          {{/emulatorURL}}
+          <p>When the app says your phone is enrolled:</p>
+          <form method="post" action="/profile/2fa/push/confirm">
+            <input type="hidden" name="csrf_token" value="{{csrf}}">
+            <button type="submit" id="confirm-push">My phone is enrolled</button>
+          </form>
+          <p><a href="/profile" class="cancel">Cancel</a></p>
+        </section>
+        {{/content}}{{/layout}}
+        """
+
+    static let removePush = """
+        {{<layout}}{{$title}}Remove phone approval{{/title}}{{$content}}
+        <section class="card narrow">
+          <h1>Remove phone approval</h1>
+          <p>To make sure it is you, confirm with a fresh code from another method.</p>
           {{>proof}}
           <p><a href="/profile" class="cancel">Cancel</a></p>
         </section>

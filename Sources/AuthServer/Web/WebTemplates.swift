@@ -14,7 +14,7 @@ enum WebTemplates {
         ("login-verify", loginVerify), ("profile", profile), ("profile-edit", profileEdit),
         ("profile-password", profilePassword), ("2fa-enable", enableTwoFactor), ("2fa-disable", disableTwoFactor),
         ("2fa-totp", addAuthenticator), ("2fa-totp-remove", removeAuthenticator), ("recovery-codes", recoveryCodes),
-        ("proof", proof), ("code-form", codeForm),
+        ("proof", proof), ("code-form", codeForm), ("2fa-push", addPush), ("2fa-push-remove", removePush),
         ("reset", resetRequest), ("reset-confirm", resetConfirm), ("error", error),
     ]
 
@@ -122,6 +122,7 @@ enum WebTemplates {
           <h2>Two-factor authentication</h2>
           <dl class="facts">
             <dt>Authenticator app</dt><dd id="totp">{{#totpOn}}<span class="badge on">On</span> <a href="/profile/2fa/totp/remove" id="remove-totp">Remove</a>{{/totpOn}}{{^totpOn}}<span class="badge">Off</span> <a href="/profile/2fa/totp" id="add-totp">Add an authenticator app</a>{{/totpOn}}</dd>
+            {{#pushLogin}}<dt>Phone approval</dt><dd id="push">{{#pushOn}}<span class="badge on">On</span> {{device}} · <a href="/profile/2fa/push/remove" id="remove-push">Remove</a>{{/pushOn}}{{^pushOn}}<span class="badge">Off</span> <a href="/profile/2fa/push" id="add-push">Set up your phone</a>{{/pushOn}}</dd>{{/pushLogin}}
             <dt>Text message</dt><dd id="two-factor">{{#smsOn}}<span class="badge on">On</span> codes go to {{phone}} · <a href="/profile/2fa/disable" id="disable-2fa">Turn off</a>{{/smsOn}}{{^smsOn}}<span class="badge">Off</span> <a href="/profile/2fa/enable" id="enable-2fa">Turn on</a>{{/smsOn}}</dd>
             {{#twoFactor}}<dt>Recovery codes</dt><dd id="recovery">{{recoveryLeft}} unused · <a href="/profile/recovery-codes" id="new-recovery-codes">Get new codes</a></dd>{{/twoFactor}}
           </dl>

@@ -205,7 +205,7 @@ struct TOTPAPITests {
             // the factor is gone from Verify as well
             let identity = try await accountSid(stack, access)
             let factors = try await stack.emulator.client.execute(
-                uri: "/v2/Services/\(try await serviceSid(stack))/Entities/\(identity)/Factors", method: .get,
+                uri: "/v2/Services/\(try await stack.serviceSid())/Entities/\(identity)/Factors", method: .get,
                 headers: [.authorization: basicAuthorization]
             ) { response in String(buffer: response.body) }
             #expect(factors.contains(#""factors":[]"#))
@@ -249,32 +249,5 @@ struct TOTPAPITests {
     func accountSid(_ stack: Stack, _ token: String) async throws -> String {
         let (_, me, _) = try await stack.json(.get, "/api/accounts/me", token: token)
         return try #require(me["account_sid"] as? String)
-    }
-
-    /// The Verify service development mode made on the emulator.
-    func serviceSid(_ stack: Stack) async throws -> String {
-        let data = try await stack.emulator.client.execute(
-            uri: "/v2/Services", method: .get, headers: [.authorization: basicAuthorization]
-        ) { response in Data(buffer: response.body) }
-        let list = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        let services = try #require(list["services"] as? [[String: Any]])
-        let service = try #require(services.first { $0["friendly_name"] as? String == "Auth Server (dev)" })
-        return try #require(service["sid"] as? String)
-    }
-}
-
-/// The emulator's default account, as Basic auth.
-let basicAuthorization =
-    "Basic "
-    + Data("\(TwilioAccount.default.sid.rawValue):\(TwilioAccount.default.authToken)".utf8).base64EncodedString()
-
-extension Stack {
-    /// Adds a fault rule on the emulator through its control API.
-    func addFault(_ json: String) async throws {
-        let status = try await emulator.client.execute(
-            uri: "/emulator/v1/faults", method: .post, headers: [.contentType: "application/json"],
-            body: ByteBuffer(string: json)
-        ) { $0.status }
-        #expect(status == .created || status == .ok)
     }
 }
