@@ -75,6 +75,7 @@ let package = Package(
             name: "VerifyEmulatorTesting",
             dependencies: [
                 "VerifyEmulator", "VerifyWire",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

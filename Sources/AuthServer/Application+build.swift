@@ -46,7 +46,8 @@ private func assembleAuthServer(
     if let sid = configuration.verifyServiceSid {
         serviceSid = sid
     } else {
-        serviceSid = try await developmentService(verify: verify, baseURL: configuration.verify.baseURL)
+        serviceSid = try await developmentService(
+            verify: verify, baseURL: configuration.verify.baseURL, passkeys: configuration.passkeysRelyingParty)
         logger.notice("development mode: using Verify service \(serviceSid) at \(configuration.verify.baseURL)")
     }
     let tokens = try await TokenService(configuration: configuration, now: now)
@@ -88,7 +89,7 @@ private func assembleAuthServer(
         accounts: accounts, factors: SecondFactorStore(writer: database),
         passwords: Passwords(cost: configuration.bcryptCost), verify: verify,
         serviceSid: serviceSid, limits: limits, resetCodes: resetCodes, pushLogin: configuration.pushLogin,
-        logger: logger, now: now)
+        passkeysOn: configuration.passkeysRelyingParty != nil, logger: logger, now: now)
     AccountsController(service: service, issuer: issuer, trustedProxies: configuration.trustedProxies)
         .addRoutes(to: router, signedIn: bearer(.accounts))
     let driver = SQLitePersistDriver(writer: database, now: now)
@@ -131,14 +132,28 @@ private func assembleAuthServer(
 }
 
 /// Development mode's Verify service on the emulator: the one named "Auth Server (dev)", made
-/// on first start. An emulator that does not answer stops start-up with a ``StartupError``.
-private func developmentService(verify: VerifyClient, baseURL: String) async throws -> String {
+/// on first start, with the passkeys relying party of the configuration set on it at every
+/// start. An emulator that does not answer stops start-up with a ``StartupError``.
+private func developmentService(
+    verify: VerifyClient, baseURL: String, passkeys: PasskeysConfig.RelyingParty?
+) async throws -> String {
     let name = "Auth Server (dev)"
     do {
+        let sid: String
         if let existing = try await verify.listServices().first(where: { $0.friendlyName == name }) {
-            return existing.sid
+            sid = existing.sid
+        } else {
+            sid = try await verify.createService(.init(friendlyName: name)).sid
         }
-        return try await verify.createService(.init(friendlyName: name)).sid
+        if let passkeys {
+            // usernameless sign-in needs discoverable credentials
+            _ = try await verify.updateService(
+                sid: sid,
+                .init(
+                    passkeysRelyingParty: passkeys, passkeysAuthenticatorAttachment: "any",
+                    passkeysDiscoverableCredentials: "required", passkeysUserVerification: "preferred"))
+        }
+        return sid
     } catch let error as VerifyClientError {
         throw StartupError(
             "development mode needs the Verify API at \(baseURL) (is verify-emulator running?): \(error)")

@@ -24,16 +24,20 @@ struct AccountService: Sendable {
     let resetCodes: ResetCodeSender
     /// Whether logins may ask the user's phone for approval (`PUSH_LOGIN`).
     let pushLogin: Bool
+    /// Whether passkeys are on (a relying party is configured).
+    let passkeysOn: Bool
     let logger: Logger
     let now: @Sendable () -> Date
     private let dummyHash = TimingHash()
 
     init(
         accounts: AccountStore, factors: SecondFactorStore, passwords: Passwords, verify: VerifyClient,
-        serviceSid: String, limits: AbuseLimits, resetCodes: ResetCodeSender, pushLogin: Bool = false, logger: Logger,
-        now: @escaping @Sendable () -> Date
+        serviceSid: String, limits: AbuseLimits, resetCodes: ResetCodeSender, pushLogin: Bool = false,
+        passkeysOn: Bool = false,
+        logger: Logger, now: @escaping @Sendable () -> Date
     ) {
         self.pushLogin = pushLogin
+        self.passkeysOn = passkeysOn
         self.resetCodes = resetCodes
         self.accounts = accounts
         self.factors = factors

@@ -38,6 +38,7 @@ struct AccountsController: Sendable {
         }
         signedIn.post("/api/accounts/password", use: changePassword)
         addTwoFactorRoutes(signedIn: signedIn)
+        addPasskeyRoutes(to: router, signedIn: signedIn)
     }
 
     // MARK: Registration and login

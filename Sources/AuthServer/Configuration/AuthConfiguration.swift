@@ -1,5 +1,6 @@
 import HTTPServerGuards
 import VerifyClient
+import VerifyWire
 
 /// Everything the auth server needs, read from environment variables (and a `.env` file).
 ///
@@ -59,6 +60,10 @@ public struct AuthConfiguration: Sendable {
     /// Logins may ask the user's phone for approval (Verify Push), for apps that ship the Verify
     /// Push SDK (`PUSH_LOGIN=1`).
     public var pushLogin = false
+    /// Where passkeys are bound (`PASSKEYS_RP_ID`, `PASSKEYS_RP_NAME`, `PASSKEYS_ORIGINS`); nil:
+    /// passkeys are off. Development mode defaults to `localhost` and `http://localhost:PORT`,
+    /// and sets it on its Verify service; in production the Verify service is set up to match.
+    public var passkeysRelyingParty: PasskeysConfig.RelyingParty?
 
     public init(verify: VerifyClient.Configuration, verifyServiceSid: String?, secretKey: [UInt8]) {
         self.verify = verify
@@ -84,6 +89,7 @@ public struct AuthConfiguration: Sendable {
         "AUTH_SERVER_DEVELOPMENT", "SEND_LIMIT_PER_PHONE", "SEND_LIMIT_PER_IP", "VERIFY_LIMIT_PER_PHONE",
         "VERIFY_LIMIT_PER_IP", "LIMIT_WINDOW", "TRUST_PROXY", "LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_IP",
         "BCRYPT_COST", "COOKIE_SECURE", "SESSION_LIFETIME", "PUSH_LOGIN",
+        "PASSKEYS_RP_ID", "PASSKEYS_RP_NAME", "PASSKEYS_ORIGINS",
     ]
 
     /// Reads the configuration; the first missing or invalid setting is the error.
@@ -212,12 +218,52 @@ public struct AuthConfiguration: Sendable {
         case "1", "true": configuration.pushLogin = true
         default: throw Invalid(setting: "PUSH_LOGIN", problem: "must be 1 or 0")
         }
+        configuration.passkeysRelyingParty = try passkeys(
+            id: value("PASSKEYS_RP_ID"), name: value("PASSKEYS_RP_NAME"), origins: value("PASSKEYS_ORIGINS"),
+            development: configuration.developmentMode, port: configuration.port)
         configuration.sessionLifetime = .seconds(
             try number(value("SESSION_LIFETIME"), "SESSION_LIFETIME", default: 12 * 3600, range: 60...31_536_000))
         configuration.twilioRateLimitKey = value("TWILIO_RATE_LIMIT_KEY")
         configuration.issuer = value("JWT_ISSUER")
         configuration.audience = value("JWT_AUDIENCE")
         return configuration
+    }
+
+    /// The relying party of passkeys: a bare domain and the exact origins (scheme, host, port)
+    /// its pages are served from.
+    static func passkeys(
+        id: String?, name: String?, origins: String?, development: Bool, port: Int
+    ) throws(Invalid) -> PasskeysConfig.RelyingParty? {
+        guard let id = id ?? (development ? "localhost" : nil) else {
+            if origins != nil {
+                throw Invalid(setting: "PASSKEYS_RP_ID", problem: "is required with PASSKEYS_ORIGINS")
+            }
+            return nil
+        }
+        guard !id.contains(":"), !id.contains("/"), id.contains(".") || id == "localhost",
+            id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") })
+        else {
+            throw Invalid(
+                setting: "PASSKEYS_RP_ID", problem: "must be a domain such as login.example.com (no scheme or port)")
+        }
+        guard let originList = origins ?? (development ? "http://localhost:\(port)" : nil) else {
+            throw Invalid(setting: "PASSKEYS_ORIGINS", problem: "is required with PASSKEYS_RP_ID")
+        }
+        var list: [String] = []
+        for origin in originList.split(separator: ",").map({ String($0.trimmingWhitespace()) }) {
+            let afterScheme =
+                origin.hasPrefix("https://")
+                ? origin.dropFirst(8) : origin.hasPrefix("http://") ? origin.dropFirst(7) : nil
+            guard let hostAndPort = afterScheme, !hostAndPort.isEmpty, !hostAndPort.contains("/"),
+                let host = hostAndPort.split(separator: ":").first, host == id || host.hasSuffix("." + id)
+            else {
+                throw Invalid(
+                    setting: "PASSKEYS_ORIGINS",
+                    problem: "'\(origin)' must be an origin like https://\(id) on \(id) or a subdomain, without a path")
+            }
+            list.append(origin)
+        }
+        return .init(id: id, name: name ?? "Auth Server", origins: list)
     }
 
     private static func number(

@@ -15,16 +15,19 @@ enum JSONRequest {
     static func decode<T: Decodable>(
         _ type: T.Type, from request: Request, example: String = #"{"phone_number": "+14155550100"}"#
     ) async throws -> T {
-        let buffer: ByteBuffer
+        try decode(T.self, from: try await body(request), example: example)
+    }
+
+    /// The body's bytes, at most ``maxBodySize`` (a browser's credential JSON, passed on as it is).
+    static func body(_ request: Request) async throws -> Data {
         do {
-            buffer = try await request.body.collect(upTo: maxBodySize)
+            return Data(try await request.body.collect(upTo: maxBodySize).readableBytesView)
         } catch is NIOTooManyBytesError {
             throw APIError(status: .contentTooLarge, message: "Request body too large")
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw APIError(status: .contentTooLarge, message: "Request body too large")
         }
         // anything else (a broken chunked body) goes on to APIErrorMiddleware: a 400
-        return try decode(T.self, from: buffer.readableBytesView, example: example)
     }
 
     /// A body's bytes as `T`; a missing key or anything else is a 400 naming it.

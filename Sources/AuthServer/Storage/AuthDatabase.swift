@@ -108,6 +108,13 @@ enum AuthDatabase {
                 t.column("action", .text).notNull()
                 t.column("at", .double).notNull()
             }
+            // the account's passkeys: Verify passkeys factors, each a way to sign in without a password
+            try db.create(table: "passkey") { t in
+                t.primaryKey("factor_sid", .text)
+                t.column("account_id", .integer).notNull().indexed().references("account", onDelete: .cascade)
+                t.column("name", .text).notNull()
+                t.column("created_at", .double).notNull()
+            }
             // a JSON login waiting for a push approval remembers the Verify challenge it made
             try db.alter(table: "login_challenge") { t in t.add(column: "push_challenge_sid", .text) }
         }

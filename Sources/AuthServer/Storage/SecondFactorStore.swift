@@ -22,7 +22,7 @@ struct SecondFactorStore: Sendable {
 
     /// What a ``FactorEvent`` is about: a factor, or the recovery codes.
     enum Subject: String, Sendable {
-        case totp, sms, push
+        case totp, sms, push, passkey
         case recoveryCodes = "recovery_codes"
     }
 
@@ -141,6 +141,50 @@ struct SecondFactorStore: Sendable {
             guard db.changesCount == 1 else { return }
             try Self.record(db, accountID, .push, .removed, now)
             try Self.dropCodesIfNoFactor(db, accountID)
+        }
+    }
+
+    // MARK: Passkeys
+
+    struct Passkey: Sendable, Equatable {
+        var factorSid: String
+        var name: String
+        var createdAt: Double
+    }
+
+    func addPasskey(accountID: Int64, factorSid: String, name: String, now: Date) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO passkey (factor_sid, account_id, name, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [factorSid, accountID, name, now.timeIntervalSince1970])
+            if db.changesCount == 1 { try Self.record(db, accountID, .passkey, .added, now) }
+        }
+    }
+
+    /// Removes one of the account's passkeys; false when it has no such passkey.
+    func removePasskey(accountID: Int64, factorSid: String, now: Date) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(
+                sql: "DELETE FROM passkey WHERE factor_sid = ? AND account_id = ?", arguments: [factorSid, accountID])
+            guard db.changesCount == 1 else { return false }
+            try Self.record(db, accountID, .passkey, .removed, now)
+            return true
+        }
+    }
+
+    func passkeys(accountID: Int64) async throws -> [Passkey] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT factor_sid, name, created_at FROM passkey WHERE account_id = ? ORDER BY created_at",
+                arguments: [accountID]
+            ).map { Passkey(factorSid: $0[0], name: $0[1], createdAt: $0[2]) }
+        }
+    }
+
+    /// The account a passkey belongs to, if it is one this server registered.
+    func passkeyOwner(factorSid: String) async throws -> Int64? {
+        try await writer.read { db in
+            try Int64.fetchOne(db, sql: "SELECT account_id FROM passkey WHERE factor_sid = ?", arguments: [factorSid])
         }
     }
 

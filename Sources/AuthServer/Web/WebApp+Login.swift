@@ -136,10 +136,11 @@ extension WebApp {
         try await render(
             "login", context,
             [
+                "passkeys": service.passkeysOn,
                 "fields": [
                     field("login", "Username or email", value: login, errors, autocomplete: "username"),
                     field("password", "Password", type: "password", errors, autocomplete: "current-password"),
-                ]
+                ],
             ], errors: errors)
     }
 

@@ -15,6 +15,7 @@ extension WebApp {
         pages.get("/profile") { _, context in
             let account = try signedIn(context)
             let events = try await service.factors.events(accountID: account.id, limit: 8)
+            let passkeys = try await service.factors.passkeys(accountID: account.id)
             return try await render(
                 "profile", context,
                 [
@@ -25,7 +26,8 @@ extension WebApp {
                     "device": account.pushDeviceName ?? "",
                     "recoveryLeft": try await service.factors.unusedRecoveryCodes(accountID: account.id),
                     "memberSince": Self.day(account.createdAt), "hasAbout": !account.about.isEmpty,
-                    "hasEvents": !events.isEmpty,
+                    "hasEvents": !events.isEmpty, "passkeysOn": service.passkeysOn,
+                    "passkeys": passkeys.map { ["sid": $0.factorSid, "name": $0.name] },
                     "events": events.map { ["text": Self.describe($0), "when": Self.moment($0.at)] },
                 ])
         }
@@ -97,6 +99,8 @@ extension WebApp {
         case (.sms, _): "Text-message codes turned off"
         case (.push, .added): "Phone approval added"
         case (.push, _): "Phone approval removed"
+        case (.passkey, .added): "Passkey added"
+        case (.passkey, _): "Passkey removed"
         case (.recoveryCodes, .used): "A recovery code was used"
         case (.recoveryCodes, _): "New recovery codes issued"
         }

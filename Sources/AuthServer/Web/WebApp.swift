@@ -47,6 +47,7 @@ struct WebApp: Sendable {
                 body: .init(byteBuffer: ByteBuffer(string: WebTemplates.stylesheet)))
         }
         router.get("/static/login-push.js") { _, _ in Self.script(WebScripts.pushLogin) }
+        router.get("/static/passkeys.js") { _, _ in Self.script(WebScripts.passkeys) }
         let pages = router.group()
             .add(
                 middleware: SessionMiddleware(
@@ -65,6 +66,7 @@ struct WebApp: Sendable {
         addTwoFactorRoutes(to: pages)
         addAuthenticatorRoutes(to: pages)
         addPushRoutes(to: pages)
+        addPasskeyRoutes(to: pages)
         addResetRoutes(to: pages)
     }
 

@@ -15,6 +15,8 @@ public struct WebSession: Codable, Sendable, Equatable {
     var pendingSMSSent: Bool?
     /// The push challenge the pending login waits on, once one was sent to the phone.
     var pendingPushSid: String?
+    /// The passkey sign-in challenge this browser asked for; only its answer signs it in.
+    var pendingPasskeyChallenge: String?
     /// An authenticator app being set up: what its page shows until the first code.
     var pendingTOTP: PendingTOTP?
     /// Recovery codes just issued, shown once by the next page and then forgotten.

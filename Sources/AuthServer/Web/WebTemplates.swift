@@ -101,6 +101,11 @@ enum WebTemplates {
             {{#fields}}{{>field}}{{/fields}}
             <button type="submit" id="submit">Log in</button>
           </form>
+          {{#passkeys}}
+          <form class="secondary"><input type="hidden" name="csrf_token" value="{{csrf}}"><button type="button" class="secondary" id="passkey-login">Sign in with a passkey</button></form>
+          <p class="muted" id="passkey-status" role="status"></p>
+          <script src="/static/passkeys.js"></script>
+          {{/passkeys}}
           <p class="muted"><a href="/reset">Forgot your password?</a> · <a href="/register">Create an account</a></p>
         </section>
         {{/content}}{{/layout}}
@@ -126,6 +131,16 @@ enum WebTemplates {
             <dt>Text message</dt><dd id="two-factor">{{#smsOn}}<span class="badge on">On</span> codes go to {{phone}} · <a href="/profile/2fa/disable" id="disable-2fa">Turn off</a>{{/smsOn}}{{^smsOn}}<span class="badge">Off</span> <a href="/profile/2fa/enable" id="enable-2fa">Turn on</a>{{/smsOn}}</dd>
             {{#twoFactor}}<dt>Recovery codes</dt><dd id="recovery">{{recoveryLeft}} unused · <a href="/profile/recovery-codes" id="new-recovery-codes">Get new codes</a></dd>{{/twoFactor}}
           </dl>
+          {{#passkeysOn}}
+          <h2>Passkeys</h2>
+          <ul class="events" id="passkeys">
+            {{#passkeys}}<li>{{name}} <form method="post" action="/profile/passkeys/{{sid}}/remove" class="inline"><input type="hidden" name="csrf_token" value="{{csrf}}"><button type="submit" class="link" id="remove-{{sid}}">Remove</button></form></li>{{/passkeys}}
+            {{^passkeys}}<li class="muted">None yet: a passkey signs you in with your fingerprint, face or screen lock, no password.</li>{{/passkeys}}
+          </ul>
+          <form class="secondary"><input type="hidden" name="csrf_token" value="{{csrf}}"><button type="button" class="secondary" id="add-passkey">Add a passkey</button></form>
+          <p class="muted" id="passkey-status" role="status"></p>
+          <script src="/static/passkeys.js"></script>
+          {{/passkeysOn}}
           {{#hasEvents}}
           <h2>Security activity</h2>
           <ul class="events" id="events">

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import VerifyEmulatorTesting
 import VerifyWire
 
 @testable import VerifyEmulator
 
-/// Verify Passkeys with ``TestAuthenticator`` over real HTTP: registration and usernameless
+/// Verify Passkeys with ``SoftwareAuthenticator`` over real HTTP: registration and usernameless
 /// sign-in verified as WebAuthn says, and each broken part refused with its 603xx code.
 @Suite("Verify Passkeys: registration and sign-in ceremonies")
 struct PasskeyTests {
@@ -36,7 +37,7 @@ struct PasskeyTests {
 
     /// A registered passkey: the factor SID, after the authenticator's registration verified.
     static func registered(
-        _ api: EmulatorClient, _ service: String, _ authenticator: TestAuthenticator
+        _ api: EmulatorClient, _ service: String, _ authenticator: SoftwareAuthenticator
     ) async throws
         -> String
     {
@@ -67,12 +68,12 @@ struct PasskeyTests {
                     == .init(id: "example.com", name: "Example", origins: [Self.origin]))
             let options = try #require(factor.options?.publicKey)
             #expect(options.pubKeyCredParams == [.init(alg: -7)] && options.attestation == "none")
-            #expect(TestAuthenticator.decodeB64url(options.challenge) == Array(factor.sid.utf8))
-            #expect(TestAuthenticator.decodeB64url(options.user.id) == Array(factor.entitySid.utf8))
+            #expect(SoftwareAuthenticator.decodeB64url(options.challenge) == Array(factor.sid.utf8))
+            #expect(SoftwareAuthenticator.decodeB64url(options.user.id) == Array(factor.entitySid.utf8))
             #expect(options.authenticatorSelection.authenticatorAttachment == "platform")
             #expect(options.rp == .init(id: "example.com", name: "Example"))
 
-            let authenticator = TestAuthenticator()
+            let authenticator = SoftwareAuthenticator()
             let registration = authenticator.register(
                 options: created.json["options"] as! [String: Any], origin: Self.origin)
             let verified = try await api.postJSON("/v2/Services/\(service)/Passkeys/VerifyFactor", registration)
@@ -97,7 +98,7 @@ struct PasskeyTests {
             #expect(pending.options.publicKey.allowCredentials.isEmpty)
             let assertion = try authenticator.assert(
                 options: challenge.json["options"] as! [String: Any], origin: Self.origin,
-                userHandle: TestAuthenticator.b64url(factor.entitySid.utf8))
+                userHandle: SoftwareAuthenticator.b64url(factor.entitySid.utf8))
             let approved = try await api.postJSON("/v2/Services/\(service)/Passkeys/ApproveChallenge", assertion)
             #expect(approved.status == .ok, "\(approved.error as Any)")
             let answer = try approved.decode(PasskeyChallengeResource.self)
@@ -134,7 +135,7 @@ struct PasskeyTests {
                     "/v2/Services/\(service)/Passkeys/Factors", ["friendly_name": "k", "identity": Self.identity])
                 return try #require(created.json["options"] as? [String: Any])
             }
-            let authenticator = TestAuthenticator()
+            let authenticator = SoftwareAuthenticator()
             let cases: [([String: Any], Int)] = [
                 (authenticator.register(options: try await options(), origin: "https://evil.example.net"), 60371),
                 (authenticator.register(options: try await options(), origin: Self.origin, rpId: "evil.com"), 60372),
@@ -152,7 +153,7 @@ struct PasskeyTests {
                     refused.status == .badRequest && refused.error?.code == code, "\(code): \(refused.error as Any)")
             }
             var wrongId = authenticator.register(options: try await options(), origin: Self.origin)
-            wrongId["id"] = TestAuthenticator.b64url([1, 2, 3])
+            wrongId["id"] = SoftwareAuthenticator.b64url([1, 2, 3])
             #expect(
                 try await api.postJSON("/v2/Services/\(service)/Passkeys/VerifyFactor", wrongId).error?.code == 60376)
             #expect(
@@ -186,7 +187,7 @@ struct PasskeyTests {
     func badAssertions() async throws {
         try await withEmulator { api in
             let service = try await Self.passkeysService(api)
-            let authenticator = TestAuthenticator()
+            let authenticator = SoftwareAuthenticator()
             _ = try await Self.registered(api, service, authenticator)
             func challenge() async throws -> [String: Any] {
                 let created = try await api.postJSON("/v2/Services/\(service)/Passkeys/Challenges", [String: Any]())
@@ -202,11 +203,12 @@ struct PasskeyTests {
             let absent = try authenticator.assert(
                 options: try await challenge(), origin: Self.origin, userHandle: nil, flags: 0x04)
             #expect(try await api.postJSON(path, absent).error?.code == 60379)
-            let stranger = try TestAuthenticator().assert(
+            let stranger = try SoftwareAuthenticator().assert(
                 options: try await challenge(), origin: Self.origin, userHandle: nil)
             #expect(try await api.postJSON(path, stranger).error?.code == 60376)
             let wrongHandle = try authenticator.assert(
-                options: try await challenge(), origin: Self.origin, userHandle: TestAuthenticator.b64url("YE0".utf8))
+                options: try await challenge(), origin: Self.origin,
+                userHandle: SoftwareAuthenticator.b64url("YE0".utf8))
             #expect(try await api.postJSON(path, wrongHandle).error?.code == 60376)
             let late = try await challenge()
             api.clock.advance(by: .seconds(601))

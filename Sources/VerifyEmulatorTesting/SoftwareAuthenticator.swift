@@ -1,36 +1,48 @@
 import Crypto
 import Foundation
 
-/// A WebAuthn authenticator in software, written from the WebAuthn spec without the emulator's
-/// code: it makes `none` attestations and ES256 assertions, and can be told to misbehave.
-final class TestAuthenticator: @unchecked Sendable {
-    let key = P256.Signing.PrivateKey()
-    let credentialId = (0..<16).map { _ in UInt8.random(in: 0...255) }
-    var signCount: UInt32 = 0
+/// A WebAuthn authenticator in software, for Swift tests of passkey flows: written from the
+/// WebAuthn spec without the emulator's code, it makes `none` attestations and ES256 assertions
+/// in the JSON a browser posts (`PublicKeyCredential.toJSON()`), and can be told to misbehave.
+///
+/// ```swift
+/// let authenticator = SoftwareAuthenticator()
+/// let registration = authenticator.register(options: creationOptions, origin: "http://localhost:8080")
+/// let assertion = try authenticator.assert(options: requestOptions, origin: "http://localhost:8080", userHandle: nil)
+/// ```
+///
+/// Not thread-safe: one test drives one authenticator.
+public final class SoftwareAuthenticator: @unchecked Sendable {
+    public let key = P256.Signing.PrivateKey()
+    public let credentialId = (0..<16).map { _ in UInt8.random(in: 0...255) }
+    public var signCount: UInt32 = 0
 
-    static func b64url(_ bytes: some Sequence<UInt8>) -> String {
+    public init() {}
+
+    public static func b64url(_ bytes: some Sequence<UInt8>) -> String {
         Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
-    static func decodeB64url(_ text: String) -> [UInt8] {
+    public static func decodeB64url(_ text: String) -> [UInt8] {
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
         return [UInt8](Data(base64Encoded: base64) ?? Data())
     }
 
-    var id: String { Self.b64url(credentialId) }
+    /// The credential id, base64url.
+    public var id: String { Self.b64url(credentialId) }
 
     // MARK: CBOR, as little as WebAuthn needs
 
-    enum Item {
+    public enum Item {
         case int(Int)
         case bytes([UInt8])
         case text(String)
         case map([(Item, Item)])
     }
 
-    static func cbor(_ item: Item) -> [UInt8] {
+    public static func cbor(_ item: Item) -> [UInt8] {
         func head(_ major: UInt8, _ value: UInt64) -> [UInt8] {
             switch value {
             case 0..<24: [major << 5 | UInt8(value)]
@@ -47,7 +59,7 @@ final class TestAuthenticator: @unchecked Sendable {
         }
     }
 
-    var coseKey: [UInt8] {
+    public var coseKey: [UInt8] {
         let point = [UInt8](key.publicKey.x963Representation)
         return Self.cbor(
             .map([
@@ -57,7 +69,7 @@ final class TestAuthenticator: @unchecked Sendable {
     }
 
     /// Authenticator data: rpIdHash, flags (UP | UV, plus AT with a credential), counter.
-    func authenticatorData(rpId: String, flags: UInt8 = 0x05, attested: Bool) -> [UInt8] {
+    public func authenticatorData(rpId: String, flags: UInt8 = 0x05, attested: Bool) -> [UInt8] {
         var data = [UInt8](SHA256.hash(data: Data(rpId.utf8)))
         data.append(attested ? flags | 0x40 : flags)
         data += (0..<4).reversed().map { UInt8((signCount >> ($0 * 8)) & 0xFF) }
@@ -69,12 +81,12 @@ final class TestAuthenticator: @unchecked Sendable {
         return data
     }
 
-    static func clientData(type: String, challenge: String, origin: String) -> [UInt8] {
+    public static func clientData(type: String, challenge: String, origin: String) -> [UInt8] {
         Array(#"{"type":"\#(type)","challenge":"\#(challenge)","origin":"\#(origin)","crossOrigin":false}"#.utf8)
     }
 
     /// The registration JSON a browser posts (`PublicKeyCredential.toJSON()`) for creation options.
-    func register(
+    public func register(
         options: [String: Any], origin: String, rpId: String? = nil, format: String = "none", flags: UInt8 = 0x05,
         type: String = "webauthn.create"
     ) -> [String: Any] {
@@ -96,7 +108,7 @@ final class TestAuthenticator: @unchecked Sendable {
     }
 
     /// The assertion JSON a browser posts for request options; `tamper` flips a signature byte.
-    func assert(
+    public func assert(
         options: [String: Any], origin: String, userHandle: String?, flags: UInt8 = 0x05, tamper: Bool = false,
         countUp: Bool = true
     ) throws -> [String: Any] {

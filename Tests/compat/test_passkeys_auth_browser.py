@@ -1,0 +1,62 @@
+"""Passkeys on the auth server's pages in a real browser: headless Chromium with WebDriver's
+virtual authenticator registers a passkey from the profile (the page's own script runs WebAuthn
+against options from Verify Passkeys on the emulator), then signs in with it from the login page
+without a username or password. The pages are opened at http://localhost:PORT, the relying
+party development mode sets on its Verify service.
+"""
+import pytest
+import requests
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.virtual_authenticator import VirtualAuthenticatorOptions
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import start_stack, stop_stack
+from test_web_browser import Shots, click_and_wait, fill, wait_path
+
+
+@pytest.fixture
+def web(tmp_path):
+    emulator, url, process, log = start_stack(tmp_path)
+    yield emulator, url.replace("127.0.0.1", "localhost")
+    stop_stack(emulator, process, log)
+
+
+def test_passkey_registered_from_the_profile_signs_in_without_a_username(web, browser):
+    emulator, url = web
+    browser.set_window_size(1100, 900)
+    shots = Shots(browser)
+    requests.post(url + "/api/accounts/register", json={
+        "username": "katherine", "email": "kj@example.com", "password": "orbital-mechanics"}, timeout=10).raise_for_status()
+    browser.get(url + "/login")
+    options = VirtualAuthenticatorOptions()
+    options.protocol = VirtualAuthenticatorOptions.Protocol.CTAP2
+    options.transport = VirtualAuthenticatorOptions.Transport.INTERNAL
+    options.has_resident_key = True
+    options.has_user_verification = True
+    options.is_user_verified = True
+    browser.add_virtual_authenticator(options)
+
+    fill(browser, {"login": "katherine", "password": "orbital-mechanics"})
+    wait_path(browser, "/profile")
+    assert "None yet" in browser.find_element(By.ID, "passkeys").text
+    click_and_wait(browser, browser.find_element(By.ID, "add-passkey"))
+    wait_path(browser, "/profile")
+    assert "Passkey added" in browser.find_element(By.CSS_SELECTOR, ".flash").text
+    assert "Passkey added" in browser.find_element(By.ID, "passkeys").text
+    assert len(browser.get_credentials()) == 1
+    shots.take("passkeys-profile")
+
+    click_and_wait(browser, browser.find_element(By.ID, "logout"))
+    wait_path(browser, "/login")
+    shots.take("login-passkey")
+    click_and_wait(browser, browser.find_element(By.ID, "passkey-login"))
+    wait_path(browser, "/profile")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "katherine"
+
+    # a removed passkey no longer signs in: the page says so and stays on the login form
+    browser.find_element(By.CSS_SELECTOR, "#passkeys button.link").click()
+    WebDriverWait(browser, 10).until(lambda d: "Passkey removed" in d.find_element(By.CSS_SELECTOR, ".flash").text)
+    click_and_wait(browser, browser.find_element(By.ID, "logout"))
+    browser.find_element(By.ID, "passkey-login").click()
+    WebDriverWait(browser, 10).until(lambda d: "not accepted" in d.find_element(By.ID, "passkey-status").text)
+    assert browser.current_url.endswith("/login")
