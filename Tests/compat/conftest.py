@@ -206,3 +206,25 @@ def browser():
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
     yield driver
     driver.quit()
+
+
+def add_passkey_authenticator(browser):
+    """WebDriver's virtual authenticator: a platform passkey store (CTAP2, resident keys) whose
+    user is always present and verified."""
+    from selenium.webdriver.common.virtual_authenticator import VirtualAuthenticatorOptions
+    options = VirtualAuthenticatorOptions()
+    options.protocol = VirtualAuthenticatorOptions.Protocol.CTAP2
+    options.transport = VirtualAuthenticatorOptions.Transport.INTERNAL
+    options.has_resident_key = True
+    options.has_user_verification = True
+    options.is_user_verified = True
+    browser.add_virtual_authenticator(options)
+
+
+@pytest.fixture
+def web(tmp_path, request):
+    """An emulator and an auth server in development mode against it, for the pages' browser
+    tests; `@pytest.mark.parametrize("web", [{"NAME": "value"}], indirect=True)` adds settings."""
+    emulator, url, process, log = start_stack(tmp_path, getattr(request, "param", None))
+    yield emulator, url
+    stop_stack(emulator, process, log)

@@ -4,37 +4,23 @@ against options from Verify Passkeys on the emulator), then signs in with it fro
 without a username or password. The pages are opened at http://localhost:PORT, the relying
 party development mode sets on its Verify service.
 """
-import pytest
 import requests
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.virtual_authenticator import VirtualAuthenticatorOptions
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import start_stack, stop_stack
+from conftest import add_passkey_authenticator
 from test_web_browser import Shots, click_and_wait, fill, wait_path
-
-
-@pytest.fixture
-def web(tmp_path):
-    emulator, url, process, log = start_stack(tmp_path)
-    yield emulator, url.replace("127.0.0.1", "localhost")
-    stop_stack(emulator, process, log)
 
 
 def test_passkey_registered_from_the_profile_signs_in_without_a_username(web, browser):
     emulator, url = web
+    url = url.replace("127.0.0.1", "localhost")  # the relying party is localhost
     browser.set_window_size(1100, 900)
     shots = Shots(browser)
     requests.post(url + "/api/accounts/register", json={
         "username": "katherine", "email": "kj@example.com", "password": "orbital-mechanics"}, timeout=10).raise_for_status()
     browser.get(url + "/login")
-    options = VirtualAuthenticatorOptions()
-    options.protocol = VirtualAuthenticatorOptions.Protocol.CTAP2
-    options.transport = VirtualAuthenticatorOptions.Transport.INTERNAL
-    options.has_resident_key = True
-    options.has_user_verification = True
-    options.is_user_verified = True
-    browser.add_virtual_authenticator(options)
+    add_passkey_authenticator(browser)
 
     fill(browser, {"login": "katherine", "password": "orbital-mechanics"})
     wait_path(browser, "/profile")

@@ -5,12 +5,13 @@ tampered assertion is refused."""
 import uuid
 
 import pytest
-from selenium.webdriver.common.virtual_authenticator import VirtualAuthenticatorOptions
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest.verify.v2.service.approve_challenge import ApproveChallengeList
 from twilio.rest.verify.v2.service.new_challenge import NewChallengeList
 from twilio.rest.verify.v2.service.new_factor import NewFactorList
 from twilio.rest.verify.v2.service.new_verify_factor import NewVerifyFactorList
+
+from conftest import add_passkey_authenticator
 
 CREATE = """
 const [options, done] = [arguments[0], arguments[arguments.length - 1]];
@@ -36,13 +37,7 @@ def test_passkey_registration_and_usernameless_sign_in_in_chromium(emulator, cli
     verify = client.verify.v2.services(service.sid)
 
     browser.get(origin + "/")
-    options = VirtualAuthenticatorOptions()
-    options.protocol = VirtualAuthenticatorOptions.Protocol.CTAP2
-    options.transport = VirtualAuthenticatorOptions.Transport.INTERNAL
-    options.has_resident_key = True
-    options.has_user_verification = True
-    options.is_user_verified = True
-    browser.add_virtual_authenticator(options)
+    add_passkey_authenticator(browser)
     browser.set_script_timeout(20)
 
     identity = str(uuid.uuid4())

@@ -8,15 +8,7 @@ import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from conftest import start_stack, stop_stack
 from test_web_browser import Shots, click_and_wait, fill, wait_path
-
-
-@pytest.fixture
-def web(tmp_path):
-    emulator, url, process, log = start_stack(tmp_path, {"PUSH_LOGIN": "1"})
-    yield emulator, url
-    stop_stack(emulator, process, log)
 
 
 def answer_in_inbox(browser, emulator, inbox, answer):
@@ -30,6 +22,7 @@ def answer_in_inbox(browser, emulator, inbox, answer):
     browser.switch_to.window(login_window)
 
 
+@pytest.mark.parametrize("web", [{"PUSH_LOGIN": "1"}], indirect=True)
 def test_push_login_approved_in_the_emulator_inbox(web, browser):
     emulator, url = web
     browser.set_window_size(1100, 900)

@@ -10,19 +10,10 @@ import subprocess
 from urllib.parse import parse_qs, unquote, urlparse
 
 import pyotp
-import pytest
 import requests
 from selenium.webdriver.common.by import By
 
-from conftest import start_stack, stop_stack
 from test_web_browser import Shots, click_and_wait, fill, wait_path
-
-
-@pytest.fixture
-def web(tmp_path):
-    emulator, url, process, log = start_stack(tmp_path)
-    yield emulator, url
-    stop_stack(emulator, process, log)
 
 
 def next_code(emulator, totp):

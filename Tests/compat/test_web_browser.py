@@ -14,16 +14,8 @@ from selenium.webdriver.common.by import By
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import start_stack, stop_stack
 
 PHONE = "+14155550177"
-
-
-@pytest.fixture
-def web(tmp_path):
-    emulator, url, process, log = start_stack(tmp_path)
-    yield emulator, url
-    stop_stack(emulator, process, log)
 
 
 def newest_code(emulator, to, after=0):

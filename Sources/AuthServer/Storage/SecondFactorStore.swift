@@ -37,25 +37,12 @@ struct SecondFactorStore: Sendable {
     /// Turns SMS on with the number whose code was just approved. When it is the account's first
     /// factor, `recoveryCodes` are stored and true is returned (the caller shows them once).
     func enableSMS(accountID: Int64, phone: String, recoveryCodes: [String], now: Date) async throws -> Bool {
-        try await writer.write { db in
-            let first = try !Self.hasFactor(db, accountID)
-            try db.execute(
-                sql: "UPDATE account SET phone = ?, pending_phone = NULL, updated_at = ? WHERE id = ?",
-                arguments: [phone, now.timeIntervalSince1970, accountID])
-            try Self.record(db, accountID, .sms, .added, now)
-            if first { try Self.replaceCodes(db, accountID, recoveryCodes, now) }
-            return first
-        }
+        try await turnOn(
+            .sms, accountID, set: "phone = ?, pending_phone = NULL", value: phone, recoveryCodes: recoveryCodes, now)
     }
 
     func disableSMS(accountID: Int64, now: Date) async throws {
-        try await writer.write { db in
-            try db.execute(
-                sql: "UPDATE account SET phone = NULL, pending_phone = NULL, updated_at = ? WHERE id = ?",
-                arguments: [now.timeIntervalSince1970, accountID])
-            try Self.record(db, accountID, .sms, .removed, now)
-            try Self.dropCodesIfNoFactor(db, accountID)
-        }
+        try await turnOff(.sms, accountID, set: "phone = NULL, pending_phone = NULL", now)
     }
 
     func setPendingTOTP(accountID: Int64, factorSid: String?) async throws {
@@ -67,25 +54,40 @@ struct SecondFactorStore: Sendable {
 
     /// Turns the authenticator app on with its verified factor; recovery codes as for SMS.
     func enableTOTP(accountID: Int64, factorSid: String, recoveryCodes: [String], now: Date) async throws -> Bool {
+        try await turnOn(
+            .totp, accountID, set: "totp_factor_sid = ?, pending_totp_sid = NULL", value: factorSid,
+            recoveryCodes: recoveryCodes, now)
+    }
+
+    func disableTOTP(accountID: Int64, now: Date) async throws {
+        try await turnOff(.totp, accountID, set: "totp_factor_sid = NULL, pending_totp_sid = NULL", now)
+    }
+
+    /// One transaction: the account's columns for `subject` set (`assignments` takes `value`),
+    /// the event recorded, and the recovery codes stored when this is the first factor.
+    private func turnOn(
+        _ subject: Subject, _ accountID: Int64, set assignments: String, value: String, recoveryCodes: [String],
+        _ now: Date
+    ) async throws -> Bool {
         try await writer.write { db in
             let first = try !Self.hasFactor(db, accountID)
             try db.execute(
-                sql: """
-                    UPDATE account SET totp_factor_sid = ?, pending_totp_sid = NULL, updated_at = ? WHERE id = ?
-                    """,
-                arguments: [factorSid, now.timeIntervalSince1970, accountID])
-            try Self.record(db, accountID, .totp, .added, now)
+                sql: "UPDATE account SET \(assignments), updated_at = ? WHERE id = ?",
+                arguments: [value, now.timeIntervalSince1970, accountID])
+            try Self.record(db, accountID, subject, .added, now)
             if first { try Self.replaceCodes(db, accountID, recoveryCodes, now) }
             return first
         }
     }
 
-    func disableTOTP(accountID: Int64, now: Date) async throws {
+    /// One transaction: the columns cleared, the event recorded, and the recovery codes dropped
+    /// when no factor is left.
+    private func turnOff(_ subject: Subject, _ accountID: Int64, set assignments: String, _ now: Date) async throws {
         try await writer.write { db in
             try db.execute(
-                sql: "UPDATE account SET totp_factor_sid = NULL, pending_totp_sid = NULL, updated_at = ? WHERE id = ?",
+                sql: "UPDATE account SET \(assignments), updated_at = ? WHERE id = ?",
                 arguments: [now.timeIntervalSince1970, accountID])
-            try Self.record(db, accountID, .totp, .removed, now)
+            try Self.record(db, accountID, subject, .removed, now)
             try Self.dropCodesIfNoFactor(db, accountID)
         }
     }

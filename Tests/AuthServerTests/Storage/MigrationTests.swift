@@ -10,7 +10,8 @@ import Testing
 struct MigrationTests {
     @Test("a v3 database with an SMS-protected account upgrades in place")
     func fromV3() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("auth-v3-\(UUID().uuidString).sqlite").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("auth-v3-\(UUID().uuidString).sqlite")
+            .path
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         do {
             let old = try DatabaseQueue(path: path)
