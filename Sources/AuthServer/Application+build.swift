@@ -58,16 +58,17 @@ private func assembleAuthServer(
     router.add(middleware: APIErrorMiddleware(logger: logger, pages: pages))
     router.get("/healthz") { _, _ in try JSONResponse.make(HealthBody()) }
 
-    let database: any DatabaseWriter
+    let storage: AuthStorage
     do {
-        database = try AuthDatabase.open(path: configuration.databasePath)
+        storage = try AuthStorage.sqlite(
+            path: configuration.databasePath,
+            accessTokenLifetime: Double(configuration.accessTokenLifetime.components.seconds), now: now)
     } catch {
         throw StartupError("cannot open the database DATABASE_PATH=\(configuration.databasePath): \(error)")
     }
-    let refreshTokens = try RefreshTokenStore(
-        writer: database, accessTokenLifetime: Double(configuration.accessTokenLifetime.components.seconds))
-    let accounts = AccountStore(writer: database, refreshTokens: refreshTokens)
-    let limits = AbuseLimits(configuration: configuration, store: LimitStore(writer: database))
+    let refreshTokens = storage.refreshTokens
+    let accounts = storage.accounts
+    let limits = AbuseLimits(configuration: configuration, store: storage.limits)
     let issuer = TokenIssuer(
         tokens: tokens, refreshTokens: refreshTokens,
         refreshLifetime: Double(configuration.refreshTokenLifetime.components.seconds))
@@ -86,13 +87,13 @@ private func assembleAuthServer(
     ).addRoutes(to: router, signedIn: bearer(.phoneNumbersAndAccounts))
     let resetCodes = ResetCodeSender(verify: verify, serviceSid: serviceSid, logger: logger)
     let service = AccountService(
-        accounts: accounts, factors: SecondFactorStore(writer: database),
+        accounts: accounts, factors: storage.factors,
         passwords: Passwords(cost: configuration.bcryptCost), verify: verify,
         serviceSid: serviceSid, limits: limits, resetCodes: resetCodes, pushLogin: configuration.pushLogin,
         passkeysOn: configuration.passkeysRelyingParty != nil, logger: logger, now: now)
     AccountsController(service: service, issuer: issuer, trustedProxies: configuration.trustedProxies)
         .addRoutes(to: router, signedIn: bearer(.accounts))
-    let driver = SQLitePersistDriver(writer: database, now: now)
+    let driver = storage.sessions
     WebApp(
         service: service, library: pages, driver: driver, trustedProxies: configuration.trustedProxies,
         emulatorURL: configuration.verifyServiceSid == nil ? configuration.verify.baseURL : nil, logger: logger
@@ -175,9 +176,7 @@ struct VerifyClientService: Service {
 /// in; its sessions, refresh tokens and access tokens stop working at once, even while the
 /// server runs. Returns false when no account matches.
 public func setAccountDisabled(databasePath: String, login: String, disabled: Bool) async throws -> Bool {
-    let database = try AuthDatabase.open(path: databasePath)
     // (the running server refuses the account's tokens through its own check of the account)
-    let refreshTokens = try RefreshTokenStore(writer: database, accessTokenLifetime: 0)
-    return try await AccountStore(writer: database, refreshTokens: refreshTokens)
-        .setDisabled(login: login, disabled: disabled, now: Date()) != nil
+    let storage = try AuthStorage.sqlite(path: databasePath, accessTokenLifetime: 0, now: { Date() })
+    return try await storage.accounts.setDisabled(login: login, disabled: disabled, now: Date()) != nil
 }

@@ -16,9 +16,9 @@ struct AbuseLimits: Sendable {
     /// Password logins per login name, and per client IP.
     let loginPerAccount: RateLimit
     let loginPerIP: RateLimit
-    let store: LimitStore
+    let store: any LimitStore
 
-    init(configuration: AuthConfiguration, store: LimitStore) {
+    init(configuration: AuthConfiguration, store: any LimitStore) {
         let window = Double(configuration.limitWindow.components.seconds)
         sendPerRecipient = RateLimit(kind: .sendPerRecipient, limit: configuration.sendLimitPerPhone, window: window)
         sendPerIP = RateLimit(kind: .sendPerIP, limit: configuration.sendLimitPerIP, window: window)

@@ -15,8 +15,8 @@ import Foundation
 /// The second factors (SMS, authenticator app, recovery codes) are in the `AccountService+…`
 /// extensions.
 struct AccountService: Sendable {
-    let accounts: AccountStore
-    let factors: SecondFactorStore
+    let accounts: any AccountStore
+    let factors: any SecondFactorStore
     let passwords: Passwords
     let verify: VerifyClient
     let serviceSid: String
@@ -31,7 +31,7 @@ struct AccountService: Sendable {
     private let dummyHash = TimingHash()
 
     init(
-        accounts: AccountStore, factors: SecondFactorStore, passwords: Passwords, verify: VerifyClient,
+        accounts: any AccountStore, factors: any SecondFactorStore, passwords: Passwords, verify: VerifyClient,
         serviceSid: String, limits: AbuseLimits, resetCodes: ResetCodeSender, pushLogin: Bool = false,
         passkeysOn: Bool = false,
         logger: Logger, now: @escaping @Sendable () -> Date
@@ -104,9 +104,9 @@ struct AccountService: Sendable {
         let hash = try await passwords.hash(password)
         do {
             return try await accounts.create(username: name, email: address, passwordHash: hash, now: now())
-        } catch AccountStore.Conflict.username {
+        } catch AccountConflict.username {
             throw FormErrors(fields: ["username": "This username is taken"], status: .conflict)
-        } catch AccountStore.Conflict.email {
+        } catch AccountConflict.email {
             throw FormErrors(fields: ["email": "An account with this email already exists"], status: .conflict)
         }
     }
@@ -211,7 +211,7 @@ struct AccountService: Sendable {
         guard errors.fields.isEmpty, case .success(let name) = username else { throw errors }
         do {
             return try await accounts.updateProfile(id: account.id, username: name, about: about, now: now())
-        } catch AccountStore.Conflict.username {
+        } catch AccountConflict.username {
             throw FormErrors(fields: ["username": "This username is taken"], status: .conflict)
         }
     }

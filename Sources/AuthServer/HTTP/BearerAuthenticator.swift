@@ -31,7 +31,7 @@ struct BearerAuthenticator: RouterMiddleware {
 
     let tokens: TokenService
     let refreshTokens: RefreshTokenStore
-    let accounts: AccountStore
+    let accounts: any AccountStore
     let admits: Admits
 
     func handle(

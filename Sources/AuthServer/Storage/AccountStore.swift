@@ -1,195 +1,65 @@
-import GRDB
-
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
 
-/// Accounts, password-login challenges and the account side of web sessions, in the auth
-/// server's SQLite database. Uniqueness checks run inside the write transaction, so two
-/// concurrent registrations of one name cannot both succeed.
-struct AccountStore: Sendable {
-    let writer: any DatabaseWriter
-    /// Told of the families a password change, reset or disable revokes, so their access
-    /// tokens are refused at once.
-    let refreshTokens: RefreshTokenStore
-
-    enum Conflict: Error, Sendable, Equatable {
-        case username
-        case email
-    }
-
-    static func newSid() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let digits = Array("0123456789abcdef".utf8)
-        let hex = (0..<32).map { _ in digits[Int(generator.next() % 16)] }
-        return "US" + String(decoding: hex, as: UTF8.self)
-    }
-
-    func create(username: String, email: String, passwordHash: String, now: Date) async throws -> UserAccount {
-        try await writer.write { db in
-            try Self.checkUnique(db, username: username, email: email, except: nil)
-            let time = now.timeIntervalSince1970
-            try db.execute(
-                sql: """
-                    INSERT INTO account (sid, username, email, email_key, password_hash, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [Self.newSid(), username, email, email.lowercased(), passwordHash, time, time])
-            return try Self.fetch(db, "id = ?", [db.lastInsertedRowID])!
-        }
-    }
-
-    private static func checkUnique(_ db: Database, username: String?, email: String?, except id: Int64?) throws {
-        if let username,
-            try Int.fetchOne(
-                db, sql: "SELECT 1 FROM account WHERE username = ? COLLATE NOCASE AND id IS NOT ?",
-                arguments: [username, id]) != nil
-        {
-            throw Conflict.username
-        }
-        if let email,
-            try Int.fetchOne(
-                db, sql: "SELECT 1 FROM account WHERE email_key = ? AND id IS NOT ?",
-                arguments: [email.lowercased(), id])
-                != nil
-        {
-            throw Conflict.email
-        }
-    }
-
-    private static func fetch(
-        _ db: Database, _ condition: String, _ arguments: StatementArguments
-    ) throws -> UserAccount? {
-        try Row.fetchOne(db, sql: "SELECT \(UserAccount.columns) FROM account WHERE \(condition)", arguments: arguments)
-            .map(UserAccount.init(row:))
-    }
+/// Accounts, password-login challenges and the account side of web sessions. A password change,
+/// reset or disable revokes the account's refresh-token families in the same transaction and
+/// tells ``RefreshTokenStore``, so their access tokens are refused at once.
+protocol AccountStore: Sendable {
+    func create(username: String, email: String, passwordHash: String, now: Date) async throws -> UserAccount
 
     /// By username (any case) or email (any case).
-    func find(login: String) async throws -> UserAccount? {
-        try await writer.read { db in try Self.fetch(db, Self.byLogin, Self.loginArguments(login)) }
-    }
+    func find(login: String) async throws -> UserAccount?
 
     /// By email only (any case).
-    func find(email: String) async throws -> UserAccount? {
-        try await writer.read { db in try Self.fetch(db, "email_key = ?", [email.lowercased()]) }
-    }
+    func find(email: String) async throws -> UserAccount?
 
-    private static let byLogin = "username = ? COLLATE NOCASE OR email_key = ?"
+    func find(id: Int64) async throws -> UserAccount?
 
-    private static func loginArguments(_ login: String) -> StatementArguments { [login, login.lowercased()] }
+    func find(sid: String) async throws -> UserAccount?
 
-    func find(id: Int64) async throws -> UserAccount? {
-        try await writer.read { db in try Self.fetch(db, "id = ?", [id]) }
-    }
-
-    func find(sid: String) async throws -> UserAccount? {
-        try await writer.read { db in try Self.fetch(db, "sid = ?", [sid]) }
-    }
-
-    func updateProfile(id: Int64, username: String, about: String, now: Date) async throws -> UserAccount {
-        try await writer.write { db in
-            try Self.checkUnique(db, username: username, email: nil, except: id)
-            try db.execute(
-                sql: "UPDATE account SET username = ?, about = ?, updated_at = ? WHERE id = ?",
-                arguments: [username, about, now.timeIntervalSince1970, id])
-            return try Self.fetch(db, "id = ?", [id])!
-        }
-    }
+    func updateProfile(id: Int64, username: String, about: String, now: Date) async throws -> UserAccount
 
     /// Sets a new password hash and voids every session and token issued before `now`, in one
     /// transaction: the account's web sessions are deleted (but `keepSession`, the one making the
     /// change), its refresh tokens revoked and its login challenges dropped.
-    func setPassword(_ account: UserAccount, hash: String, now: Date, keepSession: String? = nil) async throws {
-        let id = account.id
-        let revoked = try await writer.write { db in
-            let time = now.timeIntervalSince1970
-            let revoked = try RefreshTokenStore.revokeFamilies(db, subject: account.sid, at: time)
-            try db.execute(
-                sql: "UPDATE account SET password_hash = ?, sessions_valid_after = ?, updated_at = ? WHERE id = ?",
-                arguments: [hash, time, time, id])
-            try db.execute(
-                sql: "DELETE FROM web_session WHERE account_id = ? AND key IS NOT ?", arguments: [id, keepSession])
-            try db.execute(sql: "DELETE FROM login_challenge WHERE account_id = ?", arguments: [id])
-            return revoked
-        }
-        refreshTokens.familiesRevoked(revoked, at: now)
-    }
+    func setPassword(_ account: UserAccount, hash: String, now: Date, keepSession: String?) async throws
 
-    func setPendingPhone(id: Int64, phone: String?) async throws {
-        try await writer.write { db in
-            try db.execute(sql: "UPDATE account SET pending_phone = ? WHERE id = ?", arguments: [phone, id])
-        }
-    }
+    func setPendingPhone(id: Int64, phone: String?) async throws
 
     /// Disables (or re-enables) an account by username or email. A disabled account cannot log
     /// in; its web sessions are deleted and its tokens refused. Returns the account, if found.
     @discardableResult
-    func setDisabled(login: String, disabled: Bool, now: Date) async throws -> UserAccount? {
-        let (account, revoked) = try await writer.write { db -> (UserAccount?, [String]) in
-            guard let account = try Self.fetch(db, Self.byLogin, Self.loginArguments(login)) else { return (nil, []) }
-            var revoked: [String] = []
-            try db.execute(
-                sql: "UPDATE account SET disabled_at = ?, updated_at = ? WHERE id = ?",
-                arguments: [disabled ? now.timeIntervalSince1970 : nil, now.timeIntervalSince1970, account.id])
-            if disabled {
-                revoked = try RefreshTokenStore.revokeFamilies(db, subject: account.sid, at: now.timeIntervalSince1970)
-                try db.execute(sql: "DELETE FROM web_session WHERE account_id = ?", arguments: [account.id])
-                try db.execute(sql: "DELETE FROM login_challenge WHERE account_id = ?", arguments: [account.id])
-            }
-            return (try Self.fetch(db, "id = ?", [account.id]), revoked)
-        }
-        refreshTokens.familiesRevoked(revoked, at: now)
-        return account
-    }
-
-    // MARK: Login challenges (JSON password login waiting for its code)
+    func setDisabled(login: String, disabled: Bool, now: Date) async throws -> UserAccount?
 
     /// A new challenge for `accountID`; only its hash is stored.
-    func createChallenge(accountID: Int64, now: Date, lifetime: TimeInterval) async throws -> String {
-        let token = OpaqueToken.make()
-        try await writer.write { db in
-            try db.execute(
-                sql: "DELETE FROM login_challenge WHERE expires_at <= ?", arguments: [now.timeIntervalSince1970])
-            try db.execute(
-                sql: "INSERT INTO login_challenge (token_hash, account_id, expires_at) VALUES (?, ?, ?)",
-                arguments: [OpaqueToken.hash(token), accountID, now.timeIntervalSince1970 + lifetime])
-        }
-        return token
-    }
+    func createChallenge(accountID: Int64, now: Date, lifetime: TimeInterval) async throws -> String
 
     /// The account a live challenge belongs to.
-    func challengeAccount(_ token: String, now: Date) async throws -> UserAccount? {
-        try await writer.read { db in
-            try Self.fetch(
-                db,
-                "id = (SELECT account_id FROM login_challenge WHERE token_hash = ? AND expires_at > ?)",
-                [OpaqueToken.hash(token), now.timeIntervalSince1970])
-        }
-    }
+    func challengeAccount(_ token: String, now: Date) async throws -> UserAccount?
 
     /// The push challenge a JSON login is waiting on (the latest one sent).
-    func setPushChallenge(_ token: String, sid: String) async throws {
-        try await writer.write { db in
-            try db.execute(
-                sql: "UPDATE login_challenge SET push_challenge_sid = ? WHERE token_hash = ?",
-                arguments: [sid, OpaqueToken.hash(token)])
-        }
-    }
+    func setPushChallenge(_ token: String, sid: String) async throws
 
-    func pushChallenge(_ token: String) async throws -> String? {
-        try await writer.read { db in
-            try String.fetchOne(
-                db, sql: "SELECT push_challenge_sid FROM login_challenge WHERE token_hash = ?",
-                arguments: [OpaqueToken.hash(token)])
-        }
-    }
+    func pushChallenge(_ token: String) async throws -> String?
 
-    func deleteChallenge(_ token: String) async throws {
-        try await writer.write { db in
-            try db.execute(
-                sql: "DELETE FROM login_challenge WHERE token_hash = ?", arguments: [OpaqueToken.hash(token)])
-        }
+    func deleteChallenge(_ token: String) async throws
+}
+
+/// A registration or rename that would take a username or email another account has.
+enum AccountConflict: Error, Sendable, Equatable {
+    case username
+    case email
+}
+
+/// The public id of a new account: `US` and 32 random hex digits.
+enum AccountSid {
+    static func make() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let digits = Array("0123456789abcdef".utf8)
+        let hex = (0..<32).map { _ in digits[Int(generator.next() % 16)] }
+        return "US" + String(decoding: hex, as: UTF8.self)
     }
 }

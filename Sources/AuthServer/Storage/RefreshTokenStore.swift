@@ -1,4 +1,3 @@
-import GRDB
 import Synchronization
 
 #if canImport(FoundationEssentials)
@@ -7,7 +6,7 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Refresh tokens and revoked access tokens, in SQLite.
+/// Refresh tokens and revoked access tokens, over ``RefreshTokenRecords`` (the database).
 ///
 /// A refresh token is 32 random bytes (base64url), stored only as its SHA-256. Every login
 /// starts a *family*; each refresh rotates the token within it. Presenting a token that was
@@ -22,32 +21,24 @@ import Foundation
 /// bearer token costs no query; a family is remembered for one access-token lifetime after its
 /// revocation, the longest any of its access tokens can live.
 final class RefreshTokenStore: Sendable {
-    let writer: any DatabaseWriter
+    let records: any RefreshTokenRecords
     /// How long an access token lives: how long a revoked family must be remembered.
     let accessTokenLifetime: TimeInterval
     private let revokedJTIs = Mutex<[String: Date]>([:])
     /// Revoked families, until when their access tokens could still be presented.
     private let revokedFamilies = Mutex<[String: Date]>([:])
 
-    init(writer: any DatabaseWriter, accessTokenLifetime: TimeInterval) throws {
-        self.writer = writer
+    init(records: any RefreshTokenRecords, accessTokenLifetime: TimeInterval) throws {
+        self.records = records
         self.accessTokenLifetime = accessTokenLifetime
-        let now = Date().timeIntervalSince1970
-        let (revoked, families) = try writer.read { db in
-            (
-                try Row.fetchAll(
-                    db, sql: "SELECT jti, expires_at FROM revoked_jti WHERE expires_at > ?", arguments: [now]),
-                try Row.fetchAll(
-                    db,
-                    sql: "SELECT family, MAX(revoked_at) FROM refresh_token WHERE revoked_at > ? GROUP BY family",
-                    arguments: [now - accessTokenLifetime])
-            )
-        }
+        let known = try records.revocations(now: Date(), familyWindow: accessTokenLifetime)
         revokedJTIs.withLock { map in
-            for row in revoked { map[row[0]] = Date(timeIntervalSince1970: row[1]) }
+            for (jti, expiry) in known.jtis { map[jti] = expiry }
         }
         revokedFamilies.withLock { map in
-            for row in families { map[row[0]] = Date(timeIntervalSince1970: (row[1] as Double) + accessTokenLifetime) }
+            for (family, revokedAt) in known.families {
+                map[family] = revokedAt.addingTimeInterval(accessTokenLifetime)
+            }
         }
     }
 
@@ -66,34 +57,13 @@ final class RefreshTokenStore: Sendable {
         revokedFamilies.withLock { $0[family] != nil }
     }
 
-    /// Revokes every live family of `subject` inside the caller's transaction; returns them, for
-    /// ``familiesRevoked(_:at:)`` once the transaction has committed.
-    static func revokeFamilies(_ db: Database, subject: String, at time: Double) throws -> [String] {
-        let families = try String.fetchAll(
-            db, sql: "SELECT DISTINCT family FROM refresh_token WHERE subject = ? AND revoked_at IS NULL",
-            arguments: [subject])
-        try db.execute(
-            sql: "UPDATE refresh_token SET revoked_at = ? WHERE subject = ? AND revoked_at IS NULL",
-            arguments: [time, subject])
-        return families
-    }
-
     /// A new family for a fresh login; returns the refresh token and its family.
     func startFamily(subject: String, now: Date, lifetime: TimeInterval) async throws -> (token: String, family: String)
     {
         let token = OpaqueToken.make()
         let family = UUID().uuidString
-        try await writer.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO refresh_token (token_hash, family, subject, created_at, expires_at)
-                    VALUES (?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    OpaqueToken.hash(token), family, subject, now.timeIntervalSince1970,
-                    now.timeIntervalSince1970 + lifetime,
-                ])
-        }
+        try await records.insert(
+            tokenHash: OpaqueToken.hash(token), family: family, subject: subject, now: now, lifetime: lifetime)
         return (token, family)
     }
 
@@ -109,53 +79,23 @@ final class RefreshTokenStore: Sendable {
     /// Exchanges a refresh token for the next one in its family, in one transaction.
     func rotate(_ token: String, now: Date, lifetime: TimeInterval) async throws -> RotationOutcome {
         let next = OpaqueToken.make()
-        let (outcome, revokedFamily) = try await writer.write { db -> (RotationOutcome, String?) in
-            guard
-                let row = try Row.fetchOne(
-                    db,
-                    sql:
-                        "SELECT id, family, subject, expires_at, used_at, revoked_at FROM refresh_token WHERE token_hash = ?",
-                    arguments: [OpaqueToken.hash(token)])
-            else { return (.unknown, nil) }
-            let id: Int64 = row[0]
-            let family: String = row[1]
-            let subject: String = row[2]
-            let timestamp = now.timeIntervalSince1970
-            if row[5] as Double? != nil { return (.revoked, nil) }
-            if row[4] as Double? != nil {
-                try db.execute(
-                    sql: "UPDATE refresh_token SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL",
-                    arguments: [timestamp, family])
-                return (.reused, family)
-            }
-            if (row[3] as Double) <= timestamp { return (.expired, nil) }
-            try db.execute(sql: "UPDATE refresh_token SET used_at = ? WHERE id = ?", arguments: [timestamp, id])
-            try db.execute(
-                sql: """
-                    INSERT INTO refresh_token (token_hash, family, subject, created_at, expires_at)
-                    VALUES (?, ?, ?, ?, ?)
-                    """,
-                arguments: [OpaqueToken.hash(next), family, subject, timestamp, timestamp + lifetime])
-            return (.rotated(token: next, family: family, subject: subject), nil)
+        switch try await records.rotate(
+            tokenHash: OpaqueToken.hash(token), nextHash: OpaqueToken.hash(next), now: now, lifetime: lifetime)
+        {
+        case .rotated(let family, let subject): return .rotated(token: next, family: family, subject: subject)
+        case .unknown: return .unknown
+        case .expired: return .expired
+        case .revoked: return .revoked
+        case .reused(let family):
+            // a replayed token means it leaked: every access token of its family stops working too
+            familiesRevoked([family], at: now)
+            return .reused
         }
-        // a replayed token means it leaked: every access token of its family stops working too
-        if let revokedFamily { familiesRevoked([revokedFamily], at: now) }
-        return outcome
     }
 
     /// Revokes a family and denylists an access token until it expires.
     func logout(family: String?, jti: String, accessExpiresAt: Date, now: Date) async throws {
-        try await writer.write { db in
-            if let family {
-                try db.execute(
-                    sql: "UPDATE refresh_token SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL",
-                    arguments: [now.timeIntervalSince1970, family])
-            }
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO revoked_jti (jti, expires_at) VALUES (?, ?)",
-                arguments: [jti, accessExpiresAt.timeIntervalSince1970])
-            try db.execute(sql: "DELETE FROM revoked_jti WHERE expires_at <= ?", arguments: [now.timeIntervalSince1970])
-        }
+        try await records.logout(family: family, jti: jti, accessExpiresAt: accessExpiresAt, now: now)
         revokedJTIs.withLock { map in
             map[jti] = accessExpiresAt
             map = map.filter { $0.value > now }

@@ -6,7 +6,7 @@ import Logging
 /// `/.well-known/jwks.json`.
 struct TokensController: Sendable {
     let issuer: TokenIssuer
-    let accounts: AccountStore
+    let accounts: any AccountStore
     let logger: Logger
 
     var tokens: TokenService { issuer.tokens }

@@ -91,7 +91,7 @@ extension WebApp {
     }
 
     /// A factor event as the profile lists it.
-    static func describe(_ event: SecondFactorStore.FactorEvent) -> String {
+    static func describe(_ event: FactorEvent) -> String {
         switch (event.subject, event.action) {
         case (.totp, .added): "Authenticator app added"
         case (.totp, _): "Authenticator app removed"

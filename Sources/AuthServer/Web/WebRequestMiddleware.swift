@@ -27,7 +27,7 @@ struct SignInRequired: Error {}
 struct WebRequestMiddleware: RouterMiddleware {
     typealias Context = AuthRequestContext
     static let csrfCookie = "auth_csrf"
-    let accounts: AccountStore
+    let accounts: any AccountStore
     let library: MustacheLibrary
     let cookieSecure: Bool
 

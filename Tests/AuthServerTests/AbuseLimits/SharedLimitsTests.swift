@@ -82,8 +82,8 @@ struct SharedLimitsTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("limits-\(UUID().uuidString).sqlite")
             .path
         let stores = [
-            LimitStore(writer: try AuthDatabase.open(path: path)),
-            LimitStore(writer: try AuthDatabase.open(path: path)),
+            SQLiteLimitStore(writer: try SQLiteDatabase.open(path: path)),
+            SQLiteLimitStore(writer: try SQLiteDatabase.open(path: path)),
         ]
         let limit = RateLimit(kind: .sendPerRecipient, limit: 5, window: 600)
         let now = Date()
@@ -98,8 +98,8 @@ struct SharedLimitsTests {
 
     @Test("the sweeper drops counters older than the longest window")
     func sweep() async throws {
-        let writer = try AuthDatabase.open(path: ":memory:")
-        let store = LimitStore(writer: writer)
+        let writer = try SQLiteDatabase.open(path: ":memory:")
+        let store = SQLiteLimitStore(writer: writer)
         let limit = RateLimit(kind: .loginPerIP, limit: 1, window: 60)
         let start = Date(timeIntervalSince1970: 1_000_000)
         #expect(try await store.hit([(limit, "192.0.2.1")], now: start) == nil)

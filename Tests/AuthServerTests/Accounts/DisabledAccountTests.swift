@@ -59,7 +59,7 @@ struct DisabledAccountTests {
             .path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let clock = TestClock(frozen: true)
-        let first = SQLitePersistDriver(writer: try AuthDatabase.open(path: path), now: { clock.now() })
+        let first = SQLiteWebSessionStore(writer: try SQLiteDatabase.open(path: path), now: { clock.now() })
         var session = WebSession.fresh(flash: "hello")
         session.accountID = 7
         try await first.create(key: "hbs.a", value: session, expires: .seconds(60))
@@ -68,7 +68,7 @@ struct DisabledAccountTests {
         }
         try await first.set(key: "hbs.b", value: session, expires: nil)
 
-        let reopened = SQLitePersistDriver(writer: try AuthDatabase.open(path: path), now: { clock.now() })
+        let reopened = SQLiteWebSessionStore(writer: try SQLiteDatabase.open(path: path), now: { clock.now() })
         let loaded = try #require(try await reopened.getWithTTL(key: "hbs.a", as: WebSession.self))
         #expect(loaded.object == session)
         #expect(loaded.ttl! > .seconds(59) && loaded.ttl! <= .seconds(60))

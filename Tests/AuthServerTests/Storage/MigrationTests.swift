@@ -15,7 +15,7 @@ struct MigrationTests {
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         do {
             let old = try DatabaseQueue(path: path)
-            try AuthDatabase.migrator.migrate(old, upTo: "v3: rate-limit hits")
+            try SQLiteDatabase.migrator.migrate(old, upTo: "v3: rate-limit hits")
             try await old.write { db in
                 try db.execute(
                     sql: """
@@ -26,17 +26,17 @@ struct MigrationTests {
             }
             try old.close()
         }
-        let upgraded = try AuthDatabase.open(path: path)
-        let store = AccountStore(
-            writer: upgraded, refreshTokens: try RefreshTokenStore(writer: upgraded, accessTokenLifetime: 60))
-        let account = try #require(try await store.find(login: "ivy"))
+        let storage = try AuthStorage.sqlite(path: path, accessTokenLifetime: 60, now: { Date() })
+        let account = try #require(try await storage.accounts.find(login: "ivy"))
         #expect(account.phone == "+14155550190" && account.secondFactors == [.sms])
         #expect(account.totpFactorSid == nil && account.pushFactorSid == nil)
-        let factors = SecondFactorStore(writer: upgraded)
+        let factors = storage.factors
         #expect(try await factors.unusedRecoveryCodes(accountID: account.id) == 0)
         #expect(try await factors.events(accountID: account.id).isEmpty)
         #expect(try await factors.passkeys(accountID: account.id).isEmpty)
-        let applied = try await upgraded.read { db in try AuthDatabase.migrator.appliedIdentifiers(db) }
+        let applied = try await DatabaseQueue(path: path).read { db in
+            try SQLiteDatabase.migrator.appliedIdentifiers(db)
+        }
         #expect(applied.count == 4)
     }
 }

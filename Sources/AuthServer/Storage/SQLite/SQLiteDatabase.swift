@@ -3,7 +3,7 @@ import GRDB
 /// The auth server's one SQLite database: refresh tokens, revoked access tokens, accounts,
 /// login challenges and web sessions. WAL with `synchronous=NORMAL` for a file; `:memory:` for
 /// throwaway runs and tests.
-enum AuthDatabase {
+enum SQLiteDatabase {
     static func open(path: String) throws -> any DatabaseWriter {
         var configuration = Configuration()
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
@@ -62,7 +62,7 @@ enum AuthDatabase {
                 t.column("account_id", .integer).notNull().references("account", onDelete: .cascade)
                 t.column("expires_at", .double).notNull()
             }
-            // hummingbird-auth's sessions, through ``SQLitePersistDriver``
+            // hummingbird-auth's sessions, through ``SQLiteWebSessionStore``
             try db.create(table: "web_session") { t in
                 t.primaryKey("key", .text)
                 t.column("value", .blob).notNull()

@@ -11,10 +11,8 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// hummingbird-auth's session storage, in the auth server's SQLite database: sessions survive a
-/// restart, and the sessions of one account can be deleted together (logout elsewhere on a
-/// password change or reset, a disabled account). ``ExpirySweeper`` deletes expired rows.
-struct SQLitePersistDriver: PersistDriver {
+/// ``WebSessionStore`` in SQLite (table `web_session`, the value as JSON).
+struct SQLiteWebSessionStore: WebSessionStore {
     let writer: any DatabaseWriter
     let now: @Sendable () -> Date
 
@@ -95,7 +93,6 @@ struct SQLitePersistDriver: PersistDriver {
         try? await gracefulShutdown()
     }
 
-    /// Deletes expired sessions.
     func sweep() async throws {
         let time = now().timeIntervalSince1970
         try await writer.write { db in
