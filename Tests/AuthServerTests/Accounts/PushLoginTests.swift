@@ -72,6 +72,23 @@ struct PushLoginTests {
             #expect(tooEarly == .conflict)
             let codes = try await addPhone(stack, token, identity: sid)
             #expect(codes.count == 10)
+            // the phone counts as a factor: SMS on and off again neither reissues nor drops the codes
+            _ = try await stack.json(
+                .post, "/api/accounts/2fa/enable", #"{"phone_number": "+14155550181"}"#, token: token)
+            let (_, smsOn, _) = try await stack.json(
+                .post, "/api/accounts/2fa/enable/verify", #"{"code": "\#(try await stack.code(for: "+14155550181"))"}"#,
+                token: token)
+            #expect(smsOn["recovery_codes"] == nil && smsOn["methods"] as? [String] == ["push", "sms"])
+            _ = try await stack.json(.post, "/api/accounts/2fa/disable", "{}", token: token)
+            let (_, smsOff, _) = try await stack.json(
+                .post, "/api/accounts/2fa/disable/verify",
+                #"{"code": "\#(try await stack.code(for: "+14155550181"))"}"#,
+                token: token)
+            #expect(smsOff["methods"] as? [String] == ["push"])
+            let (renewed, _, _) = try await stack.json(
+                .post, "/api/accounts/2fa/recovery-codes", #"{"code": "\#(codes[9])", "method": "recovery"}"#,
+                token: token)
+            #expect(renewed == .ok)
 
             let (_, challengeBody, _) = try await stack.json(
                 .post, "/api/accounts/login", #"{"login": "bert", "password": "\#(Self.password)"}"#)

@@ -201,7 +201,11 @@ struct SQLiteSecondFactorStore: SecondFactorStore {
 
     private static func hasFactor(_ db: Database, _ accountID: Int64) throws -> Bool {
         try Bool.fetchOne(
-            db, sql: "SELECT phone IS NOT NULL OR totp_factor_sid IS NOT NULL FROM account WHERE id = ?",
+            db,
+            sql: """
+                SELECT phone IS NOT NULL OR totp_factor_sid IS NOT NULL OR push_factor_sid IS NOT NULL
+                FROM account WHERE id = ?
+                """,
             arguments: [accountID]) ?? false
     }
 
