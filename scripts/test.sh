@@ -18,6 +18,8 @@ command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 # decodes the authenticator-app QR code from the browser's pixels, as a phone camera would
 command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
+# the auth server's PostgreSQL backend: a throwaway cluster of the test run's own
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if ((${#missing[@]})); then
     log "installing ${missing[*]}"
     apt-get update -qq
@@ -31,6 +33,14 @@ log "swift build and test"
 swift build --build-tests
 swift test 2>&1 | tee .build/swift-test.log
 grep -q "passed after" .build/swift-test.log
+
+log "the auth server's Swift suite again, on PostgreSQL (a throwaway cluster)"
+pg_dir=$(mktemp -d)
+trap 'bash scripts/pg-cluster.sh stop "$pg_dir/cluster" >/dev/null 2>&1 || true; rm -rf "$pg_dir"' EXIT
+AUTH_TEST_DATABASE_URL=$(bash scripts/pg-cluster.sh start "$pg_dir/cluster")
+export AUTH_TEST_DATABASE_URL
+swift test --skip-build --filter AuthServerTests 2>&1 | tee .build/swift-test-postgres.log
+grep -q "passed after" .build/swift-test-postgres.log
 
 log "python venv for the twilio SDK suite"
 if [ ! -x .venv/bin/python ]; then

@@ -58,14 +58,7 @@ private func assembleAuthServer(
     router.add(middleware: APIErrorMiddleware(logger: logger, pages: pages))
     router.get("/healthz") { _, _ in try JSONResponse.make(HealthBody()) }
 
-    let storage: AuthStorage
-    do {
-        storage = try AuthStorage.sqlite(
-            path: configuration.databasePath,
-            accessTokenLifetime: Double(configuration.accessTokenLifetime.components.seconds), now: now)
-    } catch {
-        throw StartupError("cannot open the database DATABASE_PATH=\(configuration.databasePath): \(error)")
-    }
+    let storage = try await AuthStorage.open(configuration, logger: logger, now: now)
     let refreshTokens = storage.refreshTokens
     let accounts = storage.accounts
     let limits = AbuseLimits(configuration: configuration, store: storage.limits)
@@ -113,7 +106,7 @@ private func assembleAuthServer(
             availableConnectionsDelegate: ConnectionCap(configuration.maxConnections, logger: logger)),
         services: [
             VerifyClientService(client: verify), ExpirySweeper(sessions: driver, limits: limits, now: now), resetCodes,
-        ],
+        ] + (storage.postgres.map { [PostgresDatabaseService(database: $0)] } ?? []),
         logger: logger)
 }
 
@@ -177,6 +170,6 @@ struct VerifyClientService: Service {
 /// server runs. Returns false when no account matches.
 public func setAccountDisabled(databasePath: String, login: String, disabled: Bool) async throws -> Bool {
     // (the running server refuses the account's tokens through its own check of the account)
-    let storage = try AuthStorage.sqlite(path: databasePath, accessTokenLifetime: 0, now: { Date() })
+    let storage = try await AuthStorage.sqlite(path: databasePath, accessTokenLifetime: 0, now: { Date() })
     return try await storage.accounts.setDisabled(login: login, disabled: disabled, now: Date()) != nil
 }

@@ -47,6 +47,28 @@ struct UserAccount: Sendable, Equatable {
     static let columns =
         "id, sid, username, email, password_hash, about, phone, pending_phone, sessions_valid_after, disabled_at, created_at, totp_factor_sid, pending_totp_sid, push_factor_sid, push_device_name"
 
+    init(
+        id: Int64, sid: String, username: String, email: String, passwordHash: String, about: String, phone: String?,
+        pendingPhone: String?, sessionsValidAfter: Double, disabledAt: Double?, createdAt: Double,
+        totpFactorSid: String?, pendingTOTPSid: String?, pushFactorSid: String?, pushDeviceName: String?
+    ) {
+        self.id = id
+        self.sid = sid
+        self.username = username
+        self.email = email
+        self.passwordHash = passwordHash
+        self.about = about
+        self.phone = phone
+        self.pendingPhone = pendingPhone
+        self.sessionsValidAfter = sessionsValidAfter
+        self.disabledAt = disabledAt
+        self.createdAt = createdAt
+        self.totpFactorSid = totpFactorSid
+        self.pendingTOTPSid = pendingTOTPSid
+        self.pushFactorSid = pushFactorSid
+        self.pushDeviceName = pushDeviceName
+    }
+
     init(row: Row) {
         id = row[0]
         sid = row[1]

@@ -23,6 +23,13 @@ public struct AuthConfiguration: Sendable {
     public var refreshTokenLifetime: Duration = .seconds(30 * 86_400)
     /// SQLite file for refresh tokens and revocations, or `:memory:`.
     public var databasePath = "auth-server.sqlite"
+    /// PostgreSQL instead of SQLite (`DATABASE_URL`), shared by every replica.
+    public var databaseURL: PostgresURL?
+    /// The most PostgreSQL connections this process opens (`DATABASE_POOL_SIZE`, default 10).
+    public var databasePoolSize = 10
+    /// How long start-up waits for PostgreSQL to accept connections (`DATABASE_WAIT` seconds,
+    /// default 10), for a database that starts beside the server.
+    public var databaseWait: Duration = .seconds(10)
     public var issuer: String?
     public var audience: String?
     public var developmentMode = false
@@ -89,7 +96,8 @@ public struct AuthConfiguration: Sendable {
         "AUTH_SERVER_DEVELOPMENT", "SEND_LIMIT_PER_PHONE", "SEND_LIMIT_PER_IP", "VERIFY_LIMIT_PER_PHONE",
         "VERIFY_LIMIT_PER_IP", "LIMIT_WINDOW", "TRUST_PROXY", "LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_IP",
         "BCRYPT_COST", "COOKIE_SECURE", "SESSION_LIFETIME", "PUSH_LOGIN",
-        "PASSKEYS_RP_ID", "PASSKEYS_RP_NAME", "PASSKEYS_ORIGINS",
+        "PASSKEYS_RP_ID", "PASSKEYS_RP_NAME", "PASSKEYS_ORIGINS", "DATABASE_URL", "DATABASE_POOL_SIZE",
+        "DATABASE_WAIT",
     ]
 
     /// Reads the configuration; the first missing or invalid setting is the error.
@@ -218,6 +226,22 @@ public struct AuthConfiguration: Sendable {
         case "1", "true": configuration.pushLogin = true
         default: throw Invalid(setting: "PUSH_LOGIN", problem: "must be 1 or 0")
         }
+        if let url = value("DATABASE_URL") {
+            if value("DATABASE_PATH") != nil {
+                throw Invalid(
+                    setting: "DATABASE_URL",
+                    problem: "set DATABASE_URL (PostgreSQL) or DATABASE_PATH (SQLite), not both")
+            }
+            do {
+                configuration.databaseURL = try PostgresURL(url)
+            } catch {
+                throw Invalid(setting: "DATABASE_URL", problem: error.problem)
+            }
+        }
+        configuration.databasePoolSize = try number(
+            value("DATABASE_POOL_SIZE"), "DATABASE_POOL_SIZE", default: 10, range: 1...500)
+        configuration.databaseWait = .seconds(
+            try number(value("DATABASE_WAIT"), "DATABASE_WAIT", default: 10, range: 0...600))
         configuration.passkeysRelyingParty = try passkeys(
             id: value("PASSKEYS_RP_ID"), name: value("PASSKEYS_RP_NAME"), origins: value("PASSKEYS_ORIGINS"),
             development: configuration.developmentMode, port: configuration.port)

@@ -9,7 +9,7 @@ import Foundation
 protocol RefreshTokenRecords: Sendable {
     /// What is revoked now: denylisted access tokens and their expiry, and the families revoked
     /// within `familyWindow` (one access-token lifetime) with when; read once at start.
-    func revocations(now: Date, familyWindow: TimeInterval) throws -> Revocations
+    func revocations(now: Date, familyWindow: TimeInterval) async throws -> Revocations
 
     func insert(tokenHash: String, family: String, subject: String, now: Date, lifetime: TimeInterval) async throws
 

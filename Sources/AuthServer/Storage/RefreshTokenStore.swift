@@ -28,10 +28,10 @@ final class RefreshTokenStore: Sendable {
     /// Revoked families, until when their access tokens could still be presented.
     private let revokedFamilies = Mutex<[String: Date]>([:])
 
-    init(records: any RefreshTokenRecords, accessTokenLifetime: TimeInterval) throws {
+    init(records: any RefreshTokenRecords, accessTokenLifetime: TimeInterval) async throws {
         self.records = records
         self.accessTokenLifetime = accessTokenLifetime
-        let known = try records.revocations(now: Date(), familyWindow: accessTokenLifetime)
+        let known = try await records.revocations(now: Date(), familyWindow: accessTokenLifetime)
         revokedJTIs.withLock { map in
             for (jti, expiry) in known.jtis { map[jti] = expiry }
         }

@@ -26,7 +26,7 @@ struct MigrationTests {
             }
             try old.close()
         }
-        let storage = try AuthStorage.sqlite(path: path, accessTokenLifetime: 60, now: { Date() })
+        let storage = try await AuthStorage.sqlite(path: path, accessTokenLifetime: 60, now: { Date() })
         let account = try #require(try await storage.accounts.find(login: "ivy"))
         #expect(account.phone == "+14155550190" && account.secondFactors == [.sms])
         #expect(account.totpFactorSid == nil && account.pushFactorSid == nil)

@@ -118,6 +118,11 @@ func withStack(
         configuration.port = 0
         configuration.databasePath = ":memory:"
         configure(&configuration)
+        // AUTH_TEST_DATABASE_URL runs the suite on PostgreSQL: a fresh schema per test, unless the
+        // test chose its own SQLite file
+        if configuration.databasePath == ":memory:", configuration.databaseURL == nil {
+            configuration.databaseURL = try await TestBackend.freshPostgres()
+        }
         let tokenClock = TestClock(frozen: frozenTokenClock)
         let server = try await buildAuthServer(configuration: configuration, logger: logger) { tokenClock.now() }
         try await server.test(.live) { auth in

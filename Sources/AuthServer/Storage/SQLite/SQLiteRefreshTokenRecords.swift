@@ -10,9 +10,9 @@ import Foundation
 struct SQLiteRefreshTokenRecords: RefreshTokenRecords {
     let writer: any DatabaseWriter
 
-    func revocations(now: Date, familyWindow: TimeInterval) throws -> Revocations {
+    func revocations(now: Date, familyWindow: TimeInterval) async throws -> Revocations {
         let time = now.timeIntervalSince1970
-        return try writer.read { db in
+        return try await writer.read { db in
             Revocations(
                 jtis: try Row.fetchAll(
                     db, sql: "SELECT jti, expires_at FROM revoked_jti WHERE expires_at > ?", arguments: [time]
