@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster for the tests: `scripts/pg-cluster.sh start DIR` runs initdb into
 # DIR as an unprivileged user, starts it on a free loopback port (and a socket in DIR) and prints
-# its DATABASE_URL; `scripts/pg-cluster.sh stop DIR` stops it. Debian's postgresql package
+# its DATABASE_URL; `scripts/pg-cluster.sh stop DIR` stops it and `resume DIR` starts it again on
+# the same port (the outage tests). Debian's postgresql package
 # provides the binaries (scripts/test.sh installs it when missing).
 set -euo pipefail
 
@@ -29,14 +30,23 @@ start)
     as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
         -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=300" start >/dev/null \
         || { cat "$dir/server.log" >&2; exit 1; }
+    echo "$port" >"$dir/port"
     echo "postgres://auth@127.0.0.1:$port/postgres?sslmode=disable"
+    ;;
+resume)
+    # the same cluster again, on the same port (after stop)
+    dir=${2:?usage: pg-cluster.sh resume DIR}
+    port=$(cat "$dir/port")
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=300" start >/dev/null \
+        || { cat "$dir/server.log" >&2; exit 1; }
     ;;
 stop)
     dir=${2:?usage: pg-cluster.sh stop DIR}
     as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
     ;;
 *)
-    echo "usage: pg-cluster.sh start DIR | stop DIR" >&2
+    echo "usage: pg-cluster.sh start DIR | stop DIR | resume DIR" >&2
     exit 2
     ;;
 esac

@@ -106,7 +106,13 @@ private func assembleAuthServer(
             availableConnectionsDelegate: ConnectionCap(configuration.maxConnections, logger: logger)),
         services: [
             VerifyClientService(client: verify), ExpirySweeper(sessions: driver, limits: limits, now: now), resetCodes,
-        ] + (storage.postgres.map { [PostgresDatabaseService(database: $0)] } ?? []),
+        ]
+            + (storage.postgres.map {
+                [
+                    PostgresRevocationListener(database: $0, refreshTokens: storage.refreshTokens),
+                    PostgresDatabaseService(database: $0),
+                ]
+            } ?? []),
         logger: logger)
 }
 

@@ -30,6 +30,9 @@ public struct AuthConfiguration: Sendable {
     /// How long start-up waits for PostgreSQL to accept connections (`DATABASE_WAIT` seconds,
     /// default 10), for a database that starts beside the server.
     public var databaseWait: Duration = .seconds(10)
+    /// The longest one PostgreSQL call may take before the request is answered 503
+    /// (`DATABASE_TIMEOUT` seconds, default 5).
+    public var databaseTimeout: Duration = .seconds(5)
     public var issuer: String?
     public var audience: String?
     public var developmentMode = false
@@ -97,7 +100,7 @@ public struct AuthConfiguration: Sendable {
         "VERIFY_LIMIT_PER_IP", "LIMIT_WINDOW", "TRUST_PROXY", "LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_IP",
         "BCRYPT_COST", "COOKIE_SECURE", "SESSION_LIFETIME", "PUSH_LOGIN",
         "PASSKEYS_RP_ID", "PASSKEYS_RP_NAME", "PASSKEYS_ORIGINS", "DATABASE_URL", "DATABASE_POOL_SIZE",
-        "DATABASE_WAIT",
+        "DATABASE_WAIT", "DATABASE_TIMEOUT",
     ]
 
     /// Reads the configuration; the first missing or invalid setting is the error.
@@ -242,6 +245,8 @@ public struct AuthConfiguration: Sendable {
             value("DATABASE_POOL_SIZE"), "DATABASE_POOL_SIZE", default: 10, range: 1...500)
         configuration.databaseWait = .seconds(
             try number(value("DATABASE_WAIT"), "DATABASE_WAIT", default: 10, range: 0...600))
+        configuration.databaseTimeout = .seconds(
+            try number(value("DATABASE_TIMEOUT"), "DATABASE_TIMEOUT", default: 5, range: 1...120))
         configuration.passkeysRelyingParty = try passkeys(
             id: value("PASSKEYS_RP_ID"), name: value("PASSKEYS_RP_NAME"), origins: value("PASSKEYS_ORIGINS"),
             development: configuration.developmentMode, port: configuration.port)

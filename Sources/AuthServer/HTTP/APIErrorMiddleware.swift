@@ -27,6 +27,18 @@ struct APIErrorMiddleware: RouterMiddleware {
             var response = try JSONResponse.make(body, status: error.status)
             if let wait = error.retryAfter { response.headers[.retryAfter] = String(wait) }
             return response
+        } catch let error as StorageUnavailable {
+            logger.error("database unavailable on \(request.method) \(request.uri.path): \(error)")
+            if var page = page(
+                request, .serviceUnavailable, "Temporarily unavailable",
+                "The server cannot reach its database right now. Please try again in a moment.")
+            {
+                page.headers[.retryAfter] = "5"
+                return page
+            }
+            return try JSONResponse.make(
+                MessageBody("The database is unavailable; try again shortly"), status: .serviceUnavailable,
+                headers: [.retryAfter: "5"])
         } catch is HTTPParserError {
             // a broken request (a bad chunk size, say) is the client's error, not the server's
             return try JSONResponse.make(MessageBody("The request is not valid HTTP"), status: .badRequest)

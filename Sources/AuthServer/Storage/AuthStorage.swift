@@ -40,10 +40,11 @@ struct AuthStorage: Sendable {
 
     /// Connects to PostgreSQL (`DATABASE_URL`), migrating it under an advisory lock.
     static func postgres(
-        url: PostgresURL, poolSize: Int, wait: Duration, accessTokenLifetime: TimeInterval, logger: Logger,
-        now: @escaping @Sendable () -> Date
+        url: PostgresURL, poolSize: Int, wait: Duration, timeout: Duration = .seconds(5),
+        accessTokenLifetime: TimeInterval, logger: Logger, now: @escaping @Sendable () -> Date
     ) async throws -> AuthStorage {
-        let database = try await PostgresDatabase.open(url: url, poolSize: poolSize, logger: logger, patience: wait)
+        let database = try await PostgresDatabase.open(
+            url: url, poolSize: poolSize, logger: logger, patience: wait, timeout: timeout)
         do {
             let refreshTokens = try await RefreshTokenStore(
                 records: PostgresRefreshTokenRecords(database: database), accessTokenLifetime: accessTokenLifetime)
@@ -67,7 +68,7 @@ struct AuthStorage: Sendable {
         if let url = configuration.databaseURL {
             return try await postgres(
                 url: url, poolSize: configuration.databasePoolSize, wait: configuration.databaseWait,
-                accessTokenLifetime: lifetime, logger: logger, now: now)
+                timeout: configuration.databaseTimeout, accessTokenLifetime: lifetime, logger: logger, now: now)
         }
         do {
             return try await sqlite(path: configuration.databasePath, accessTokenLifetime: lifetime, now: now)

@@ -53,6 +53,32 @@ final class RefreshTokenStore: Sendable {
         }
     }
 
+    /// A revocation another replica made (``RevocationNotice``).
+    func apply(_ notice: RevocationNotice, now: Date) {
+        switch notice {
+        case .family(let family):
+            familiesRevoked([family], at: now)
+        case .jti(let jti, let until):
+            revokedJTIs.withLock { map in
+                map[jti] = Date(timeIntervalSince1970: until)
+                if map.count > 10_000 { map = map.filter { $0.value > now } }
+            }
+        }
+    }
+
+    /// Reads what is revoked again (after notices may have been missed) and adds it.
+    func reload(now: Date) async throws {
+        let known = try await records.revocations(now: now, familyWindow: accessTokenLifetime)
+        revokedJTIs.withLock { map in
+            for (jti, expiry) in known.jtis { map[jti] = expiry }
+        }
+        revokedFamilies.withLock { map in
+            for (family, revokedAt) in known.families {
+                map[family] = revokedAt.addingTimeInterval(accessTokenLifetime)
+            }
+        }
+    }
+
     func isRevoked(family: String) -> Bool {
         revokedFamilies.withLock { $0[family] != nil }
     }

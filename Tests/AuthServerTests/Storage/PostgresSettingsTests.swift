@@ -69,9 +69,11 @@ struct PostgresSettingsTests {
         #expect(ContinuousClock.now - started < .seconds(8))
     }
 
-    @Test("a PostgreSQL that refuses (a database that does not exist) stops start-up at once, saying why")
+    @Test(
+        "a PostgreSQL that refuses (a database that does not exist) stops start-up at once, saying why",
+        .enabled(if: TestBackend.postgresURL != nil, "needs the PostgreSQL test cluster"))
     func refused() async throws {
-        guard var url = TestBackend.postgresURL else { return }  // needs the test cluster (scripts/test.sh)
+        var url = try #require(TestBackend.postgresURL)
         url.database = "no_such_database"
         var logger = Logger(label: "auth-refused")
         logger.logLevel = .critical

@@ -122,6 +122,7 @@ func withStack(
         // test chose its own SQLite file
         if configuration.databasePath == ":memory:", configuration.databaseURL == nil {
             configuration.databaseURL = try await TestBackend.freshPostgres()
+            configuration.databasePoolSize = 4
         }
         let tokenClock = TestClock(frozen: frozenTokenClock)
         let server = try await buildAuthServer(configuration: configuration, logger: logger) { tokenClock.now() }

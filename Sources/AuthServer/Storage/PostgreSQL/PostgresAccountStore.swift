@@ -42,7 +42,10 @@ struct PostgresAccountStore: AccountStore {
     }
 
     private func fetch(_ query: PostgresQuery) async throws -> UserAccount? {
-        try await database.client.withConnection { connection in try await Self.fetch(connection, query, database) }
+        for row in try await database.query(query, logger: database.logger).decode(Columns.self) {
+            return Self.account(row)
+        }
+        return nil
     }
 
     private static func conflict(_ error: PSQLError) -> AccountConflict? {
@@ -137,7 +140,7 @@ struct PostgresAccountStore: AccountStore {
     }
 
     func setPendingPhone(id: Int64, phone: String?) async throws {
-        try await database.client.query(
+        try await database.query(
             "UPDATE account SET pending_phone = \(phone) WHERE id = \(id)", logger: database.logger)
     }
 
@@ -202,21 +205,21 @@ struct PostgresAccountStore: AccountStore {
     }
 
     func setPushChallenge(_ token: String, sid: String) async throws {
-        try await database.client.query(
+        try await database.query(
             "UPDATE login_challenge SET push_challenge_sid = \(sid) WHERE token_hash = \(OpaqueToken.hash(token))",
             logger: database.logger)
     }
 
     func pushChallenge(_ token: String) async throws -> String? {
-        let rows = try await database.client.query(
+        let rows = try await database.query(
             "SELECT push_challenge_sid FROM login_challenge WHERE token_hash = \(OpaqueToken.hash(token))",
             logger: database.logger)
-        for try await sid in rows.decode(String?.self) { return sid }
+        for sid in try rows.decode(String?.self) { return sid }
         return nil
     }
 
     func deleteChallenge(_ token: String) async throws {
-        try await database.client.query(
+        try await database.query(
             "DELETE FROM login_challenge WHERE token_hash = \(OpaqueToken.hash(token))", logger: database.logger)
     }
 }

@@ -18,13 +18,16 @@ final class PostgresDatabase: Sendable {
     let client: PostgresClient
     let url: PostgresURL
     let logger: Logger
+    /// The longest one database call may take (`DATABASE_TIMEOUT`).
+    let timeout: Duration
     private let running: Task<Void, Never>
 
     /// Connects (retrying for `patience`, since a database starting beside the server may not
     /// accept connections yet) and migrates. A database that never answers is a one-line error
     /// naming where it was looked for.
     static func open(
-        url: PostgresURL, poolSize: Int, logger: Logger, patience: Duration = .seconds(10)
+        url: PostgresURL, poolSize: Int, logger: Logger, patience: Duration = .seconds(10),
+        timeout: Duration = .seconds(5)
     ) async throws -> PostgresDatabase {
         let deadline = ContinuousClock.now + patience
         var lastError: (any Error)?
@@ -46,29 +49,46 @@ final class PostgresDatabase: Sendable {
                 try await Task.sleep(for: .milliseconds(250))
             }
         }
-        let database = PostgresDatabase(url: url, poolSize: poolSize, logger: logger)
-        repeat {
-            do {
-                // the pool waits for a connection as long as it is asked to: each try is bounded
-                let left = deadline - ContinuousClock.now
-                try await Self.within(max(.milliseconds(500), min(left, .seconds(3)))) { try await database.migrate() }
-                return database
-            } catch let error as PSQLError where error.code == .server {
-                database.close()
-                throw StartupError("PostgreSQL at \(url.place) refused: \(Self.describe(error))")
-            } catch {
-                lastError = error
-                try await Task.sleep(for: .milliseconds(250))
+        let database = PostgresDatabase(url: url, poolSize: poolSize, timeout: timeout, logger: logger)
+        do {
+            // the server answered the probe: waiting here is for the migration lock (another
+            // replica migrating), which is bounded only against a hang
+            try await Self.within(.seconds(120)) { try await database.migrate() }
+            return database
+        } catch {
+            database.close()
+            throw StartupError("PostgreSQL at \(url.place) could not be migrated: \(Self.describe(error))")
+        }
+    }
+
+    struct TimedOut: Error, CustomStringConvertible {
+        var description: String { "no answer within the time allowed" }
+    }
+
+    /// `body`, or ``TimedOut`` once `limit` has passed (`body` is then cancelled).
+    static func within(_ limit: Duration, _ body: @escaping @Sendable () async throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                throw TimedOut()
             }
-        } while ContinuousClock.now < deadline
-        database.close()
-        throw StartupError(
-            "cannot reach PostgreSQL at \(url.place) (DATABASE_URL \(url)) after \(patience): "
-                + Self.describe(lastError))
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+    }
+
+    /// A connection of its own, outside the pool (for `LISTEN`).
+    func directConnection() async throws -> PostgresConnection {
+        try await Self.connect(url, logger: logger)
     }
 
     /// Opens and closes one connection outside the pool, so its error is the real one.
     private static func probe(_ url: PostgresURL, logger: Logger) async throws {
+        try await connect(url, logger: logger).close()
+    }
+
+    private static func connect(_ url: PostgresURL, logger: Logger) async throws -> PostgresConnection {
         var configuration: PostgresConnection.Configuration
         if let socket = url.socketDirectory {
             configuration = .init(
@@ -89,30 +109,12 @@ final class PostgresDatabase: Sendable {
         }
         configuration.options.connectTimeout = .seconds(2)
         if let options = url.options { configuration.options.additionalStartupParameters = [("options", options)] }
-        let connection = try await PostgresConnection.connect(
+        return try await PostgresConnection.connect(
             on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: 0, logger: logger
         ).get()
-        try await connection.close()
     }
 
-    struct TimedOut: Error, CustomStringConvertible {
-        var description: String { "no connection within the time allowed" }
-    }
-
-    /// `body`, or ``TimedOut`` once `limit` has passed (`body` is then cancelled).
-    static func within(_ limit: Duration, _ body: @escaping @Sendable () async throws -> Void) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                throw TimedOut()
-            }
-            defer { group.cancelAll() }
-            try await group.next()
-        }
-    }
-
-    private init(url: PostgresURL, poolSize: Int, logger: Logger) {
+    private init(url: PostgresURL, poolSize: Int, timeout: Duration, logger: Logger) {
         var configuration: PostgresClient.Configuration
         if let socket = url.socketDirectory {
             configuration = .init(
@@ -147,6 +149,7 @@ final class PostgresDatabase: Sendable {
         self.client = client
         self.url = url
         self.logger = logger
+        self.timeout = timeout
         running = Task { await client.run() }
     }
 
@@ -156,19 +159,55 @@ final class PostgresDatabase: Sendable {
     }
 
     /// One transaction; rolled back when `body` throws, which rethrows `body`'s own error (or
-    /// the one of `BEGIN` or `COMMIT`), not postgres-nio's wrapper of it.
-    func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+    /// the one of `BEGIN` or `COMMIT`), not postgres-nio's wrapper of it. Bounded like every
+    /// call here by ``timeout``: a database that stopped answering is ``StorageUnavailable``.
+    func transaction<Result: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await bounded {
+            do {
+                return try await self.client.withTransaction(logger: self.logger) { connection in
+                    try await body(connection)
+                }
+            } catch let error as PostgresTransactionError {
+                throw error.closureError ?? error.beginError ?? error.commitError ?? error
+            }
+        }
+    }
+
+    /// A query on a pooled connection, its rows collected.
+    @discardableResult
+    func query(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
+        try await bounded { try await self.client.query(query, logger: self.logger).collect() }
+    }
+
+    /// `body` within ``timeout``; no answer, or a connection that failed, is ``StorageUnavailable``.
+    private func bounded<Result: Sendable>(_ body: @escaping @Sendable () async throws -> Result) async throws -> Result
+    {
         do {
-            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
-        } catch let error as PostgresTransactionError {
-            throw error.closureError ?? error.beginError ?? error.commitError ?? error
+            return try await withThrowingTaskGroup(of: Result.self) { group in
+                group.addTask { try await body() }
+                group.addTask {
+                    try await Task.sleep(for: self.timeout)
+                    throw TimedOut()
+                }
+                defer { group.cancelAll() }
+                return try await group.next()!
+            }
+        } catch is TimedOut {
+            throw StorageUnavailable(detail: "no answer from PostgreSQL at \(url.place) within \(timeout)")
+        } catch let error as PSQLError where error.code != .server {
+            throw StorageUnavailable(detail: "PostgreSQL at \(url.place): \(Self.describe(error))")
         }
     }
 
     /// Runs the migrations not yet applied, in one transaction holding an advisory lock.
     func migrate() async throws {
-        try await transaction { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: logger)
+        // not bounded by `timeout`: waiting for another replica's migration is not an outage
+        try await client.withTransaction(logger: logger) { connection in
+            // per schema: replicas on one schema migrate one at a time, other schemas need not wait
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(\(Self.migrationLock), hashtext(current_schema()))", logger: logger)
             try await connection.query(
                 "CREATE TABLE IF NOT EXISTS schema_migration (name text PRIMARY KEY, applied_at double precision NOT NULL)",
                 logger: logger)
@@ -191,8 +230,8 @@ final class PostgresDatabase: Sendable {
         }
     }
 
-    /// The advisory lock key migrations take (any constant shared by every replica).
-    static let migrationLock: Int64 = 0x6175_7468_6d69_6772  // "authmigr"
+    /// The first half of the advisory lock key migrations take (the second is the schema's hash).
+    static let migrationLock: Int32 = 0x6175_7468  // "auth"
 
     /// A PostgreSQL error in one line: the server's message, or the connection problem.
     static func describe(_ error: (any Error)?) -> String {
@@ -213,5 +252,12 @@ struct PostgresDatabaseService: Service {
     func run() async throws {
         try? await gracefulShutdown()
         database.close()
+    }
+}
+
+extension Array where Element == PostgresRow {
+    /// Each collected row as the tuple of `columns`.
+    func decode<each Column: PostgresDecodable>(_ columns: (repeat each Column).Type) throws -> [(repeat each Column)] {
+        try map { try $0.decode(columns) }
     }
 }

@@ -45,7 +45,7 @@ struct PostgresLimitStore: LimitStore {
     }
 
     func sweep(now: Date, longestWindow: Double) async throws {
-        try await database.client.query(
+        try await database.query(
             "DELETE FROM limit_hit WHERE at <= \(now.timeIntervalSince1970 - longestWindow)", logger: database.logger)
     }
 }

@@ -8,19 +8,20 @@ import Foundation
 
 /// ``RefreshTokenRecords`` in PostgreSQL. A rotation locks its row (`FOR UPDATE`), so one
 /// refresh token presented to two replicas at the same moment rotates exactly once: the second
-/// waits, then finds it used (a replay) and revokes the family.
+/// waits, then finds it used (a replay) and revokes the family. Every revocation is also a
+/// ``RevocationNotice`` on its transaction, so the other replicas' caches learn of it on commit.
 struct PostgresRefreshTokenRecords: RefreshTokenRecords {
     let database: PostgresDatabase
 
     func revocations(now: Date, familyWindow: TimeInterval) async throws -> Revocations {
         let time = now.timeIntervalSince1970
         var result = Revocations(jtis: [], families: [])
-        for try await (jti, expires) in try await database.client.query(
+        for (jti, expires) in try await database.query(
             "SELECT jti, expires_at FROM revoked_jti WHERE expires_at > \(time)", logger: database.logger
         ).decode((String, Double).self) {
             result.jtis.append((jti, Date(timeIntervalSince1970: expires)))
         }
-        for try await (family, revokedAt) in try await database.client.query(
+        for (family, revokedAt) in try await database.query(
             """
             SELECT family, MAX(revoked_at) FROM refresh_token WHERE revoked_at > \(time - familyWindow)
             GROUP BY family
@@ -44,12 +45,13 @@ struct PostgresRefreshTokenRecords: RefreshTokenRecords {
         ).decode(String.self) where !families.contains(family) {
             families.append(family)
         }
+        for family in families { try await RevocationNotice.family(family).send(connection, database) }
         return families
     }
 
     func insert(tokenHash: String, family: String, subject: String, now: Date, lifetime: TimeInterval) async throws {
         let time = now.timeIntervalSince1970
-        try await database.client.query(
+        try await database.query(
             """
             INSERT INTO refresh_token (token_hash, family, subject, created_at, expires_at)
             VALUES (\(tokenHash), \(family), \(subject), \(time), \(time + lifetime))
@@ -74,6 +76,7 @@ struct PostgresRefreshTokenRecords: RefreshTokenRecords {
                 try await connection.query(
                     "UPDATE refresh_token SET revoked_at = \(time) WHERE family = \(family) AND revoked_at IS NULL",
                     logger: database.logger)
+                try await RevocationNotice.family(family).send(connection, database)
                 return .reused(family: family)
             }
             if expiresAt <= time { return .expired }
@@ -95,7 +98,9 @@ struct PostgresRefreshTokenRecords: RefreshTokenRecords {
                 try await connection.query(
                     "UPDATE refresh_token SET revoked_at = \(time) WHERE family = \(family) AND revoked_at IS NULL",
                     logger: database.logger)
+                try await RevocationNotice.family(family).send(connection, database)
             }
+            try await RevocationNotice.jti(jti, until: accessExpiresAt.timeIntervalSince1970).send(connection, database)
             try await connection.query(
                 """
                 INSERT INTO revoked_jti (jti, expires_at) VALUES (\(jti), \(accessExpiresAt.timeIntervalSince1970))

@@ -32,7 +32,7 @@ struct PostgresSecondFactorStore: SecondFactorStore {
     }
 
     func setPendingTOTP(accountID: Int64, factorSid: String?) async throws {
-        try await database.client.query(
+        try await database.query(
             "UPDATE account SET pending_totp_sid = \(factorSid) WHERE id = \(accountID)", logger: logger)
     }
 
@@ -62,7 +62,7 @@ struct PostgresSecondFactorStore: SecondFactorStore {
         let digest = OpaqueToken.hash(factorSid + ":" + code)
         let time = now.timeIntervalSince1970
         return try await Self.count(
-            try await database.client.query(
+            try await database.query(
                 """
                 UPDATE account SET totp_last_code = \(digest), totp_last_at = \(time)
                 WHERE id = \(accountID)
@@ -136,7 +136,7 @@ struct PostgresSecondFactorStore: SecondFactorStore {
 
     func passkeys(accountID: Int64) async throws -> [StoredPasskey] {
         var passkeys: [StoredPasskey] = []
-        for try await (sid, name, created) in try await database.client.query(
+        for (sid, name, created) in try await database.query(
             "SELECT factor_sid, name, created_at FROM passkey WHERE account_id = \(accountID) ORDER BY created_at",
             logger: logger
         ).decode((String, String, Double).self) {
@@ -146,7 +146,7 @@ struct PostgresSecondFactorStore: SecondFactorStore {
     }
 
     func passkeyOwner(factorSid: String) async throws -> Int64? {
-        for try await id in try await database.client.query(
+        for id in try await database.query(
             "SELECT account_id FROM passkey WHERE factor_sid = \(factorSid)", logger: logger
         ).decode(Int64.self) {
             return id
@@ -179,7 +179,7 @@ struct PostgresSecondFactorStore: SecondFactorStore {
     }
 
     func unusedRecoveryCodes(accountID: Int64) async throws -> Int {
-        for try await count in try await database.client.query(
+        for count in try await database.query(
             "SELECT count(*) FROM recovery_code WHERE account_id = \(accountID) AND used_at IS NULL", logger: logger
         ).decode(Int64.self) {
             return Int(count)
@@ -189,7 +189,7 @@ struct PostgresSecondFactorStore: SecondFactorStore {
 
     func events(accountID: Int64, limit: Int) async throws -> [FactorEvent] {
         var events: [FactorEvent] = []
-        for try await (kind, action, at) in try await database.client.query(
+        for (kind, action, at) in try await database.query(
             """
             SELECT kind, action, at FROM factor_event WHERE account_id = \(accountID) ORDER BY id DESC
             LIMIT \(Int64(limit))
@@ -206,7 +206,7 @@ struct PostgresSecondFactorStore: SecondFactorStore {
 
     private func turnOn(
         _ subject: FactorEvent.Subject, _ accountID: Int64, _ recoveryCodes: [String], _ now: Date,
-        _ update: (PostgresConnection, Double) async throws -> Void
+        _ update: @escaping @Sendable (PostgresConnection, Double) async throws -> Void
     ) async throws -> Bool {
         let time = now.timeIntervalSince1970
         return try await database.transaction { connection -> Bool in
@@ -220,7 +220,7 @@ struct PostgresSecondFactorStore: SecondFactorStore {
 
     private func turnOff(
         _ subject: FactorEvent.Subject, _ accountID: Int64, _ now: Date,
-        _ update: (PostgresConnection, Double) async throws -> Void
+        _ update: @escaping @Sendable (PostgresConnection, Double) async throws -> Void
     ) async throws {
         let time = now.timeIntervalSince1970
         try await database.transaction { connection in
@@ -278,6 +278,9 @@ struct PostgresSecondFactorStore: SecondFactorStore {
             VALUES (\(accountID), \(subject.rawValue), \(action.rawValue), \(time))
             """, logger: logger)
     }
+
+    /// How many rows a `RETURNING 1` statement touched.
+    static func count(_ rows: [PostgresRow]) -> Int { rows.count }
 
     /// How many rows a `RETURNING 1` statement touched.
     static func count(_ rows: PostgresRowSequence) async throws -> Int {

@@ -21,7 +21,7 @@ struct PostgresWebSessionStore: WebSessionStore {
         let expiresAt = expires.map { time + Self.seconds($0) }
         let accountID = Self.accountID(value)
         let inserted = try await PostgresSecondFactorStore.count(
-            try await database.client.query(
+            try await database.query(
                 """
                 INSERT INTO web_session (key, value, account_id, expires_at)
                 VALUES (\(key), \(data), \(accountID), \(expiresAt))
@@ -38,7 +38,7 @@ struct PostgresWebSessionStore: WebSessionStore {
         let accountID = Self.accountID(value)
         if let expires {
             let expiresAt = now().timeIntervalSince1970 + Self.seconds(expires)
-            try await database.client.query(
+            try await database.query(
                 """
                 INSERT INTO web_session (key, value, account_id, expires_at) VALUES (\(key), \(data), \(accountID), \(expiresAt))
                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, account_id = excluded.account_id,
@@ -46,7 +46,7 @@ struct PostgresWebSessionStore: WebSessionStore {
                 """, logger: database.logger)
         } else {
             // keep the expiry the value already had (PersistDriver's contract)
-            try await database.client.query(
+            try await database.query(
                 """
                 INSERT INTO web_session (key, value, account_id, expires_at) VALUES (\(key), \(data), \(accountID), NULL)
                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, account_id = excluded.account_id
@@ -63,7 +63,7 @@ struct PostgresWebSessionStore: WebSessionStore {
     ) async throws -> (object: Object, ttl: Duration?)? {
         let time = now().timeIntervalSince1970
         var found: (ByteBuffer, Double?)?
-        for try await row in try await database.client.query(
+        for row in try await database.query(
             """
             SELECT value, expires_at FROM web_session
             WHERE key = \(key) AND (expires_at IS NULL OR expires_at > \(time))
@@ -82,7 +82,7 @@ struct PostgresWebSessionStore: WebSessionStore {
     }
 
     func remove(key: String) async throws {
-        try await database.client.query("DELETE FROM web_session WHERE key = \(key)", logger: database.logger)
+        try await database.query("DELETE FROM web_session WHERE key = \(key)", logger: database.logger)
     }
 
     func shutdown() async throws {}
@@ -93,7 +93,7 @@ struct PostgresWebSessionStore: WebSessionStore {
     }
 
     func sweep() async throws {
-        try await database.client.query(
+        try await database.query(
             "DELETE FROM web_session WHERE expires_at <= \(now().timeIntervalSince1970)", logger: database.logger)
     }
 
