@@ -66,17 +66,36 @@ final class PostgresDatabase: Sendable {
     }
 
     /// `body`, or ``TimedOut`` once `limit` has passed (`body` is then cancelled).
-    static func within(_ limit: Duration, _ body: @escaping @Sendable () async throws -> Void) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
+    static func within<Result: Sendable>(
+        _ limit: Duration, _ body: @escaping @Sendable () async throws -> Result
+    ) async throws -> Result {
+        try await withThrowingTaskGroup(of: Result.self) { group in
             group.addTask { try await body() }
             group.addTask {
                 try await Task.sleep(for: limit)
                 throw TimedOut()
             }
             defer { group.cancelAll() }
-            try await group.next()
+            return try await group.next()!
         }
     }
+
+    /// TLS as `sslmode` asks: none (`disable`); encrypted without checking the certificate
+    /// (`allow`, `prefer`, `require`, as libpq does); or checked: the chain (`verify-ca`), and the
+    /// host name too (`verify-full`). The pool and the direct connections use the same.
+    static func tlsConfiguration(_ mode: PostgresURL.SSLMode) -> TLSConfiguration? {
+        guard mode != .disable else { return nil }
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        switch mode {
+        case .verifyFull: configuration.certificateVerification = .fullVerification
+        case .verifyCA: configuration.certificateVerification = .noHostnameVerification
+        case .disable, .allow, .prefer, .require: configuration.certificateVerification = .none
+        }
+        return configuration
+    }
+
+    /// Whether `sslmode` falls back to plain text when the server has no TLS.
+    static func tlsOptional(_ mode: PostgresURL.SSLMode) -> Bool { mode == .allow || mode == .prefer }
 
     /// A connection of its own, outside the pool (for `LISTEN`).
     func directConnection() async throws -> PostgresConnection {
@@ -95,14 +114,11 @@ final class PostgresDatabase: Sendable {
                 unixSocketPath: "\(socket)/.s.PGSQL.\(url.port)", username: url.user, password: url.password,
                 database: url.database)
         } else {
-            var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
-            tlsConfiguration.certificateVerification = .none
-            let tls: PostgresConnection.Configuration.TLS =
-                switch url.sslMode {
-                case .disable: .disable
-                case .allow, .prefer: .prefer(try NIOSSLContext(configuration: tlsConfiguration))
-                case .require, .verifyCA, .verifyFull: .require(try NIOSSLContext(configuration: tlsConfiguration))
-                }
+            var tls = PostgresConnection.Configuration.TLS.disable
+            if let tlsConfiguration = tlsConfiguration(url.sslMode) {
+                let context = try NIOSSLContext(configuration: tlsConfiguration)
+                tls = tlsOptional(url.sslMode) ? .prefer(context) : .require(context)
+            }
             configuration = .init(
                 host: url.host ?? "localhost", port: url.port, username: url.user, password: url.password,
                 database: url.database, tls: tls)
@@ -121,22 +137,9 @@ final class PostgresDatabase: Sendable {
                 unixSocketPath: "\(socket)/.s.PGSQL.\(url.port)", username: url.user, password: url.password,
                 database: url.database)
         } else {
-            let tls: PostgresClient.Configuration.TLS
-            switch url.sslMode {
-            case .disable: tls = .disable
-            case .allow, .prefer:
-                var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
-                tlsConfiguration.certificateVerification = .none
-                tls = .prefer(tlsConfiguration)
-            case .require:
-                var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
-                tlsConfiguration.certificateVerification = .none
-                tls = .require(tlsConfiguration)
-            case .verifyCA, .verifyFull:
-                var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
-                tlsConfiguration.certificateVerification =
-                    url.sslMode == .verifyFull ? .fullVerification : .noHostnameVerification
-                tls = .require(tlsConfiguration)
+            var tls = PostgresClient.Configuration.TLS.disable
+            if let tlsConfiguration = Self.tlsConfiguration(url.sslMode) {
+                tls = Self.tlsOptional(url.sslMode) ? .prefer(tlsConfiguration) : .require(tlsConfiguration)
             }
             configuration = .init(
                 host: url.host ?? "localhost", port: url.port, username: url.user, password: url.password,
@@ -185,15 +188,7 @@ final class PostgresDatabase: Sendable {
     private func bounded<Result: Sendable>(_ body: @escaping @Sendable () async throws -> Result) async throws -> Result
     {
         do {
-            return try await withThrowingTaskGroup(of: Result.self) { group in
-                group.addTask { try await body() }
-                group.addTask {
-                    try await Task.sleep(for: self.timeout)
-                    throw TimedOut()
-                }
-                defer { group.cancelAll() }
-                return try await group.next()!
-            }
+            return try await Self.within(timeout, body)
         } catch is TimedOut {
             throw StorageUnavailable(detail: "no answer from PostgreSQL at \(url.place) within \(timeout)")
         } catch let error as PSQLError where error.code != .server {
