@@ -146,10 +146,4 @@ extension AccountService {
         }
         return code
     }
-
-    func formErrors(_ failure: APIError) -> FormErrors {
-        var errors = FormErrors(message: failure.message, status: failure.status)
-        errors.retryAfter = failure.headers[.retryAfter].flatMap { Int($0) }
-        return errors
-    }
 }

@@ -146,6 +146,13 @@ struct AccountService: Sendable {
         return hash
     }
 
+    /// A Verify failure as the refusal a form or the JSON API shows (with its `Retry-After`).
+    func formErrors(_ failure: APIError) -> FormErrors {
+        var errors = FormErrors(message: failure.message, status: failure.status)
+        errors.retryAfter = failure.headers[.retryAfter].flatMap { Int($0) }
+        return errors
+    }
+
     func limited(_ wait: Int?) throws {
         guard let wait else { return }
         var errors = FormErrors(message: "Too many attempts; try again in \(wait) seconds", status: .tooManyRequests)
@@ -163,10 +170,7 @@ struct AccountService: Sendable {
         do {
             _ = try await verify.startVerification(serviceSid: serviceSid, to: to, channel: channel)
         } catch let error as VerifyClientError {
-            let failure = verifyFailure(error, during: "send", logger: logger)
-            var errors = FormErrors(message: failure.message, status: failure.status)
-            errors.retryAfter = failure.headers[.retryAfter].flatMap { Int($0) }
-            throw errors
+            throw formErrors(verifyFailure(error, during: "send", logger: logger))
         }
     }
 
@@ -188,10 +192,7 @@ struct AccountService: Sendable {
             errors.retryAfter = RetryAfter.newCode
             throw errors
         } catch let error as VerifyClientError {
-            let failure = verifyFailure(error, during: "check", logger: logger)
-            var errors = FormErrors(message: failure.message, status: failure.status)
-            errors.retryAfter = failure.headers[.retryAfter].flatMap { Int($0) }
-            throw errors
+            throw formErrors(verifyFailure(error, during: "check", logger: logger))
         }
         guard check.status == .approved, check.valid else {
             throw FormErrors(fields: ["code": "That code is not right. Check the message and try again."])

@@ -31,15 +31,7 @@ final class RefreshTokenStore: Sendable {
     init(records: any RefreshTokenRecords, accessTokenLifetime: TimeInterval) async throws {
         self.records = records
         self.accessTokenLifetime = accessTokenLifetime
-        let known = try await records.revocations(now: Date(), familyWindow: accessTokenLifetime)
-        revokedJTIs.withLock { map in
-            for (jti, expiry) in known.jtis { map[jti] = expiry }
-        }
-        revokedFamilies.withLock { map in
-            for (family, revokedAt) in known.families {
-                map[family] = revokedAt.addingTimeInterval(accessTokenLifetime)
-            }
-        }
+        merge(try await records.revocations(now: Date(), familyWindow: accessTokenLifetime))
     }
 
     /// Remembers families whose refresh tokens were revoked at `now` (by this store, or by the
@@ -68,7 +60,11 @@ final class RefreshTokenStore: Sendable {
 
     /// Reads what is revoked again (after notices may have been missed) and adds it.
     func reload(now: Date) async throws {
-        let known = try await records.revocations(now: now, familyWindow: accessTokenLifetime)
+        merge(try await records.revocations(now: now, familyWindow: accessTokenLifetime))
+    }
+
+    /// Adds what the database says is revoked to the in-memory denylists.
+    private func merge(_ known: Revocations) {
         revokedJTIs.withLock { map in
             for (jti, expiry) in known.jtis { map[jti] = expiry }
         }
