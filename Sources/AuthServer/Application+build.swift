@@ -171,11 +171,21 @@ struct VerifyClientService: Service {
 }
 
 /// Disables (or re-enables) the account with this username or email in the auth server's
-/// database, for operators: `auth-server disable-account alice`. A disabled account cannot log
-/// in; its sessions, refresh tokens and access tokens stop working at once, even while the
-/// server runs. Returns false when no account matches.
-public func setAccountDisabled(databasePath: String, login: String, disabled: Bool) async throws -> Bool {
-    // (the running server refuses the account's tokens through its own check of the account)
-    let storage = try await AuthStorage.sqlite(path: databasePath, accessTokenLifetime: 0, now: { Date() })
+/// database (PostgreSQL with `DATABASE_URL`, else the SQLite file), for operators:
+/// `auth-server disable-account alice`. A disabled account cannot log in; its sessions, refresh
+/// tokens and access tokens stop working at once on every replica, even while they run.
+/// Returns false when no account matches.
+///
+/// ```swift
+/// let configuration = try AuthConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
+/// _ = try await setAccountDisabled(configuration: configuration, login: "alice", disabled: true)
+/// ```
+public func setAccountDisabled(configuration: AuthConfiguration, login: String, disabled: Bool) async throws -> Bool {
+    // (running servers refuse the account's tokens through their own check of the account; the
+    // revoked refresh families reach the other replicas' caches by NOTIFY on PostgreSQL)
+    var logger = Logger(label: "auth-server")
+    logger.logLevel = .error
+    let storage = try await AuthStorage.open(configuration, logger: logger, now: { Date() })
+    defer { storage.postgres?.close() }
     return try await storage.accounts.setDisabled(login: login, disabled: disabled, now: Date()) != nil
 }

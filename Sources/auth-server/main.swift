@@ -33,10 +33,21 @@ if let command = arguments.first {
                 """.utf8))
         exit(command == "--help" || command == "-h" ? 0 : 64)
     }
-    let path = values["DATABASE_PATH"] ?? "auth-server.sqlite"
-    guard try await setAccountDisabled(databasePath: path, login: arguments[1], disabled: command == "disable-account")
-    else {
-        FileHandle.standardError.write(Data("auth-server: no account \(arguments[1]) in \(path)\n".utf8))
+    do {
+        let configuration = try AuthConfiguration.fromEnvironment(values)
+        let place = configuration.databaseURL.map { "PostgreSQL at \($0.place)" } ?? configuration.databasePath
+        guard
+            try await setAccountDisabled(
+                configuration: configuration, login: arguments[1], disabled: command == "disable-account")
+        else {
+            FileHandle.standardError.write(Data("auth-server: no account \(arguments[1]) in \(place)\n".utf8))
+            exit(1)
+        }
+    } catch let error as AuthConfiguration.Invalid {
+        FileHandle.standardError.write(Data("auth-server: cannot \(command): \(error)\n".utf8))
+        exit(2)
+    } catch {
+        FileHandle.standardError.write(Data("auth-server: cannot \(command): \(error)\n".utf8))
         exit(1)
     }
     print("\(command == "disable-account" ? "disabled" : "enabled") account \(arguments[1])")

@@ -115,25 +115,34 @@ def auth_binary() -> str:
     return path
 
 
+def start_auth_server(folder, env, name="auth"):
+    """One auth-server process run from `folder` with `env` on top of ours; returns (url, process, log)
+    once it answers /healthz."""
+    port = free_port()
+    environment = dict(os.environ)
+    environment.update({"SECRET_KEY": SECRET, "AUTH_SERVER_DEVELOPMENT": "1", "PORT": str(port)})
+    environment.update(env)
+    log_path = Path(folder) / f"{name}.log"
+    log = open(log_path, "wb")
+    process = subprocess.Popen([auth_binary()], cwd=folder, env=environment, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"{name} exited with {process.returncode}: " + log_path.read_text())
+        try:
+            if requests.get(url + "/healthz", timeout=0.5).status_code == 200:
+                return url, process, log
+        except requests.ConnectionError:
+            time.sleep(0.05)
+    process.kill()
+    pytest.fail(f"{name} did not start: " + log_path.read_text())
+
+
 def start_stack(tmp_path, extra_env=None):
     """An emulator and an auth-server process in development mode against it."""
     emulator = Emulator(str(tmp_path / "emulator.sqlite"))
-    port = free_port()
-    env = dict(os.environ)
-    env.update({"TWILIO_VERIFY_BASE_URL": emulator.url, "SECRET_KEY": SECRET, "AUTH_SERVER_DEVELOPMENT": "1", "PORT": str(port)})
-    env.update(extra_env or {})
-    log = open(tmp_path / "auth.log", "wb")
-    process = subprocess.Popen([auth_binary()], cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url + "/healthz", timeout=0.5).status_code == 200:
-                break
-        except requests.ConnectionError:
-            time.sleep(0.05)
-    else:
-        pytest.fail("auth-server did not start: " + (tmp_path / "auth.log").read_text())
+    url, process, log = start_auth_server(tmp_path, {"TWILIO_VERIFY_BASE_URL": emulator.url, **(extra_env or {})})
     return emulator, url, process, log
 
 

@@ -38,20 +38,25 @@ struct BearerAuthenticator: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var context = context
-        let claims = try await verifiedClaims(request)
+        let (claims, revoked) = try await verifiedClaims(request)
         context.bearer = claims
         switch (TokenSubject(claims.sub.value), admits) {
         case (_, .anyToken), (.phoneNumber, .phoneNumbersAndAccounts):
-            break
+            if revoked { throw APIError.unauthorized("Token has been revoked") }
         case (.phoneNumber, .accounts):
+            if revoked { throw APIError.unauthorized("Token has been revoked") }
             throw APIError(status: .forbidden, message: "This token belongs to a phone login, not an account")
         case (.account(let sid), _):
+            // the account first: a disabled account is said as such, whether or not this replica
+            // has yet heard that disabling it revoked its tokens
             context.account = try await usableAccount(sid: sid, issuedAt: claims.iat.value)
+            if revoked { throw APIError.unauthorized("Token has been revoked") }
         }
         return try await next(request, context)
     }
 
-    private func verifiedClaims(_ request: Request) async throws -> AccessClaims {
+    /// The token's claims, and whether it was revoked (by `jti`, or with its refresh family).
+    private func verifiedClaims(_ request: Request) async throws -> (AccessClaims, revoked: Bool) {
         guard let header = request.headers[.authorization] else {
             throw APIError.unauthorized("Missing Authorization Header")
         }
@@ -66,12 +71,11 @@ struct BearerAuthenticator: RouterMiddleware {
         } catch {
             throw APIError.unauthorized(error)
         }
-        if refreshTokens.isRevoked(jti: claims.jti.value) { throw APIError.unauthorized("Token has been revoked") }
         // logout, a replayed refresh token, a password change, reset or disable revoke the family
-        if let family = claims.fid, refreshTokens.isRevoked(family: family) {
-            throw APIError.unauthorized("Token has been revoked")
-        }
-        return claims
+        let revoked =
+            refreshTokens.isRevoked(jti: claims.jti.value)
+            || claims.fid.map { refreshTokens.isRevoked(family: $0) } ?? false
+        return (claims, revoked)
     }
 
     /// The account of an account token: refused once the account is disabled, or when the token

@@ -12,14 +12,16 @@ import VerifyWire
 
 @testable import AuthServer
 
-@Suite("Auth server: disabled accounts and sessions in SQLite")
+@Suite("Auth server: disabled accounts, and sessions in the database")
 struct DisabledAccountTests {
     @Test("a disabled account cannot log in; its sessions, refresh tokens and access tokens stop at once")
     func disabledAccount() async throws {
+        // on the suite's backend: a SQLite file, or PostgreSQL with AUTH_TEST_DATABASE_URL
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("auth-\(UUID().uuidString).sqlite")
             .path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try await withAccounts(configure: { $0.databasePath = path }) { stack in
+        try await withAccounts(configure: { if TestBackend.postgresURL == nil { $0.databasePath = path } }) { stack in
+            let operatorSettings = stack.configuration
             let browser = stack.browser()
             try await browser.register("sam")
             let (_, tokens, _) = try await stack.json(
@@ -28,8 +30,10 @@ struct DisabledAccountTests {
             let refresh = try #require(tokens["refresh_token"] as? String)
 
             // the operator command works on the same file while the server runs
-            #expect(try await setAccountDisabled(databasePath: path, login: "sam@example.com", disabled: true))
-            #expect(try await setAccountDisabled(databasePath: path, login: "nobody", disabled: true) == false)
+            #expect(
+                try await setAccountDisabled(configuration: operatorSettings, login: "sam@example.com", disabled: true))
+            #expect(
+                try await setAccountDisabled(configuration: operatorSettings, login: "nobody", disabled: true) == false)
 
             #expect(try await browser.get("/profile").location == "/login")
             let web = try await stack.browser().login("sam")
@@ -48,7 +52,7 @@ struct DisabledAccountTests {
                 .post, "/api/auth/refresh", #"{"refresh_token": "\#(refresh)"}"#)
             #expect(refreshed == .unauthorized)
 
-            #expect(try await setAccountDisabled(databasePath: path, login: "sam", disabled: false))
+            #expect(try await setAccountDisabled(configuration: operatorSettings, login: "sam", disabled: false))
             #expect(try await stack.browser().login("sam").location == "/profile")
         }
     }

@@ -32,14 +32,15 @@ struct ReplicaTests {
             configuration.bcryptCost = 4
             configuration.databaseURL = url
             configure(&configuration)
+            let settings = configuration
             let clock = TestClock()
             let replicaA = try await buildAuthServer(configuration: configuration, logger: logger) { clock.now() }
             let replicaB = try await buildAuthServer(configuration: configuration, logger: logger) { clock.now() }
             try await replicaA.test(.live) { a in
                 try await replicaB.test(.live) { b in
                     try await body(
-                        Stack(auth: a, emulator: emulator, tokenClock: clock),
-                        Stack(auth: b, emulator: emulator, tokenClock: clock))
+                        Stack(auth: a, emulator: emulator, tokenClock: clock, configuration: settings),
+                        Stack(auth: b, emulator: emulator, tokenClock: clock, configuration: settings))
                 }
             }
         }

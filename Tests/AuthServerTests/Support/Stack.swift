@@ -36,6 +36,8 @@ struct Stack {
     let auth: any TestClientProtocol
     let emulator: RunningEmulator
     let tokenClock: TestClock
+    /// What the server was built with (its database, for operator commands on the same one).
+    let configuration: AuthConfiguration
 
     var emulatorClock: EmulatorClock { emulator.clock }
     var emulatorPort: Int { emulator.port }
@@ -124,10 +126,11 @@ func withStack(
             configuration.databaseURL = try await TestBackend.freshPostgres()
             configuration.databasePoolSize = 4
         }
+        let settings = configuration
         let tokenClock = TestClock(frozen: frozenTokenClock)
         let server = try await buildAuthServer(configuration: configuration, logger: logger) { tokenClock.now() }
         try await server.test(.live) { auth in
-            try await body(Stack(auth: auth, emulator: emulator, tokenClock: tokenClock))
+            try await body(Stack(auth: auth, emulator: emulator, tokenClock: tokenClock, configuration: settings))
         }
     }
 }

@@ -65,18 +65,19 @@ final class PostgresDatabase: Sendable {
         var description: String { "no answer within the time allowed" }
     }
 
-    /// `body`, or ``TimedOut`` once `limit` has passed (`body` is then cancelled).
-    static func within<Result: Sendable>(
-        _ limit: Duration, _ body: @escaping @Sendable () async throws -> Result
-    ) async throws -> Result {
-        try await withThrowingTaskGroup(of: Result.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                throw TimedOut()
+    /// `body`, or ``TimedOut`` once `limit` has passed (`body` is then cancelled). The answer
+    /// does not wait for `body` to finish: a pool lease that ignores cancellation (postgres-nio's
+    /// can, while it reconnects) must not hold a request past its deadline.
+    static func within<Value: Sendable>(
+        _ limit: Duration, _ body: @escaping @Sendable () async throws -> Value
+    ) async throws -> Value {
+        let race = DeadlineRace<Value>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                race.start(continuation, work: Task { try await body() }, limit: limit)
             }
-            defer { group.cancelAll() }
-            return try await group.next()!
+        } onCancel: {
+            race.finish(.failure(CancellationError()))
         }
     }
 
@@ -191,9 +192,18 @@ final class PostgresDatabase: Sendable {
             return try await Self.within(timeout, body)
         } catch is TimedOut {
             throw StorageUnavailable(detail: "no answer from PostgreSQL at \(url.place) within \(timeout)")
-        } catch let error as PSQLError where error.code != .server {
+        } catch let error as PSQLError where error.code != .server || Self.isOutage(error) {
             throw StorageUnavailable(detail: "PostgreSQL at \(url.place): \(Self.describe(error))")
         }
+    }
+
+    /// Whether the server's own error says it is going away or cannot serve now, rather than
+    /// that the statement was wrong: SQLSTATE class 08 (connection exception), 53 (insufficient
+    /// resources, e.g. too many connections) and 57 (operator intervention: a shutdown, a
+    /// restart). Each is a 503 to the client, like no answer at all.
+    static func isOutage(_ error: PSQLError) -> Bool {
+        guard let state = error.serverInfo?[.sqlState] else { return false }
+        return ["08", "53", "57"].contains(String(state.prefix(2)))
     }
 
     /// Runs the migrations not yet applied, in one transaction holding an advisory lock.

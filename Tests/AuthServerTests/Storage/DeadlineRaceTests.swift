@@ -1,0 +1,46 @@
+import Synchronization
+import Testing
+
+@testable import AuthServer
+
+@Suite("Auth server: a database call's deadline")
+struct DeadlineRaceTests {
+    @Test("work that ignores cancellation still answers TimedOut at the deadline, not when it ends")
+    func stubbornWork() async throws {
+        let ended = Mutex(false)
+        let started = ContinuousClock.now
+        await #expect(throws: PostgresDatabase.TimedOut.self) {
+            try await PostgresDatabase.within(.milliseconds(200)) {
+                // a lease that does not hear the cancellation: sleeps on, ignoring it
+                let until = ContinuousClock.now + .seconds(10)
+                while ContinuousClock.now < until { try? await Task.sleep(for: .milliseconds(20)) }
+                ended.withLock { $0 = true }
+                return 1
+            }
+        }
+        let waited = ContinuousClock.now - started
+        // (not "within 200 ms": a machine running the whole suite may be slow to wake the timer)
+        #expect(waited < .seconds(5), "answered after \(waited)")
+        #expect(ended.withLock { $0 } == false)
+    }
+
+    @Test("a result or an error within the deadline is passed through; the caller's cancellation ends the wait")
+    func passThrough() async throws {
+        #expect(try await PostgresDatabase.within(.seconds(5)) { 42 } == 42)
+        struct Refused: Error {}
+        await #expect(throws: Refused.self) {
+            try await PostgresDatabase.within(.seconds(5)) { () async throws -> Int in throw Refused() }
+        }
+        let waiting = Task {
+            try await PostgresDatabase.within(.seconds(30)) { () async throws -> Int in
+                try await Task.sleep(for: .seconds(30))
+                return 0
+            }
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        let started = ContinuousClock.now
+        waiting.cancel()
+        await #expect(throws: CancellationError.self) { try await waiting.value }
+        #expect(ContinuousClock.now - started < .seconds(1))
+    }
+}
