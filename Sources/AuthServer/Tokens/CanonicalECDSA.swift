@@ -1,3 +1,5 @@
+import VerifyWire
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -37,7 +39,7 @@ enum CanonicalECDSA {
     }
 
     static func base64URL(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString().replacing("+", with: "-").replacing("/", with: "_").replacing("=", with: "")
+        Base64URL.encode(bytes)
     }
 
     /// Big-endian comparison of equal-length numbers.

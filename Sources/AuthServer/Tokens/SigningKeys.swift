@@ -1,5 +1,6 @@
 import Crypto
 import JWTKit
+import VerifyWire
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -93,5 +94,5 @@ public struct SigningKeySet: Sendable {
 }
 
 func base64URL(_ data: Data) -> String {
-    data.base64EncodedString().replacing("+", with: "-").replacing("/", with: "_").replacing("=", with: "")
+    Base64URL.encode(data)
 }

@@ -1,4 +1,6 @@
+import Crypto
 import JWTKit
+import VerifyWire
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -25,6 +27,13 @@ struct TokenService: Sendable {
     /// verification queues on; a hit skips only the signature work: expiry, not-before, type,
     /// issuer, audience (and revocation, by the caller) are checked on every request.
     private let verified = VerifiedTokens()
+    /// Header segments that passed every header check, so a token with a known one skips
+    /// decoding its header (few: one per active key id, as this server writes them).
+    private let knownHeaders = KnownHeaders()
+    /// HS256's key, verified here with swift-crypto rather than through jwt-kit's actor: a token
+    /// the cache does not know (a fresh one on each request, a client with many) then costs one
+    /// HMAC and one decode of its claims.
+    private let hmacKey: SymmetricKey?
 
     init(configuration: AuthConfiguration, now: @escaping @Sendable () -> Date) async throws {
         let keys = JWTKeyCollection()
@@ -43,6 +52,7 @@ struct TokenService: Sendable {
                 kid: JWKIdentifier(string: Self.keyID))
         }
         self.keys = keys
+        hmacKey = configuration.signingKeys == nil ? SymmetricKey(data: configuration.secretKey) : nil
         self.algorithm = configuration.signingKeys == nil ? .hs256 : configuration.signingAlgorithm
         self.keySet = configuration.signingKeys
         self.lifetime = configuration.accessTokenLifetime
@@ -107,20 +117,7 @@ struct TokenService: Sendable {
     private func verifySignature(_ token: String) async throws(TokenRefusal) -> (AccessClaims, String) {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3 else { throw TokenRefusal(message: "Not enough segments") }
-        guard let headerData = Self.base64URLDecode(parts[0]),
-            let header = try? JSONDecoder().decode(Header.self, from: headerData)
-        else { throw TokenRefusal(message: "Invalid header string") }
-        guard header.alg == algorithm.rawValue else {
-            throw TokenRefusal(message: "The specified alg value is not allowed")
-        }
-        guard header.typ == nil || header.typ == "JWT" else { throw TokenRefusal(message: "Invalid token type header") }
-        guard !header.critPresent else {
-            throw TokenRefusal(message: "Unsupported critical header: \((header.crit ?? []).joined(separator: ", "))")
-        }
-
-        guard let kid = header.kid, activeKeyIDs().contains(kid) else {
-            throw TokenRefusal(message: "Unknown signing key")
-        }
+        let kid = try checkedHeader(parts[0])
         // one signature has one text: unused trailing bits set, or an ES256 high-S twin, would
         // give a second token that verifies
         guard let signature = Self.base64URLDecode(parts[2]),
@@ -128,6 +125,16 @@ struct TokenService: Sendable {
             algorithm != .es256 || CanonicalECDSA.isCanonical([UInt8](signature))
         else {
             throw TokenRefusal(message: "Non-canonical signature")
+        }
+        if let hmacKey {
+            let signed = Data(token.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))
+            guard HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: signed, using: hmacKey) else {
+                throw TokenRefusal(message: "Signature verification failed")
+            }
+            guard let payload = Self.base64URLDecode(parts[1]),
+                let claims = try? Self.claimsDecoder.decode(AccessClaims.self, from: payload)
+            else { throw TokenRefusal(message: "Invalid token") }
+            return (claims, kid)
         }
         let claims: AccessClaims
         do {
@@ -138,6 +145,34 @@ struct TokenService: Sendable {
             throw TokenRefusal(message: "Invalid token")
         }
         return (claims, kid)
+    }
+
+    /// Claims as jwt-kit reads them (dates in seconds since 1970).
+    private static let claimsDecoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return decoder
+    }()
+
+    /// The key id of a header that names the configured algorithm, `typ` JWT (or none), no
+    /// `crit`, and a key active now; else the refusal saying which of these failed.
+    private func checkedHeader(_ segment: Substring) throws(TokenRefusal) -> String {
+        if let kid = knownHeaders.kid(of: segment), activeKeyIDs().contains(kid) { return kid }
+        guard let headerData = Self.base64URLDecode(segment),
+            let header = try? JSONDecoder().decode(Header.self, from: headerData)
+        else { throw TokenRefusal(message: "Invalid header string") }
+        guard header.alg == algorithm.rawValue else {
+            throw TokenRefusal(message: "The specified alg value is not allowed")
+        }
+        guard header.typ == nil || header.typ == "JWT" else { throw TokenRefusal(message: "Invalid token type header") }
+        guard !header.critPresent else {
+            throw TokenRefusal(message: "Unsupported critical header: \((header.crit ?? []).joined(separator: ", "))")
+        }
+        guard let kid = header.kid, activeKeyIDs().contains(kid) else {
+            throw TokenRefusal(message: "Unknown signing key")
+        }
+        knownHeaders.remember(segment, kid: kid)
+        return kid
     }
 
     /// Key ids accepted now: the HMAC key, or the key set's active keys.
@@ -166,8 +201,6 @@ struct TokenService: Sendable {
     }
 
     static func base64URLDecode(_ text: Substring) -> Data? {
-        var base64 = String(text).replacing("-", with: "+").replacing("_", with: "/")
-        while base64.count % 4 != 0 { base64.append("=") }
-        return Data(base64Encoded: base64)
+        Base64URL.decode(text).map { Data($0) }
     }
 }

@@ -37,6 +37,26 @@ struct TokenRefusalTests {
         return String(characters)
     }
 
+    @Test("a header seen before vouches for nothing else: another payload under it and its signature is refused")
+    func knownHeader() async throws {
+        try await withStack { stack in
+            let token = try await stack.login("+14155550121")
+            #expect(try await stack.protected("Bearer \(token)").0 == .ok)  // its header is now known
+            let parts = token.split(separator: ".")
+            let now = Int(Date().timeIntervalSince1970)
+            let forged = Self.forge(
+                header: "{}",
+                payload:
+                    #"{"sub":"+14155550199","iat":\#(now),"nbf":\#(now),"exp":\#(now + 600),"jti":"y","type":"access"}"#,
+                key: nil
+            ).split(separator: ".")[1]
+            let (status, body, _) = try await stack.protected("Bearer \(parts[0]).\(forged).\(parts[2])")
+            #expect(status == .unauthorized)
+            #expect(body["msg"] as? String == "Signature verification failed")
+            #expect(try await stack.protected("Bearer \(token)").0 == .ok)
+        }
+    }
+
     @Test("every refused token gets 401, WWW-Authenticate: Bearer and a msg saying why")
     func refusals() async throws {
         try await withStack { stack in
