@@ -1,57 +1,125 @@
 #!/usr/bin/env bash
 # Benchmarks the release auth-server on loopback, bounded in time, against a release
-# verify-emulator: GET /api/auth/protected against the same server's GET /healthz (32
-# connections), and full SMS logins per second (send, verify, protected; the emulator runs with
-# --fixed-code so the load generator knows the code without reading it back).
-# Usage: bench/auth.sh [seconds-per-run]   (default 15)
+# verify-emulator, on SQLite or on PostgreSQL:
+#   - GET /api/auth/protected against the same server's GET /healthz (32 connections), with one
+#     token repeated and with 20,000 distinct tokens in rotation (twice the verified-token cache,
+#     so every request verifies a signature);
+#   - full SMS logins per second (send, verify, protected; the emulator runs with --fixed-code so
+#     the load generator knows the code without reading it back);
+#   - on PostgreSQL also two replicas on the one database against one: the same loads split over
+#     two servers (half the connections each, summed).
+# Usage: bench/auth.sh [seconds-per-run] [sqlite|postgres]   (default 15 sqlite)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${1:-15}"
+BACKEND="${2:-sqlite}"
+case "$BACKEND" in sqlite | postgres) ;; *) echo "usage: bench/auth.sh [seconds] [sqlite|postgres]" >&2; exit 2 ;; esac
+TOKENS=20000
 EMULATOR_PORT=4029
 AUTH_PORT=8029
-command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+AUTH_PORT_B=8030
+need() { command -v "$1" >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2"; }; }
+need wrk wrk
+if [ "$BACKEND" = postgres ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
 swift build -c release --product verify-emulator >/dev/null
 swift build -c release --product auth-server >/dev/null
 BIN="$(swift build -c release --show-bin-path)"
 WORK="$(mktemp -d)"
-trap 'kill $EMULATOR_PID $AUTH_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
+PIDS=()
+cleanup() {
+    kill "${PIDS[@]}" 2>/dev/null || true
+    wait "${PIDS[@]}" 2>/dev/null || true
+    [ "$BACKEND" = postgres ] && bash scripts/pg-cluster.sh stop "$WORK/pg" >/dev/null 2>&1
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
 
 "$BIN/verify-emulator" --port $EMULATOR_PORT --db "$WORK/emulator.sqlite" --quiet --log-level warning \
     --fixed-code 424242 --max-send-attempts 0 >"$WORK/emulator.log" 2>&1 &
-EMULATOR_PID=$!
+PIDS+=($!)
 until curl -fs "http://127.0.0.1:$EMULATOR_PORT/healthz" >/dev/null 2>&1; do sleep 0.02; done
-(cd "$WORK" && exec env AUTH_SERVER_DEVELOPMENT=1 TWILIO_VERIFY_BASE_URL="http://127.0.0.1:$EMULATOR_PORT" PORT=$AUTH_PORT \
-    SECRET_KEY="bench-Qz8r!Lp2Xw7#Mn4Tb6Yc1Hd5Jf0Gs-k3v9" DATABASE_PATH="$WORK/auth.sqlite" \
-    SEND_LIMIT_PER_PHONE=100000 SEND_LIMIT_PER_IP=1000000 VERIFY_LIMIT_PER_PHONE=100000 VERIFY_LIMIT_PER_IP=1000000 \
-    "$BIN/auth-server" >"$WORK/auth.log" 2>&1) &
-AUTH_PID=$!
-until curl -fs "http://127.0.0.1:$AUTH_PORT/healthz" >/dev/null 2>&1; do sleep 0.02; done
 
-# One login to get a token for the protected-route run.
-curl -fs -X POST "http://127.0.0.1:$AUTH_PORT/api/auth/send-verification" -H 'content-type: application/json' \
+if [ "$BACKEND" = postgres ]; then
+    DATABASE=(DATABASE_URL="$(bash scripts/pg-cluster.sh start "$WORK/pg")")
+else
+    DATABASE=(DATABASE_PATH="$WORK/auth.sqlite")
+fi
+start_auth() { # port name
+    (cd "$WORK" && exec env AUTH_SERVER_DEVELOPMENT=1 TWILIO_VERIFY_BASE_URL="http://127.0.0.1:$EMULATOR_PORT" \
+        PORT="$1" SECRET_KEY="bench-Qz8r!Lp2Xw7#Mn4Tb6Yc1Hd5Jf0Gs-k3v9" "${DATABASE[@]}" \
+        SEND_LIMIT_PER_PHONE=100000 SEND_LIMIT_PER_IP=1000000 VERIFY_LIMIT_PER_PHONE=100000 \
+        VERIFY_LIMIT_PER_IP=1000000 "$BIN/auth-server" >"$WORK/$2.log" 2>&1) &
+    local pid=$!
+    PIDS+=($pid)
+    until curl -fs "http://127.0.0.1:$1/healthz" >/dev/null 2>&1; do
+        kill -0 $pid 2>/dev/null || { echo "bench: auth-server did not start:" >&2; cat "$WORK/$2.log" >&2; exit 1; }
+        sleep 0.02
+    done
+}
+start_auth $AUTH_PORT auth
+A="http://127.0.0.1:$AUTH_PORT"
+B="http://127.0.0.1:$AUTH_PORT_B"
+
+# One login to get a token for the one-token run.
+curl -fs -X POST "$A/api/auth/send-verification" -H 'content-type: application/json' \
     -d '{"phone_number": "+14155550100"}' >/dev/null
-TOKEN=$(curl -fs -X POST "http://127.0.0.1:$AUTH_PORT/api/auth/verify-code" -H 'content-type: application/json' \
+TOKEN=$(curl -fs -X POST "$A/api/auth/verify-code" -H 'content-type: application/json' \
     -d '{"phone_number": "+14155550100", "code": "424242"}' | sed -E 's/.*"token":"([^"]+)".*/\1/')
 
-wrk -t2 -c32 -d3s "http://127.0.0.1:$AUTH_PORT/healthz" >/dev/null
-wrk -t2 -c32 -d3s -s bench/protected.lua "http://127.0.0.1:$AUTH_PORT/api/auth/protected" -- "$TOKEN" >/dev/null
-wrk -t2 -c32 -d"${DURATION}s" --latency "http://127.0.0.1:$AUTH_PORT/healthz" >"$WORK/trivial.txt"
-wrk -t2 -c32 -d"${DURATION}s" --latency -s bench/protected.lua "http://127.0.0.1:$AUTH_PORT/api/auth/protected" \
-    -- "$TOKEN" >"$WORK/protected.txt"
-wrk -t32 -c32 -d"${DURATION}s" --latency -s bench/login.lua "http://127.0.0.1:$AUTH_PORT" >"$WORK/login.txt"
+wrk -t2 -c32 -d3s "$A/healthz" >/dev/null
+wrk -t2 -c32 -d3s -s bench/protected.lua "$A/api/auth/protected" -- "$TOKEN" >/dev/null
+wrk -t2 -c32 -d"${DURATION}s" --latency "$A/healthz" >"$WORK/trivial.txt"
+wrk -t2 -c32 -d"${DURATION}s" --latency -s bench/protected.lua "$A/api/auth/protected" -- "$TOKEN" \
+    >"$WORK/protected.txt"
+# the login run also collects the tokens for the many-token runs, topped up to $TOKENS
+wrk -t32 -c32 -d"${DURATION}s" --latency -s bench/login.lua "$A" -- "$WORK/minted" >"$WORK/login.txt"
+while [ "$(cat "$WORK"/minted.* | wc -l)" -lt $TOKENS ]; do
+    wrk -t32 -c32 -d3s -s bench/login.lua "$A" -- "$WORK/minted" >/dev/null
+done
+awk -v n=$TOKENS 'NR <= n' "$WORK"/minted.* >"$WORK/tokens.txt"
+# the same client script against /healthz: its ceiling, paying the same Lua per request
+wrk -t2 -c32 -d"${DURATION}s" --latency -s bench/tokens.lua "$A/healthz" -- "$WORK/tokens.txt" >"$WORK/many-trivial.txt"
+wrk -t2 -c32 -d"${DURATION}s" --latency -s bench/tokens.lua "$A/api/auth/protected" -- "$WORK/tokens.txt" \
+    >"$WORK/many.txt"
 
 rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
 pct() { awk -v p="$2" '$1 == p {print $2}' "$1"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+logins() { awk -F'[= ]' '/^logins=/ {printf "%.0f", $2 / $6}' "$1"; }
 trivial=$(rps "$WORK/trivial.txt")
 protected=$(rps "$WORK/protected.txt")
-ratio=$(awk -v a="$protected" -v b="$trivial" 'BEGIN {printf "%.2f", a / b}')
-logins=$(awk -F'[= ]' '/^logins=/ {printf "%.0f", $2 / $6}' "$WORK/login.txt")
+many=$(rps "$WORK/many.txt")
+many_trivial=$(rps "$WORK/many-trivial.txt")
 cat <<REPORT
-auth-server benchmark ($(nproc) cores, release build, wrk on loopback, ${DURATION}s runs)
-  GET /healthz (ceiling), 32 connections      : ${trivial} req/s  p50 $(pct "$WORK/trivial.txt" 50%)  p99 $(pct "$WORK/trivial.txt" 99%)
-  GET /api/auth/protected, 32 connections     : ${protected} req/s  p50 $(pct "$WORK/protected.txt" 50%)  p99 $(pct "$WORK/protected.txt" 99%)
-  protected over ceiling                      : ${ratio} (target >= 0.75, p99 < 10 ms)
-  full logins (send, verify, protected), 32 conns : ${logins} logins/s  ($(grep '^logins=' "$WORK/login.txt"))
+auth-server benchmark on $BACKEND ($(nproc) cores, release build, wrk on loopback, ${DURATION}s runs)
+  GET /healthz (ceiling), 32 connections          : ${trivial} req/s  p50 $(pct "$WORK/trivial.txt" 50%)  p99 $(pct "$WORK/trivial.txt" 99%)
+  GET /api/auth/protected, one token              : ${protected} req/s  p50 $(pct "$WORK/protected.txt" 50%)  p99 $(pct "$WORK/protected.txt" 99%)
+    over ceiling                                  : $(ratio "$protected" "$trivial") (target >= 0.75, p99 < 10 ms)
+  GET /api/auth/protected, $TOKENS tokens in turn   : ${many} req/s  p50 $(pct "$WORK/many.txt" 50%)  p99 $(pct "$WORK/many.txt" 99%)
+    GET /healthz with the same client script      : ${many_trivial} req/s  p99 $(pct "$WORK/many-trivial.txt" 99%)
+    over that ceiling                             : $(ratio "$many" "$many_trivial") (target >= 0.75)
+  full logins (send, verify, protected), 32 conns : $(logins "$WORK/login.txt") logins/s  ($(grep '^logins=' "$WORK/login.txt"))
     request latency p50 $(pct "$WORK/login.txt" 50%)  p99 $(pct "$WORK/login.txt" 99%)
 REPORT
-grep -h "Non-2xx" "$WORK"/*.txt || true
+
+if [ "$BACKEND" = postgres ]; then
+    start_auth $AUTH_PORT_B auth-b
+    wrk -t1 -c16 -d"${DURATION}s" -s bench/tokens.lua "$A/api/auth/protected" -- "$WORK/tokens.txt" >"$WORK/many-a.txt" &
+    other=$!
+    wrk -t1 -c16 -d"${DURATION}s" -s bench/tokens.lua "$B/api/auth/protected" -- "$WORK/tokens.txt" >"$WORK/many-b.txt"
+    wait $other
+    wrk -t16 -c16 -d"${DURATION}s" -s bench/login.lua "$A" -- "" 100 >"$WORK/login-a.txt" &
+    other=$!
+    wrk -t16 -c16 -d"${DURATION}s" -s bench/login.lua "$B" -- "" 200 >"$WORK/login-b.txt"
+    wait $other
+    many2=$(awk -v a="$(rps "$WORK/many-a.txt")" -v b="$(rps "$WORK/many-b.txt")" 'BEGIN {printf "%.2f", a + b}')
+    logins2=$(($(logins "$WORK/login-a.txt") + $(logins "$WORK/login-b.txt")))
+    cat <<REPORT
+  two replicas on the one database (16 connections each, summed):
+    GET /api/auth/protected, $TOKENS tokens       : ${many2} req/s  (one replica: ${many}; ratio $(ratio "$many2" "$many"))
+    full logins                                   : ${logins2} logins/s  (one replica: $(logins "$WORK/login.txt"); ratio $(ratio "$logins2" "$(logins "$WORK/login.txt")"))
+REPORT
+fi
+grep -h "Non-2xx\|unexpected=[1-9]" "$WORK"/*.txt || true

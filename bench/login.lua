@@ -1,6 +1,8 @@
 -- Full SMS logins, one connection per wrk thread (run with -t N -c N): send a code to a fresh
 -- number, verify it (the emulator runs with --fixed-code 424242), call the protected route
--- with the token. Counts logins and unexpected answers.
+-- with the token. Counts logins and unexpected answers. With a file name (args[1]) each thread
+-- appends the access tokens it got to FILE.N, for the many-token runs ("" for none); args[2] shifts
+-- the numbers, so two wrk processes at once (one per replica) never log in the same phone.
 local step = "send"
 local number = nil
 local token = nil
@@ -15,6 +17,8 @@ function setup(thread)
 end
 
 function init(args)
+    out = args[1] and args[1] ~= "" and io.open(args[1] .. "." .. tid, "a")
+    shift = tonumber(args[2] or "0")
     logins = 0
     unexpected = 0
     run = os.time() % 10000
@@ -23,7 +27,7 @@ end
 function request()
     if step == "send" then
         counter = counter + 1
-        number = string.format("+1415%03d%04d", tid % 1000, (run + counter) % 10000)
+        number = string.format("+1415%03d%04d", (tid + shift) % 1000, (run + counter) % 10000)
         return wrk.format("POST", "/api/auth/send-verification", {["Content-Type"] = "application/json"},
             '{"phone_number": "' .. number .. '"}')
     elseif step == "verify" then
@@ -39,7 +43,10 @@ function response(status, headers, body)
         if status == 200 then step = "verify" else unexpected = unexpected + 1 end
     elseif step == "verify" then
         token = string.match(body, '"token":"([^"]+)"')
-        if status == 200 and token then step = "protected" else unexpected = unexpected + 1; step = "send" end
+        if status == 200 and token then
+            step = "protected"
+            if out then out:write(token, "\n") end
+        else unexpected = unexpected + 1; step = "send" end
     else
         if status == 200 then logins = logins + 1 else unexpected = unexpected + 1 end
         step = "send"
