@@ -3,16 +3,22 @@ import Foundation
 import Hummingbird
 import NIOCore
 
-/// `auth-server`: configuration comes from the environment and a `.env` file (see
-/// `.env.example`); with none it runs in development mode against a local verify-emulator.
+// `auth-server`: configuration comes from the environment and a `.env` file (see
+// `.env.example`); with none it runs in development mode against a local verify-emulator.
+
+/// One line on standard error, then the exit status: 2 for a bad setting, 1 for the rest.
+func fail(_ message: String, status: Int32) -> Never {
+    FileHandle.standardError.write(Data("auth-server: \(message)\n".utf8))
+    exit(status)
+}
+
 // A `.env` in the working directory fills in what the environment does not set; one that
 // cannot be read stops start-up naming the line, rather than being dropped silently.
 let dotEnv: [String: String]
 do {
     dotEnv = try DotEnv.load(path: ".env") ?? [:]
 } catch {
-    FileHandle.standardError.write(Data("auth-server: cannot start: .env \(error)\n".utf8))
-    exit(2)
+    fail("cannot start: .env \(error)", status: 2)
 }
 let environment = ProcessInfo.processInfo.environment
 var values: [String: String] = [:]
@@ -39,16 +45,9 @@ if let command = arguments.first {
         guard
             try await setAccountDisabled(
                 configuration: configuration, login: arguments[1], disabled: command == "disable-account")
-        else {
-            FileHandle.standardError.write(Data("auth-server: no account \(arguments[1]) in \(place)\n".utf8))
-            exit(1)
-        }
-    } catch let error as AuthConfiguration.Invalid {
-        FileHandle.standardError.write(Data("auth-server: cannot \(command): \(error)\n".utf8))
-        exit(2)
+        else { fail("no account \(arguments[1]) in \(place)", status: 1) }
     } catch {
-        FileHandle.standardError.write(Data("auth-server: cannot \(command): \(error)\n".utf8))
-        exit(1)
+        fail("cannot \(command): \(error)", status: error is AuthConfiguration.Invalid ? 2 : 1)
     }
     print("\(command == "disable-account" ? "disabled" : "enabled") account \(arguments[1])")
     exit(0)
@@ -68,13 +67,8 @@ do {
         guard let message = listenFailure(error, host: configuration.host, port: configuration.port) else {
             throw error
         }
-        FileHandle.standardError.write(Data("auth-server: \(message)\n".utf8))
-        exit(1)
+        fail(message, status: 1)
     }
-} catch let error as AuthConfiguration.Invalid {
-    FileHandle.standardError.write(Data("auth-server: cannot start: \(error)\n".utf8))
-    exit(2)
 } catch {
-    FileHandle.standardError.write(Data("auth-server: cannot start: \(error)\n".utf8))
-    exit(1)
+    fail("cannot start: \(error)", status: error is AuthConfiguration.Invalid ? 2 : 1)
 }

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import ROOT, Emulator, auth_binary, number, start_auth_server
+from conftest import ROOT, Emulator, auth_binary, free_port, number, start_auth_server
 
 PASSWORD = "correct-horse-battery"
 
@@ -304,3 +304,20 @@ def test_postgres_stopped_under_load_is_503_and_nothing_acknowledged_is_lost(tmp
             replicas.stop()
         subprocess.run(["bash", str(ROOT / "scripts/pg-cluster.sh"), "stop", str(cluster)], capture_output=True,
                        timeout=60)
+
+
+def test_the_operator_command_names_an_unreachable_database(tmp_path):
+    port = free_port()  # nothing listens there
+    env = {"PATH": os.environ.get("PATH", ""), "DATABASE_URL": f"postgres://auth@127.0.0.1:{port}/auth",
+           "DATABASE_WAIT": "1"}
+    started = time.monotonic()
+    done = subprocess.run([auth_binary(), "disable-account", "mallory"], env=env, cwd=tmp_path, capture_output=True,
+                          text=True, timeout=30)
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"auth-server: cannot disable-account: cannot reach PostgreSQL at 127.0.0.1:{port}")
+    assert done.stderr.count("\n") == 1
+    assert time.monotonic() - started < 10
+    both = subprocess.run([auth_binary(), "enable-account", "mallory"], cwd=tmp_path, capture_output=True, text=True,
+                          env={**env, "DATABASE_PATH": str(tmp_path / "auth.sqlite")}, timeout=30)
+    assert both.returncode == 2
+    assert "set DATABASE_URL (PostgreSQL) or DATABASE_PATH (SQLite), not both" in both.stderr
