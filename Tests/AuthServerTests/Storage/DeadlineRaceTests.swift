@@ -8,7 +8,6 @@ struct DeadlineRaceTests {
     @Test("work that ignores cancellation still answers TimedOut at the deadline, not when it ends")
     func stubbornWork() async throws {
         let ended = Mutex(false)
-        let started = ContinuousClock.now
         await #expect(throws: PostgresDatabase.TimedOut.self) {
             try await PostgresDatabase.within(.milliseconds(200)) {
                 // a lease that does not hear the cancellation: sleeps on, ignoring it
@@ -18,9 +17,8 @@ struct DeadlineRaceTests {
                 return 1
             }
         }
-        let waited = ContinuousClock.now - started
-        // (not "within 200 ms": a machine running the whole suite may be slow to wake the timer)
-        #expect(waited < .seconds(5), "answered after \(waited)")
+        // the body runs 10 s: had the answer waited for it, it would have ended (a wall-clock bound
+        // is no proof here: under the whole suite on two cores the timer itself may wake seconds late)
         #expect(ended.withLock { $0 } == false)
     }
 
@@ -41,6 +39,6 @@ struct DeadlineRaceTests {
         let started = ContinuousClock.now
         waiting.cancel()
         await #expect(throws: CancellationError.self) { try await waiting.value }
-        #expect(ContinuousClock.now - started < .seconds(1))
+        #expect(ContinuousClock.now - started < .seconds(20), "the body's 30 s were not waited for")
     }
 }
