@@ -32,14 +32,10 @@ enum CanonicalECDSA {
     /// The token with its signature made canonical (a no-op for one that is).
     static func canonicalToken(_ token: String) -> String {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let signature = TokenService.base64URLDecode(parts[2]) else { return token }
-        let bytes = [UInt8](signature)
-        guard !isCanonical(bytes) else { return token }
-        return "\(parts[0]).\(parts[1]).\(base64URL(canonical(bytes)))"
-    }
-
-    static func base64URL(_ bytes: [UInt8]) -> String {
-        Base64URL.encode(bytes)
+        guard parts.count == 3, let signature = Base64URL.decode(parts[2]), !isCanonical(signature) else {
+            return token
+        }
+        return "\(parts[0]).\(parts[1]).\(Base64URL.encode(canonical(signature)))"
     }
 
     /// Big-endian comparison of equal-length numbers.

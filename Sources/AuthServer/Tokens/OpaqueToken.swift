@@ -1,4 +1,5 @@
 import Crypto
+import VerifyWire
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -13,7 +14,7 @@ enum OpaqueToken {
     static func make() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return base64URL(Data(bytes))
+        return Base64URL.encode(bytes)
     }
 
     /// The SHA-256 of `token` in lowercase hex, as stored.

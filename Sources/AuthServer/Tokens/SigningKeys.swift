@@ -86,13 +86,12 @@ public struct SigningKeySet: Sendable {
             ]
         case .eddsa:
             let raw = try EdDSA.PrivateKey(pem: key.pem).publicKey.rawRepresentation
-            return ["kty": "OKP", "crv": "Ed25519", "x": base64URL(raw), "kid": key.kid, "alg": "EdDSA", "use": "sig"]
+            return [
+                "kty": "OKP", "crv": "Ed25519", "x": Base64URL.encode(raw), "kid": key.kid, "alg": "EdDSA",
+                "use": "sig",
+            ]
         case .hs256:
             return [:]
         }
     }
-}
-
-func base64URL(_ data: Data) -> String {
-    Base64URL.encode(data)
 }

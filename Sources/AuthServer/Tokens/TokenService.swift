@@ -120,9 +120,8 @@ struct TokenService: Sendable {
         let kid = try checkedHeader(parts[0])
         // one signature has one text: unused trailing bits set, or an ES256 high-S twin, would
         // give a second token that verifies
-        guard let signature = Self.base64URLDecode(parts[2]),
-            CanonicalECDSA.base64URL([UInt8](signature)) == parts[2],
-            algorithm != .es256 || CanonicalECDSA.isCanonical([UInt8](signature))
+        guard let signature = Base64URL.decode(parts[2]), Base64URL.encode(signature) == parts[2],
+            algorithm != .es256 || CanonicalECDSA.isCanonical(signature)
         else {
             throw TokenRefusal(message: "Non-canonical signature")
         }
@@ -131,8 +130,8 @@ struct TokenService: Sendable {
             guard HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: signed, using: hmacKey) else {
                 throw TokenRefusal(message: "Signature verification failed")
             }
-            guard let payload = Self.base64URLDecode(parts[1]),
-                let claims = try? Self.claimsDecoder.decode(AccessClaims.self, from: payload)
+            guard let payload = Base64URL.decode(parts[1]),
+                let claims = try? Self.claimsDecoder.decode(AccessClaims.self, from: Data(payload))
             else { throw TokenRefusal(message: "Invalid token") }
             return (claims, kid)
         }
@@ -158,8 +157,8 @@ struct TokenService: Sendable {
     /// `crit`, and a key active now; else the refusal saying which of these failed.
     private func checkedHeader(_ segment: Substring) throws(TokenRefusal) -> String {
         if let kid = knownHeaders.kid(of: segment), activeKeyIDs().contains(kid) { return kid }
-        guard let headerData = Self.base64URLDecode(segment),
-            let header = try? JSONDecoder().decode(Header.self, from: headerData)
+        guard let headerData = Base64URL.decode(segment),
+            let header = try? JSONDecoder().decode(Header.self, from: Data(headerData))
         else { throw TokenRefusal(message: "Invalid header string") }
         guard header.alg == algorithm.rawValue else {
             throw TokenRefusal(message: "The specified alg value is not allowed")
@@ -200,7 +199,4 @@ struct TokenService: Sendable {
         }
     }
 
-    static func base64URLDecode(_ text: Substring) -> Data? {
-        Base64URL.decode(text).map { Data($0) }
-    }
 }

@@ -50,7 +50,7 @@ struct AsymmetricTests {
             let token = try await stack.login("+14155550170")
             let header =
                 try JSONSerialization.jsonObject(
-                    with: try #require(TokenService.base64URLDecode(token.split(separator: ".")[0]))) as? [String: Any]
+                    with: Data(try #require(Base64URL.decode(token.split(separator: ".")[0])))) as? [String: Any]
             #expect(header?["alg"] as? String == "ES256")
             #expect(header?["kid"] as? String == "2026-02")
 
@@ -141,8 +141,8 @@ struct AsymmetricTests {
 struct CanonicalSignatureTests {
     static func withSignature(_ token: String, _ change: ([UInt8]) -> [UInt8]) throws -> String {
         let parts = token.split(separator: ".")
-        let signature = [UInt8](try #require(TokenService.base64URLDecode(parts[2])))
-        return "\(parts[0]).\(parts[1]).\(CanonicalECDSA.base64URL(change(signature)))"
+        let signature = try #require(Base64URL.decode(parts[2]))
+        return "\(parts[0]).\(parts[1]).\(Base64URL.encode(change(signature)))"
     }
 
     @Test("ES256: the server signs with low S only, and refuses the high-S twin of a real token")
@@ -156,7 +156,7 @@ struct CanonicalSignatureTests {
             var tokens: [String] = []
             for index in 0..<12 { tokens.append(try await stack.login("+1415555018\(index % 10)")) }
             for token in tokens {
-                let signature = [UInt8](try #require(TokenService.base64URLDecode(token.split(separator: ".")[2])))
+                let signature = try #require(Base64URL.decode(token.split(separator: ".")[2]))
                 #expect(CanonicalECDSA.isCanonical(signature))
             }
             let token = tokens[0]
