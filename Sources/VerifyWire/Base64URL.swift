@@ -43,24 +43,33 @@ public enum Base64URL {
 
     /// The bytes of `text`, or nil when it is not base64url (padding is tolerated).
     public static func decode(_ text: some StringProtocol) -> [UInt8]? {
-        var utf8 = Array(text.utf8)
-        while utf8.last == UInt8(ascii: "=") { utf8.removeLast() }
-        guard utf8.count % 4 != 1 else { return nil }
+        // on the text's own storage when it has one (a native String or Substring), so a
+        // caller in another module pays no generic collection walk and no copy
+        if let decoded = text.utf8.withContiguousStorageIfAvailable({ decode(utf8: $0) }) { return decoded }
+        return Array(text.utf8).withUnsafeBufferPointer { decode(utf8: $0) }
+    }
+
+    private static func decode(utf8 input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var count = input.count
+        while count > 0, input[count - 1] == UInt8(ascii: "=") { count -= 1 }
+        guard count % 4 != 1 else { return nil }
         var output = [UInt8]()
-        output.reserveCapacity(utf8.count * 3 / 4)
-        var group: UInt32 = 0
-        var bits = 0
-        for byte in utf8 {
-            let value = values[Int(byte)]
-            guard value != 0xFF else { return nil }
-            group = (group << 6 | UInt32(value)) & 0xFFFFFF
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                output.append(UInt8(truncatingIfNeeded: group >> UInt32(bits)))
+        output.reserveCapacity(count * 3 / 4)
+        return values.withUnsafeBufferPointer { values -> [UInt8]? in
+            var group: UInt32 = 0
+            var bits = 0
+            for byte in input[..<count] {
+                let value = values[Int(byte)]
+                guard value != 0xFF else { return nil }
+                group = (group << 6 | UInt32(value)) & 0xFFFFFF
+                bits += 6
+                if bits >= 8 {
+                    bits -= 8
+                    output.append(UInt8(truncatingIfNeeded: group >> UInt32(bits)))
+                }
             }
+            return output
         }
-        return output
     }
 
     /// Whether `text` is the one canonical base64url spelling of its bytes (no padding, unused

@@ -84,13 +84,12 @@ struct SMSLoginController: Sendable {
     }
 
     @Sendable func protected(_ request: Request, context: AuthRequestContext) async throws -> Response {
-        switch TokenSubject(try context.requireBearer().sub.value) {
-        case .phoneNumber(let phone):
-            return try JSONResponse.make(ProtectedRoute(phoneNumber: phone))
-        case .account(let sid):
-            return try JSONResponse.make(
-                ProtectedRoute(accountSid: sid, username: try context.requireAccount().username))
-        }
+        let route =
+            switch TokenSubject(try context.requireBearer().sub.value) {
+            case .phoneNumber(let phone): ProtectedRoute(phoneNumber: phone)
+            case .account(let sid): ProtectedRoute(accountSid: sid, username: try context.requireAccount().username)
+            }
+        return JSONResponse.make(bytes: route.json)
     }
 
     private func normalize(_ phone: String) throws -> String {

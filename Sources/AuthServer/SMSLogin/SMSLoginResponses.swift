@@ -21,4 +21,12 @@ struct ProtectedRoute: Encodable, Sendable {
     var phoneNumber: String?
     var accountSid: String?
     var username: String?
+
+    /// The body as ``JSONResponse`` encodes it (keys snake_case, sorted), written by hand since
+    /// this answers every protected request.
+    var json: [UInt8] {
+        JSONWriter.object([
+            ("account_sid", accountSid), ("message", message), ("phone_number", phoneNumber), ("username", username),
+        ])
+    }
 }
