@@ -5,7 +5,8 @@
 #     token repeated and with 20,000 distinct tokens in rotation (twice the verified-token cache,
 #     so every request verifies a signature);
 #   - full SMS logins per second (send, verify, protected; the emulator runs with --fixed-code so
-#     the load generator knows the code without reading it back);
+#     the load generator knows the code without reading it back; each login from its own client
+#     address through X-Forwarded-For, as behind a load balancer);
 #   - on PostgreSQL also two replicas on the one database against one: the same loads split over
 #     two servers (half the connections each, summed).
 # Usage: bench/auth.sh [seconds-per-run] [sqlite|postgres]   (default 15 sqlite)
@@ -48,7 +49,7 @@ else
 fi
 start_auth() { # port name
     (cd "$WORK" && exec env AUTH_SERVER_DEVELOPMENT=1 TWILIO_VERIFY_BASE_URL="http://127.0.0.1:$EMULATOR_PORT" \
-        PORT="$1" SECRET_KEY="bench-Qz8r!Lp2Xw7#Mn4Tb6Yc1Hd5Jf0Gs-k3v9" "${DATABASE[@]}" \
+        PORT="$1" TRUST_PROXY=1 SECRET_KEY="bench-Qz8r!Lp2Xw7#Mn4Tb6Yc1Hd5Jf0Gs-k3v9" "${DATABASE[@]}" \
         SEND_LIMIT_PER_PHONE=100000 SEND_LIMIT_PER_IP=1000000 VERIFY_LIMIT_PER_PHONE=100000 \
         VERIFY_LIMIT_PER_IP=1000000 "$BIN/auth-server" >"$WORK/$2.log" 2>&1) &
     local pid=$!

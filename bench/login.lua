@@ -3,9 +3,13 @@
 -- with the token. Counts logins and unexpected answers. With a file name (args[1]) each thread
 -- appends the access tokens it got to FILE.N, for the many-token runs ("" for none); args[2] shifts
 -- the numbers, so two wrk processes at once (one per replica) never log in the same phone.
+-- Each login comes from its own client address (X-Forwarded-For; the server runs with
+-- TRUST_PROXY=1), as many users do through a load balancer: from one address, the per-address
+-- limits would count every login of the run under one key.
 local step = "send"
 local number = nil
 local token = nil
+local client = nil
 local counter = 0
 local threads = {}
 local started = 0
@@ -28,10 +32,13 @@ function request()
     if step == "send" then
         counter = counter + 1
         number = string.format("+1415%03d%04d", (tid + shift) % 1000, (run + counter) % 10000)
-        return wrk.format("POST", "/api/auth/send-verification", {["Content-Type"] = "application/json"},
+        client = string.format("10.%d.%d.%d", (tid + shift) % 250, math.floor(counter / 250) % 250, counter % 250)
+        return wrk.format("POST", "/api/auth/send-verification",
+            {["Content-Type"] = "application/json", ["X-Forwarded-For"] = client},
             '{"phone_number": "' .. number .. '"}')
     elseif step == "verify" then
-        return wrk.format("POST", "/api/auth/verify-code", {["Content-Type"] = "application/json"},
+        return wrk.format("POST", "/api/auth/verify-code",
+            {["Content-Type"] = "application/json", ["X-Forwarded-For"] = client},
             '{"phone_number": "' .. number .. '", "code": "424242"}')
     else
         return wrk.format("GET", "/api/auth/protected", {["Authorization"] = "Bearer " .. token})

@@ -92,6 +92,40 @@ enum PostgresSchema {
                     created_at double precision NOT NULL)
                 """,
                 "CREATE INDEX passkey_account ON passkey (account_id)",
-            ])
+            ]),
+        Migration(
+            name: "v2: limit hits counted in one round trip",
+            statements: [
+                // What PostgresLimitStore did in ten statements, in one call: per key, the
+                // advisory lock, the purge of old hits, the count, and the hit. (Each statement in
+                // a volatile function reads a fresh snapshot, so the count after the lock sees
+                // every hit committed by whoever held it; the count stops at the limit, all it needs to know.) Stops at the first key over its limit,
+                // whose Retry-After in seconds it returns; NULL when every key took its hit.
+                """
+                CREATE FUNCTION limit_hit_record(
+                    p_kinds text[], p_digests bytea[], p_windows double precision[], p_limits integer[],
+                    p_now double precision)
+                RETURNS integer LANGUAGE plpgsql VOLATILE AS $$
+                DECLARE
+                    hits bigint;
+                    oldest double precision;
+                BEGIN
+                    FOR i IN 1 .. coalesce(array_length(p_kinds, 1), 0) LOOP
+                        PERFORM pg_advisory_xact_lock(hashtextextended(p_kinds[i] || encode(p_digests[i], 'hex'), 0));
+                        DELETE FROM limit_hit
+                            WHERE kind = p_kinds[i] AND key_digest = p_digests[i] AND at <= p_now - p_windows[i];
+                        SELECT count(*), min(at) INTO hits, oldest FROM (
+                            SELECT at FROM limit_hit WHERE kind = p_kinds[i] AND key_digest = p_digests[i]
+                            ORDER BY at LIMIT p_limits[i]) counted;
+                        IF hits >= p_limits[i] THEN
+                            RETURN greatest(1, ceil(coalesce(oldest, p_now) + p_windows[i] - p_now))::integer;
+                        END IF;
+                        INSERT INTO limit_hit (kind, key_digest, at) VALUES (p_kinds[i], p_digests[i], p_now);
+                    END LOOP;
+                    RETURN NULL;
+                END
+                $$
+                """
+            ]),
     ]
 }

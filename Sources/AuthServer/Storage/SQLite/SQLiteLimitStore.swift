@@ -23,9 +23,15 @@ struct SQLiteLimitStore: LimitStore {
                     try db.execute(
                         sql: "DELETE FROM limit_hit WHERE kind = ? AND key_digest = ? AND at <= ?",
                         arguments: [limit.kind.rawValue, digest, start])
+                    // counted up to the limit only: whether it is reached is all that matters,
+                    // and a generous limit (a busy address) would otherwise be counted in full
                     let row = try Row.fetchOne(
-                        db, sql: "SELECT COUNT(*), MIN(at) FROM limit_hit WHERE kind = ? AND key_digest = ?",
-                        arguments: [limit.kind.rawValue, digest])
+                        db,
+                        sql: """
+                            SELECT COUNT(*), MIN(at) FROM (SELECT at FROM limit_hit
+                                WHERE kind = ? AND key_digest = ? ORDER BY at LIMIT ?)
+                            """,
+                        arguments: [limit.kind.rawValue, digest, limit.limit])
                     let count: Int = row?[0] ?? 0
                     if count >= limit.limit {
                         let oldest: Double = row?[1] ?? time
