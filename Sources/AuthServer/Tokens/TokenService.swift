@@ -104,7 +104,7 @@ struct TokenService: Sendable {
     func verify(_ token: String) async throws(TokenRefusal) -> AccessClaims {
         if let (claims, kid) = verified.claims(for: token) {
             // a key retired by rotation takes its tokens with it, cached or not
-            guard keySet == nil || activeKeyIDs().contains(kid) else {
+            guard isActive(kid) else {
                 throw TokenRefusal(message: "Unknown signing key")
             }
             try checkClaims(claims)
@@ -171,7 +171,7 @@ struct TokenService: Sendable {
     /// The key id of a header that names the configured algorithm, `typ` JWT (or none), no
     /// `crit`, and a key active now; else the refusal saying which of these failed.
     private func checkedHeader(_ segment: Substring) throws(TokenRefusal) -> String {
-        if let kid = knownHeaders.kid(of: segment), activeKeyIDs().contains(kid) { return kid }
+        if let kid = knownHeaders.kid(of: segment), isActive(kid) { return kid }
         guard let headerData = Base64URL.decode(segment),
             let header = try? JSONDecoder().decode(Header.self, from: Data(headerData))
         else { throw TokenRefusal(message: "Invalid header string") }
@@ -182,7 +182,7 @@ struct TokenService: Sendable {
         guard !header.critPresent else {
             throw TokenRefusal(message: "Unsupported critical header: \((header.crit ?? []).joined(separator: ", "))")
         }
-        guard let kid = header.kid, activeKeyIDs().contains(kid) else {
+        guard let kid = header.kid, isActive(kid) else {
             throw TokenRefusal(message: "Unknown signing key")
         }
         knownHeaders.remember(segment, kid: kid)
@@ -190,6 +190,11 @@ struct TokenService: Sendable {
     }
 
     /// Key ids accepted now: the HMAC key, or the key set's active keys.
+    /// Whether `kid` is accepted now; for HS256 without building the set on every request.
+    func isActive(_ kid: String) -> Bool {
+        keySet == nil ? kid == Self.keyID : activeKeyIDs().contains(kid)
+    }
+
     func activeKeyIDs() -> Set<String> {
         guard let keySet else { return [Self.keyID] }
         return Set(keySet.active(at: now(), lifetime: Double(lifetime.components.seconds)).map(\.kid))
