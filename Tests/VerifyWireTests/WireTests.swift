@@ -42,6 +42,19 @@ struct WireTests {
                 == #"["","VA0123","é 🎉 +14155550100","a\"b\\c","line\nfeed\r\ttab\u0001\u001f",null]"#)
     }
 
+    @Test("the JSON writer escapes every ASCII character as JSONEncoder does")
+    func jsonEscapesAsEncoder() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        for text in (0..<0x80).map({ String(UnicodeScalar(UInt8($0))) }) + ["\u{2028}", "a/b", "漢字"] {
+            var writer = JSONWriter()
+            writer.string(text)
+            #expect(
+                String(decoding: writer.bytes, as: UTF8.self)
+                    == String(decoding: try encoder.encode(text), as: UTF8.self), "\(text.debugDescription)")
+        }
+    }
+
     @Test("random SIDs are well formed and distinct")
     func randomSids() {
         var seen = Set<String>()

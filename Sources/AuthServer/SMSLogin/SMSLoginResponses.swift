@@ -22,11 +22,16 @@ struct ProtectedRoute: Encodable, Sendable {
     var accountSid: String?
     var username: String?
 
-    /// The body as ``JSONResponse`` encodes it (keys snake_case, sorted), written by hand since
-    /// this answers every protected request.
+    /// The body as ``JSONResponse`` encodes it (keys snake_case and sorted, a nil left out),
+    /// written with VerifyWire's ``JSONWriter`` since this answers every protected request.
     var json: [UInt8] {
-        JSONWriter.object([
-            ("account_sid", accountSid), ("message", message), ("phone_number", phoneNumber), ("username", username),
-        ])
+        var json = JSONWriter(capacity: 128)
+        json.objectStart()
+        if let accountSid { json.field("account_sid", accountSid) }
+        json.field("message", message)
+        if let phoneNumber { json.field("phone_number", phoneNumber) }
+        if let username { json.field("username", username) }
+        json.objectEnd()
+        return json.bytes
     }
 }

@@ -189,12 +189,12 @@ struct TokenService: Sendable {
         return kid
     }
 
-    /// Key ids accepted now: the HMAC key, or the key set's active keys.
     /// Whether `kid` is accepted now; for HS256 without building the set on every request.
     func isActive(_ kid: String) -> Bool {
         keySet == nil ? kid == Self.keyID : activeKeyIDs().contains(kid)
     }
 
+    /// Key ids accepted now: the HMAC key, or the key set's active keys.
     func activeKeyIDs() -> Set<String> {
         guard let keySet else { return [Self.keyID] }
         return Set(keySet.active(at: now(), lifetime: Double(lifetime.components.seconds)).map(\.kid))
