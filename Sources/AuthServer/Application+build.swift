@@ -59,6 +59,21 @@ private func assembleAuthServer(
     router.get("/healthz") { _, _ in try JSONResponse.make(HealthBody()) }
 
     let storage = try await AuthStorage.open(configuration, logger: logger, now: now)
+    // `/livez`: the process answers; `/readyz`: and its database takes a write (for a load
+    // balancer or HEALTHCHECK); `/healthz` stays as it was
+    router.get("/livez") { _, _ in try JSONResponse.make(HealthBody()) }
+    router.get("/readyz") { _, _ in
+        do {
+            try await storage.readiness.checkWritable()
+            return try JSONResponse.uncached(ReadinessBody(status: "ready"))
+        } catch {
+            logger.warning("not ready: the database does not take a write: \(error)")
+            // the detail (host, port) goes to the log only: this route is as public as the server
+            return try JSONResponse.make(
+                ReadinessBody(status: "unavailable", reason: "the database does not take a write"),
+                status: .serviceUnavailable, headers: [.cacheControl: "no-store"])
+        }
+    }
     let refreshTokens = storage.refreshTokens
     let accounts = storage.accounts
     let limits = AbuseLimits(configuration: configuration, store: storage.limits)

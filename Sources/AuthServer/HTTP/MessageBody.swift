@@ -8,3 +8,9 @@ struct MessageBody: Encodable, Sendable {
 struct HealthBody: Encodable, Sendable {
     var status = "ok"
 }
+
+/// `GET /readyz`: `{"status": "ready"}`, or `{"status": "unavailable", "reason": …}` with 503.
+struct ReadinessBody: Encodable, Sendable {
+    var status: String
+    var reason: String?
+}

@@ -21,6 +21,8 @@ struct AuthStorage: Sendable {
     let refreshTokens: RefreshTokenStore
     let limits: any LimitStore
     let sessions: any WebSessionStore
+    /// Whether the database takes a write (`GET /readyz`).
+    let readiness: any ReadinessProbe
     /// What must run with the server (PostgreSQL's connection pool), if anything.
     let postgres: PostgresDatabase?
 
@@ -35,7 +37,7 @@ struct AuthStorage: Sendable {
             accounts: SQLiteAccountStore(writer: writer, refreshTokens: refreshTokens),
             factors: SQLiteSecondFactorStore(writer: writer), refreshTokens: refreshTokens,
             limits: SQLiteLimitStore(writer: writer), sessions: SQLiteWebSessionStore(writer: writer, now: now),
-            postgres: nil)
+            readiness: SQLiteReadiness(writer: writer), postgres: nil)
     }
 
     /// Connects to PostgreSQL (`DATABASE_URL`), migrating it under an advisory lock.
@@ -53,7 +55,7 @@ struct AuthStorage: Sendable {
                 factors: PostgresSecondFactorStore(database: database), refreshTokens: refreshTokens,
                 limits: PostgresLimitStore(database: database),
                 sessions: PostgresWebSessionStore(database: database, now: now),
-                postgres: database)
+                readiness: PostgresReadiness(database: database), postgres: database)
         } catch {
             database.close()
             throw error

@@ -22,6 +22,21 @@ struct ControlAPI: Sendable {
         router.get("/healthz") { _, _ in
             try JSONResponse.make(["status": "ok"])
         }
+        // `/livez`: the process answers; `/readyz`: and its database takes a write (Docker's
+        // HEALTHCHECK, a CI job waiting for the emulator)
+        router.get("/livez") { _, _ in
+            try JSONResponse.make(["status": "ok"])
+        }
+        router.get("/readyz") { _, _ in
+            do {
+                try await control.checkWritable()
+                return try JSONResponse.make(["status": "ready"], headers: [.cacheControl: "no-store"])
+            } catch {
+                return try JSONResponse.make(
+                    ["status": "unavailable", "reason": "the database does not take a write: \(error)"],
+                    status: .serviceUnavailable, headers: [.cacheControl: "no-store"])
+            }
+        }
         router.get("/emulator/v1/messages", use: listMessages)
         router.get("/emulator/v1/verifications", use: listVerifications)
         router.get("/emulator/v1/requests", use: listRequests)

@@ -78,6 +78,14 @@ struct ControlStore: Sendable {
         }
     }
 
+    /// Returns when the database takes a write (the write lock, `BEGIN IMMEDIATE`, then a
+    /// rollback: nothing changes); throws saying why not. For `GET /readyz`.
+    func checkWritable() async throws {
+        try await writer.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) { .rollback }
+        }
+    }
+
     func fixedCodes() async throws -> [FixedCode] {
         try await writer.read { db in try FixedCodes.all(db) }
     }

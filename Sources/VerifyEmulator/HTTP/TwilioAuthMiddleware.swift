@@ -1,8 +1,8 @@
 import Hummingbird
 import VerifyWire
 
-/// HTTP Basic authentication for every `/v2` path, as Twilio requires; the control API and
-/// `/healthz` are open (the emulator binds to loopback by default).
+/// HTTP Basic authentication for every `/v2` path, as Twilio requires; the control API,
+/// `/healthz`, `/livez` and `/readyz` are open (the emulator binds to loopback by default).
 struct TwilioAuthMiddleware: RouterMiddleware {
     typealias Context = EmulatorRequestContext
     let directory: AccountDirectory

@@ -69,6 +69,11 @@ struct PostgresOutageTests {
                 #expect(ContinuousClock.now - started < .seconds(6))
             }
             #expect(try await stack.json(.get, "/api/accounts/me", token: access).0 == .serviceUnavailable)
+            let (ready, readiness, _) = try await stack.json(.get, "/readyz")
+            #expect(ready == .serviceUnavailable)
+            #expect(readiness["status"] as? String == "unavailable")
+            #expect(readiness["reason"] as? String == "the database does not take a write")
+            #expect(try await stack.json(.get, "/livez").0 == .ok)
             let page = try await stack.browser().get("/login")
             #expect(page.status == .ok)  // a page that needs no database still answers
 
@@ -81,6 +86,7 @@ struct PostgresOutageTests {
             #expect(recovered, "the pool reconnects by itself")
             let (me, account, _) = try await stack.json(.get, "/api/accounts/me", token: access)
             #expect(me == .ok && account["username"] as? String == "otto")
+            #expect(try await stack.json(.get, "/readyz").0 == .ok)
         }
     }
 }

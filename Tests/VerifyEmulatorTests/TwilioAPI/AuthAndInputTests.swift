@@ -1,7 +1,9 @@
 import Foundation
+import GRDB
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import Synchronization
 import Testing
 import VerifyWire
 
@@ -151,6 +153,47 @@ struct ControlAndStorageTests {
             let response = try await api.get("/healthz", auth: nil)
             #expect(response.status == .ok)
             #expect(response.json["status"] as? String == "ok")
+        }
+    }
+
+    @Test("GET /livez and /readyz answer 200 with no credentials; /readyz says ready")
+    func liveAndReady() async throws {
+        try await withEmulator { api in
+            let live = try await api.get("/livez", auth: nil)
+            #expect(live.status == .ok && live.json["status"] as? String == "ok")
+            let ready = try await api.get("/readyz", auth: nil)
+            #expect(ready.status == .ok && ready.json["status"] as? String == "ready")
+        }
+    }
+
+    @Test("GET /readyz is 503 with the reason while another process holds the database's write lock")
+    func notReadyWhileLocked() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("readyz-\(UUID().uuidString).sqlite")
+            .path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        try await withEmulator(databasePath: path) { api in
+            // another connection takes the write lock and holds it (on GRDB's thread) until told
+            let other = try DatabaseQueue(path: path)
+            let holding = Atomic<Bool>(false)
+            let release = Atomic<Bool>(false)
+            let holder = Task {
+                try await other.writeWithoutTransaction { db in
+                    try db.inTransaction(.immediate) {
+                        holding.store(true, ordering: .releasing)
+                        while !release.load(ordering: .acquiring) { usleep(1000) }
+                        return .rollback
+                    }
+                }
+            }
+            while !holding.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(1)) }
+            let locked = try await api.get("/readyz", auth: nil)
+            #expect(locked.status == .serviceUnavailable)
+            #expect(locked.json["status"] as? String == "unavailable")
+            #expect((locked.json["reason"] as? String)?.contains("the database does not take a write") == true)
+            #expect(try await api.get("/livez", auth: nil).status == .ok)
+            release.store(true, ordering: .releasing)
+            try await holder.value
+            #expect(try await api.get("/readyz", auth: nil).status == .ok)
         }
     }
 
