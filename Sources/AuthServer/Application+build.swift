@@ -69,9 +69,9 @@ private func assembleAuthServer(
         } catch {
             logger.warning("not ready: the database does not take a write: \(error)")
             // the detail (host, port) goes to the log only: this route is as public as the server
-            return try JSONResponse.make(
+            return try JSONResponse.uncached(
                 ReadinessBody(status: "unavailable", reason: "the database does not take a write"),
-                status: .serviceUnavailable, headers: [.cacheControl: "no-store"])
+                status: .serviceUnavailable)
         }
     }
     let refreshTokens = storage.refreshTokens

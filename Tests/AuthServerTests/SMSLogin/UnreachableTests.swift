@@ -41,9 +41,9 @@ struct UnreachableTests {
                 #expect(!body.contains("AC" + String(repeating: "a", count: 32)))
                 #expect(!body.contains("127.0.0.1"))
             }
-            // bounded by the 2 s timeout (a refused connection is faster still), with room for a
-            // loaded machine running the whole suite in parallel: a hang would never end
-            #expect(ContinuousClock.now - started < .seconds(6))
+            // bounded by the 2 s timeout (a refused connection is faster still); the bound leaves
+            // room for two cores running the whole suite in parallel: a hang would never end
+            #expect(ContinuousClock.now - started < .seconds(30))
         }
     }
 
@@ -64,6 +64,6 @@ struct UnreachableTests {
         #expect(error?.description.contains("http://127.0.0.1:9") == true)
         #expect(error?.description.contains("verify-emulator") == true)
         // bounded by TWILIO_TIMEOUT (the client retries a refused connection until then), never a hang
-        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(ContinuousClock.now - started < .seconds(30))
     }
 }

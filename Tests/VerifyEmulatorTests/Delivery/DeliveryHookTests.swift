@@ -126,13 +126,13 @@ struct DeliveryHookTests {
 
             var slow = try DeliveryHook(url: "http://127.0.0.1:\(port)/slow", logger: logger)
             slow.timeout = .milliseconds(200)
-            let started = ContinuousClock.now
+            // The receiver answers 200 after 1.5 s: a failure proves the hook stopped waiting
+            // before the answer came (an elapsed-time bound would only measure the machine's load).
             guard case .failed(let reason) = await slow.deliver(message) else {
                 Issue.record("a receiver that does not answer must fail the delivery")
                 return
             }
-            #expect(reason.contains("no answer within"))
-            #expect(ContinuousClock.now - started < .milliseconds(1200))
+            #expect(reason.contains("no answer within \(Duration.milliseconds(200))"))
             #expect(lines.written.contains("/slow failed for VL"))
         }
         // Nothing listens on port 9 (discard) here: the connection is refused.
