@@ -228,7 +228,7 @@ struct TOTPAPITests {
 
     @Test("Verify failing during enrolment or login answers a clear 502, and nothing is half-changed")
     func verifyOutage() async throws {
-        try await withAccounts(configure: { $0.verify.timeout = .seconds(1) }) { stack in
+        try await withAccounts(configure: { $0.verify.timeout = .seconds(5) }) { stack in
             let token = try await signUp(stack, "tove")
             try await stack.addFault(#"{"endpoint": "factors", "error": {"code": 20500, "status": 500}, "times": 1}"#)
             let (failed, failedBody, _) = try await stack.json(.post, "/api/accounts/2fa/totp", "{}", token: token)
@@ -237,7 +237,8 @@ struct TOTPAPITests {
             let (app, _) = try await addAuthenticator(stack, token)
 
             let login = try await challenge(stack, "tove")
-            try await stack.addFault(#"{"endpoint": "challenges", "latency_ms": 3000, "times": 1}"#)
+            // held 8 s: the 504 is the 5 s timeout's
+            try await stack.addFault(#"{"endpoint": "challenges", "latency_ms": 8000, "times": 1}"#)
             let (slow, slowBody) = try await verify(stack, login, code: nextCode(stack, app), method: "totp")
             #expect(slow == .gatewayTimeout)
             #expect(slowBody["message"] as? String == "The verification service did not answer in time")
