@@ -56,7 +56,7 @@ let package = Package(
         .target(
             name: "VerifyEmulator",
             dependencies: [
-                "VerifyWire", "HTTPServerGuards",
+                "VerifyWire", "HTTPServerGuards", "ServerOperations",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -72,6 +72,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What both servers' executables share for operators: build info for --version, the
+        // readiness probe of `healthcheck`, a plain HTTP/1.1 exchange over SwiftNIO.
+        .target(
+            name: "ServerOperations",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings,
+            plugins: ["BuildInfoPlugin"]
+        ),
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         // The emulator in-process on a free port, for Swift test suites (this package's and users').
         .target(
             name: "VerifyEmulatorTesting",
@@ -101,7 +114,7 @@ let package = Package(
         .target(
             name: "AuthServer",
             dependencies: [
-                "VerifyClient", "VerifyWire", "HTTPServerGuards", "CQRencode",
+                "VerifyClient", "VerifyWire", "HTTPServerGuards", "CQRencode", "ServerOperations",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
@@ -120,7 +133,7 @@ let package = Package(
         .executableTarget(
             name: "auth-server",
             dependencies: [
-                "AuthServer",
+                "AuthServer", "ServerOperations",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -130,6 +143,7 @@ let package = Package(
         .executableTarget(
             name: "auth-login",
             dependencies: [
+                "ServerOperations",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -138,7 +152,7 @@ let package = Package(
         .executableTarget(
             name: "verify-emulator",
             dependencies: [
-                "VerifyEmulator",
+                "VerifyEmulator", "ServerOperations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -153,6 +167,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "VerifyWireTests", dependencies: ["VerifyWire"]),
+        .testTarget(
+            name: "ServerOperationsTests",
+            dependencies: [
+                "ServerOperations",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "AuthServerTests",
             dependencies: [

@@ -27,7 +27,7 @@ if ((${#missing[@]})); then
 fi
 
 log "swift format lint"
-swift format lint --strict --recursive Sources Tests Package.swift
+swift format lint --strict --recursive Sources Tests Plugins Package.swift
 
 log "swift build and test"
 swift build --build-tests

@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import ServerOperations
 
 /// `auth-login`: logs in to an auth-server by SMS code from the terminal, like the seed's
 /// interactive script: asks for a phone number, sends the code, asks for the code, verifies,
@@ -10,7 +11,8 @@ import NIOHTTP1
 @main
 struct AuthLogin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "auth-login", abstract: "Log in to an auth-server with an SMS code, from the terminal.")
+        commandName: "auth-login", abstract: "Log in to an auth-server with an SMS code, from the terminal.",
+        version: "auth-login \(BuildInfo.description)")
 
     @Option(help: "The auth server's base URL.")
     var server: String = ProcessInfo.processInfo.environment["AUTH_SERVER_URL"] ?? "http://127.0.0.1:8000"

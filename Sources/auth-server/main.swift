@@ -2,6 +2,7 @@ import AuthServer
 import Foundation
 import Hummingbird
 import NIOCore
+import ServerOperations
 
 // `auth-server`: configuration comes from the environment and a `.env` file (see
 // `.env.example`); with none it runs in development mode against a local verify-emulator.
@@ -26,6 +27,24 @@ for name in AuthConfiguration.settingNames {
     if let value = environment[name] ?? dotEnv[name] { values[name] = value }
 }
 let arguments = Array(CommandLine.arguments.dropFirst())
+switch arguments {
+case ["--version"], ["version"]:
+    print("auth-server \(BuildInfo.description)")
+    exit(0)
+case ["healthcheck"]:
+    // for Docker's HEALTHCHECK: the server on HOST and PORT (from the environment and .env)
+    let port: Int
+    do {
+        port = try AuthConfiguration.listenPort(values)
+    } catch {
+        fail("healthcheck: \(error)", status: 2)
+    }
+    let result = await HealthCheck(bindHost: values["HOST"] ?? "127.0.0.1", port: port).run()
+    guard result.isReady else { fail(result.line, status: 1) }
+    print(result.line)
+    exit(0)
+default: break
+}
 if let command = arguments.first {
     // operator commands on the same database: `auth-server disable-account|enable-account USER`
     guard ["disable-account", "enable-account"].contains(command), arguments.count == 2 else {
@@ -33,6 +52,8 @@ if let command = arguments.first {
             Data(
                 """
                 usage: auth-server                            run the server (settings from the environment and .env)
+                       auth-server healthcheck                exit 0 when the server on HOST:PORT is ready (GET /readyz)
+                       auth-server --version
                        auth-server disable-account USERNAME|EMAIL
                        auth-server enable-account USERNAME|EMAIL
 

@@ -3,12 +3,27 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ServerOperations
 import VerifyEmulator
 import VerifyWire
 
+/// `verify-emulator [flags]` runs the server; `verify-emulator healthcheck [flags]` asks a running
+/// one whether it is ready. Dispatched by hand rather than as an ArgumentParser subcommand: both
+/// take `--host` and `--port`, and a parent's option of the same name takes the value.
+@main
+enum VerifyEmulatorMain {
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == HealthcheckCommand.name {
+            await HealthcheckCommand.main(Array(arguments.dropFirst()))
+        } else {
+            await VerifyEmulatorCommand.main(arguments)
+        }
+    }
+}
+
 /// `verify-emulator`: a local Twilio Verify v2. Every flag can also be set by an environment
 /// variable (`VERIFY_EMULATOR_<FLAG>`); a flag wins over its variable.
-@main
 struct VerifyEmulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify-emulator",
@@ -17,7 +32,9 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
             With no accounts given it accepts the default account \(TwilioAccount.default.sid) with auth token \
             '\(TwilioAccount.default.authToken)' and has one service, \(ServiceFixture.default.sid).
             "Sent" codes are logged and readable at GET /emulator/v1/messages.
-            """
+            `verify-emulator healthcheck` exits 0 when the emulator on --host and --port is ready.
+            """,
+        version: "verify-emulator \(BuildInfo.description)"
     )
 
     private static let environment = ProcessInfo.processInfo.environment

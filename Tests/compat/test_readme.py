@@ -43,10 +43,12 @@ def run_shell(script, cwd, env, timeout=60):
     """Runs a sample in bash in a session of its own, and ends whatever it left running."""
     bin_dir = os.path.dirname(os.environ.get("VERIFY_EMULATOR_BIN", str(ROOT / ".build" / "debug" / "verify-emulator")))
     # The samples run servers in the background only (`swift run NAME &`), so `exec` makes each
-    # job the server itself, and the sample's own `kill %1` stops it.
+    # job the server itself, and the sample's own `kill %1` stops it; `healthcheck` and
+    # `--version` run in the foreground and return.
     prelude = (
         "set -euo pipefail\n"
-        f'swift() {{ case "$1" in run) shift; name="$1"; shift; exec "{bin_dir}/$name" "$@";; build) :;; '
+        f'swift() {{ case "$1" in run) shift; name="$1"; shift; case "${{1:-}}" in healthcheck|--version) '
+        f'"{bin_dir}/$name" "$@";; *) exec "{bin_dir}/$name" "$@";; esac;; build) :;; '
         '*) command swift "$@";; esac; }\n'
     )
     process = subprocess.Popen(
@@ -95,3 +97,11 @@ def test_the_auth_server_sample_works_as_pasted(tmp_path):
     code, output = run_shell(with_ports(sample, emulator_port, auth_port), tmp_path, env)
     assert code == 0, output
     assert "This is a protected route" in output, output
+
+
+def test_the_healthcheck_sample_works_as_pasted(tmp_path):
+    (sample,) = samples("healthcheck")
+    port = free_port()
+    code, output = run_shell(sample + "\nwait", tmp_path, clean_environment(VERIFY_EMULATOR_PORT=str(port)))
+    assert code == 0, output
+    assert f"ready: http://127.0.0.1:{port}/readyz" in output, output

@@ -103,6 +103,13 @@ public struct AuthConfiguration: Sendable {
         "DATABASE_WAIT", "DATABASE_TIMEOUT",
     ]
 
+    /// The port `PORT` names (8000 when unset), as the server would read it: for `healthcheck`,
+    /// which needs nothing else. Port 0 (a free port) cannot be asked and is an error.
+    public static func listenPort(_ environment: [String: String]) throws(Invalid) -> Int {
+        let text = environment["PORT"]?.trimmingWhitespace()
+        return try number(text.flatMap { $0.isEmpty ? nil : String($0) }, "PORT", default: 8000, range: 1...65535)
+    }
+
     /// Reads the configuration; the first missing or invalid setting is the error.
     public static func fromEnvironment(_ environment: [String: String]) throws(Invalid) -> AuthConfiguration {
         func value(_ name: String) -> String? {
