@@ -35,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Twilio's wire model, shared by the emulator and clients: no server, no storage.
@@ -72,11 +74,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // What both servers' executables share for operators: build info for --version, the
-        // readiness probe of `healthcheck`, a plain HTTP/1.1 exchange over SwiftNIO.
+        // What both servers share for operators: build info for --version, the readiness probe
+        // of `healthcheck`, a plain HTTP/1.1 exchange over SwiftNIO, Prometheus metrics.
         .target(
             name: "ServerOperations",
             dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -3,6 +3,7 @@ import HTTPServerGuards
 import Hummingbird
 import Logging
 import NIOCore
+import ServerOperations
 import ServiceLifecycle
 import VerifyClient
 import VerifyWire
@@ -27,9 +28,13 @@ public func buildAuthServer(
     logger: Logger = Logger(label: "auth-server"),
     now: @escaping @Sendable () -> Date = { Date() }
 ) async throws -> some ApplicationProtocol {
-    let verify = VerifyClient(configuration: configuration.verify)
+    let metrics = AuthMetrics()
+    var verifyConfiguration = configuration.verify
+    verifyConfiguration.observer = { [metrics] call in metrics.twilioCall(call) }
+    let verify = VerifyClient(configuration: verifyConfiguration)
     do {
-        return try await assembleAuthServer(configuration: configuration, verify: verify, logger: logger, now: now)
+        return try await assembleAuthServer(
+            configuration: configuration, verify: verify, metrics: metrics, logger: logger, now: now)
     } catch {
         // the client's connection pool must be shut down before it goes away, even when start-up fails
         try? await verify.shutdown()
@@ -40,7 +45,8 @@ public func buildAuthServer(
 /// The auth server around a running Verify client; ``buildAuthServer(configuration:logger:now:)``
 /// shuts the client down when this throws.
 private func assembleAuthServer(
-    configuration: AuthConfiguration, verify: VerifyClient, logger: Logger, now: @escaping @Sendable () -> Date
+    configuration: AuthConfiguration, verify: VerifyClient, metrics: AuthMetrics, logger: Logger,
+    now: @escaping @Sendable () -> Date
 ) async throws -> some ApplicationProtocol {
     let serviceSid: String
     if let sid = configuration.verifyServiceSid {
@@ -54,9 +60,12 @@ private func assembleAuthServer(
 
     let pages = try WebTemplates.library()
     let router = Router(context: AuthRequestContext.self)
+    // first, so it counts the answer the error middleware makes of a thrown error
+    router.add(middleware: RequestMetricsMiddleware(metrics: metrics.server))
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: APIErrorMiddleware(logger: logger, pages: pages))
     router.get("/healthz") { _, _ in try JSONResponse.make(HealthBody()) }
+    router.get("/metrics") { _, _ in metrics.server.response() }
 
     let storage = try await AuthStorage.open(configuration, logger: logger, now: now)
     // `/livez`: the process answers; `/readyz`: and its database takes a write (for a load
@@ -79,11 +88,11 @@ private func assembleAuthServer(
     let limits = AbuseLimits(configuration: configuration, store: storage.limits)
     let issuer = TokenIssuer(
         tokens: tokens, refreshTokens: refreshTokens,
-        refreshLifetime: Double(configuration.refreshTokenLifetime.components.seconds))
+        refreshLifetime: Double(configuration.refreshTokenLifetime.components.seconds), metrics: metrics)
     func bearer(_ admits: BearerAuthenticator.Admits) -> RouterGroup<AuthRequestContext> {
         router.group().add(
             middleware: BearerAuthenticator(
-                tokens: tokens, refreshTokens: refreshTokens, accounts: accounts, admits: admits))
+                tokens: tokens, refreshTokens: refreshTokens, accounts: accounts, admits: admits, metrics: metrics))
     }
 
     TokensController(issuer: issuer, accounts: accounts, logger: logger)
@@ -91,14 +100,14 @@ private func assembleAuthServer(
     SMSLoginController(
         verify: verify, serviceSid: serviceSid, issuer: issuer, limits: limits,
         trustedProxies: configuration.trustedProxies,
-        twilioRateLimitKey: configuration.twilioRateLimitKey, logger: logger
+        twilioRateLimitKey: configuration.twilioRateLimitKey, metrics: metrics, logger: logger
     ).addRoutes(to: router, signedIn: bearer(.phoneNumbersAndAccounts))
     let resetCodes = ResetCodeSender(verify: verify, serviceSid: serviceSid, logger: logger)
     let service = AccountService(
         accounts: accounts, factors: storage.factors,
         passwords: Passwords(cost: configuration.bcryptCost), verify: verify,
         serviceSid: serviceSid, limits: limits, resetCodes: resetCodes, pushLogin: configuration.pushLogin,
-        passkeysOn: configuration.passkeysRelyingParty != nil, logger: logger, now: now)
+        passkeysOn: configuration.passkeysRelyingParty != nil, metrics: metrics, logger: logger, now: now)
     AccountsController(service: service, issuer: issuer, trustedProxies: configuration.trustedProxies)
         .addRoutes(to: router, signedIn: bearer(.accounts))
     let driver = storage.sessions

@@ -47,6 +47,8 @@ public final class VerifyClient: Sendable {
         public var credentials: Credentials
         /// The longest any one request may take, connection included.
         public var timeout: Duration
+        /// Told of every finished call (its operation, duration and outcome), for metrics.
+        public var observer: (@Sendable (Call) -> Void)?
 
         public init(
             baseURL: String = "https://verify.twilio.com", credentials: Credentials, timeout: Duration = .seconds(10)
@@ -165,6 +167,29 @@ public final class VerifyClient: Sendable {
         case nil:
             break
         }
+        guard let observer = configuration.observer else { return try await exchange(request).body }
+        let started = ContinuousClock.now
+        let operation = Self.operation(method: method.rawValue, url: url, baseURL: configuration.baseURL)
+        let tell = { (outcome: Outcome) in
+            observer(Call(operation: operation, duration: .now - started, outcome: outcome))
+        }
+        do {
+            let (status, body) = try await exchange(request)
+            tell(.answered(status: status))
+            return body
+        } catch {
+            switch error as? VerifyClientError {
+            case .twilio(let twilioError): tell(.twilioError(code: twilioError.code, status: twilioError.status))
+            case .timeout: tell(.timeout)
+            case .invalidResponse(let status, _): tell(.invalidResponse(status: status))
+            case .transport, nil: tell(.transport)
+            }
+            throw error
+        }
+    }
+
+    /// Sends `request`; a 2xx answer's status and body, or the error it makes.
+    private func exchange(_ request: HTTPClientRequest) async throws -> (status: Int, body: ByteBuffer) {
         let response: HTTPClientResponse
         let body: ByteBuffer
         let deadline = NIODeadline.now() + configuration.timeout.timeAmount
@@ -189,7 +214,7 @@ public final class VerifyClient: Sendable {
             }
             throw VerifyClientError.invalidResponse(status: status, body: String(buffer: body))
         }
-        return body
+        return (status, body)
     }
 }
 

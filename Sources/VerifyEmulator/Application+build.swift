@@ -3,6 +3,7 @@ import HTTPServerGuards
 import Hummingbird
 import Logging
 import NIOCore
+import ServerOperations
 import ServiceLifecycle
 import VerifyWire
 
@@ -38,9 +39,10 @@ public func buildApplication(
     let clock = configuration.clock
     let feed = MessageFeed()
     let requestLog = RequestLog()
+    let metrics = EmulatorMetrics()
     let outbox = Outbox(
         writer: writer, logger: logger, logMessages: configuration.logMessages, feed: feed,
-        hook: try configuration.deliveryWebhook.map { try DeliveryHook(url: $0, logger: logger) })
+        hook: try configuration.deliveryWebhook.map { try DeliveryHook(url: $0, logger: logger) }, metrics: metrics)
     let services = ServiceStore(writer: writer, batcher: batcher, clock: clock)
     let verifications = VerificationStore(
         writer: writer, batcher: batcher, clock: clock,
@@ -59,6 +61,9 @@ public func buildApplication(
     for rule in configuration.fixedCodes { try await control.setFixedCode(rule) }
 
     let router = Router(context: EmulatorRequestContext.self)
+    // first, so it counts the answer the error middleware makes of a thrown error
+    router.add(middleware: RequestMetricsMiddleware(metrics: metrics.server))
+    router.get("/metrics") { _, _ in metrics.server.response() }
     router.add(middleware: TwilioErrorMiddleware(logger: logger, requestLog: requestLog, clock: clock))
     let directory = AccountDirectory(accounts: configuration.effectiveAccounts)
     router.add(middleware: TwilioAuthMiddleware(directory: directory, bodyLimit: configuration.maxBodySize))
@@ -69,8 +74,8 @@ public func buildApplication(
     var twilioRoutes = TwilioRoutes()
     let devices = DeviceAuthenticator(writer: writer, clock: clock)
     ServicesController(services: services, devices: devices, urls: urls).addRoutes(to: &twilioRoutes)
-    VerificationsController(verifications: verifications, urls: urls).addRoutes(to: &twilioRoutes)
-    VerificationChecksController(verifications: verifications).addRoutes(to: &twilioRoutes)
+    VerificationsController(verifications: verifications, urls: urls, metrics: metrics).addRoutes(to: &twilioRoutes)
+    VerificationChecksController(verifications: verifications, metrics: metrics).addRoutes(to: &twilioRoutes)
     RateLimitsController(rateLimits: rateLimits, urls: urls).addRoutes(to: &twilioRoutes)
     BucketsController(rateLimits: rateLimits, urls: urls).addRoutes(to: &twilioRoutes)
     let factors = FactorStore(writer: writer, batcher: batcher, clock: clock)
@@ -99,7 +104,8 @@ public func buildApplication(
     AttemptsController(attempts: AttemptStore(writer: writer), urls: urls).addRoutes(to: &twilioRoutes)
     TemplatesController(urls: urls).addRoutes(to: &twilioRoutes)
     router.add(
-        middleware: TwilioRouter(routes: twilioRoutes, routed: FaultMiddleware(rules: faults, safeList: safeList)))
+        middleware: TwilioRouter(
+            routes: twilioRoutes, routed: FaultMiddleware(rules: faults, safeList: safeList, metrics: metrics)))
     ControlAPI(
         outbox: outbox, feed: feed, webhooks: webhooks,
         control: control,

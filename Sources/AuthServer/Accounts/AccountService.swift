@@ -26,6 +26,7 @@ struct AccountService: Sendable {
     let pushLogin: Bool
     /// Whether passkeys are on (a relying party is configured).
     let passkeysOn: Bool
+    let metrics: AuthMetrics
     let logger: Logger
     let now: @Sendable () -> Date
     private let dummyHash = TimingHash()
@@ -33,9 +34,10 @@ struct AccountService: Sendable {
     init(
         accounts: any AccountStore, factors: any SecondFactorStore, passwords: Passwords, verify: VerifyClient,
         serviceSid: String, limits: AbuseLimits, resetCodes: ResetCodeSender, pushLogin: Bool = false,
-        passkeysOn: Bool = false,
+        passkeysOn: Bool = false, metrics: AuthMetrics = AuthMetrics(),
         logger: Logger, now: @escaping @Sendable () -> Date
     ) {
+        self.metrics = metrics
         self.pushLogin = pushLogin
         self.passkeysOn = passkeysOn
         self.resetCodes = resetCodes

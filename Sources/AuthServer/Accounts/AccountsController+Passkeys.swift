@@ -58,8 +58,11 @@ extension AccountsController {
 
     /// The assertion signs the account in: the same tokens as a password login.
     @Sendable func passkeyLogin(_ request: Request, context: AuthRequestContext) async throws -> Response {
-        let account = try await service.finishPasskeySignIn(
-            assertion: try await JSONRequest.body(request), expectedChallenge: nil, ip: ip(request, context))
+        let assertion = try await JSONRequest.body(request)
+        let account = try await service.metrics.observeLogin(.passkey) {
+            try await service.finishPasskeySignIn(
+                assertion: assertion, expectedChallenge: nil, ip: ip(request, context))
+        }
         return try await issuer.startLogin(
             .account(sid: account.sid), message: "Login successful", username: account.username)
     }

@@ -56,8 +56,11 @@ struct AccountsController: Sendable {
         guard let login = body["login"] ?? body["username"] ?? body["email"] else {
             throw FormErrors.field("login", "login (a username or email) is required")
         }
-        let account = try await service.authenticate(
-            login: login, password: body["password"]!, ip: ip(request, context))
+        let account = try await service.metrics.observeLogin(
+            .password, result: { service.methods($0).isEmpty ? .success : .secondFactorRequired }
+        ) {
+            try await service.authenticate(login: login, password: body["password"]!, ip: ip(request, context))
+        }
         let methods = service.methods(account)
         guard !methods.isEmpty else { return try await startLogin(account) }
         // an SMS costs money and may be unwanted: it goes out by itself only when it is the one way
@@ -85,6 +88,18 @@ struct AccountsController: Sendable {
         let token = body["challenge"]!
         let account = try await challengeAccount(token)
         let proof = try service.requireMethod(account, body["method"])
+        return try await service.metrics.observeLogin(
+            .init(proof), result: { $0.status == .accepted ? nil : .success }
+        ) {
+            try await completeLogin(account, proof: proof, challenge: token, body: body, ip: ip(request, context))
+        }
+    }
+
+    /// The second step of `account`'s login with `proof`: the tokens, or 202 while a push
+    /// approval is pending.
+    private func completeLogin(
+        _ account: UserAccount, proof: SecondFactorProof, challenge token: String, body: [String: String], ip: String
+    ) async throws -> Response {
         if proof == .factor(.push) {
             guard let sid = try await accounts.pushChallenge(token) else {
                 throw FormErrors(
@@ -98,7 +113,7 @@ struct AccountsController: Sendable {
             }
         } else {
             guard let code = body["code"] else { throw FormErrors.field("code", "code is required") }
-            try await service.checkSecondStep(account, proof: proof, code: code, ip: ip(request, context))
+            try await service.checkSecondStep(account, proof: proof, code: code, ip: ip)
         }
         try await accounts.deleteChallenge(token)
         return try await startLogin(account)

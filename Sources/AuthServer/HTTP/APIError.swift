@@ -13,6 +13,8 @@ struct APIError: Error, Sendable {
     var headers: HTTPFields = [:]
     /// Whether the body repeats the message as `msg` (bearer-token refusals).
     var repeatsAsMsg = false
+    /// For a refused bearer token: why, for `auth_server_tokens_refused_total`.
+    var refusal: TokenRefusal.Reason?
 
     init(status: HTTPResponse.Status, message: String, headers: HTTPFields = [:]) {
         self.status = status
@@ -25,10 +27,16 @@ struct APIError: Error, Sendable {
     static func unauthorized(_ refusal: TokenRefusal) -> APIError {
         var error = APIError(status: .unauthorized, message: refusal.message, headers: [.wwwAuthenticate: "Bearer"])
         error.repeatsAsMsg = true
+        error.refusal = refusal.reason
         return error
     }
 
-    static func unauthorized(_ message: String) -> APIError { unauthorized(TokenRefusal(message: message)) }
+    /// A 401 that is not about a bearer token's own content (a refresh token, a missing account).
+    static func unauthorized(_ message: String) -> APIError {
+        var error = APIError(status: .unauthorized, message: message, headers: [.wwwAuthenticate: "Bearer"])
+        error.repeatsAsMsg = true
+        return error
+    }
 
     var body: ErrorBody { ErrorBody(message: message, msg: repeatsAsMsg ? message : nil) }
 }

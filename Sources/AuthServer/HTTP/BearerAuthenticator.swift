@@ -33,8 +33,20 @@ struct BearerAuthenticator: RouterMiddleware {
     let refreshTokens: RefreshTokenStore
     let accounts: any AccountStore
     let admits: Admits
+    let metrics: AuthMetrics
 
     func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await authenticated(request, context: context, next: next)
+        } catch let error as APIError where error.status == .unauthorized {
+            metrics.tokenRefused(error.refusal ?? .malformed)
+            throw error
+        }
+    }
+
+    private func authenticated(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var context = context
@@ -42,15 +54,15 @@ struct BearerAuthenticator: RouterMiddleware {
         context.bearer = claims
         switch (TokenSubject(claims.sub.value), admits) {
         case (_, .anyToken), (.phoneNumber, .phoneNumbersAndAccounts):
-            if revoked { throw APIError.unauthorized("Token has been revoked") }
+            if revoked { throw APIError.unauthorized(TokenRefusal(.revoked, "Token has been revoked")) }
         case (.phoneNumber, .accounts):
-            if revoked { throw APIError.unauthorized("Token has been revoked") }
+            if revoked { throw APIError.unauthorized(TokenRefusal(.revoked, "Token has been revoked")) }
             throw APIError(status: .forbidden, message: "This token belongs to a phone login, not an account")
         case (.account(let sid), _):
             // the account first: a disabled account is said as such, whether or not this replica
             // has yet heard that disabling it revoked its tokens
             context.account = try await usableAccount(sid: sid, issuedAt: claims.iat.value)
-            if revoked { throw APIError.unauthorized("Token has been revoked") }
+            if revoked { throw APIError.unauthorized(TokenRefusal(.revoked, "Token has been revoked")) }
         }
         return try await next(request, context)
     }
@@ -58,12 +70,14 @@ struct BearerAuthenticator: RouterMiddleware {
     /// The token's claims, and whether it was revoked (by `jti`, or with its refresh family).
     private func verifiedClaims(_ request: Request) async throws -> (AccessClaims, revoked: Bool) {
         guard let header = request.headers[.authorization] else {
-            throw APIError.unauthorized("Missing Authorization Header")
+            throw APIError.unauthorized(TokenRefusal(.missing, "Missing Authorization Header"))
         }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             throw APIError.unauthorized(
-                "Missing 'Bearer' type in 'Authorization' header. Expected 'Authorization: Bearer <JWT>'")
+                TokenRefusal(
+                    .missing, "Missing 'Bearer' type in 'Authorization' header. Expected 'Authorization: Bearer <JWT>'")
+            )
         }
         let claims: AccessClaims
         do {
@@ -81,10 +95,14 @@ struct BearerAuthenticator: RouterMiddleware {
     /// The account of an account token: refused once the account is disabled, or when the token
     /// predates a password change or reset.
     private func usableAccount(sid: String, issuedAt: Date) async throws -> UserAccount {
-        guard let account = try await accounts.find(sid: sid) else { throw APIError.unauthorized("Unknown account") }
-        guard !account.isDisabled else { throw APIError.unauthorized("This account is disabled") }
+        guard let account = try await accounts.find(sid: sid) else {
+            throw APIError.unauthorized(TokenRefusal(.accountUnusable, "Unknown account"))
+        }
+        guard !account.isDisabled else {
+            throw APIError.unauthorized(TokenRefusal(.accountUnusable, "This account is disabled"))
+        }
         guard issuedAt.timeIntervalSince1970 >= account.sessionsValidAfter.rounded(.down) else {
-            throw APIError.unauthorized("Token has been revoked")
+            throw APIError.unauthorized(TokenRefusal(.revoked, "Token has been revoked"))
         }
         return account
     }

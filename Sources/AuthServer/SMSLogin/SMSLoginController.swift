@@ -21,6 +21,7 @@ struct SMSLoginController: Sendable {
     let trustedProxies: Int
     /// When set, the client IP is passed to Twilio Verify as this `RateLimits` key.
     let twilioRateLimitKey: String?
+    let metrics: AuthMetrics
     let logger: Logger
 
     var now: @Sendable () -> Date { issuer.tokens.now }
@@ -64,10 +65,19 @@ struct SMSLoginController: Sendable {
     @Sendable func verifyCode(_ request: Request, context: AuthRequestContext) async throws -> Response {
         let body = try await JSONRequest.decode(VerifyRequest.self, from: request)
         let phone = try normalize(body.phoneNumber)
+        return try await metrics.observeLogin(.sms, result: { $0.status == .ok ? .success : .failure }) {
+            try await checkCode(body.code, phone: phone, request: request, context: context)
+        }
+    }
+
+    /// A login by the code Verify sent to `phone`: the tokens, or the 400 of a wrong code.
+    private func checkCode(
+        _ code: String, phone: String, request: Request, context: AuthRequestContext
+    ) async throws -> Response {
         try AbuseLimits.refuse(
             try await limits.verify(
                 phone, ip: context.clientIP(request, trustedProxies: trustedProxies), now: now()))
-        let code = body.code.trimmingWhitespace()
+        let code = code.trimmingWhitespace()
         guard (4...10).contains(code.count), code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
             throw APIError.badRequest("The code is 4 to 10 letters or digits")
         }

@@ -13,6 +13,7 @@ struct TokenIssuer: Sendable {
     let tokens: TokenService
     let refreshTokens: RefreshTokenStore
     let refreshLifetime: TimeInterval
+    let metrics: AuthMetrics
 
     /// A fresh login of `subject`: a new family, its refresh token and an access token.
     func startLogin(
@@ -30,6 +31,7 @@ struct TokenIssuer: Sendable {
     /// Access and refresh tokens for `subject` in `family`.
     func grant(_ subject: TokenSubject, family: String, refreshToken: String) async throws -> TokenGrant {
         let issued = try await tokens.issueAccessToken(for: subject.claim, family: family)
+        metrics.tokensIssued()
         var grant = TokenGrant(
             token: issued.token, accessToken: issued.token, refreshToken: refreshToken,
             expiresIn: Int(issued.expiresAt.timeIntervalSince(tokens.now()).rounded()))

@@ -105,7 +105,7 @@ struct TokenService: Sendable {
         if let (claims, kid) = verified.claims(for: token) {
             // a key retired by rotation takes its tokens with it, cached or not
             guard isActive(kid) else {
-                throw TokenRefusal(message: "Unknown signing key")
+                throw TokenRefusal(.unknownKey, "Unknown signing key")
             }
             try checkClaims(claims)
             return claims
@@ -122,7 +122,7 @@ struct TokenService: Sendable {
         guard let firstDot = utf8.firstIndex(of: UInt8(ascii: ".")),
             let secondDot = utf8[utf8.index(after: firstDot)...].firstIndex(of: UInt8(ascii: ".")),
             !utf8[utf8.index(after: secondDot)...].contains(UInt8(ascii: "."))
-        else { throw TokenRefusal(message: "Not enough segments") }
+        else { throw TokenRefusal(.malformed, "Not enough segments") }
         let header = token[..<firstDot]
         let payloadText = token[token.index(after: firstDot)..<secondDot]
         let signatureText = token[token.index(after: secondDot)...]
@@ -132,7 +132,7 @@ struct TokenService: Sendable {
         guard let signature = Base64URL.decode(signatureText), Base64URL.encode(signature) == signatureText,
             algorithm != .es256 || CanonicalECDSA.isCanonical(signature)
         else {
-            throw TokenRefusal(message: "Non-canonical signature")
+            throw TokenRefusal(.badSignature, "Non-canonical signature")
         }
         if var mac = hmacPrototype {
             // from the key's precomputed state: building HMAC from the key was a fifth of it
@@ -143,20 +143,22 @@ struct TokenService: Sendable {
                 mac.update(data: Array(signed))
             }
             // HashedAuthenticationCode's == against bytes compares in constant time
-            guard mac.finalize() == signature else { throw TokenRefusal(message: "Signature verification failed") }
+            guard mac.finalize() == signature else {
+                throw TokenRefusal(.badSignature, "Signature verification failed")
+            }
             guard let payload = Base64URL.decode(payloadText),
                 let claims = ClaimsReader.read(payload)
                     ?? (try? Self.claimsDecoder.decode(AccessClaims.self, from: Data(payload)))
-            else { throw TokenRefusal(message: "Invalid token") }
+            else { throw TokenRefusal(.malformed, "Invalid token") }
             return (claims, kid)
         }
         let claims: AccessClaims
         do {
             claims = try await keys.verify(token, as: AccessClaims.self)
         } catch let error as JWTError where error.errorType == .signatureVerificationFailed {
-            throw TokenRefusal(message: "Signature verification failed")
+            throw TokenRefusal(.badSignature, "Signature verification failed")
         } catch {
-            throw TokenRefusal(message: "Invalid token")
+            throw TokenRefusal(.malformed, "Invalid token")
         }
         return (claims, kid)
     }
@@ -174,16 +176,19 @@ struct TokenService: Sendable {
         if let kid = knownHeaders.kid(of: segment), isActive(kid) { return kid }
         guard let headerData = Base64URL.decode(segment),
             let header = try? JSONDecoder().decode(Header.self, from: Data(headerData))
-        else { throw TokenRefusal(message: "Invalid header string") }
+        else { throw TokenRefusal(.malformed, "Invalid header string") }
         guard header.alg == algorithm.rawValue else {
-            throw TokenRefusal(message: "The specified alg value is not allowed")
+            throw TokenRefusal(.algorithmNotAllowed, "The specified alg value is not allowed")
         }
-        guard header.typ == nil || header.typ == "JWT" else { throw TokenRefusal(message: "Invalid token type header") }
+        guard header.typ == nil || header.typ == "JWT" else {
+            throw TokenRefusal(.malformed, "Invalid token type header")
+        }
         guard !header.critPresent else {
-            throw TokenRefusal(message: "Unsupported critical header: \((header.crit ?? []).joined(separator: ", "))")
+            throw TokenRefusal(
+                .malformed, "Unsupported critical header: \((header.crit ?? []).joined(separator: ", "))")
         }
         guard let kid = header.kid, isActive(kid) else {
-            throw TokenRefusal(message: "Unknown signing key")
+            throw TokenRefusal(.unknownKey, "Unknown signing key")
         }
         knownHeaders.remember(segment, kid: kid)
         return kid
@@ -208,14 +213,14 @@ struct TokenService: Sendable {
 
     private func checkClaims(_ claims: AccessClaims) throws(TokenRefusal) {
         let current = now()
-        guard claims.exp.value > current else { throw TokenRefusal(message: "Token has expired") }
+        guard claims.exp.value > current else { throw TokenRefusal(.expired, "Token has expired") }
         guard claims.nbf.value <= current.addingTimeInterval(1) else {
-            throw TokenRefusal(message: "The token is not yet valid (nbf)")
+            throw TokenRefusal(.notYetValid, "The token is not yet valid (nbf)")
         }
-        guard claims.type == "access" else { throw TokenRefusal(message: "Only non-refresh tokens are allowed") }
-        if let issuer, claims.iss?.value != issuer { throw TokenRefusal(message: "Invalid issuer") }
+        guard claims.type == "access" else { throw TokenRefusal(.wrongType, "Only non-refresh tokens are allowed") }
+        if let issuer, claims.iss?.value != issuer { throw TokenRefusal(.wrongIssuer, "Invalid issuer") }
         if let audience, !(claims.aud?.value.contains(audience) ?? false) {
-            throw TokenRefusal(message: "Invalid audience")
+            throw TokenRefusal(.wrongAudience, "Invalid audience")
         }
     }
 

@@ -69,8 +69,12 @@ extension WebApp {
         let account: UserAccount
         let methods: [SecondFactor]
         do {
-            account = try await service.authenticate(
-                login: login, password: context.form["password"] ?? "", ip: ip(request, context))
+            account = try await service.metrics.observeLogin(
+                .password, result: { service.methods($0).isEmpty ? .success : .secondFactorRequired }
+            ) {
+                try await service.authenticate(
+                    login: login, password: context.form["password"] ?? "", ip: ip(request, context))
+            }
             methods = service.methods(account)
             // an SMS goes out by itself only when it is the one way; otherwise when asked for
             if methods == [.sms], let phone = account.phone {
@@ -103,11 +107,13 @@ extension WebApp {
         let method = context.form["method"] ?? context.sessions.session?.pendingMethod
         do {
             let proof = try service.requireMethod(pending, method)
-            if proof == .factor(.push) {
-                try await checkPushLogin(context, pending)
-            } else {
-                try await service.checkSecondStep(
-                    pending, proof: proof, code: context.form["code"] ?? "", ip: ip(request, context))
+            try await service.metrics.observeLogin(.init(proof)) {
+                if proof == .factor(.push) {
+                    try await checkPushLogin(context, pending)
+                } else {
+                    try await service.checkSecondStep(
+                        pending, proof: proof, code: context.form["code"] ?? "", ip: ip(request, context))
+                }
             }
         } catch let errors as FormErrors {
             return try await loginVerifyPage(context, pending, method: method, errors: errors)

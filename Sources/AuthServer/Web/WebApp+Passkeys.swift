@@ -52,10 +52,12 @@ extension WebApp {
         }
         pages.post("/login/passkey") { request, context in
             try await json {
-                let account = try await service.finishPasskeySignIn(
-                    assertion: Data((context.form["credential"] ?? "").utf8),
-                    expectedChallenge: context.sessions.session?.pendingPasskeyChallenge ?? "none",
-                    ip: ip(request, context))
+                let account = try await service.metrics.observeLogin(.passkey) {
+                    try await service.finishPasskeySignIn(
+                        assertion: Data((context.form["credential"] ?? "").utf8),
+                        expectedChallenge: context.sessions.session?.pendingPasskeyChallenge ?? "none",
+                        ip: ip(request, context))
+                }
                 try await rotate(request, context, to: signedInSession(account, flash: nil))
                 logger.info("account \(account.sid) signed in with a passkey")
                 return try JSONResponse.make(NextPage(location: "/profile"))

@@ -12,6 +12,7 @@ struct Outbox: Sendable {
     let feed: MessageFeed
     /// Where to POST each message as well, if anywhere.
     var hook: DeliveryHook?
+    var metrics: EmulatorMetrics?
 
     /// Filters of `GET /emulator/v1/messages`.
     struct Query: Sendable {
@@ -25,6 +26,7 @@ struct Outbox: Sendable {
     func delivered(_ message: MessageRecord) {
         feed.publish(message)
         hook?.post(message)
+        metrics?.messageSent(channel: message.channel)
         guard logMessages else { return }
         logger.info(
             "\(message.channel.uppercased()) to \(message.toAddress): code \(message.code)",

@@ -8,6 +8,7 @@ struct FaultMiddleware: RouterMiddleware {
     let rules: FaultRules
     /// A number on the account's safe list passes the rules that play Fraud Guard.
     let safeList: SafeListStore
+    let metrics: EmulatorMetrics
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -33,6 +34,7 @@ struct FaultMiddleware: RouterMiddleware {
         guard let rule = rules.take(endpoint: endpoint, serviceSid: serviceSid, to: to, safeListed: safeListed) else {
             return try await next(request, context)
         }
+        metrics.faultFired(endpoint: endpoint, effect: rule.twilioError == nil ? .latency : .error)
         if let latency = rule.latencyMs, latency > 0 {
             try await Task.sleep(for: .milliseconds(latency))
         }

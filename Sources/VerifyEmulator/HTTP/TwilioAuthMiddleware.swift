@@ -2,7 +2,7 @@ import Hummingbird
 import VerifyWire
 
 /// HTTP Basic authentication for every `/v2` path, as Twilio requires; the control API,
-/// `/healthz`, `/livez` and `/readyz` are open (the emulator binds to loopback by default).
+/// `/healthz`, `/livez`, `/readyz` and `/metrics` are open (the emulator binds to loopback by default).
 struct TwilioAuthMiddleware: RouterMiddleware {
     typealias Context = EmulatorRequestContext
     let directory: AccountDirectory

@@ -25,6 +25,8 @@ struct TwilioRoutes: Sendable {
 
     fileprivate struct Route: Sendable {
         var segments: [Segment]
+        /// As registered (`/v2/Services/:service/Verifications`): the `route` of its metrics.
+        var pattern: String
         var endpoint: TwilioEndpoint
         var handlers: [(method: HTTPRequest.Method, handler: Handler)]
         /// The `Allow` header of a 405 on this path.
@@ -51,7 +53,7 @@ struct TwilioRoutes: Sendable {
         }
         routes.append(
             Route(
-                segments: segments, endpoint: endpoint, handlers: handlers,
+                segments: segments, pattern: pattern, endpoint: endpoint, handlers: handlers,
                 allow: handlers.map(\.method.rawValue).joined(separator: ", ")))
     }
 }
@@ -85,6 +87,7 @@ struct TwilioRouter<Routed: RouterMiddleware>: RouterMiddleware where Routed.Con
             var context = context
             context.coreContext.parameters = parameters
             context.endpoint = route.endpoint
+            context.coreContext.endpointPath.value = route.pattern
             if let handler = route.handlers.first(where: { $0.method == request.method })?.handler {
                 return try await routed.handle(request, context: context, next: handler)
             }

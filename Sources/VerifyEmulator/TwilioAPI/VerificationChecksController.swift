@@ -4,6 +4,7 @@ import VerifyWire
 /// `POST /v2/Services/{VA}/VerificationCheck`: checks a code by `To` or `VerificationSid`.
 struct VerificationChecksController: Sendable {
     let verifications: VerificationStore
+    let metrics: EmulatorMetrics
 
     func addRoutes(to routes: inout TwilioRoutes) {
         routes.add("/v2/Services/:service/VerificationCheck", endpoint: .verificationChecks, post: check)
@@ -12,8 +13,16 @@ struct VerificationChecksController: Sendable {
     @Sendable func check(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let serviceSid = try context.pathSID("service", .service, path: context.requestPath)
         let check = try CheckVerificationRequest(form: try await request.form(context: context))
-        let result = try await verifications.check(
-            account: try context.requireAccount(), serviceSid: serviceSid, request: check, path: context.requestPath)
+        let result: VerificationStore.CheckResult
+        do {
+            result = try await verifications.check(
+                account: try context.requireAccount(), serviceSid: serviceSid, request: check,
+                path: context.requestPath)
+        } catch {
+            metrics.checkFailed(error)
+            throw error
+        }
+        metrics.checked(result.verification.status == .approved ? .approved : .wrongCode)
         return JSONResponse.make(bytes: result.verification.checkResource(snaErrors: result.snaErrors).jsonBytes())
     }
 }

@@ -6,6 +6,7 @@ import VerifyWire
 struct VerificationsController: Sendable {
     let verifications: VerificationStore
     let urls: ResourceURLs
+    let metrics: EmulatorMetrics
 
     func addRoutes(to routes: inout TwilioRoutes) {
         routes.add("/v2/Services/:service/Verifications", endpoint: .verifications, post: start)
@@ -18,6 +19,7 @@ struct VerificationsController: Sendable {
         let start = try StartVerificationRequest(form: try await request.form(context: context))
         let snapshot = try await verifications.start(
             account: try context.requireAccount(), serviceSid: serviceSid, request: start, path: context.requestPath)
+        metrics.verificationStarted(channel: snapshot.verification.channel)
         return JSONResponse.make(bytes: Self.json(snapshot, baseURL: urls.base(request)), status: .created)
     }
 
