@@ -62,6 +62,8 @@ for round in $(seq "$ROUNDS"); do
 done
 sleep 2
 after_kb=$(awk '/VmRSS/ {print $2}' /proc/$PID/status)
+# what an operator's Prometheus would scrape now (the pinned rounds below add to it)
+curl -fs "http://127.0.0.1:$PORT/metrics" >"$WORK/metrics.txt"
 
 # Pinned: every thread of the server on CPU 0, wrk on CPU 1, a plain ceiling (no script).
 pinned=false
@@ -111,6 +113,8 @@ PINNED
     errors plain-pinned
     errors cycle-pinned
 fi
+echo "  GET /metrics after the alternating rounds (counters and histogram counts):"
+grep -v '^#' "$WORK/metrics.txt" | grep -v '_bucket\|_sum' | sed 's/^/    /'
 errors trivial
 errors cycle
 grep -h "unexpected" "$WORK"/cycle.*.txt | head -3 || true

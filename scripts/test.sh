@@ -17,6 +17,8 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 # decodes the authenticator-app QR code from the browser's pixels, as a phone camera would
 command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
+# the README's JSON-log sample reads the log with jq
+command -v jq >/dev/null 2>&1 || missing+=(jq)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 # the auth server's PostgreSQL backend: a throwaway cluster of the test run's own
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)

@@ -1,6 +1,7 @@
 import AuthServer
 import Foundation
 import Hummingbird
+import Logging
 import NIOCore
 import ServerOperations
 
@@ -81,6 +82,17 @@ func listenFailure(_ error: any Error, host: String, port: Int) -> String? {
 
 do {
     let configuration = try AuthConfiguration.fromEnvironment(values)
+    let level = configuration.logLevel
+    switch configuration.logFormat {
+    case .text:
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardOutput(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    case .json:
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, logLevel: level, stream: .standardOutput) }
+    }
     let app = try await buildAuthServer(configuration: configuration)
     do {
         try await app.runService()

@@ -203,6 +203,23 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error. [env: VERIFY_EMULATOR_LOG_LEVEL]")
     var logLevel: String = environment["VERIFY_EMULATOR_LOG_LEVEL"] ?? "info"
 
+    @Option(
+        name: .customLong("log-format"),
+        help: "Log lines as text, or json (one object per line). [env: VERIFY_EMULATOR_LOG_FORMAT]")
+    var logFormatOption: String?
+    var logFormat: LogFormat {
+        get throws {
+            let (text, source) =
+                logFormatOption.map { ($0, "--log-format '\($0)'") }
+                ?? Self.environment["VERIFY_EMULATOR_LOG_FORMAT"].map { ($0, "VERIFY_EMULATOR_LOG_FORMAT='\($0)'") }
+                ?? ("text", "")
+            guard let format = LogFormat(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                throw ValidationError("\(source): must be text or json")
+            }
+            return format
+        }
+    }
+
     @Flag(
         name: .customLong("quiet"),
         help: "Do not log each sent message (for load tests). [env: VERIFY_EMULATOR_QUIET=1]")
@@ -241,7 +258,8 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
     func validate() throws {
         // every setting read once here, so a bad one stops start-up before anything opens
         _ = try (
-            port, codeExpiry, clockOffset, maxSendAttempts, sendWindow, maxCheckAttempts, quiet, idleTimeout, retention
+            port, codeExpiry, clockOffset, maxSendAttempts, sendWindow, maxCheckAttempts, quiet, idleTimeout, retention,
+            logFormat
         )
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level '\(logLevel)' is not a level")
@@ -301,10 +319,25 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
         }
 
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in ConsoleLogHandler(label: label, logLevel: level) }
+        switch try logFormat {
+        case .text: LoggingSystem.bootstrap { label in ConsoleLogHandler(label: label, logLevel: level) }
+        case .json: LoggingSystem.bootstrap { label in JSONLogHandler(label: label, logLevel: level) }
+        }
         let settings = configuration
+        let format = try logFormat
         let app = try await buildApplication(configuration: settings) { boundPort in
             let base = settings.publicURL ?? "http://\(settings.host):\(boundPort)"
+            if format == .json {
+                // the banner as one log line too, so every line of the output is JSON
+                Logger(label: "verify-emulator").notice(
+                    "verify-emulator listening on \(base)",
+                    metadata: [
+                        "url": "\(base)", "messages": "\(base)/emulator/v1/messages",
+                        "accounts": .array(settings.effectiveAccounts.map { "\($0.sid)" }),
+                        "services": .array(settings.effectiveServices.map { "\($0.sid)" }),
+                    ])
+                return
+            }
             var lines = ["verify-emulator listening on \(base)"]
             for account in settings.effectiveAccounts {
                 if account == TwilioAccount.default {

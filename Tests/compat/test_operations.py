@@ -130,3 +130,93 @@ def test_docker_health_checks_use_the_subcommand_and_ports_stay_on_loopback(tmp_
             assert result.returncode == 0, (name, result.stderr)
     finally:
         stop_stack(emulator, process, log)
+
+
+def json_lines(text):
+    import json
+
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert lines, "no output"
+    parsed = []
+    for line in lines:
+        try:
+            parsed.append(json.loads(line))
+        except ValueError:
+            raise AssertionError(f"not one JSON object: {line!r}")
+    return parsed
+
+
+def test_emulator_json_logs_name_each_code_and_each_refused_request(tmp_path):
+    import requests
+
+    running = Emulator(":memory:", args=["--log-format", "json", "--log-level", "debug"])
+    try:
+        auth = ("AC00000000000000000000000000000000", "emulator-auth-token")
+        service = f"{running.url}/v2/Services/VA00000000000000000000000000000000"
+        assert requests.post(f"{service}/Verifications", data={"To": "+15005550006", "Channel": "sms"},
+                             auth=auth).status_code == 201
+        assert requests.get(f"{service}/Verifications/VE{'0' * 32}", auth=auth).status_code == 404
+        lines = json_lines(running.output())
+    finally:
+        running.stop()
+    assert all({"time", "level", "label", "message"} <= set(line) for line in lines)
+    banner = next(line for line in lines if line["message"].startswith("verify-emulator listening on"))
+    assert banner["url"] == running.url and banner["accounts"] == ["AC00000000000000000000000000000000"]
+    sent = next(line for line in lines if line.get("code"))
+    assert sent["to"] == "+15005550006" and sent["channel"] == "sms" and re.fullmatch(r"\d{6}", sent["code"])
+    assert sent["verification"].startswith("VE") and sent["level"] == "info"
+    refused = next(line for line in lines if line.get("status") == "404" and "error_code" in line)
+    assert refused["route"] == "/v2/Services/:service/Verifications/:verification"
+    assert refused["error_code"] == "20404" and refused["twilio_request_id"].startswith("RQ")
+    assert float(refused["duration_ms"]) >= 0 and refused["request_id"]
+    # at debug every request has its line, with the route pattern
+    started = [line for line in lines if line.get("route") == "/v2/Services/:service/Verifications"]
+    assert started and started[0]["status"] == "201" and started[0]["level"] == "debug"
+
+
+def test_text_logs_stay_as_they_were(tmp_path):
+    running = Emulator(":memory:")
+    try:
+        import requests
+
+        requests.post(f"{running.url}/v2/Services/VA00000000000000000000000000000000/Verifications",
+                      data={"To": "+15005550006", "Channel": "sms"},
+                      auth=("AC00000000000000000000000000000000", "emulator-auth-token"))
+        output = running.output()
+    finally:
+        running.stop()
+    line = next(line for line in output.splitlines() if "SMS to +15005550006: code" in line)
+    assert " to=" not in line and " code=" not in line and "{" not in line
+    assert "verify-emulator listening on" in output
+
+
+def test_a_bad_log_format_stops_start_up_naming_it(tmp_path):
+    result = run([binary(), "--log-format", "yaml", "--db", ":memory:"])
+    assert result.returncode == 64
+    assert "--log-format 'yaml': must be text or json" in result.stderr
+    result = run([binary(), "--db", ":memory:"], env={"VERIFY_EMULATOR_LOG_FORMAT": "xml"})
+    assert result.returncode == 64
+    assert "VERIFY_EMULATOR_LOG_FORMAT='xml': must be text or json" in result.stderr
+    result = run([auth_binary()], env={"LOG_FORMAT": "xml", "AUTH_SERVER_DEVELOPMENT": "1"})
+    assert result.returncode == 2
+    assert result.stderr == "auth-server: cannot start: LOG_FORMAT: must be text or json\n"
+
+
+def test_auth_server_json_logs_every_line_one_object(tmp_path):
+    emulator, url, process, log = start_stack(tmp_path, {"LOG_FORMAT": "json", "LOG_LEVEL": "debug"})
+    try:
+        import requests
+
+        assert requests.post(f"{url}/api/auth/send-verification", json={"phone_number": "+14155550123"}
+                             ).status_code == 200
+        assert requests.get(f"{url}/api/auth/protected").status_code == 401
+    finally:
+        stop_stack(emulator, process, log)
+    lines = json_lines((tmp_path / "auth.log").read_text())
+    sent = next(line for line in lines if line.get("route") == "/api/auth/send-verification")
+    assert sent["status"] == "200" and sent["method"] == "POST" and sent["request_id"]
+    assert float(sent["duration_ms"]) > 0
+    refused = next(line for line in lines if line.get("route") == "/api/auth/protected")
+    assert refused["status"] == "401"
+    # the auth server never logs a code
+    assert not any("code" in line and re.search(r"\b\d{6}\b", str(line.get("code"))) for line in lines)

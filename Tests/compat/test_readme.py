@@ -105,3 +105,12 @@ def test_the_healthcheck_sample_works_as_pasted(tmp_path):
     code, output = run_shell(sample + "\nwait", tmp_path, clean_environment(VERIFY_EMULATOR_PORT=str(port)))
     assert code == 0, output
     assert f"ready: http://127.0.0.1:{port}/readyz" in output, output
+
+
+def test_the_json_logs_sample_works_as_pasted(tmp_path):
+    (sample,) = samples("json-logs")
+    port = free_port()
+    code, output = run_shell(with_ports(sample, port) + "\nwait", tmp_path,
+                             clean_environment(VERIFY_EMULATOR_PORT=str(port)))
+    assert code == 0, output
+    assert re.search(r"^\d{6}$", output, re.M), output

@@ -1,4 +1,6 @@
 import HTTPServerGuards
+import Logging
+import ServerOperations
 import VerifyClient
 import VerifyWire
 
@@ -58,6 +60,11 @@ public struct AuthConfiguration: Sendable {
     /// Open connections at most (`MAX_CONNECTIONS`, 1 to 100,000); at the limit new clients wait
     /// until one closes. Default: the process's file limit less 128, at most 4,096.
     public var maxConnections: Int = ConnectionCap.defaultLimit
+    /// Log lines as `text` (the default) or `json`, one object per line (`LOG_FORMAT`).
+    public var logFormat: LogFormat = .text
+    /// The lowest level logged (`LOG_LEVEL`: trace, debug, info, notice, warning, error, critical).
+    /// At `debug` every request is logged with its route, status and duration.
+    public var logLevel: Logger.Level = .info
     /// How long a web session lives without use.
     public var sessionLifetime: Duration = .seconds(12 * 3600)
     /// How many proxies in front of the server append the client's address to
@@ -100,7 +107,7 @@ public struct AuthConfiguration: Sendable {
         "VERIFY_LIMIT_PER_IP", "LIMIT_WINDOW", "TRUST_PROXY", "LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_IP",
         "BCRYPT_COST", "COOKIE_SECURE", "SESSION_LIFETIME", "PUSH_LOGIN",
         "PASSKEYS_RP_ID", "PASSKEYS_RP_NAME", "PASSKEYS_ORIGINS", "DATABASE_URL", "DATABASE_POOL_SIZE",
-        "DATABASE_WAIT", "DATABASE_TIMEOUT",
+        "DATABASE_WAIT", "DATABASE_TIMEOUT", "LOG_FORMAT", "LOG_LEVEL",
     ]
 
     /// The port `PORT` names (8000 when unset), as the server would read it: for `healthcheck`,
@@ -193,6 +200,20 @@ public struct AuthConfiguration: Sendable {
             }
         }
         configuration.host = value("HOST") ?? "127.0.0.1"
+        if let text = value("LOG_FORMAT") {
+            guard let format = LogFormat(rawValue: text.lowercased()) else {
+                throw Invalid(setting: "LOG_FORMAT", problem: "must be text or json")
+            }
+            configuration.logFormat = format
+        }
+        if let text = value("LOG_LEVEL") {
+            guard let level = Logger.Level(rawValue: text.lowercased()) else {
+                throw Invalid(
+                    setting: "LOG_LEVEL", problem: "must be one of trace, debug, info, notice, warning, error, critical"
+                )
+            }
+            configuration.logLevel = level
+        }
         configuration.port = try number(value("PORT"), "PORT", default: 8000, range: 0...65535)
         configuration.idleTimeout = .seconds(
             try number(value("IDLE_TIMEOUT"), "IDLE_TIMEOUT", default: 30, range: 1...3600))

@@ -1,5 +1,6 @@
 import CoreMetrics
 import Hummingbird
+import Logging
 import Synchronization
 
 /// Counts every request by route pattern, method and status
@@ -9,7 +10,8 @@ import Synchronization
 ///
 /// The route is the pattern the router matched (`/v2/Services/:service/Verifications`), never the
 /// raw path, so SIDs and typos cannot grow the label set; an unmatched path is `NotFound`. Add it
-/// first, so it sees the answer the error middleware made of a thrown error.
+/// first, so it sees the answer the error middleware made of a thrown error. At `debug` level it
+/// also logs each request, one line with the same fields.
 ///
 /// ```swift
 /// router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
@@ -28,17 +30,27 @@ public struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddlewar
         let started = ContinuousClock.now
         do {
             let response = try await next(request, context)
-            cache.record(
-                metrics, route: context.endpointPath ?? "NotFound", method: request.method,
-                status: response.status.code, duration: .now - started)
+            finished(request, context: context, status: response.status.code, duration: .now - started)
             return response
         } catch {
             let status = (error as? any HTTPResponseError)?.status.code ?? 500
-            cache.record(
-                metrics, route: context.endpointPath ?? "NotFound", method: request.method, status: status,
-                duration: .now - started)
+            finished(request, context: context, status: status, duration: .now - started)
             throw error
         }
+    }
+
+    /// Counts the request, and at `debug` level logs one line of it (route, method, status,
+    /// duration; the request id is the logger's), built only when that level is on.
+    private func finished(_ request: Request, context: Context, status: Int, duration: Duration) {
+        let route = context.endpointPath ?? "NotFound"
+        cache.record(metrics, route: route, method: request.method, status: status, duration: duration)
+        let (seconds, attoseconds) = duration.components
+        context.logger.debug(
+            "\(request.method) \(request.uri.path) -> \(status)",
+            metadata: [
+                "route": "\(route)", "method": "\(request.method)", "status": "\(status)",
+                "duration_ms": "\(((Double(seconds) * 1000 + Double(attoseconds) / 1e15) * 10).rounded() / 10)",
+            ])
     }
 }
 

@@ -30,7 +30,10 @@ struct Outbox: Sendable {
         guard logMessages else { return }
         logger.info(
             "\(message.channel.uppercased()) to \(message.toAddress): code \(message.code)",
-            metadata: ["verification": "\(message.verificationSid)", "service": "\(message.serviceSid)"])
+            metadata: [
+                "verification": "\(message.verificationSid)", "service": "\(message.serviceSid)",
+                "to": "\(message.toAddress)", "code": "\(message.code)", "channel": "\(message.channel)",
+            ])
     }
 
     /// Messages matching the query, newest first.

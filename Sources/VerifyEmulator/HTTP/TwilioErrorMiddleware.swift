@@ -65,9 +65,16 @@ struct TwilioErrorMiddleware: RouterMiddleware {
             twilioError = .internalError(hint: "\(type(of: error)): \(error)")
             logger.error("unexpected error on \(request.method) \(path): \(error)")
         }
-        logger.info(
-            "\(request.method) \(path) -> \(twilioError.status) \(twilioError.code): \(twilioError.hint ?? twilioError.message)"
-        )
+        var fields: Logger.Metadata = [
+            "route": "\(context.endpointPath ?? "NotFound")", "method": "\(request.method)",
+            "status": "\(twilioError.status)", "error_code": "\(twilioError.code)",
+            "duration_ms": "\(Self.milliseconds(since: started))",
+        ]
+        if isTwilioAPI { fields["twilio_request_id"] = "\(requestId)" }
+        // the request's own logger: its hb.request.id is the request_id of a JSON line
+        context.logger.info(
+            "\(request.method) \(path) -> \(twilioError.status) \(twilioError.code): \(twilioError.hint ?? twilioError.message)",
+            metadata: fields)
         if isTwilioAPI {
             record(
                 request, requestId: requestId, path: path, status: twilioError.status, error: twilioError,
@@ -85,6 +92,12 @@ struct TwilioErrorMiddleware: RouterMiddleware {
     }
 
     static let requestIdHeader = HTTPField.Name("Twilio-Request-Id")!
+
+    /// Milliseconds since `started`, to a tenth.
+    static func milliseconds(since started: ContinuousClock.Instant) -> Double {
+        let (seconds, attoseconds) = (ContinuousClock.now - started).components
+        return ((Double(seconds) * 1000 + Double(attoseconds) / 1e15) * 10).rounded() / 10
+    }
 
     private func record(
         _ request: Request, requestId: String, path: String, status: Int, error: TwilioError?,

@@ -37,11 +37,20 @@ public struct ConsoleLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
+    /// Fields a text line's message already says ("SMS to +1…: code 123456", "POST /v2/… ->
+    /// 404 20404"): kept for `--log-format json`, left out of the text line.
+    static let saidByMessage: Set<String> = [
+        "to", "code", "channel", "route", "method", "status", "error_code", "duration_ms",
+    ]
+
     public func log(event: LogEvent) {
         var event = event
         if !metadata.isEmpty {
             // The line's own metadata wins over the logger's, as in StreamLogHandler.
             event.metadata = metadata.merging(event.metadata ?? [:]) { _, explicit in explicit }
+        }
+        if let fields = event.metadata, fields.keys.contains(where: Self.saidByMessage.contains) {
+            event.metadata = fields.filter { !Self.saidByMessage.contains($0.key) }
         }
         stream.log(event: event)
     }

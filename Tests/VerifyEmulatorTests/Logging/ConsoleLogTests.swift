@@ -42,5 +42,17 @@ struct ConsoleLogTests {
         #expect(withoutTimestamps(ours.written).count == 3)
         #expect(ours.written.contains("hb.request.id=42 service=VA2 verification=VE1"))
         #expect(ours.written.contains("hb.request.id=42 service=VA1 [VerifyEmulatorTests] no explicit metadata"))
+
+        // the fields a message already says are left out of the text line (JSON lines keep them)
+        let said = Lines()
+        let text = Logger(label: "verify-emulator") { ConsoleLogHandler(label: $0, output: said) }
+        text.info(
+            "SMS to +15005550006: code 123456",
+            metadata: ["verification": "VE1", "to": "+15005550006", "code": "123456", "channel": "sms"])
+        text.info(
+            "POST /v2/x -> 404 20404: no", metadata: ["route": "NotFound", "status": "404", "duration_ms": "1.5"])
+        #expect(said.written.contains("verification=VE1 [VerifyEmulatorTests] SMS to +15005550006: code 123456\n"))
+        #expect(said.written.contains(": [VerifyEmulatorTests] POST /v2/x -> 404 20404: no\n"))
+        #expect(!said.written.contains("code=") && !said.written.contains("route=") && !said.written.contains("to="))
     }
 }
