@@ -49,6 +49,8 @@ if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
 .venv/bin/pip install --quiet --disable-pip-version-check -r Tests/compat/requirements.txt
+# the project's Python helper (clients/python): every suite below starts its emulators with it
+.venv/bin/pip install --quiet --disable-pip-version-check ./clients/python
 
 log "official twilio SDK compatibility suite and the inbox in headless Chromium"
 VERIFY_EMULATOR_BIN="$(swift build --show-bin-path)/verify-emulator" \
@@ -61,6 +63,7 @@ if [ ! -x .venv-twilio7/bin/python ]; then
     python3 -m venv .venv-twilio7
 fi
 .venv-twilio7/bin/pip install --quiet --disable-pip-version-check -r Tests/compat/requirements-twilio7.txt
+.venv-twilio7/bin/pip install --quiet --disable-pip-version-check ./clients/python
 VERIFY_EMULATOR_BIN="$(swift build --show-bin-path)/verify-emulator" \
     PYTHONDONTWRITEBYTECODE=1 .venv-twilio7/bin/python -m pytest -q -p no:cacheprovider \
     Tests/compat/test_verify_sdk.py Tests/compat/test_rate_limits_sdk.py Tests/compat/test_faults_sdk.py \

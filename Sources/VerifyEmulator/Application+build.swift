@@ -37,6 +37,19 @@ public func buildApplication(
     }
     let batcher = WriteBatcher(writer: writer)
     let clock = configuration.clock
+    let faults = FaultRules(configuration.faults)
+    let snapshots = SnapshotStore(
+        writer: writer, clock: clock, faults: faults, databasePath: configuration.databasePath)
+    if let path = configuration.importPath {
+        do {
+            try await snapshots.restore(from: try await SnapshotStore.openImport(path: path))
+        } catch let problem as SnapshotStore.Problem {
+            guard case .notAnEmulatorDatabase(let reason) = problem else { throw problem }
+            throw ConfigurationError("--import \(reason)")
+        } catch {
+            throw ConfigurationError("--import \(path): \(error)")
+        }
+    }
     let feed = MessageFeed()
     let requestLog = RequestLog()
     let metrics = EmulatorMetrics()
@@ -67,7 +80,6 @@ public func buildApplication(
     router.add(middleware: TwilioErrorMiddleware(logger: logger, requestLog: requestLog, clock: clock))
     let directory = AccountDirectory(accounts: configuration.effectiveAccounts)
     router.add(middleware: TwilioAuthMiddleware(directory: directory, bodyLimit: configuration.maxBodySize))
-    let faults = FaultRules(configuration.faults)
     let urls = ResourceURLs(
         publicURL: configuration.publicURL, fallbackHost: "\(configuration.host):\(configuration.port)")
     let rateLimits = RateLimitStore(writer: writer, batcher: batcher, clock: clock)
@@ -118,6 +130,7 @@ public func buildApplication(
         control: control
     ).addRoutes(to: router)
     SNAEndpoint(batcher: batcher, clock: clock).addRoutes(to: router)
+    SnapshotsAPI(snapshots: snapshots).addRoutes(to: router)
     try InboxPage(writer: writer, clock: clock, feed: feed).addRoutes(to: router)
 
     var lifecycleServices: [any Service] = []

@@ -53,6 +53,14 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
     var databasePath: String = environment["VERIFY_EMULATOR_DB"] ?? "verify-emulator.sqlite"
 
     @Option(
+        name: .customLong("import"),
+        help:
+            "Start from this snapshot or downloaded database (GET /emulator/v1/database): it replaces what --db holds, clock and fault rules included. [env: VERIFY_EMULATOR_IMPORT]"
+    )
+    var importOption: String?
+    var importPath: String? { importOption ?? Self.environment["VERIFY_EMULATOR_IMPORT"] }
+
+    @Option(
         name: .customLong("account-sid"),
         help: "Account SID to accept (with --auth-token); adds or replaces it. [env: VERIFY_EMULATOR_ACCOUNT_SID]")
     var accountSidOption: String?
@@ -286,6 +294,7 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
         configuration.host = host
         configuration.port = try port
         configuration.databasePath = databasePath
+        configuration.importPath = importPath
         configuration.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         configuration.logMessages = try !quiet
         configuration.deliveryWebhook = deliveryWebhook

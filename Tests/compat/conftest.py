@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import requests
+import verify_emulator
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from twilio.base.exceptions import TwilioRestException
@@ -41,53 +42,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class Emulator:
-    """One running emulator process."""
+class Emulator(verify_emulator.Emulator):
+    """One running emulator process, started through the project's own Python helper
+    (clients/python, installed by scripts/test.sh), so every suite here tests it too."""
 
     def __init__(self, db: str, args=(), env=None, port=None):
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         self.db = db
-        environment = dict(os.environ)
-        environment.update(env or {})
         # A throwaway database has no folder of its own: its log goes to a temporary file.
         if db == ":memory:":
-            self.log_path = Path(tempfile.mkdtemp(prefix="verify-emulator-")) / "emulator.log"
+            log_path = Path(tempfile.mkdtemp(prefix="verify-emulator-")) / "emulator.log"
         else:
-            self.log_path = Path(db).with_suffix(".log")
-        self.log = open(self.log_path, "ab")
-        command = [binary(), "--port", str(self.port), "--db", db, *args]
-        self.started_at = time.monotonic()
-        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, env=environment)
-        self.ready_after = self.wait_ready()
-
-    def wait_ready(self, timeout=10.0) -> float:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"emulator exited with {self.process.returncode}: {self.output()}")
-            try:
-                if requests.get(self.url + "/healthz", timeout=0.5).status_code == 200:
-                    return time.monotonic() - self.started_at
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.01)
-        raise RuntimeError("emulator did not become ready: " + self.output())
-
-    def output(self) -> str:
-        self.log.flush()
-        return self.log_path.read_text(errors="replace")
+            log_path = Path(db).with_suffix(".log")
+        started = verify_emulator.launch(
+            binary(), port=port or free_port(), db=db, args=args, env=env, log_path=log_path, timeout=10.0)
+        super().__init__(started.url, process=started.process, log_path=started.log_path)
+        self.ready_after = started.ready_after
 
     def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
-        return self.process.returncode
+        return super().stop()
 
     def client(self, sid=ACCOUNT_SID, token=AUTH_TOKEN, account_sid=None) -> Client:
         client = Client(sid, token, account_sid) if account_sid else Client(sid, token)
@@ -95,9 +67,9 @@ class Emulator:
         return client
 
     def messages(self, **filters):
-        response = requests.get(self.url + "/emulator/v1/messages", params=filters, timeout=5)
-        response.raise_for_status()
-        return response.json()["messages"]
+        """The messages as the control API's JSON objects (the helper's own `messages` gives
+        typed `Message`s; the suites here read the raw fields)."""
+        return self.get("/emulator/v1/messages", filters)["messages"]
 
     def last_code(self, to: str) -> str:
         messages = self.messages(to=to)

@@ -114,3 +114,19 @@ def test_the_json_logs_sample_works_as_pasted(tmp_path):
                              clean_environment(VERIFY_EMULATOR_PORT=str(port)))
     assert code == 0, output
     assert re.search(r"^\d{6}$", output, re.M), output
+
+
+def test_the_python_helper_samples_work_as_pasted(tmp_path):
+    env = dict(os.environ, VERIFY_EMULATOR_BIN=os.environ.get(
+        "VERIFY_EMULATOR_BIN", str(ROOT / ".build" / "debug" / "verify-emulator")), PYTHONDONTWRITEBYTECODE="1")
+    (helper,) = samples("python-helper")
+    script = tmp_path / "helper_sample.py"
+    script.write_text(helper)
+    result = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=60, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    (fixture,) = samples("pytest-helper")
+    (tmp_path / "test_pasted.py").write_text(fixture)
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_pasted.py"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 0 and "1 passed" in result.stdout, result.stdout + result.stderr

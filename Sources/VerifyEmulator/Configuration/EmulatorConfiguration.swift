@@ -55,6 +55,9 @@ public struct EmulatorConfiguration: Sendable {
     /// everything. Never shorter in effect than ``codeExpiry`` and ``sendWindow``, so nothing
     /// live is pruned.
     public var retention: Duration? = .seconds(86_400)
+    /// A snapshot or downloaded database (`GET /emulator/v1/database`) to start from: it replaces
+    /// what ``databasePath`` holds, and its clock and fault rules are restored (`--import`).
+    public var importPath: String?
     /// The pause between two pruning passes (short in tests).
     var pruneInterval: Duration = .seconds(10)
     /// The pauses before a webhook delivery is tried again (short in tests).

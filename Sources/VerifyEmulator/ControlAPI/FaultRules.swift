@@ -40,6 +40,16 @@ final class FaultRules: Sendable {
 
     func removeAll() { state.withLock { $0.rules.removeAll() } }
 
+    /// Puts back rules as a snapshot saved them, ids and remaining counts included; new rules
+    /// get ids after theirs.
+    func replace(with rules: [FaultRule]) {
+        state.withLock { state in
+            state.rules = rules
+            let numbers = rules.compactMap { $0.id.flatMap { Int($0.dropFirst(2)) } }
+            state.nextID = max(state.nextID, (numbers.max() ?? 0) + 1)
+        }
+    }
+
     /// The first rule matching the request, counting down (and retiring) a limited one.
     /// A safe-listed `To` passes the rules that play Fraud Guard.
     func take(endpoint: TwilioEndpoint, serviceSid: String?, to: String?, safeListed: Bool = false) -> FaultRule? {
