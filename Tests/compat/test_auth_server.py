@@ -214,3 +214,73 @@ def test_an_unreadable_env_file_stops_with_its_line(tmp_path):
     result = subprocess.run([auth_binary()], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=20)
     assert result.returncode == 2
     assert result.stderr.strip() == "auth-server: cannot start: .env line 2: expected NAME=value"
+
+
+def test_command_line_login_for_scripts_prints_only_the_token(tmp_path):
+    emulator, url, process, log = start_stack(tmp_path)
+    try:
+        emulator.fixed_code("246810")
+        result = subprocess.run(
+            [login_binary(), "--server", url, "--phone", "+14155550188", "--code", "246810", "--print-token"],
+            capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+        assert result.returncode == 0, result.stderr
+        token = result.stdout.strip()
+        assert result.stdout == token + "\n" and token.count(".") == 2
+        assert "✓" in result.stderr, "progress goes to standard error"
+        answer = requests.get(url + "/api/auth/protected", headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code == 200 and answer.json()["phone_number"] == "+14155550188"
+        wrong = subprocess.run(
+            [login_binary(), "--server", url, "--phone", "+14155550189", "--code", "111111", "--print-token"],
+            capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+        assert wrong.returncode == 1 and wrong.stdout == ""
+        assert "✗ verifying failed (400): Invalid verification code" in wrong.stderr
+    finally:
+        stop_stack(emulator, process, log)
+
+
+def test_command_line_login_with_a_password_and_an_authenticator_app(tmp_path):
+    import pyotp
+
+    emulator, url, process, log = start_stack(tmp_path, {"BCRYPT_COST": "4"})
+    try:
+        password = "correct-horse-battery"
+        assert requests.post(url + "/api/accounts/register", json={
+            "username": "nils", "email": "nils@example.com", "password": password}).status_code == 201
+        env = dict(os.environ, AUTH_LOGIN_PASSWORD=password)
+        plain = subprocess.run([login_binary(), "--server", url, "--user", "nils", "--print-token"],
+                               capture_output=True, text=True, timeout=60, env=env, stdin=subprocess.DEVNULL)
+        assert plain.returncode == 0, plain.stderr
+        token = plain.stdout.strip()
+        # an authenticator app on the account
+        started = requests.post(url + "/api/accounts/2fa/totp", json={},
+                                headers={"Authorization": f"Bearer {token}"}).json()
+        app = pyotp.TOTP(started["secret"])
+        at = emulator.clock()["epoch_ms"] / 1000
+        assert requests.post(url + "/api/accounts/2fa/totp/verify", json={"code": app.at(at)},
+                             headers={"Authorization": f"Bearer {token}"}).status_code == 200
+        emulator.advance_clock(30)   # the next step's code: each step's code is taken once
+        code = app.at(emulator.clock()["epoch_ms"] / 1000)
+        second = subprocess.run(
+            [login_binary(), "--server", url, "--user", "nils", "--method", "totp", "--code", code],
+            capture_output=True, text=True, timeout=60, env=env, stdin=subprocess.DEVNULL)
+        assert second.returncode == 0, second.stderr
+        assert "✓ Password accepted; second factor: totp" in second.stdout
+        assert "GET /api/auth/protected -> 200 {" in second.stdout
+        assert '"message":"This is a protected route","username":"nils"}' in second.stdout
+        wrong = subprocess.run([login_binary(), "--server", url, "--user", "nils", "--code", "000000"],
+                               capture_output=True, text=True, timeout=60,
+                               env=dict(os.environ, AUTH_LOGIN_PASSWORD="not-it"), stdin=subprocess.DEVNULL)
+        assert wrong.returncode == 1 and "✗ logging in failed (401)" in wrong.stderr
+    finally:
+        stop_stack(emulator, process, log)
+
+
+def test_command_line_login_names_the_url_it_could_not_reach():
+    result = subprocess.run([login_binary(), "--server", "http://127.0.0.1:9", "--phone", "+14155550100"],
+                            capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert result.returncode == 1
+    assert result.stderr == "✗ cannot reach the auth server at http://127.0.0.1:9: connection refused\n"
+    both = subprocess.run([login_binary(), "--phone", "+1", "--user", "x"], capture_output=True, text=True)
+    assert both.returncode == 64 and "--phone and --user are two ways to log in" in both.stderr
+    method = subprocess.run([login_binary(), "--user", "x", "--method", "sms-code"], capture_output=True, text=True)
+    assert method.returncode == 64 and "--method 'sms-code': must be totp, sms, push or recovery" in method.stderr

@@ -97,3 +97,53 @@ def test_events_stream_carries_messages(default_emulator):
                 break
         else:
             pytest.fail("no message event")
+
+
+def test_header_stays_one_line_at_phone_width(default_emulator, browser):
+    """At 390 px (a phone) the title and the clock share one line, frozen badge included, and
+    nothing overflows the header."""
+    browser.set_window_size(390, 844)
+    for frozen in (False, True):
+        if frozen:
+            requests.post(default_emulator.url + "/emulator/v1/clock", json={"frozen": True}).raise_for_status()
+        browser.get(default_emulator.url + "/")
+        width = browser.execute_script("return document.documentElement.clientWidth")
+        assert width <= 420, f"the viewport is {width} px, not a phone's"
+        header = browser.find_element(By.TAG_NAME, "header")
+        title = header.find_element(By.TAG_NAME, "h1")
+        clock = header.find_element(By.CLASS_NAME, "clock")
+        assert abs(title.rect["y"] - clock.rect["y"]) < 12, (title.rect, clock.rect)
+        assert header.rect["height"] < 60, header.rect
+        assert title.rect["height"] < 30 and clock.rect["height"] < 30, (title.rect, clock.rect)
+        assert browser.execute_script("var h = document.querySelector('header'); return h.scrollWidth <= h.clientWidth")
+        assert clock.rect["x"] + clock.rect["width"] <= width
+
+
+def test_each_card_shows_its_time_left_and_greys_out_once_used_or_expired(default_emulator, browser):
+    client = default_emulator.client(*DEFAULT_ACCOUNT)
+    service = client.verify.v2.services(DEFAULT_SERVICE)
+    service.verifications.create(to="+15005550041", channel="sms")
+    code = default_emulator.last_code("+15005550041")
+    browser.get(default_emulator.url + "/")
+
+    def card(to):
+        return browser.find_element(By.CSS_SELECTOR, f'.phone[data-to="{to}"] .bubble')
+
+    import re
+
+    WebDriverWait(browser, 10).until(
+        lambda d: re.fullmatch(r"\d+:\d\d left", card("+15005550041").find_element(By.CLASS_NAME, "state").text))
+    assert "done" not in card("+15005550041").get_attribute("class")
+    # used: the check approves it, and the card greys out without a reload
+    assert service.verification_checks.create(to="+15005550041", code=code).status == "approved"
+    WebDriverWait(browser, 10).until(lambda d: "done" in card("+15005550041").get_attribute("class"))
+    assert card("+15005550041").find_element(By.CLASS_NAME, "state").text == "used"
+
+    # expired: the emulator clock moves past the code's ten minutes
+    service.verifications.create(to="+15005550042", channel="sms")
+    WebDriverWait(browser, 10).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, '.phone[data-to="+15005550042"] .bubble .state')
+        and "left" in card("+15005550042").find_element(By.CLASS_NAME, "state").text)
+    default_emulator.advance_clock(601)
+    WebDriverWait(browser, 10).until(lambda d: card("+15005550042").find_element(By.CLASS_NAME, "state").text == "expired")
+    assert "done" in card("+15005550042").get_attribute("class")

@@ -118,6 +118,8 @@ struct WebApp: Sendable {
             values["username"] = account.username
         }
         if let flash = session?.flash { values["flash"] = flash }
+        // development mode: the pages that ask for a code say where the emulator shows it
+        if let emulatorURL { values["inboxURL"] = emulatorURL }
         // a general refusal, or a summary when several fields need attention; a single field's
         // error stands next to it alone
         if let errors, errors.message != nil || errors.fields.count > 1 {

@@ -9,7 +9,7 @@ extension WebTemplates {
           <h1>Two-step verification</h1>
           {{#totp}}<p>Enter the code your authenticator app shows for this account.</p>{{/totp}}
           {{#recovery}}<p>Enter one of the recovery codes you saved. Each one works once.</p>{{/recovery}}
-          {{#sms}}{{#smsSent}}<p>We sent a code by SMS to <strong>{{phone}}</strong>. Enter it to finish logging in.</p>{{/smsSent}}{{^smsSent}}<p>We will send a code by SMS to <strong>{{phone}}</strong>.</p>{{/smsSent}}{{/sms}}
+          {{#sms}}{{#smsSent}}<p>We sent a code by SMS to <strong>{{phone}}</strong>. Enter it to finish logging in.</p>{{>inbox-hint}}{{/smsSent}}{{^smsSent}}<p>We will send a code by SMS to <strong>{{phone}}</strong>.</p>{{/smsSent}}{{/sms}}
           {{#push}}
           {{#pushSent}}
           <p>We asked <strong>{{device}}</strong> to approve this login. Open the notification there and tap Approve.</p>
@@ -55,6 +55,7 @@ extension WebTemplates {
           <h1>Turn on two-factor authentication</h1>
           {{#pendingPhone}}
           <p>We sent a code by SMS to <strong>{{pendingPhone}}</strong>. Enter it to turn two-factor on.</p>
+          {{>inbox-hint}}
           <form method="post" action="/profile/2fa/enable/confirm" novalidate>
             <input type="hidden" name="csrf_token" value="{{csrf}}">
             {{#codeFields}}{{>field}}{{/codeFields}}
@@ -85,6 +86,7 @@ extension WebTemplates {
           <h1>Turn off two-factor authentication</h1>
           {{#sent}}
           <p>We sent a code by SMS to <strong>{{phone}}</strong>. Enter it to turn two-factor off.</p>
+          {{>inbox-hint}}
           <form method="post" action="/profile/2fa/disable" novalidate>
             <input type="hidden" name="csrf_token" value="{{csrf}}">
             {{#fields}}{{>field}}{{/fields}}
@@ -215,6 +217,7 @@ extension WebTemplates {
           <input type="hidden" name="return_to" value="{{path}}">
           <button type="submit" class="link" id="send-sms">Send a code by SMS to {{phone}}</button>
         </form>
+        {{>inbox-hint}}
         {{/smsOn}}
         """
 }

@@ -15,7 +15,7 @@ enum WebTemplates {
         ("profile-password", profilePassword), ("2fa-enable", enableTwoFactor), ("2fa-disable", disableTwoFactor),
         ("2fa-totp", addAuthenticator), ("2fa-totp-remove", removeAuthenticator), ("recovery-codes", recoveryCodes),
         ("proof", proof), ("code-form", codeForm), ("2fa-push", addPush), ("2fa-push-remove", removePush),
-        ("reset", resetRequest), ("reset-confirm", resetConfirm), ("error", error),
+        ("reset", resetRequest), ("reset-confirm", resetConfirm), ("error", error), ("inbox-hint", inboxHint),
     ]
 
     static let layout = """
@@ -198,11 +198,17 @@ enum WebTemplates {
         {{/content}}{{/layout}}
         """
 
+    /// Under a page that asks for a code, in development mode only: where the code can be read.
+    static let inboxHint = """
+        {{#inboxURL}}<p class="muted" id="inbox-hint">Development mode: no SMS or email leaves this machine. The code is in the emulator's inbox at <a href="{{inboxURL}}/" target="_blank" rel="noopener">{{inboxURL}}/</a>.</p>{{/inboxURL}}
+        """
+
     static let resetConfirm = """
         {{<layout}}{{$title}}Choose a new password{{/title}}{{$content}}
         <section class="card narrow">
           <h1>Choose a new password</h1>
           <p>If an account uses <strong>{{email}}</strong>, we emailed it a code. Enter it with your new password; every session will be signed out.</p>
+          {{>inbox-hint}}
           <form method="post" action="/reset/confirm" novalidate>
             <input type="hidden" name="csrf_token" value="{{csrf}}">
             {{#fields}}{{>field}}{{/fields}}

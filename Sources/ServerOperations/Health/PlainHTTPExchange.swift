@@ -73,7 +73,7 @@ public struct PlainHTTPExchange: Sendable {
     }
 
     /// "connection refused" rather than NIO's description of every address it tried.
-    static func reason(for error: any Error) -> String {
+    public static func reason(for error: any Error) -> String {
         switch error {
         case let error as IOError: return String(cString: strerror(error.errnoCode)).lowercased()
         case let error as NIOConnectionError:

@@ -13,9 +13,18 @@ extension InboxPage {
         * { box-sizing: border-box; }
         body { margin: 0; font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; background: var(--bg); color: var(--ink); }
         header { display: flex; align-items: center; justify-content: space-between; gap: 1rem; padding: .9rem 1.5rem; background: #121826; color: #fff; }
-        header h1 { margin: 0; font-size: 1.25rem; font-weight: 650; letter-spacing: .01em; }
-        header h1 span { color: var(--accent); }
-        .clock { font-variant-numeric: tabular-nums; font-size: 1.05rem; opacity: .95; }
+        header h1 { margin: 0; font-size: 1.25rem; font-weight: 650; letter-spacing: .01em; white-space: nowrap; }
+        header h1 span:not(.page) { color: var(--accent); }
+        .clock { font-variant-numeric: tabular-nums; font-size: 1.05rem; opacity: .95; white-space: nowrap; }
+        /* a phone (390 px): the header stays one line, title and clock side by side */
+        @media (max-width: 480px) {
+          header { padding: .6rem .75rem; gap: .5rem; }
+          header h1 { font-size: .95rem; }
+          header h1 .page { display: none; }
+          .clock { font-size: .7rem; }
+          .live { width: .5rem; height: .5rem; margin-right: .3rem; }
+          .clock .frozen { margin-left: .25rem; padding: .05rem .25rem; font-size: .6rem; }
+        }
         .clock .frozen { margin-left: .5rem; padding: .1rem .45rem; border-radius: .4rem; background: #3b82f6; font-size: .75rem; }
         .live { display: inline-block; width: .6rem; height: .6rem; margin-right: .4rem; border-radius: 50%; background: #9ca3af; }
         .live.on { background: #22c55e; box-shadow: 0 0 0 3px rgba(34,197,94,.25); }
@@ -38,6 +47,10 @@ extension InboxPage {
         @keyframes pop { from { transform: scale(.92); background: #ffe3ea; } to { transform: scale(1); } }
         .bubble .meta { display: flex; justify-content: space-between; font-size: .72rem; color: var(--muted); margin-bottom: .2rem; }
         .bubble .text { font-size: .92rem; word-wrap: break-word; white-space: pre-line; }
+        .bubble .state { font-variant-numeric: tabular-nums; font-weight: 600; color: #15803d; }
+        .bubble.done { opacity: .45; }
+        .bubble.done .code { text-decoration: line-through; }
+        .bubble.done .state { color: var(--muted); }
         .codeline { display: flex; align-items: center; justify-content: space-between; margin-top: .45rem; }
         .code { font: 700 1.7rem/1 ui-monospace, SFMono-Regular, Menlo, monospace; letter-spacing: .12em; color: var(--ink); }
         button.copy { border: 0; border-radius: .6rem; background: var(--accent); color: #fff; padding: .4rem .75rem; font-weight: 600; cursor: pointer; }
@@ -57,7 +70,7 @@ extension InboxPage {
         </head>
         <body>
         <header>
-          <h1>Verify <span>Emulator</span> · Inbox</h1>
+          <h1>Verify <span>Emulator</span><span class="page"> · Inbox</span></h1>
           <div class="clock"><span id="live" class="live" title="live updates"></span><span id="clock" data-ms="{{clockMs}}">{{clock}}</span>{{#frozen}}<span class="frozen">frozen</span>{{/frozen}}</div>
         </header>
         <main>
@@ -101,7 +114,7 @@ extension InboxPage {
               <div class="phone" data-to="{{to}}"><div class="screen">
                 <div class="to">{{to}}</div>
                 {{#bubbles}}
-                <div class="bubble"><div class="meta"><span>{{channel}}</span><span>{{time}}</span></div>
+                <div class="bubble" data-verification="{{verificationSid}}"><div class="meta"><span>{{channel}}</span><span class="state"></span><span>{{time}}</span></div>
                   <div class="text">{{body}}</div>
                   <div class="codeline"><span class="code">{{code}}</span><button class="copy" data-code="{{code}}">Copy</button></div></div>
                 {{/bubbles}}
@@ -127,6 +140,12 @@ extension InboxPage {
               var ms = Number(el.dataset.expires) - now();
               el.textContent = ms > 0 ? left(ms) : "expired";
             });
+            document.querySelectorAll(".bubble [data-card-expires]").forEach(function (el) {
+              var ms = Number(el.dataset.cardExpires) - now();
+              if (ms > 0) { el.textContent = left(ms) + " left"; return; }
+              el.textContent = "expired"; delete el.dataset.cardExpires;
+              el.closest(".bubble").classList.add("done");
+            });
             var stepEnded = false;
             document.querySelectorAll("[data-step-ends]").forEach(function (el) {
               var s = Math.ceil((Number(el.dataset.stepEnds) - now()) / 1000);
@@ -137,7 +156,9 @@ extension InboxPage {
           function text(tag, cls, value) { var el = document.createElement(tag); if (cls) el.className = cls; el.textContent = value; return el; }
           function bubble(m) {
             var b = text("div", "bubble new", "");
-            var meta = text("div", "meta", ""); meta.appendChild(text("span", "", m.channel.toUpperCase())); meta.appendChild(text("span", "", m.date_created.substr(11, 8)));
+            b.dataset.verification = m.verification_sid;
+            var meta = text("div", "meta", ""); meta.appendChild(text("span", "", m.channel.toUpperCase()));
+            meta.appendChild(text("span", "state", "")); meta.appendChild(text("span", "", m.date_created.substr(11, 8)));
             b.appendChild(meta); b.appendChild(text("div", "text", m.body));
             var line = text("div", "codeline", ""); line.appendChild(text("span", "code", m.code));
             var copy = text("button", "copy", "Copy"); copy.dataset.code = m.code; line.appendChild(copy);
@@ -167,6 +188,26 @@ extension InboxPage {
                   var l = text("span", "left", ""); l.dataset.expires = now() + v.seconds_left * 1000; li.appendChild(l); ul.appendChild(li);
                 });
                 box.appendChild(ul);
+              });
+              tick();
+            }).catch(function () {});
+          }
+          // each card's code: the time it has left, or what became of it (used, expired, canceled)
+          function refreshCards() {
+            fetch("/emulator/v1/verifications?limit=1000").then(function (r) { return r.json(); }).then(function (data) {
+              var byVerification = {};
+              data.verifications.forEach(function (v) { byVerification[v.sid] = v; });
+              document.querySelectorAll(".bubble[data-verification]").forEach(function (card) {
+                var v = byVerification[card.dataset.verification], state = card.querySelector(".state");
+                if (!v || !state) return;
+                if (v.status === "pending") {
+                  state.dataset.cardExpires = now() + v.seconds_left * 1000;
+                  card.classList.remove("done");
+                } else {
+                  delete state.dataset.cardExpires;
+                  state.textContent = v.status === "approved" ? "used" : v.status;
+                  card.classList.add("done");
+                }
               });
               tick();
             }).catch(function () {});
@@ -249,7 +290,7 @@ extension InboxPage {
           function refreshSoon() {
             if (refreshQueued) return;
             refreshQueued = true;
-            setTimeout(function () { refreshQueued = false; refreshPending(); }, 300);
+            setTimeout(function () { refreshQueued = false; refreshPending(); refreshCards(); }, 300);
           }
           events.addEventListener("message", function (e) { addMessage(JSON.parse(e.data)); refreshSoon(); });
           events.addEventListener("clock", function (e) {
@@ -257,6 +298,8 @@ extension InboxPage {
           });
           setInterval(tick, 1000);
           setInterval(refreshPending, 5000);
+          setInterval(refreshCards, 2000);
+          refreshCards();
           setInterval(refreshFactors, 5000);
           setInterval(refreshPush, 2000);
           tick();

@@ -37,6 +37,7 @@ struct InboxPage: Sendable {
     // MARK: Page
 
     struct Bubble {
+        var verificationSid: String
         var body: String
         var code: String
         var channel: String
@@ -108,7 +109,8 @@ struct InboxPage: Sendable {
                 if byRecipient[message.toAddress, default: []].count < 20 {
                     byRecipient[message.toAddress, default: []].append(
                         Bubble(
-                            body: message.body, code: message.code, channel: message.channel.uppercased(),
+                            verificationSid: message.verificationSid, body: message.body, code: message.code,
+                            channel: message.channel.uppercased(),
                             time: Self.time(message.createdAt)))
                 }
             }

@@ -197,6 +197,9 @@ struct WebTwoFactorTests {
             #expect(
                 confirm.body.contains("nina@example.com"),
                 "the address as typed: the stored spelling would tell it exists")
+            // development mode: the page says where the code can be read
+            #expect(confirm.body.contains(#"<p class="muted" id="inbox-hint">"#))
+            #expect(confirm.body.contains(#"href="\#(stack.emulator.baseURL)/""#))
             let wrong = try await browser.post(
                 "/reset/confirm",
                 [
@@ -223,6 +226,22 @@ struct WebTwoFactorTests {
             let again = try await browser.post(
                 "/reset", ["email": "nina@example.com"], csrf: try await browser.get("/reset").csrf)
             #expect(again.location == "/reset/confirm")
+        }
+    }
+}
+
+@Suite("Web pages: the emulator's inbox named in development mode only")
+struct InboxHintTests {
+    @Test("with its own Verify service (as against Twilio) the code pages name no emulator")
+    func noHintOutsideDevelopment() async throws {
+        try await withAccounts(configure: { $0.verifyServiceSid = ServiceFixture.default.sid.rawValue }) { stack in
+            let browser = stack.browser()
+            _ = try await browser.get("/reset")
+            let requested = try await browser.post("/reset", ["email": "someone@example.com"])
+            #expect(requested.location == "/reset/confirm")
+            let confirm = try await browser.get("/reset/confirm")
+            #expect(confirm.body.contains("we emailed it a code"))
+            #expect(!confirm.body.contains("inbox-hint") && !confirm.body.contains(stack.emulator.baseURL))
         }
     }
 }
