@@ -38,17 +38,19 @@ struct BearerAuthenticator: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
+        let authenticated: Context
         do {
-            return try await authenticated(request, context: context, next: next)
+            authenticated = try await authenticate(request, context: context)
         } catch let error as APIError where error.status == .unauthorized {
+            // the token's refusals only: a handler's own 401 after this is not one
             metrics.tokenRefused(error.refusal ?? .malformed)
             throw error
         }
+        return try await next(request, authenticated)
     }
 
-    private func authenticated(
-        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
-    ) async throws -> Response {
+    /// The context with the bearer's claims (and account), or the refusal.
+    private func authenticate(_ request: Request, context: Context) async throws -> Context {
         var context = context
         let (claims, revoked) = try await verifiedClaims(request)
         context.bearer = claims
@@ -64,7 +66,7 @@ struct BearerAuthenticator: RouterMiddleware {
             context.account = try await usableAccount(sid: sid, issuedAt: claims.iat.value)
             if revoked { throw APIError.unauthorized(TokenRefusal(.revoked, "Token has been revoked")) }
         }
-        return try await next(request, context)
+        return context
     }
 
     /// The token's claims, and whether it was revoked (by `jti`, or with its refresh family).
