@@ -54,7 +54,8 @@ struct HealthCheckTests {
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await app.test(.live) { client in
             let port = try #require(client.port)
-            let check = HealthCheck(bindHost: "0.0.0.0", port: port)
+            // a generous timeout: these answers come at once, but a loaded machine may be slow
+            let check = HealthCheck(bindHost: "0.0.0.0", port: port, timeout: .seconds(30))
             #expect(await check.run() == .init(isReady: true, line: "ready: http://127.0.0.1:\(port)/readyz"))
             ready.withLock { $0 = false }
             #expect(

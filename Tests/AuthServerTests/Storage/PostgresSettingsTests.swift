@@ -66,7 +66,8 @@ struct PostgresSettingsTests {
             error?.description.hasPrefix("cannot reach PostgreSQL at 127.0.0.1:9") == true,
             "\(String(describing: error))")
         #expect(error?.description.contains("\n") == false)
-        #expect(ContinuousClock.now - started < .seconds(8))
+        // it gives up rather than hanging: the bound is loose, so a loaded machine does not fail it
+        #expect(ContinuousClock.now - started < .seconds(60))
     }
 
     @Test(
