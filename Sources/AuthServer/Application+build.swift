@@ -117,6 +117,7 @@ private func assembleAuthServer(
     )
     .addRoutes(
         to: router, cookieSecure: configuration.cookieSecure, sessionLifetime: configuration.sessionLifetime)
+    try AuthAPIDocument.addRoutes(to: router)
     return Application(
         router: router,
         // a connection that sends nothing (or never finishes its request head) is closed

@@ -132,6 +132,7 @@ public func buildApplication(
     SNAEndpoint(batcher: batcher, clock: clock).addRoutes(to: router)
     SnapshotsAPI(snapshots: snapshots).addRoutes(to: router)
     try InboxPage(writer: writer, clock: clock, feed: feed).addRoutes(to: router)
+    try ControlAPIDocument.addRoutes(to: router)
 
     var lifecycleServices: [any Service] = []
     if configuration.databasePath != ":memory:" {

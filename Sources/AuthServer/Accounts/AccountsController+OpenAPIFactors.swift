@@ -1,0 +1,365 @@
+/// The OpenAPI description of ``AccountsController``'s second factors (see ``AuthAPIDocument``);
+/// passkeys are in `AccountsController+OpenAPIPasskeys.swift`.
+extension AccountsController {
+    static let openAPITwoFactor = #"""
+        {
+          "paths": {
+            "/api/accounts/2fa/enable": {
+              "post": {
+                "operationId": "enableSMS",
+                "tags": ["second factors"],
+                "summary": "Texts a code to the number that will receive login codes",
+                "security": [{"bearer": []}],
+                "responses": {
+                  "200": {
+                    "description": "The code is on its way",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CodeSent"}}}
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "409": {"$ref": "#/components/responses/Conflict"},
+                  "413": {"$ref": "#/components/responses/TooLarge"},
+                  "429": {"$ref": "#/components/responses/TooManyRequests"},
+                  "502": {"$ref": "#/components/responses/BadGateway"},
+                  "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                },
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "required": ["phone_number"],
+                        "properties": {"phone_number": {"type": "string", "examples": ["+14155550100"]}}
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/api/accounts/2fa/enable/verify": {
+              "post": {
+                "operationId": "confirmSMS",
+                "tags": ["second factors"],
+                "summary": "Turns SMS on with the texted code",
+                "security": [{"bearer": []}],
+                "responses": {
+                  "200": {
+                    "description": "The second factors now on (and, once, the recovery codes this change issued)",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TwoFactorState"}}}
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "409": {"$ref": "#/components/responses/Conflict"},
+                  "413": {"$ref": "#/components/responses/TooLarge"},
+                  "429": {"$ref": "#/components/responses/TooManyRequests"},
+                  "502": {"$ref": "#/components/responses/BadGateway"},
+                  "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                },
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "required": ["code"],
+                        "properties": {"code": {"type": "string"}}
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/api/accounts/2fa/disable": {
+              "post": {
+                "operationId": "disableSMS",
+                "tags": ["second factors"],
+                "summary": "Texts a code that confirms turning SMS off",
+                "security": [{"bearer": []}],
+                "responses": {
+                  "200": {
+                    "description": "The code is on its way",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CodeSent"}}}
+                  },
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "409": {"$ref": "#/components/responses/Conflict"},
+                  "429": {"$ref": "#/components/responses/TooManyRequests"},
+                  "502": {"$ref": "#/components/responses/BadGateway"},
+                  "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                }
+              }
+            },
+            "/api/accounts/2fa/disable/verify": {
+              "post": {
+                "operationId": "confirmDisableSMS",
+                "tags": ["second factors"],
+                "summary": "Turns SMS off with the texted code",
+                "security": [{"bearer": []}],
+                "responses": {
+                  "200": {
+                    "description": "The second factors now on (and, once, the recovery codes this change issued)",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TwoFactorState"}}}
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "409": {"$ref": "#/components/responses/Conflict"},
+                  "413": {"$ref": "#/components/responses/TooLarge"},
+                  "429": {"$ref": "#/components/responses/TooManyRequests"},
+                  "502": {"$ref": "#/components/responses/BadGateway"},
+                  "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                },
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "required": ["code"],
+                        "properties": {"code": {"type": "string"}}
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/api/accounts/2fa/totp": {
+              "post": {
+                "operationId": "startTOTP",
+                "tags": ["second factors"],
+                "summary": "A new authenticator-app factor: show `uri` as a QR code (and `secret` for typing in), then confirm with a first code",
+                "security": [{"bearer": []}],
+                "responses": {
+                  "200": {
+                    "description": "The factor to set up",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TOTPEnrolment"}}}
+                  },
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "409": {"$ref": "#/components/responses/Conflict"},
+                  "502": {"$ref": "#/components/responses/BadGateway"},
+                  "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                }
+              },
+              "delete": {
+                "operationId": "removeTOTP",
+                "tags": ["second factors"],
+                "summary": "Removes the authenticator app, with a fresh code from it (the default method), from SMS, or a recovery code",
+                "security": [{"bearer": []}],
+                "responses": {
+                  "200": {
+                    "description": "The second factors now on (and, once, the recovery codes this change issued)",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TwoFactorState"}}}
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "409": {"$ref": "#/components/responses/Conflict"},
+                  "413": {"$ref": "#/components/responses/TooLarge"},
+                  "429": {"$ref": "#/components/responses/TooManyRequests"},
+                  "502": {"$ref": "#/components/responses/BadGateway"},
+                  "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                },
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "required": ["code"],
+                        "properties": {
+                          "code": {"type": "string"},
+                          "method": {"$ref": "#/components/schemas/Method"}
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/api/accounts/2fa/totp/verify": {
+              "post": {
+                "operationId": "confirmTOTP",
+                "tags": ["second factors"],
+                "summary": "Turns the authenticator app on with its first code",
+                "security": [{"bearer": []}],
+                "responses": {
+                  "200": {
+                    "description": "The second factors now on (and, once, the recovery codes this change issued)",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TwoFactorState"}}}
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "409": {"$ref": "#/components/responses/Conflict"},
+                  "413": {"$ref": "#/components/responses/TooLarge"},
+                  "429": {"$ref": "#/components/responses/TooManyRequests"},
+                  "502": {"$ref": "#/components/responses/BadGateway"},
+                  "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                },
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "required": ["code"],
+                        "properties": {"code": {"type": "string"}}
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/api/accounts/2fa/push": {
+              "post": {
+                "operationId": "startPush",
+                "tags": ["second factors"],
+                "summary": "What the phone app enrols its push factor with (the Verify Push SDK's payload)",
+                "security": [{"bearer": []}],
+                "responses": {
+                  "200": {
+                    "description": "The enrolment",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PushEnrolment"}}}
+                  },
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "409": {"$ref": "#/components/responses/Conflict"},
+                  "502": {"$ref": "#/components/responses/BadGateway"},
+                  "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                }
+              },
+              "delete": {
+                "operationId": "removePush",
+                "tags": ["second factors"],
+                "summary": "Removes push approval, with a code from another factor or a recovery code",
+                "security": [{"bearer": []}],
+                "responses": {
+                  "200": {
+                    "description": "The second factors now on (and, once, the recovery codes this change issued)",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TwoFactorState"}}}
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "409": {"$ref": "#/components/responses/Conflict"},
+                  "413": {"$ref": "#/components/responses/TooLarge"},
+                  "429": {"$ref": "#/components/responses/TooManyRequests"},
+                  "502": {"$ref": "#/components/responses/BadGateway"},
+                  "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                },
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "required": ["code"],
+                        "properties": {
+                          "code": {"type": "string"},
+                          "method": {"$ref": "#/components/schemas/Method"}
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/api/accounts/2fa/push/verify": {
+              "post": {
+                "operationId": "confirmPush",
+                "tags": ["second factors"],
+                "summary": "Turns push approval on once the app enrolled its factor",
+                "security": [{"bearer": []}],
+                "responses": {
+                  "200": {
+                    "description": "The second factors now on (and, once, the recovery codes this change issued)",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TwoFactorState"}}}
+                  },
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "409": {"$ref": "#/components/responses/Conflict"},
+                  "502": {"$ref": "#/components/responses/BadGateway"},
+                  "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                }
+              }
+            },
+            "/api/accounts/2fa/recovery-codes": {
+              "post": {
+                "operationId": "regenerateRecoveryCodes",
+                "tags": ["second factors"],
+                "summary": "A new set of recovery codes (the old set stops working), with a code from a factor or a recovery code",
+                "security": [{"bearer": []}],
+                "responses": {
+                  "200": {
+                    "description": "The new codes, shown this once",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RecoveryCodes"}}}
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "409": {"$ref": "#/components/responses/Conflict"},
+                  "413": {"$ref": "#/components/responses/TooLarge"},
+                  "429": {"$ref": "#/components/responses/TooManyRequests"},
+                  "502": {"$ref": "#/components/responses/BadGateway"},
+                  "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                },
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "required": ["code"],
+                        "properties": {
+                          "code": {"type": "string"},
+                          "method": {"$ref": "#/components/schemas/Method"}
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "components": {
+            "schemas": {
+              "TwoFactorState": {
+                "type": "object",
+                "required": ["message", "two_factor_enabled", "methods"],
+                "properties": {
+                  "message": {"type": "string"},
+                  "two_factor_enabled": {"type": "boolean"},
+                  "methods": {"type": "array", "items": {"$ref": "#/components/schemas/SecondFactor"}},
+                  "recovery_codes": {"type": "array", "items": {"type": "string"}}
+                }
+              },
+              "TOTPEnrolment": {
+                "type": "object",
+                "required": ["factor_sid", "secret", "uri"],
+                "properties": {
+                  "factor_sid": {"type": "string"},
+                  "secret": {"type": "string", "description": "Base32"},
+                  "uri": {"type": "string", "description": "otpauth://totp/… for a QR code"}
+                }
+              },
+              "PushEnrolment": {
+                "type": "object",
+                "required": ["token", "service_sid", "identity", "factor_type", "ttl"],
+                "properties": {
+                  "token": {"type": "string", "description": "A Verify access token for the app"},
+                  "service_sid": {"type": "string"},
+                  "identity": {"type": "string"},
+                  "factor_type": {"const": "push"},
+                  "factor_friendly_name": {"type": "string"},
+                  "ttl": {"type": "integer"}
+                }
+              },
+              "RecoveryCodes": {
+                "type": "object",
+                "required": ["message", "recovery_codes"],
+                "properties": {
+                  "message": {"type": "string"},
+                  "recovery_codes": {"type": "array", "items": {"type": "string"}}
+                }
+              }
+            }
+          }
+        }
+        """#
+}

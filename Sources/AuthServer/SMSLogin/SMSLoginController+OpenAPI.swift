@@ -1,0 +1,73 @@
+/// The OpenAPI description of ``SMSLoginController`` (see ``AuthAPIDocument``).
+extension SMSLoginController {
+    static let openAPI = #"""
+        {
+          "paths": {
+            "/api/auth/send-verification": {
+              "post": {
+                "operationId": "sendVerification", "tags": ["sms login"], "summary": "Texts a login code to the number",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PhoneNumberBody"}}}},
+                "responses": {
+                  "200": {"description": "The code is on its way", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CodeSent"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"}, "403": {"$ref": "#/components/responses/Forbidden"},
+                  "413": {"$ref": "#/components/responses/TooLarge"}, "429": {"$ref": "#/components/responses/TooManyRequests"},
+                  "502": {"$ref": "#/components/responses/BadGateway"}, "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                }
+              }
+            },
+            "/api/auth/verify-code": {
+              "post": {
+                "operationId": "verifyCode", "tags": ["sms login"], "summary": "Logs in with the texted code: the tokens",
+                "requestBody": {
+                  "required": true,
+                  "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["phone_number", "code"],
+                    "properties": {
+                      "phone_number": {"type": "string", "examples": ["+14155550100"]},
+                      "code": {"type": "string", "pattern": "^[A-Za-z0-9]{4,10}$", "examples": ["123456"]}
+                    }
+                  }}}
+                },
+                "responses": {
+                  "200": {"description": "Logged in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TokenGrant"}}}},
+                  "400": {
+                    "description": "A wrong code (`authenticated: false` with the verification's status), or a body that is not what the route takes",
+                    "content": {"application/json": {"schema": {
+                      "type": "object", "required": ["message"],
+                      "properties": {"message": {"type": "string"}, "authenticated": {"const": false}, "status": {"type": "string"}, "errors": {"type": "object"}}
+                    }}}
+                  },
+                  "403": {"$ref": "#/components/responses/Forbidden"}, "413": {"$ref": "#/components/responses/TooLarge"},
+                  "429": {"$ref": "#/components/responses/TooManyRequests"},
+                  "502": {"$ref": "#/components/responses/BadGateway"}, "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                }
+              }
+            },
+            "/api/auth/protected": {
+              "get": {
+                "operationId": "protected", "tags": ["sms login"], "summary": "Whom the token names (phone-number and account tokens)",
+                "security": [{"bearer": []}],
+                "responses": {
+                  "200": {
+                    "description": "The token's subject",
+                    "content": {"application/json": {"schema": {
+                      "type": "object", "required": ["message"],
+                      "properties": {"message": {"type": "string"}, "phone_number": {"type": "string"}, "account_sid": {"type": "string"}, "username": {"type": "string"}}
+                    }}}
+                  },
+                  "401": {"$ref": "#/components/responses/Unauthorized"}
+                }
+              }
+            }
+          },
+          "components": {
+            "schemas": {
+              "PhoneNumberBody": {
+                "type": "object", "required": ["phone_number"],
+                "properties": {"phone_number": {"type": "string", "description": "E.164, or national with spaces and dashes", "examples": ["+14155550100"]}}
+              }
+            }
+          }
+        }
+        """#
+}

@@ -1,0 +1,97 @@
+import Hummingbird
+import ServerOperations
+
+/// The OpenAPI description of everything the emulator serves besides Twilio's own API (which
+/// Twilio's OpenAPI describes): health, metrics, the inbox and the control API, at
+/// `GET /emulator/v1/openapi.json`. Each controller describes its routes in a
+/// `+OpenAPI.swift` file beside it; this adds what they share (the error body, `limit`).
+enum ControlAPIDocument {
+    static func make() throws -> OpenAPIDocument {
+        try OpenAPIDocument(
+            title: "verify-emulator control API", version: BuildInfo.version,
+            summary: """
+                The emulator's own API, for tests and tools: read the codes it "sent", move its clock, \
+                fix codes, inject faults, answer push challenges, save and restore snapshots. Open \
+                without credentials (the emulator binds to loopback by default); JSON bodies; errors \
+                have Twilio's shape. Twilio's Verify v2 API, served under /v2, is described by \
+                Twilio's own OpenAPI.
+                """,
+            fragments: [
+                shared, ControlAPI.openAPI, ControlAPI.openAPIClockCodesFaults, DevicesAPI.openAPI,
+                SnapshotsAPI.openAPI, InboxPage.openAPI,
+            ])
+    }
+
+    /// Serves the document; called after every other route, so it also checks that the
+    /// document describes exactly the routes there are.
+    static func addRoutes(to router: Router<EmulatorRequestContext>) throws {
+        let document = try make()
+        router.get("/emulator/v1/openapi.json") { _, _ in document.response() }
+        let mismatches = document.mismatches(routes: router.routes.map(\.description))
+        guard mismatches.isEmpty else {
+            throw OpenAPIDocument.Problem(
+                description: "the control API's OpenAPI: " + mismatches.joined(separator: "; "))
+        }
+    }
+
+    static let shared = #"""
+        {
+          "paths": {
+            "/emulator/v1/openapi.json": {
+              "get": {
+                "operationId": "openAPI", "tags": ["meta"],
+                "summary": "This description",
+                "responses": {"200": {"description": "An OpenAPI 3.1 document", "content": {"application/json": {"schema": {"type": "object"}}}}}
+              }
+            }
+          },
+          "components": {
+            "schemas": {
+              "TwilioError": {
+                "type": "object",
+                "description": "Twilio's error body",
+                "required": ["code", "message", "more_info", "status"],
+                "properties": {
+                  "code": {"type": "integer", "examples": [60200]},
+                  "message": {"type": "string"},
+                  "more_info": {"type": "string"},
+                  "status": {"type": "integer", "minimum": 400, "maximum": 599},
+                  "detail": {"type": "string"}
+                }
+              },
+              "Status": {
+                "type": "object", "required": ["status"],
+                "properties": {"status": {"type": "string"}, "reason": {"type": "string"}}
+              },
+              "ServiceSID": {"type": "string", "pattern": "^VA[0-9a-fA-F]{32}$", "examples": ["VA00000000000000000000000000000000"]},
+              "AccountSID": {"type": "string", "pattern": "^AC[0-9a-fA-F]{32}$", "examples": ["AC00000000000000000000000000000000"]}
+            },
+            "parameters": {
+              "limit": {
+                "name": "limit", "in": "query", "description": "How many, newest first (default 50)",
+                "schema": {"type": "integer", "minimum": 1, "maximum": 1000}
+              },
+              "serviceSid": {"name": "service_sid", "in": "query", "description": "Only this service (VA…)", "schema": {"type": "string"}},
+              "accountSid": {"name": "account_sid", "in": "query", "description": "Only this account (AC…)", "schema": {"type": "string"}},
+              "to": {"name": "to", "in": "query", "description": "Only this recipient", "schema": {"type": "string"}},
+              "identity": {"name": "identity", "in": "query", "description": "Only this entity identity", "schema": {"type": "string"}}
+            },
+            "responses": {
+              "BadRequest": {
+                "description": "A parameter or the body is not what the operation takes; the message names it",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TwilioError"}}}
+              },
+              "NotFound": {
+                "description": "Nothing by that name or id",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TwilioError"}}}
+              },
+              "NoContent": {"description": "Done; no body"},
+              "TooLarge": {
+                "description": "The body is larger than the emulator takes (--max-body-size)",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TwilioError"}}}
+              }
+            }
+          }
+        }
+        """#
+}
