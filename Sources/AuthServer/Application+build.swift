@@ -63,7 +63,8 @@ private func assembleAuthServer(
     // first, so it counts the answer the error middleware makes of a thrown error
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics.server))
     router.add(middleware: SecurityHeadersMiddleware())
-    router.add(middleware: APIErrorMiddleware(logger: logger, pages: pages))
+    let routeMethods = RouteMethods()
+    router.add(middleware: APIErrorMiddleware(logger: logger, pages: pages, routeMethods: routeMethods))
     router.get("/healthz") { _, _ in try JSONResponse.make(HealthBody()) }
     router.get("/metrics") { _, _ in metrics.server.response() }
 
@@ -118,6 +119,7 @@ private func assembleAuthServer(
     .addRoutes(
         to: router, cookieSecure: configuration.cookieSecure, sessionLifetime: configuration.sessionLifetime)
     try AuthAPIDocument.addRoutes(to: router)
+    routeMethods.load(router.routes.map(\.description))
     return Application(
         router: router,
         // a connection that sends nothing (or never finishes its request head) is closed

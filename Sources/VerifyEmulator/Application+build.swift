@@ -77,7 +77,10 @@ public func buildApplication(
     // first, so it counts the answer the error middleware makes of a thrown error
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics.server))
     router.get("/metrics") { _, _ in metrics.server.response() }
-    router.add(middleware: TwilioErrorMiddleware(logger: logger, requestLog: requestLog, clock: clock))
+    let routeMethods = RouteMethods()
+    router.add(
+        middleware: TwilioErrorMiddleware(
+            logger: logger, requestLog: requestLog, clock: clock, routeMethods: routeMethods))
     let directory = AccountDirectory(accounts: configuration.effectiveAccounts)
     router.add(middleware: TwilioAuthMiddleware(directory: directory, bodyLimit: configuration.maxBodySize))
     let urls = ResourceURLs(
@@ -133,6 +136,7 @@ public func buildApplication(
     SnapshotsAPI(snapshots: snapshots).addRoutes(to: router)
     try InboxPage(writer: writer, clock: clock, feed: feed).addRoutes(to: router)
     try ControlAPIDocument.addRoutes(to: router)
+    routeMethods.load(router.routes.map(\.description))
 
     var lifecycleServices: [any Service] = []
     if configuration.databasePath != ":memory:" {

@@ -20,9 +20,9 @@ from openapi_hooks import LOGIN
 VERSION = (ROOT / "VERSION").read_text().strip()
 MAX_EXAMPLES = os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "20")
 # "no server error and no response that violates the description": the status, the content
-# type, the headers and the body of every answer
+# type, the headers and the body of every answer; and a method a path does not take is a 405
 CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,"
-          "response_headers_conformance,response_schema_conformance")
+          "response_headers_conformance,response_schema_conformance,unsupported_method")
 HOOKS = Path(__file__).with_name("openapi_hooks.py")
 
 

@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 import Mustache
 import NIOHTTP1
+import ServerOperations
 
 /// Renders ``APIError``s and ``FormErrors`` as JSON; anything unexpected is a 500 with no
 /// internals. Outside `/api/` (the web pages) a missing page or an unexpected failure is an
@@ -10,6 +11,8 @@ struct APIErrorMiddleware: RouterMiddleware {
     typealias Context = AuthRequestContext
     let logger: Logger
     var pages: MustacheLibrary?
+    /// The methods of every route: a known path asked with another method is a 405 with `Allow`.
+    var routeMethods = RouteMethods()
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -43,6 +46,18 @@ struct APIErrorMiddleware: RouterMiddleware {
             // a broken request (a bad chunk size, say) is the client's error, not the server's
             return try JSONResponse.make(MessageBody("The request is not valid HTTP"), status: .badRequest)
         } catch let error as any HTTPResponseError where error.status == .notFound {
+            if let allowed = routeMethods.allowed(for: request.uri.path) {
+                let allow = allowed.joined(separator: ", ")
+                if var page = page(
+                    request, .methodNotAllowed, "Method not allowed", "This address does not take that kind of request."
+                ) {
+                    page.headers[.allow] = allow
+                    return page
+                }
+                return try JSONResponse.make(
+                    MessageBody("\(request.method) is not allowed on \(request.uri.path); it takes \(allow)"),
+                    status: .methodNotAllowed, headers: [.allow: allow])
+            }
             if let page = page(request, .notFound, "Page not found", "There is nothing at this address.") {
                 return page
             }

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
+import ServerOperations
 import VerifyWire
 
 /// Turns every failure into Twilio's JSON error body: thrown ``TwilioError``s as they are,
@@ -15,6 +16,9 @@ struct TwilioErrorMiddleware: RouterMiddleware {
     let logger: Logger
     let requestLog: RequestLog
     let clock: EmulatorClock
+    /// The methods of the router's own routes (health, control API, inbox): a known path asked
+    /// with another method is a 405 with `Allow`. `/v2` answers its own 405s (``TwilioRouter``).
+    var routeMethods = RouteMethods()
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -28,6 +32,7 @@ struct TwilioErrorMiddleware: RouterMiddleware {
         let isTwilioAPI = path.hasPrefix("/v2")
         let requestId = isTwilioAPI ? SID.random(.request).rawValue : ""
         var twilioError: TwilioError
+        var allowed: [String]?
         do {
             var response = try await next(request, context)
             if isTwilioAPI {
@@ -53,7 +58,12 @@ struct TwilioErrorMiddleware: RouterMiddleware {
             twilioError = .malformedBody(hint: "the request is not valid HTTP/1.1: \(error)")
         } catch let error as any HTTPResponseError {
             switch error.status {
-            case .notFound: twilioError = .notFound(path, hint: "no route for \(path)")
+            case .notFound:
+                allowed = isTwilioAPI ? nil : routeMethods.allowed(for: path)
+                twilioError =
+                    allowed == nil
+                    ? .notFound(path, hint: "no route for \(path)")
+                    : .methodNotAllowed(request.method.rawValue, path)
             case .contentTooLarge: twilioError = .bodyTooLarge(limit: context.maxUploadSize)
             case .methodNotAllowed: twilioError = .methodNotAllowed(request.method.rawValue, path)
             default:
@@ -84,6 +94,7 @@ struct TwilioErrorMiddleware: RouterMiddleware {
         // `detail`; the Twilio API keeps Twilio's bodies and puts the hint in the request log.
         if !isTwilioAPI, twilioError.detail == nil { twilioError.detail = twilioError.hint }
         var response = JSONResponse.error(twilioError)
+        if let allowed { response.headers[.allow] = allowed.joined(separator: ", ") }
         if isTwilioAPI {
             response.headers[Self.requestIdHeader] = requestId
             CORSHeaders.add(to: &response.headers, origin: request.headers[CORSHeaders.origin])

@@ -20,3 +20,24 @@ struct HealthTests {
         }
     }
 }
+
+@Suite("Auth server: its OpenAPI description and the 405 of a known path")
+struct DescriptionTests {
+    @Test("/openapi.json describes the JSON API; another method on a known path is a 405 with Allow")
+    func describedAndAllowed() async throws {
+        try await withStack { stack in
+            let (status, document, headers) = try await stack.json(.get, "/openapi.json")
+            #expect(status == .ok && headers[.contentType] == "application/json")
+            #expect(document["openapi"] as? String == "3.1.0")
+            let paths = try #require(document["paths"] as? [String: Any])
+            #expect(paths["/api/accounts/login"] != nil && paths["/api/auth/verify-code"] != nil)
+            #expect(paths["/login"] == nil)
+            let (refused, body, refusedHeaders) = try await stack.json(.delete, "/api/accounts/me")
+            #expect(refused == .methodNotAllowed)
+            #expect(refusedHeaders[.allow] == "GET")
+            #expect(body["message"] as? String == "DELETE is not allowed on /api/accounts/me; it takes GET")
+            // a path no route has stays a 404
+            #expect(try await stack.json(.delete, "/api/accounts/nothing").0 == .notFound)
+        }
+    }
+}
