@@ -6,11 +6,14 @@ fails the suite; `swift run NAME` runs the built binary.
 """
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
 
 import pytest
+import requests
+import yaml
 
 from conftest import ROOT, Emulator, free_port
 
@@ -130,3 +133,66 @@ def test_the_python_helper_samples_work_as_pasted(tmp_path):
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_pasted.py"],
                             cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env)
     assert result.returncode == 0 and "1 passed" in result.stdout, result.stdout + result.stderr
+
+
+RECIPE = re.compile(r"<!-- sdk-recipe: ([a-z]+) -->\n```([a-z]+)\n(.*?)\n```", re.S)
+
+
+def test_every_official_helper_library_has_a_recipe_that_names_the_emulator():
+    recipes = {name: body for name, _, body in RECIPE.findall((ROOT / "README.md").read_text())}
+    assert set(recipes) == {"node", "go", "java", "csharp", "ruby", "php"}
+    for name, body in recipes.items():
+        # the emulator's address and its default credentials and service, as pasted
+        assert "127.0.0.1" in body and "4010" in body, name
+        assert "AC00000000000000000000000000000000" in body and "emulator-auth-token" in body, name
+        assert "VA00000000000000000000000000000000" in body and "+15005550006" in body, name
+
+
+def test_the_node_recipe_parses(tmp_path):
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    (body,) = [body for name, _, body in RECIPE.findall((ROOT / "README.md").read_text()) if name == "node"]
+    (tmp_path / "recipe.js").write_text(body)
+    result = subprocess.run([node, "--check", str(tmp_path / "recipe.js")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    # and a broken one does not: the check can fail
+    (tmp_path / "broken.js").write_text(body.replace(");", "", 1))
+    assert subprocess.run([node, "--check", str(tmp_path / "broken.js")], capture_output=True).returncode != 0
+
+
+def test_the_github_actions_example_starts_waits_and_tests(tmp_path):
+    """docs/github-actions.yml, run here as GitHub would run it after its build step: the
+    steps that start the emulator, wait on its healthcheck and run the smoke test, each in a
+    shell of its own, with the workflow's environment (the port made free)."""
+    workflow = yaml.safe_load((ROOT / "docs" / "github-actions.yml").read_text())
+    steps = {step.get("name"): step for step in workflow["jobs"]["test"]["steps"]}
+    assert workflow["jobs"]["test"]["container"] == "swift:6.3.1-noble"
+    assert steps["Build the emulator"]["run"] == "swift build -c release --product verify-emulator"
+    binary = os.environ.get("VERIFY_EMULATOR_BIN", str(ROOT / ".build" / "debug" / "verify-emulator"))
+    port = free_port()
+    environment = clean_environment(**{key: str(value) for key, value in workflow["env"].items()})
+    environment.update(VERIFY_EMULATOR_PORT=str(port), RUNNER_TEMP=str(tmp_path))
+    started = None
+    try:
+        for name in ["Start the emulator", "Wait until it is ready", "Run the tests"]:
+            step = steps[name]
+            env = dict(environment, **{key: with_ports(str(value), port) for key, value in step.get("env", {}).items()})
+            script = with_ports(step["run"], port).replace("verify-emulator/.build/release/verify-emulator", binary)
+            process = subprocess.Popen(["bash", "-e", "-c", script], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                                       stderr=subprocess.STDOUT, text=True, start_new_session=True)
+            output, _ = process.communicate(timeout=60)
+            if started is None:
+                started = process
+            assert process.returncode == 0, f"{name}: {output}"
+            if name == "Wait until it is ready":
+                assert f"ready: http://127.0.0.1:{port}/readyz" in output, output
+        # the smoke test approved a code the emulator "sent": it shows in its verifications
+        verifications = requests.get(f"http://127.0.0.1:{port}/emulator/v1/verifications", timeout=5).json()
+        assert [v["status"] for v in verifications["verifications"]] == ["approved"]
+    finally:
+        if started is not None:
+            try:
+                os.killpg(started.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
