@@ -52,6 +52,11 @@ fi
 # the project's Python helper (clients/python): every suite below starts its emulators with it
 .venv/bin/pip install --quiet --disable-pip-version-check ./clients/python
 
+log "release tarball (scripts/release.sh): static-stdlib binaries and their checksum"
+release_dir="$(mktemp -d)"
+RELEASE_TARBALL="$(bash scripts/release.sh "$release_dir")"
+export RELEASE_TARBALL
+
 log "official twilio SDK compatibility suite and the inbox in headless Chromium"
 VERIFY_EMULATOR_BIN="$(swift build --show-bin-path)/verify-emulator" \
     AUTH_SERVER_BIN="$(swift build --show-bin-path)/auth-server" \
