@@ -1,7 +1,11 @@
-// JSONSerialization (merging fragments) is in Foundation, not FoundationEssentials.
-import Foundation
 import Hummingbird
 import NIOCore
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// An OpenAPI 3.1 description a server serves about itself (`/openapi.json`), assembled from
 /// fragments that live beside the controllers they describe, so a route and its description
@@ -28,16 +32,18 @@ public struct OpenAPIDocument: Sendable {
     }
 
     public init(title: String, version: String, summary: String, fragments: [String]) throws(Problem) {
-        var paths: [String: Any] = [:]
-        var components: [String: [String: Any]] = [:]
+        var paths: [String: JSONValue] = [:]
+        var components: [String: [String: JSONValue]] = [:]
         for (index, fragment) in fragments.enumerated() {
-            guard let data = fragment.data(using: .utf8),
-                let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+            guard let parsed = try? JSONDecoder().decode(JSONValue.self, from: Data(fragment.utf8)),
+                let object = parsed.members
             else { throw Problem(description: "fragment \(index) is not a JSON object") }
-            for (key, value) in object {
+            // paths first, then the rest by name: the same problem is named on every start
+            for key in object.keys.sorted(by: { ($0 == "paths" ? 0 : 1, $0) < ($1 == "paths" ? 0 : 1, $1) }) {
+                let value = object[key] ?? .null
                 switch key {
                 case "paths":
-                    guard let more = value as? [String: Any] else {
+                    guard let more = value.members else {
                         throw Problem(description: "fragment \(index): paths is not an object")
                     }
                     for (path, item) in more {
@@ -47,7 +53,9 @@ public struct OpenAPIDocument: Sendable {
                         paths[path] = item
                     }
                 case "components":
-                    guard let sections = value as? [String: [String: Any]] else {
+                    guard let sections = value.members?.compactMapValues(\.members),
+                        sections.count == value.members?.count
+                    else {
                         throw Problem(description: "fragment \(index): components is not an object of objects")
                     }
                     for (section, entries) in sections {
@@ -66,19 +74,18 @@ public struct OpenAPIDocument: Sendable {
         }
         operations = Set(
             paths.flatMap { path, item in
-                ((item as? [String: Any]) ?? [:]).keys.filter(Self.methods.contains).map {
-                    "\($0.uppercased()) \(path)"
-                }
+                (item.members ?? [:]).keys.filter(Self.methods.contains).map { "\($0.uppercased()) \(path)" }
             })
-        let document: [String: Any] = [
-            "openapi": "3.1.0",
-            "info": ["title": title, "version": version, "description": summary],
-            "paths": paths,
-            "components": components,
-        ]
+        let document = JSONValue.object([
+            "openapi": .string("3.1.0"),
+            "info": .object(["title": .string(title), "version": .string(version), "description": .string(summary)]),
+            "paths": .object(paths),
+            "components": .object(components.mapValues(JSONValue.object)),
+        ])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
-            json = Array(
-                try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes]))
+            json = Array(try encoder.encode(document))
         } catch {
             throw Problem(description: "the document does not serialize: \(error)")
         }
