@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import ServerOperations
 import Testing
 
@@ -59,5 +60,29 @@ struct OpenAPIDocumentTests {
         #expect(
             document.mismatches(routes: ["GET /clock", "POST /clock", "GET /login"], describes: { $0 != "/login" })
                 == ["POST /clock is served but not described", "DELETE /faults/{id} is described but not served"])
+    }
+
+    @Test("serving on a router checks it: an undescribed route stops the start, naming it and the path")
+    func serve() throws {
+        let document = try OpenAPIDocument(title: "t", version: "1", summary: "s", fragments: [Self.clock])
+        let router = Router()
+        router.get("/clock") { _, _ in "now" }
+        // the document's own path is served by serve(), and describes leaves it out here
+        try document.serve(at: "/openapi.json", on: router, describes: { $0 != "/openapi.json" })
+        #expect(router.routes.map(\.description).contains("GET /openapi.json"))
+        let other = Router()
+        other.get("/clock") { _, _ in "now" }
+        other.post("/clock") { _, _ in "set" }
+        #expect(
+            throws: OpenAPIDocument.Problem(
+                description: "the OpenAPI description at /doc.json: GET /doc.json is served but not described; "
+                    + "POST /clock is served but not described")
+        ) {
+            try document.serve(at: "/doc.json", on: other)
+        }
+        #expect(
+            OpenAPIDocument.references([400, 418], names: [400: "BadRequest"])
+                == ##""400": {"$ref": "#/components/responses/BadRequest"}, "418": {"$ref": "#/components/responses/Status418"}"##
+        )
     }
 }

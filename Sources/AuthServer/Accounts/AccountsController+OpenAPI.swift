@@ -22,7 +22,7 @@ extension AccountsController {
                 "responses": {
                   "201": {"description": "The account", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Account"}}}},
                   "400": {"$ref": "#/components/responses/BadRequest"}, "409": {"description": "The username or email is taken", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                  "413": {"$ref": "#/components/responses/TooLarge"}, "429": {"$ref": "#/components/responses/TooManyRequests"}
+                  \#(AuthAPIDocument.refusals(413, 429))
                 }
               }
             },
@@ -47,9 +47,7 @@ extension AccountsController {
                   },
                   "400": {"$ref": "#/components/responses/BadRequest"},
                   "401": {"description": "Wrong username or password", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                  "403": {"$ref": "#/components/responses/Forbidden"}, "413": {"$ref": "#/components/responses/TooLarge"},
-                  "429": {"$ref": "#/components/responses/TooManyRequests"},
-                  "502": {"$ref": "#/components/responses/BadGateway"}, "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                  \#(AuthAPIDocument.refusals(403, 413, 429, 502, 504))
                 }
               }
             },
@@ -69,11 +67,9 @@ extension AccountsController {
                   "202": {"$ref": "#/components/responses/PushPending"},
                   "400": {"$ref": "#/components/responses/BadRequest"},
                   "401": {"description": "An unknown or expired challenge, or a wrong code", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                  "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/NotFound"},
-                  "409": {"$ref": "#/components/responses/Conflict"},
+                  \#(AuthAPIDocument.refusals(403, 404, 409)),
                   "410": {"description": "The push request expired", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                  "413": {"$ref": "#/components/responses/TooLarge"}, "429": {"$ref": "#/components/responses/TooManyRequests"},
-                  "502": {"$ref": "#/components/responses/BadGateway"}, "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                  \#(AuthAPIDocument.refusals(413, 429, 502, 504))
                 }
               }
             },
@@ -93,9 +89,7 @@ extension AccountsController {
                   "202": {"$ref": "#/components/responses/PushPending"},
                   "400": {"$ref": "#/components/responses/BadRequest"},
                   "401": {"description": "An unknown or expired challenge", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                  "404": {"$ref": "#/components/responses/NotFound"}, "409": {"$ref": "#/components/responses/Conflict"},
-                  "413": {"$ref": "#/components/responses/TooLarge"}, "429": {"$ref": "#/components/responses/TooManyRequests"},
-                  "502": {"$ref": "#/components/responses/BadGateway"}, "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                  \#(AuthAPIDocument.refusals(404, 409, 413, 429, 502, 504))
                 }
               }
             },
@@ -109,9 +103,7 @@ extension AccountsController {
                 },
                 "responses": {
                   "200": {"description": "Sent if the account exists", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CodeSent"}}}},
-                  "400": {"$ref": "#/components/responses/BadRequest"}, "413": {"$ref": "#/components/responses/TooLarge"},
-                  "429": {"$ref": "#/components/responses/TooManyRequests"},
-                  "502": {"$ref": "#/components/responses/BadGateway"}, "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                  \#(AuthAPIDocument.refusals(400, 413, 429, 502, 504))
                 }
               }
             },
@@ -128,9 +120,7 @@ extension AccountsController {
                 },
                 "responses": {
                   "200": {"description": "Changed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Message"}}}},
-                  "400": {"$ref": "#/components/responses/BadRequest"}, "413": {"$ref": "#/components/responses/TooLarge"},
-                  "429": {"$ref": "#/components/responses/TooManyRequests"},
-                  "502": {"$ref": "#/components/responses/BadGateway"}, "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                  \#(AuthAPIDocument.refusals(400, 413, 429, 502, 504))
                 }
               }
             },
@@ -156,8 +146,7 @@ extension AccountsController {
                 },
                 "responses": {
                   "200": {"description": "Changed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Message"}}}},
-                  "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"},
-                  "413": {"$ref": "#/components/responses/TooLarge"}, "429": {"$ref": "#/components/responses/TooManyRequests"}
+                  \#(AuthAPIDocument.refusals(400, 401, 413, 429))
                 }
               }
             }

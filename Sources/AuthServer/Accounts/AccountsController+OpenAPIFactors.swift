@@ -15,13 +15,7 @@ extension AccountsController {
                     "description": "The code is on its way",
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CodeSent"}}}
                   },
-                  "400": {"$ref": "#/components/responses/BadRequest"},
-                  "401": {"$ref": "#/components/responses/Unauthorized"},
-                  "409": {"$ref": "#/components/responses/Conflict"},
-                  "413": {"$ref": "#/components/responses/TooLarge"},
-                  "429": {"$ref": "#/components/responses/TooManyRequests"},
-                  "502": {"$ref": "#/components/responses/BadGateway"},
-                  "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                  \#(AuthAPIDocument.refusals(400, 401, 409, 413, 429, 502, 504))
                 },
                 "requestBody": {
                   "required": true,
@@ -44,30 +38,10 @@ extension AccountsController {
                 "summary": "Turns SMS on with the texted code",
                 "security": [{"bearer": []}],
                 "responses": {
-                  "200": {
-                    "description": "The second factors now on (and, once, the recovery codes this change issued)",
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TwoFactorState"}}}
-                  },
-                  "400": {"$ref": "#/components/responses/BadRequest"},
-                  "401": {"$ref": "#/components/responses/Unauthorized"},
-                  "409": {"$ref": "#/components/responses/Conflict"},
-                  "413": {"$ref": "#/components/responses/TooLarge"},
-                  "429": {"$ref": "#/components/responses/TooManyRequests"},
-                  "502": {"$ref": "#/components/responses/BadGateway"},
-                  "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                  "200": {"$ref": "#/components/responses/TwoFactorState"},
+                  \#(AuthAPIDocument.refusals(400, 401, 409, 413, 429, 502, 504))
                 },
-                "requestBody": {
-                  "required": true,
-                  "content": {
-                    "application/json": {
-                      "schema": {
-                        "type": "object",
-                        "required": ["code"],
-                        "properties": {"code": {"type": "string"}}
-                      }
-                    }
-                  }
-                }
+                "requestBody": {"$ref": "#/components/requestBodies/Code"}
               }
             },
             "/api/accounts/2fa/disable": {
@@ -81,11 +55,7 @@ extension AccountsController {
                     "description": "The code is on its way",
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CodeSent"}}}
                   },
-                  "401": {"$ref": "#/components/responses/Unauthorized"},
-                  "409": {"$ref": "#/components/responses/Conflict"},
-                  "429": {"$ref": "#/components/responses/TooManyRequests"},
-                  "502": {"$ref": "#/components/responses/BadGateway"},
-                  "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                  \#(AuthAPIDocument.refusals(401, 409, 429, 502, 504))
                 }
               }
             },
@@ -96,30 +66,10 @@ extension AccountsController {
                 "summary": "Turns SMS off with the texted code",
                 "security": [{"bearer": []}],
                 "responses": {
-                  "200": {
-                    "description": "The second factors now on (and, once, the recovery codes this change issued)",
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TwoFactorState"}}}
-                  },
-                  "400": {"$ref": "#/components/responses/BadRequest"},
-                  "401": {"$ref": "#/components/responses/Unauthorized"},
-                  "409": {"$ref": "#/components/responses/Conflict"},
-                  "413": {"$ref": "#/components/responses/TooLarge"},
-                  "429": {"$ref": "#/components/responses/TooManyRequests"},
-                  "502": {"$ref": "#/components/responses/BadGateway"},
-                  "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                  "200": {"$ref": "#/components/responses/TwoFactorState"},
+                  \#(AuthAPIDocument.refusals(400, 401, 409, 413, 429, 502, 504))
                 },
-                "requestBody": {
-                  "required": true,
-                  "content": {
-                    "application/json": {
-                      "schema": {
-                        "type": "object",
-                        "required": ["code"],
-                        "properties": {"code": {"type": "string"}}
-                      }
-                    }
-                  }
-                }
+                "requestBody": {"$ref": "#/components/requestBodies/Code"}
               }
             },
             "/api/accounts/2fa/totp": {
@@ -133,10 +83,7 @@ extension AccountsController {
                     "description": "The factor to set up",
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TOTPEnrolment"}}}
                   },
-                  "401": {"$ref": "#/components/responses/Unauthorized"},
-                  "409": {"$ref": "#/components/responses/Conflict"},
-                  "502": {"$ref": "#/components/responses/BadGateway"},
-                  "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                  \#(AuthAPIDocument.refusals(401, 409, 502, 504))
                 }
               },
               "delete": {
@@ -145,33 +92,10 @@ extension AccountsController {
                 "summary": "Removes the authenticator app, with a fresh code from it (the default method), from SMS, or a recovery code",
                 "security": [{"bearer": []}],
                 "responses": {
-                  "200": {
-                    "description": "The second factors now on (and, once, the recovery codes this change issued)",
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TwoFactorState"}}}
-                  },
-                  "400": {"$ref": "#/components/responses/BadRequest"},
-                  "401": {"$ref": "#/components/responses/Unauthorized"},
-                  "409": {"$ref": "#/components/responses/Conflict"},
-                  "413": {"$ref": "#/components/responses/TooLarge"},
-                  "429": {"$ref": "#/components/responses/TooManyRequests"},
-                  "502": {"$ref": "#/components/responses/BadGateway"},
-                  "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                  "200": {"$ref": "#/components/responses/TwoFactorState"},
+                  \#(AuthAPIDocument.refusals(400, 401, 409, 413, 429, 502, 504))
                 },
-                "requestBody": {
-                  "required": true,
-                  "content": {
-                    "application/json": {
-                      "schema": {
-                        "type": "object",
-                        "required": ["code"],
-                        "properties": {
-                          "code": {"type": "string"},
-                          "method": {"$ref": "#/components/schemas/Method"}
-                        }
-                      }
-                    }
-                  }
-                }
+                "requestBody": {"$ref": "#/components/requestBodies/CodeAndMethod"}
               }
             },
             "/api/accounts/2fa/totp/verify": {
@@ -181,30 +105,10 @@ extension AccountsController {
                 "summary": "Turns the authenticator app on with its first code",
                 "security": [{"bearer": []}],
                 "responses": {
-                  "200": {
-                    "description": "The second factors now on (and, once, the recovery codes this change issued)",
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TwoFactorState"}}}
-                  },
-                  "400": {"$ref": "#/components/responses/BadRequest"},
-                  "401": {"$ref": "#/components/responses/Unauthorized"},
-                  "409": {"$ref": "#/components/responses/Conflict"},
-                  "413": {"$ref": "#/components/responses/TooLarge"},
-                  "429": {"$ref": "#/components/responses/TooManyRequests"},
-                  "502": {"$ref": "#/components/responses/BadGateway"},
-                  "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                  "200": {"$ref": "#/components/responses/TwoFactorState"},
+                  \#(AuthAPIDocument.refusals(400, 401, 409, 413, 429, 502, 504))
                 },
-                "requestBody": {
-                  "required": true,
-                  "content": {
-                    "application/json": {
-                      "schema": {
-                        "type": "object",
-                        "required": ["code"],
-                        "properties": {"code": {"type": "string"}}
-                      }
-                    }
-                  }
-                }
+                "requestBody": {"$ref": "#/components/requestBodies/Code"}
               }
             },
             "/api/accounts/2fa/push": {
@@ -218,11 +122,7 @@ extension AccountsController {
                     "description": "The enrolment",
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PushEnrolment"}}}
                   },
-                  "401": {"$ref": "#/components/responses/Unauthorized"},
-                  "404": {"$ref": "#/components/responses/NotFound"},
-                  "409": {"$ref": "#/components/responses/Conflict"},
-                  "502": {"$ref": "#/components/responses/BadGateway"},
-                  "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                  \#(AuthAPIDocument.refusals(401, 404, 409, 502, 504))
                 }
               },
               "delete": {
@@ -231,34 +131,10 @@ extension AccountsController {
                 "summary": "Removes push approval, with a code from another factor or a recovery code",
                 "security": [{"bearer": []}],
                 "responses": {
-                  "200": {
-                    "description": "The second factors now on (and, once, the recovery codes this change issued)",
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TwoFactorState"}}}
-                  },
-                  "400": {"$ref": "#/components/responses/BadRequest"},
-                  "401": {"$ref": "#/components/responses/Unauthorized"},
-                  "404": {"$ref": "#/components/responses/NotFound"},
-                  "409": {"$ref": "#/components/responses/Conflict"},
-                  "413": {"$ref": "#/components/responses/TooLarge"},
-                  "429": {"$ref": "#/components/responses/TooManyRequests"},
-                  "502": {"$ref": "#/components/responses/BadGateway"},
-                  "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                  "200": {"$ref": "#/components/responses/TwoFactorState"},
+                  \#(AuthAPIDocument.refusals(400, 401, 404, 409, 413, 429, 502, 504))
                 },
-                "requestBody": {
-                  "required": true,
-                  "content": {
-                    "application/json": {
-                      "schema": {
-                        "type": "object",
-                        "required": ["code"],
-                        "properties": {
-                          "code": {"type": "string"},
-                          "method": {"$ref": "#/components/schemas/Method"}
-                        }
-                      }
-                    }
-                  }
-                }
+                "requestBody": {"$ref": "#/components/requestBodies/CodeAndMethod"}
               }
             },
             "/api/accounts/2fa/push/verify": {
@@ -268,15 +144,8 @@ extension AccountsController {
                 "summary": "Turns push approval on once the app enrolled its factor",
                 "security": [{"bearer": []}],
                 "responses": {
-                  "200": {
-                    "description": "The second factors now on (and, once, the recovery codes this change issued)",
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TwoFactorState"}}}
-                  },
-                  "401": {"$ref": "#/components/responses/Unauthorized"},
-                  "404": {"$ref": "#/components/responses/NotFound"},
-                  "409": {"$ref": "#/components/responses/Conflict"},
-                  "502": {"$ref": "#/components/responses/BadGateway"},
-                  "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                  "200": {"$ref": "#/components/responses/TwoFactorState"},
+                  \#(AuthAPIDocument.refusals(401, 404, 409, 502, 504))
                 }
               }
             },
@@ -291,33 +160,32 @@ extension AccountsController {
                     "description": "The new codes, shown this once",
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RecoveryCodes"}}}
                   },
-                  "400": {"$ref": "#/components/responses/BadRequest"},
-                  "401": {"$ref": "#/components/responses/Unauthorized"},
-                  "409": {"$ref": "#/components/responses/Conflict"},
-                  "413": {"$ref": "#/components/responses/TooLarge"},
-                  "429": {"$ref": "#/components/responses/TooManyRequests"},
-                  "502": {"$ref": "#/components/responses/BadGateway"},
-                  "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                  \#(AuthAPIDocument.refusals(400, 401, 409, 413, 429, 502, 504))
                 },
-                "requestBody": {
-                  "required": true,
-                  "content": {
-                    "application/json": {
-                      "schema": {
-                        "type": "object",
-                        "required": ["code"],
-                        "properties": {
-                          "code": {"type": "string"},
-                          "method": {"$ref": "#/components/schemas/Method"}
-                        }
-                      }
-                    }
-                  }
-                }
+                "requestBody": {"$ref": "#/components/requestBodies/CodeAndMethod"}
               }
             }
           },
           "components": {
+            "requestBodies": {
+              "Code": {
+                "required": true,
+                "content": {"application/json": {"schema": {"type": "object", "required": ["code"], "properties": {"code": {"type": "string"}}}}}
+              },
+              "CodeAndMethod": {
+                "required": true,
+                "content": {"application/json": {"schema": {
+                  "type": "object", "required": ["code"],
+                  "properties": {"code": {"type": "string"}, "method": {"$ref": "#/components/schemas/Method"}}
+                }}}
+              }
+            },
+            "responses": {
+              "TwoFactorState": {
+                "description": "The second factors now on (and, once, the recovery codes this change issued)",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TwoFactorState"}}}
+              }
+            },
             "schemas": {
               "TwoFactorState": {
                 "type": "object",

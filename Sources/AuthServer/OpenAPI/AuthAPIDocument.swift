@@ -17,6 +17,7 @@ enum AuthAPIDocument {
                 refused token); every 429 carries Retry-After.
                 """,
             fragments: [
+                OpenAPIDocument.healthFragment(server: "auth-server", metricsNote: " (keep it behind your proxy)"),
                 shared, SMSLoginController.openAPI, TokensController.openAPI, AccountsController.openAPI,
                 AccountsController.openAPITwoFactor, AccountsController.openAPIPasskeys,
             ])
@@ -25,14 +26,18 @@ enum AuthAPIDocument {
     /// Serves the document; called after every other route, so it also checks that the
     /// document describes exactly the JSON API's routes (the pages are left out).
     static func addRoutes(to router: Router<AuthRequestContext>) throws {
-        let document = try make()
-        router.get("/openapi.json") { _, _ in document.response() }
-        let mismatches = document.mismatches(routes: router.routes.map(\.description), describes: isDescribed)
-        guard mismatches.isEmpty else {
-            throw OpenAPIDocument.Problem(
-                description: "the auth server's OpenAPI: " + mismatches.joined(separator: "; "))
-        }
+        try make().serve(at: "/openapi.json", on: router, describes: isDescribed)
     }
+
+    /// The shared responses of these refusals, by status (see ``OpenAPIDocument/references(_:names:)``).
+    static func refusals(_ statuses: Int...) -> String {
+        OpenAPIDocument.references(statuses, names: refusalNames)
+    }
+
+    static let refusalNames = [
+        400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 409: "Conflict", 413: "TooLarge",
+        429: "TooManyRequests", 502: "BadGateway", 504: "GatewayTimeout",
+    ]
 
     /// The paths the document covers: the JSON API, the keys, health, metrics and itself.
     static func isDescribed(_ path: String) -> Bool {
@@ -48,34 +53,6 @@ enum AuthAPIDocument {
                 "operationId": "openAPI", "tags": ["meta"], "summary": "This description",
                 "responses": {"200": {"description": "An OpenAPI 3.1 document", "content": {"application/json": {"schema": {"type": "object"}}}}}
               }
-            },
-            "/healthz": {
-              "get": {
-                "operationId": "healthz", "tags": ["health"], "summary": "The process answers (kept for older setups)",
-                "responses": {"200": {"description": "Serving", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}}}
-              }
-            },
-            "/livez": {
-              "get": {
-                "operationId": "livez", "tags": ["health"], "summary": "The process answers",
-                "responses": {"200": {"description": "Serving", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}}}
-              }
-            },
-            "/readyz": {
-              "get": {
-                "operationId": "readyz", "tags": ["health"],
-                "summary": "The server serves and its database takes a write (what `auth-server healthcheck` asks)",
-                "responses": {
-                  "200": {"description": "Ready", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}},
-                  "503": {"description": "The database does not take a write", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}}
-                }
-              }
-            },
-            "/metrics": {
-              "get": {
-                "operationId": "metrics", "tags": ["health"], "summary": "Prometheus metrics in the text exposition format (keep it behind your proxy)",
-                "responses": {"200": {"description": "Counters and histograms", "content": {"text/plain": {"schema": {"type": "string"}}}}}
-              }
             }
           },
           "components": {
@@ -83,10 +60,6 @@ enum AuthAPIDocument {
               "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "An access token from a login or a refresh"}
             },
             "schemas": {
-              "Status": {
-                "type": "object", "required": ["status"],
-                "properties": {"status": {"type": "string"}, "reason": {"type": "string"}}
-              },
               "Error": {
                 "type": "object", "required": ["message"],
                 "properties": {

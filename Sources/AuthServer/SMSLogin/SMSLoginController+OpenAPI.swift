@@ -9,9 +9,7 @@ extension SMSLoginController {
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PhoneNumberBody"}}}},
                 "responses": {
                   "200": {"description": "The code is on its way", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CodeSent"}}}},
-                  "400": {"$ref": "#/components/responses/BadRequest"}, "403": {"$ref": "#/components/responses/Forbidden"},
-                  "413": {"$ref": "#/components/responses/TooLarge"}, "429": {"$ref": "#/components/responses/TooManyRequests"},
-                  "502": {"$ref": "#/components/responses/BadGateway"}, "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                  \#(AuthAPIDocument.refusals(400, 403, 413, 429, 502, 504))
                 }
               }
             },
@@ -37,9 +35,7 @@ extension SMSLoginController {
                       "properties": {"message": {"type": "string"}, "authenticated": {"const": false}, "status": {"type": "string"}, "errors": {"type": "object"}}
                     }}}
                   },
-                  "403": {"$ref": "#/components/responses/Forbidden"}, "413": {"$ref": "#/components/responses/TooLarge"},
-                  "429": {"$ref": "#/components/responses/TooManyRequests"},
-                  "502": {"$ref": "#/components/responses/BadGateway"}, "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                  \#(AuthAPIDocument.refusals(403, 413, 429, 502, 504))
                 }
               }
             },

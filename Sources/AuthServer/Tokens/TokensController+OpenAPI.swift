@@ -15,8 +15,7 @@ extension TokensController {
                 },
                 "responses": {
                   "200": {"description": "New tokens", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TokenGrant"}}}},
-                  "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"},
-                  "413": {"$ref": "#/components/responses/TooLarge"}
+                  \#(AuthAPIDocument.refusals(400, 401, 413))
                 }
               }
             },

@@ -1,39 +1,11 @@
 import VerifyWire
 
-/// The OpenAPI description of ``ControlAPI``'s health and reading routes (see
+/// The OpenAPI description of ``ControlAPI``'s reading routes and reset (see
 /// ``ControlAPIDocument``); `ControlAPI+OpenAPIChanges.swift` has the clock, codes and faults.
 extension ControlAPI {
     static let openAPI = #"""
         {
           "paths": {
-            "/healthz": {
-              "get": {
-                "operationId": "healthz", "tags": ["health"], "summary": "The process answers (kept for older setups)",
-                "responses": {"200": {"description": "Serving", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}}}
-              }
-            },
-            "/livez": {
-              "get": {
-                "operationId": "livez", "tags": ["health"], "summary": "The process answers",
-                "responses": {"200": {"description": "Serving", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}}}
-              }
-            },
-            "/readyz": {
-              "get": {
-                "operationId": "readyz", "tags": ["health"],
-                "summary": "The emulator serves and its database takes a write (what `verify-emulator healthcheck` asks)",
-                "responses": {
-                  "200": {"description": "Ready", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}},
-                  "503": {"description": "The database does not take a write; `reason` says why", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}}
-                }
-              }
-            },
-            "/metrics": {
-              "get": {
-                "operationId": "metrics", "tags": ["health"], "summary": "Prometheus metrics in the text exposition format",
-                "responses": {"200": {"description": "Counters and histograms", "content": {"text/plain": {"schema": {"type": "string"}}}}}
-              }
-            },
             "/emulator/v1/messages": {
               "get": {
                 "operationId": "listMessages", "tags": ["inbox"],

@@ -28,8 +28,7 @@ extension ControlAPI {
                 },
                 "responses": {
                   "200": {"description": "The clock after the change", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Clock"}}}},
-                  "400": {"$ref": "#/components/responses/BadRequest"},
-                  "413": {"$ref": "#/components/responses/TooLarge"}
+                  \#(ControlAPIDocument.responses(400, 413))
                 }
               }
             },
@@ -52,17 +51,14 @@ extension ControlAPI {
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FixedCode"}}}},
                 "responses": {
                   "201": {"description": "The rule as stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FixedCode"}}}},
-                  "400": {"$ref": "#/components/responses/BadRequest"},
-                  "413": {"$ref": "#/components/responses/TooLarge"}
+                  \#(ControlAPIDocument.responses(400, 413))
                 }
               },
               "delete": {
                 "operationId": "removeFixedCode", "tags": ["codes"], "summary": "Removes the fixed code of one scope (neither parameter: the global one)",
                 "parameters": [{"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/serviceSid"}],
                 "responses": {
-                  "204": {"$ref": "#/components/responses/NoContent"},
-                  "400": {"$ref": "#/components/responses/BadRequest"},
-                  "404": {"$ref": "#/components/responses/NotFound"}
+                  \#(ControlAPIDocument.responses(204, 400, 404))
                 }
               }
             },
@@ -85,8 +81,7 @@ extension ControlAPI {
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FaultRule"}}}},
                 "responses": {
                   "201": {"description": "The rule with its id", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FaultRule"}}}},
-                  "400": {"$ref": "#/components/responses/BadRequest"},
-                  "413": {"$ref": "#/components/responses/TooLarge"}
+                  \#(ControlAPIDocument.responses(400, 413))
                 }
               },
               "delete": {
@@ -98,7 +93,7 @@ extension ControlAPI {
               "delete": {
                 "operationId": "removeFault", "tags": ["faults"], "summary": "Removes one fault rule",
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
-                "responses": {"204": {"$ref": "#/components/responses/NoContent"}, "404": {"$ref": "#/components/responses/NotFound"}}
+                "responses": {\#(ControlAPIDocument.responses(204, 404))}
               }
             }
           },

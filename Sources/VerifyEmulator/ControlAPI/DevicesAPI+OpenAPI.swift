@@ -38,9 +38,7 @@ extension DevicesAPI {
                 },
                 "responses": {
                   "201": {"description": "The device", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/VirtualDevice"}}}},
-                  "400": {"$ref": "#/components/responses/BadRequest"},
-                  "404": {"$ref": "#/components/responses/NotFound"},
-                  "413": {"$ref": "#/components/responses/TooLarge"}
+                  \#(ControlAPIDocument.responses(400, 404, 413))
                 }
               }
             },
@@ -71,9 +69,7 @@ extension DevicesAPI {
                 "operationId": "approvePushChallenge", "tags": ["push"], "summary": "A virtual device approves the challenge, as a user tapping Approve",
                 "parameters": [{"$ref": "#/components/parameters/challenge"}],
                 "responses": {
-                  "200": {"description": "The challenge, answered", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PushChallenge"}}}},
-                  "400": {"$ref": "#/components/responses/BadRequest"},
-                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "200": {"$ref": "#/components/responses/AnsweredChallenge"}, \#(ControlAPIDocument.responses(400, 404)),
                   "409": {"$ref": "#/components/responses/NotVirtual"}
                 }
               }
@@ -83,9 +79,7 @@ extension DevicesAPI {
                 "operationId": "denyPushChallenge", "tags": ["push"], "summary": "A virtual device denies the challenge",
                 "parameters": [{"$ref": "#/components/parameters/challenge"}],
                 "responses": {
-                  "200": {"description": "The challenge, answered", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PushChallenge"}}}},
-                  "400": {"$ref": "#/components/responses/BadRequest"},
-                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "200": {"$ref": "#/components/responses/AnsweredChallenge"}, \#(ControlAPIDocument.responses(400, 404)),
                   "409": {"$ref": "#/components/responses/NotVirtual"}
                 }
               }
@@ -111,6 +105,10 @@ extension DevicesAPI {
               "snaToken": {"name": "token", "in": "path", "required": true, "schema": {"type": "string"}}
             },
             "responses": {
+              "AnsweredChallenge": {
+                "description": "The challenge, answered",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PushChallenge"}}}
+              },
               "NotVirtual": {
                 "description": "The challenge's factor is a real device's: only its phone can sign the answer",
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TwilioError"}}}

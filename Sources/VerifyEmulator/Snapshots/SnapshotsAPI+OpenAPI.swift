@@ -29,8 +29,7 @@ extension SnapshotsAPI {
                 "responses": {
                   "200": {"description": "Saved over the snapshot of that name", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Snapshot"}}}},
                   "201": {"description": "Saved", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Snapshot"}}}},
-                  "400": {"$ref": "#/components/responses/BadRequest"},
-                  "413": {"$ref": "#/components/responses/TooLarge"}
+                  \#(ControlAPIDocument.responses(400, 413))
                 }
               }
             },
@@ -38,7 +37,7 @@ extension SnapshotsAPI {
               "delete": {
                 "operationId": "deleteSnapshot", "tags": ["snapshots"], "summary": "Deletes a snapshot",
                 "parameters": [{"$ref": "#/components/parameters/snapshotName"}],
-                "responses": {"204": {"$ref": "#/components/responses/NoContent"}, "400": {"$ref": "#/components/responses/BadRequest"}, "404": {"$ref": "#/components/responses/NotFound"}}
+                "responses": {\#(ControlAPIDocument.responses(204, 400, 404))}
               }
             },
             "/emulator/v1/snapshots/{name}/restore": {
@@ -47,8 +46,7 @@ extension SnapshotsAPI {
                 "parameters": [{"$ref": "#/components/parameters/snapshotName"}],
                 "responses": {
                   "200": {"description": "Restored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Snapshot"}}}},
-                  "400": {"$ref": "#/components/responses/BadRequest"},
-                  "404": {"$ref": "#/components/responses/NotFound"}
+                  \#(ControlAPIDocument.responses(400, 404))
                 }
               }
             },
