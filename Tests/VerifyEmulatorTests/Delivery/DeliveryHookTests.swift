@@ -114,13 +114,16 @@ struct DeliveryHookTests {
                 verificationSid: "VE" + String(repeating: "2", count: 32), toAddress: "+15005550006", channel: "sms",
                 body: "Your code is \"123456\"", code: "123456", createdAt: 1_000)
 
-            let ok = try DeliveryHook(url: "http://127.0.0.1:\(port)/ok?token=a%20b", logger: logger)
+            // these receivers answer at once; the generous timeout is for a loaded machine
+            var ok = try DeliveryHook(url: "http://127.0.0.1:\(port)/ok?token=a%20b", logger: logger)
+            ok.timeout = .seconds(60)
             #expect(await ok.deliver(message) == .answered(status: 204))
             #expect(await seen.messages.map(\.code) == ["123456"])
             #expect(await seen.messages.first?.body == "Your code is \"123456\"")
             #expect(lines.written.isEmpty)
 
-            let broken = try DeliveryHook(url: "http://127.0.0.1:\(port)/broken", logger: logger)
+            var broken = try DeliveryHook(url: "http://127.0.0.1:\(port)/broken", logger: logger)
+            broken.timeout = .seconds(60)
             #expect(await broken.deliver(message) == .answered(status: 500))
             #expect(lines.written.contains("/broken answered 500 for VL"))
 
