@@ -6,7 +6,11 @@ import ServerOperations
 /// describes its routes in a `+OpenAPI.swift` file beside it; this adds what they share: the
 /// error body, the bearer scheme and the refusals every route can meet.
 enum AuthAPIDocument {
-    static func make() throws -> OpenAPIDocument {
+    /// Built once per process: the same for every server in it (a test suite starts hundreds), and
+    /// reading the fragments is the costly part.
+    static let built = Result { () throws(OpenAPIDocument.Problem) in try make() }
+
+    static func make() throws(OpenAPIDocument.Problem) -> OpenAPIDocument {
         try OpenAPIDocument(
             title: "auth-server JSON API", version: BuildInfo.version,
             summary: """
@@ -26,7 +30,7 @@ enum AuthAPIDocument {
     /// Serves the document; called after every other route, so it also checks that the
     /// document describes exactly the JSON API's routes (the pages are left out).
     static func addRoutes(to router: Router<AuthRequestContext>) throws {
-        try make().serve(at: "/openapi.json", on: router, describes: isDescribed)
+        try built.get().serve(at: "/openapi.json", on: router, describes: isDescribed)
     }
 
     /// The shared responses of these refusals, by status (see ``OpenAPIDocument/references(_:names:)``).

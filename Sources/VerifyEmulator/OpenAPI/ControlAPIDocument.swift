@@ -7,7 +7,11 @@ import ServerOperations
 /// `+OpenAPI.swift` file beside it; this adds what they share (the error body, `limit`); the
 /// health routes' description is ServerOperations' own.
 enum ControlAPIDocument {
-    static func make() throws -> OpenAPIDocument {
+    /// Built once per process: the same for every server in it (a test suite starts hundreds), and
+    /// reading the fragments is the costly part.
+    static let built = Result { () throws(OpenAPIDocument.Problem) in try make() }
+
+    static func make() throws(OpenAPIDocument.Problem) -> OpenAPIDocument {
         try OpenAPIDocument(
             title: "verify-emulator control API", version: BuildInfo.version,
             summary: """
@@ -27,7 +31,7 @@ enum ControlAPIDocument {
     /// Serves the document; called after every other route, so it also checks that the
     /// document describes exactly the routes there are.
     static func addRoutes(to router: Router<EmulatorRequestContext>) throws {
-        try make().serve(at: "/emulator/v1/openapi.json", on: router)
+        try built.get().serve(at: "/emulator/v1/openapi.json", on: router)
     }
 
     /// The shared responses of these statuses (see ``OpenAPIDocument/references(_:names:)``).

@@ -135,7 +135,8 @@ struct WALCheckpointerTests {
             }
         }
         func waitFor(_ condition: () -> Bool) async throws {
-            let deadline = ContinuousClock.now + .seconds(5)
+            // generous: a passing run waits milliseconds, a loaded machine may need seconds
+            let deadline = ContinuousClock.now + .seconds(60)
             while !condition(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         }
 
