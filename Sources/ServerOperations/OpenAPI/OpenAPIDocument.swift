@@ -23,6 +23,8 @@ public struct OpenAPIDocument: Sendable {
     public let json: [UInt8]
     /// Every described operation as `GET /emulator/v1/faults/{id}`.
     public let operations: Set<String>
+    /// ``json`` as the response body, made once: every request shares it.
+    private let body: ByteBuffer
 
     /// Why fragments do not make one document.
     public struct Problem: Error, CustomStringConvertible, Equatable {
@@ -86,6 +88,7 @@ public struct OpenAPIDocument: Sendable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
             json = Array(try encoder.encode(document))
+            body = ByteBuffer(bytes: json)
         } catch {
             throw Problem(description: "the document does not serialize: \(error)")
         }
@@ -116,6 +119,6 @@ public struct OpenAPIDocument: Sendable {
         Response(
             status: .ok,
             headers: [.contentType: "application/json", .cacheControl: "public, max-age=60"],
-            body: .init(byteBuffer: ByteBuffer(bytes: json)))
+            body: .init(byteBuffer: body))
     }
 }
