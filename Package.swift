@@ -201,6 +201,8 @@ let package = Package(
             dependencies: [
                 "VerifyClient", "VerifyEmulator", "VerifyEmulatorTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(

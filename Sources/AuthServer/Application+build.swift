@@ -65,6 +65,7 @@ private func assembleAuthServer(
     router.add(middleware: SecurityHeadersMiddleware())
     let routeMethods = RouteMethods()
     router.add(middleware: APIErrorMiddleware(logger: logger, pages: pages, routeMethods: routeMethods))
+    router.add(middleware: CrossSiteAPIGuard())
     router.get("/healthz") { _, _ in try JSONResponse.make(HealthBody()) }
     router.get("/metrics") { _, _ in metrics.server.response() }
 

@@ -188,8 +188,25 @@ public final class VerifyClient: Sendable {
         }
     }
 
-    /// Sends `request`; a 2xx answer's status and body, or the error it makes.
+    /// Sends `request`; a 2xx answer's status and body, or the error it makes. The whole
+    /// exchange, head and body, is bounded by ``Configuration/timeout``: AsyncHTTPClient's
+    /// deadline covers the head only, so an answer that stalls mid-body would otherwise hold its
+    /// caller and its pooled connection for ever. On a timeout the exchange's task is cancelled,
+    /// which closes that connection instead of returning it to the pool.
     private func exchange(_ request: HTTPClientRequest) async throws -> (status: Int, body: ByteBuffer) {
+        let timeout = configuration.timeout
+        return try await withThrowingTaskGroup(of: (status: Int, body: ByteBuffer).self) { group in
+            group.addTask { try await self.unboundedExchange(request) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw VerifyClientError.timeout
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
+    }
+
+    private func unboundedExchange(_ request: HTTPClientRequest) async throws -> (status: Int, body: ByteBuffer) {
         let response: HTTPClientResponse
         let body: ByteBuffer
         let deadline = NIODeadline.now() + configuration.timeout.timeAmount
@@ -198,6 +215,7 @@ public final class VerifyClient: Sendable {
             body = try await response.body.collect(upTo: 4 * 1024 * 1024)
         } catch let error as HTTPClientError
             where error == .deadlineExceeded || error == .connectTimeout || error == .readTimeout
+                || error == .getConnectionFromPoolTimeout
         {
             throw VerifyClientError.timeout
         } catch let error as HTTPClientError {

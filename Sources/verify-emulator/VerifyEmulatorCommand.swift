@@ -84,6 +84,22 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
     var publicURL: String? { publicURLOption ?? Self.environment["VERIFY_EMULATOR_PUBLIC_URL"] }
 
     @Option(
+        name: .customLong("allowed-hosts"),
+        help:
+            "Host names answered besides localhost and IP addresses, comma-separated (.domain for its subdomains, * for any): others are refused, against DNS rebinding. [env: VERIFY_EMULATOR_ALLOWED_HOSTS]"
+    )
+    var allowedHostsOption: String?
+    var allowedHosts: AllowedHosts {
+        get throws {
+            do {
+                return try AllowedHosts(parsing: allowedHostsOption ?? Self.environment["VERIFY_EMULATOR_ALLOWED_HOSTS"] ?? "")
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
+    }
+
+    @Option(
         name: .customLong("code-expiry"),
         help: "Seconds a code stays valid (default 600). [env: VERIFY_EMULATOR_CODE_EXPIRY]")
     var codeExpiryOption: Int?
@@ -296,6 +312,7 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
         configuration.databasePath = databasePath
         configuration.importPath = importPath
         configuration.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        configuration.allowedHosts = try allowedHosts
         configuration.logMessages = try !quiet
         configuration.deliveryWebhook = deliveryWebhook
         // Fixtures first, then flags, so a flag given explicitly wins over a file.

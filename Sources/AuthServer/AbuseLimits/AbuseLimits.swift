@@ -16,6 +16,8 @@ struct AbuseLimits: Sendable {
     /// Password logins per login name, and per client IP.
     let loginPerAccount: RateLimit
     let loginPerIP: RateLimit
+    /// Registrations per client IP (each costs a password hash).
+    let registerPerIP: RateLimit
     let store: any LimitStore
 
     init(configuration: AuthConfiguration, store: any LimitStore) {
@@ -27,12 +29,14 @@ struct AbuseLimits: Sendable {
         verifyPerIP = RateLimit(kind: .verifyPerIP, limit: configuration.verifyLimitPerIP, window: window)
         loginPerAccount = RateLimit(kind: .loginPerAccount, limit: configuration.loginLimitPerAccount, window: window)
         loginPerIP = RateLimit(kind: .loginPerIP, limit: configuration.loginLimitPerIP, window: window)
+        registerPerIP = RateLimit(kind: .registerPerIP, limit: configuration.registerLimitPerIP, window: window)
         self.store = store
     }
 
     /// The longest window of any limit, for sweeping.
     var longestWindow: Double {
-        [sendPerRecipient, sendPerIP, verifyPerRecipient, verifyPerIP, loginPerAccount, loginPerIP].map(\.window).max()
+        [sendPerRecipient, sendPerIP, verifyPerRecipient, verifyPerIP, loginPerAccount, loginPerIP, registerPerIP]
+            .map(\.window).max()
             ?? 0
     }
 
@@ -46,9 +50,15 @@ struct AbuseLimits: Sendable {
         try await store.hit([(verifyPerIP, ip), (verifyPerRecipient, recipient)], now: now)
     }
 
-    /// Counts a password login as `login` (lowercased) from `ip`.
-    func login(_ login: String, ip: String, now: Date) async throws -> Int? {
-        try await store.hit([(loginPerIP, ip), (loginPerAccount, login.lowercased())], now: now)
+    /// Counts a password attempt on `account` (its sid when the login names one, so every
+    /// spelling of it, username or email, shares one count; else the login lowercased) from `ip`.
+    func login(_ account: String, ip: String, now: Date) async throws -> Int? {
+        try await store.hit([(loginPerIP, ip), (loginPerAccount, account.lowercased())], now: now)
+    }
+
+    /// Counts a registration from `ip`.
+    func register(ip: String, now: Date) async throws -> Int? {
+        try await store.hit([(registerPerIP, ip)], now: now)
     }
 
     /// The JSON API's 429 with `Retry-After`, when `wait` says the request was refused.

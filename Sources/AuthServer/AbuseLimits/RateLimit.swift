@@ -8,6 +8,7 @@ struct RateLimit: Sendable {
         case verifyPerIP = "verify/ip"
         case loginPerAccount = "login/account"
         case loginPerIP = "login/ip"
+        case registerPerIP = "register/ip"
     }
 
     let kind: Kind

@@ -23,8 +23,11 @@ extension AccountService {
     }
 
     /// A new passkeys factor on Verify with the WebAuthn creation options for the browser.
-    func startPasskeyRegistration(_ account: UserAccount) async throws -> FactorResource {
+    func startPasskeyRegistration(
+        _ account: UserAccount, proof: IdentityProof?, ip: String
+    ) async throws -> FactorResource {
         try requirePasskeys()
+        try await authorize(.addPasskey, account, proof: proof, ip: ip)
         do {
             return try await verify.createPasskeyFactor(
                 serviceSid: serviceSid, identity: account.verifyIdentity, friendlyName: account.username)
@@ -94,13 +97,30 @@ extension AccountService {
     }
 
     /// Removes one of the account's passkeys, on Verify first.
-    func removePasskey(_ account: UserAccount, factorSid: String) async throws {
+    func removePasskey(_ account: UserAccount, factorSid: String, proof: IdentityProof?, ip: String) async throws {
         guard try await factors.passkeys(accountID: account.id).contains(where: { $0.factorSid == factorSid }) else {
             throw FormErrors(message: "No such passkey on this account", status: .notFound)
         }
+        try await authorize(.removePasskey, account, proof: proof, ip: ip)
         try await deleteVerifyFactor(account, sid: factorSid)
         _ = try await factors.removePasskey(accountID: account.id, factorSid: factorSid, now: now())
         logger.info("passkey \(factorSid) removed from account \(account.sid)")
+    }
+
+    /// A password reset removes every passkey of the account: a passkey signs in with no password
+    /// and no second factor, so one added by whoever held the account must not outlive the
+    /// owner's reset. Removed here first (a passkey sign-in needs its row), then on Verify; a
+    /// Verify failure is logged and leaves only an orphan factor nobody can sign in with.
+    func removePasskeysAfterReset(_ account: UserAccount) async throws {
+        for passkey in try await factors.passkeys(accountID: account.id) {
+            _ = try await factors.removePasskey(accountID: account.id, factorSid: passkey.factorSid, now: now())
+            do {
+                try await deleteVerifyFactor(account, sid: passkey.factorSid)
+            } catch {
+                logger.warning("passkey \(passkey.factorSid) of account \(account.sid) stays on Verify: \(error)")
+            }
+            logger.notice("passkey \(passkey.factorSid) removed from account \(account.sid) by a password reset")
+        }
     }
 
     /// What a browser's `PublicKeyCredential` JSON has at least, checked before it goes to

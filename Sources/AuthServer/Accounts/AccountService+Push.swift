@@ -20,8 +20,9 @@ extension AccountService {
     }
 
     /// An access token for the phone app to enrol its push factor with (Verify's AccessTokens).
-    func startPushEnrolment(_ account: UserAccount) async throws -> AccessTokenResource {
+    func startPushEnrolment(_ account: UserAccount, proof: IdentityProof?, ip: String) async throws -> AccessTokenResource {
         try requirePushLogin()
+        try await authorize(.addPushFactor, account, proof: proof, ip: ip)
         do {
             return try await verify.createAccessToken(
                 serviceSid: serviceSid, identity: account.verifyIdentity, factorType: .push,
@@ -56,11 +57,11 @@ extension AccountService {
     }
 
     /// Removes the phone once `proof` is accepted; its factor is deleted on Verify too.
-    func removePush(_ account: UserAccount, proof: SecondFactorProof, code: String, ip: String) async throws {
+    func removePush(_ account: UserAccount, proof: IdentityProof?, ip: String) async throws {
         guard let sid = account.pushFactorSid else {
             throw FormErrors(message: "No phone is set up for push approval", status: .conflict)
         }
-        try await checkSecondStep(account, proof: proof, code: code, ip: ip)
+        try await authorize(.removePushFactor, account, proof: proof, ip: ip)
         try await deleteVerifyFactor(account, sid: sid)
         try await factors.disablePush(accountID: account.id, now: now())
         logger.info("push approval removed from account \(account.sid)")

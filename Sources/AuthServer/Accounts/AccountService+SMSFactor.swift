@@ -5,7 +5,9 @@ import VerifyClient
 /// SMS as a second factor: a number confirmed by a code, removed with a fresh code to it.
 extension AccountService {
     /// Step one of turning SMS on: remembers the number and sends it a code.
-    func startEnablingTwoFactor(_ account: UserAccount, phone rawPhone: String, ip: String) async throws -> String {
+    func startEnablingTwoFactor(
+        _ account: UserAccount, phone rawPhone: String, proof: IdentityProof?, ip: String
+    ) async throws -> String {
         // swapping the number needs the old one first: a stolen session must not move the second factor
         guard account.phone == nil else {
             throw FormErrors(
@@ -17,6 +19,7 @@ extension AccountService {
         } catch {
             throw FormErrors.field("phone_number", "Enter a mobile number in international form, like +14155550100")
         }
+        try await authorize(.addSMSFactor, account, proof: proof, ip: ip)
         try await sendCode(to: phone, ip: ip)
         try await accounts.setPendingPhone(id: account.id, phone: phone)
         return phone
@@ -47,7 +50,7 @@ extension AccountService {
         guard let phone = account.phone else {
             throw FormErrors(message: "SMS two-factor is already off", status: .conflict)
         }
-        try await checkCode(to: phone, code: code, ip: ip)
+        try await authorize(.removeSMSFactor, account, proof: .code(.factor(.sms), code), ip: ip)
         try await factors.disableSMS(accountID: account.id, now: now())
         logger.info("SMS two-factor disabled for account \(account.sid)")
     }

@@ -58,12 +58,13 @@ extension AccountService {
     }
 
     /// A new set of recovery codes, shown once; the old set stops working.
-    func regenerateRecoveryCodes(_ account: UserAccount) async throws -> [String] {
+    func regenerateRecoveryCodes(_ account: UserAccount, proof: IdentityProof?, ip: String) async throws -> [String] {
         guard account.twoFactorEnabled else {
             throw FormErrors(
                 message: "Recovery codes come with two-factor authentication; turn a second factor on first",
                 status: .conflict)
         }
+        try await authorize(.regenerateRecoveryCodes, account, proof: proof, ip: ip)
         let codes = RecoveryCodes.make()
         try await factors.replaceRecoveryCodes(accountID: account.id, codes: codes, now: now())
         logger.info("recovery codes regenerated for account \(account.sid)")

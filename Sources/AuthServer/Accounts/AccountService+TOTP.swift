@@ -21,11 +21,12 @@ extension AccountService {
     static let totpReplayWindow: Double = 90
 
     /// Makes a new TOTP factor on Verify for the account (replacing one that never got its code).
-    func startTOTPEnrolment(_ account: UserAccount) async throws -> TOTPEnrolment {
+    func startTOTPEnrolment(_ account: UserAccount, proof: IdentityProof?, ip: String) async throws -> TOTPEnrolment {
         guard account.totpFactorSid == nil else {
             throw FormErrors(
                 message: "An authenticator app is already set up; remove it first to add another", status: .conflict)
         }
+        try await authorize(.addAuthenticatorApp, account, proof: proof, ip: ip)
         if let abandoned = account.pendingTOTPSid {
             try await deleteVerifyFactor(account, sid: abandoned)
         }
@@ -114,13 +115,13 @@ extension AccountService {
         }
     }
 
-    /// Removes the authenticator app once `proof` (a fresh code from a factor the account has,
-    /// or a recovery code) is accepted; the factor is deleted on Verify too.
-    func removeTOTP(_ account: UserAccount, proof: SecondFactorProof, code: String, ip: String) async throws {
+    /// Removes the authenticator app once `proof` (the password, a fresh code from a factor the
+    /// account has, or a recovery code) is accepted; the factor is deleted on Verify too.
+    func removeTOTP(_ account: UserAccount, proof: IdentityProof?, ip: String) async throws {
         guard let sid = account.totpFactorSid else {
             throw FormErrors(message: "No authenticator app is set up", status: .conflict)
         }
-        try await checkSecondStep(account, proof: proof, code: code, ip: ip)
+        try await authorize(.removeAuthenticatorApp, account, proof: proof, ip: ip)
         try await deleteVerifyFactor(account, sid: sid)
         try await factors.disableTOTP(accountID: account.id, now: now())
         logger.info("authenticator app removed from account \(account.sid)")

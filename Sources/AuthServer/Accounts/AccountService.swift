@@ -65,8 +65,16 @@ struct AccountService: Sendable {
         return .success(username)
     }
 
+    /// An email address as accounts keep it: ASCII only. Case-folding a non-ASCII address can
+    /// land on another one (U+212A KELVIN SIGN lowercases to `k`), which would let an account
+    /// squat the ASCII address and receive its resets; internationalised domains are entered in
+    /// their ASCII (punycode) form.
     static func checkEmail(_ raw: String) -> Result<String, FormErrors> {
         let email = String(raw.trimmingWhitespace())
+        guard email.unicodeScalars.allSatisfy(\.isASCII) else {
+            return .failure(
+                .field("email", "Use an address in plain ASCII letters (a domain in its xn-- form)"))
+        }
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard email.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
             !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
@@ -86,7 +94,7 @@ struct AccountService: Sendable {
     // MARK: Registration and login
 
     func register(
-        username rawUsername: String, email rawEmail: String, password: String, confirmation: String
+        username rawUsername: String, email rawEmail: String, password: String, confirmation: String, ip: String
     )
         async throws -> UserAccount
     {
@@ -103,6 +111,8 @@ struct AccountService: Sendable {
         guard errors.fields.isEmpty, case .success(let name) = username, case .success(let address) = email else {
             throw errors
         }
+        // each registration costs a password hash: counted per client IP before the hash
+        try limited(try await limits.register(ip: ip, now: now()))
         let hash = try await passwords.hash(password)
         do {
             return try await accounts.create(username: name, email: address, passwordHash: hash, now: now())
@@ -123,8 +133,9 @@ struct AccountService: Sendable {
             if password.isEmpty { errors.fields["password"] = "Enter your password" }
             throw errors
         }
-        try limited(try await limits.login(login, ip: ip, now: now()))
         let account = try await accounts.find(login: login)
+        // one count per account whatever name it is asked by (username or email)
+        try limited(try await limits.login(account?.sid ?? login, ip: ip, now: now()))
         let matches: Bool
         if let account {
             matches = try await passwords.verify(password, hash: account.passwordHash)
@@ -178,27 +189,48 @@ struct AccountService: Sendable {
 
     /// Checks a code sent to `to`; the refusal says whether it was wrong, expired or used up.
     func checkCode(to: String, code rawCode: String, ip: String) async throws {
-        let code = String(rawCode.trimmingWhitespace())
-        guard (4...10).contains(code.count), code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
-            throw FormErrors.field("code", "Enter the code from the message (4 to 10 letters or digits)")
-        }
+        let code = try Self.messageCode(rawCode)
         try limited(try await limits.verify(to, ip: ip, now: now()))
-        let check: VerificationCheckResource
-        do {
-            check = try await verify.checkVerification(serviceSid: serviceSid, to: to, code: code)
-        } catch VerifyClientError.twilio(let error) where error.code == 20404 {
-            throw FormErrors(fields: ["code": Self.usedUpCode])
-        } catch VerifyClientError.twilio(let error) where error.code == 60202 {
+        switch try await verifyCheck(to: to, code: code) {
+        case .approved: return
+        case .usedUp: throw FormErrors(fields: ["code": Self.usedUpCode])
+        case .tooManyWrong:
             var errors = FormErrors(
                 fields: ["code": "Too many wrong codes. Send a new code."], status: .tooManyRequests)
             errors.retryAfter = RetryAfter.newCode
             throw errors
+        case .wrong:
+            throw FormErrors(fields: ["code": "That code is not right. Check the message and try again."])
+        }
+    }
+
+    /// A code as a message carries it: 4 to 10 ASCII letters or digits.
+    static func messageCode(_ raw: String) throws -> String {
+        let code = String(raw.trimmingWhitespace())
+        guard (4...10).contains(code.count), code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            throw FormErrors.field("code", "Enter the code from the message (4 to 10 letters or digits)")
+        }
+        return code
+    }
+
+    /// What Verify said of a code.
+    enum CodeCheck: Sendable, Equatable {
+        case approved, wrong, usedUp, tooManyWrong
+    }
+
+    /// Verify's check of `code` for `to`; a failure of Verify itself is thrown as a refusal.
+    func verifyCheck(to: String, code: String) async throws -> CodeCheck {
+        let check: VerificationCheckResource
+        do {
+            check = try await verify.checkVerification(serviceSid: serviceSid, to: to, code: code)
+        } catch VerifyClientError.twilio(let error) where error.code == 20404 {
+            return .usedUp
+        } catch VerifyClientError.twilio(let error) where error.code == 60202 {
+            return .tooManyWrong
         } catch let error as VerifyClientError {
             throw formErrors(verifyFailure(error, during: "check", logger: logger))
         }
-        guard check.status == .approved, check.valid else {
-            throw FormErrors(fields: ["code": "That code is not right. Check the message and try again."])
-        }
+        return check.status == .approved && check.valid ? .approved : .wrong
     }
 
     // MARK: Profile and passwords
@@ -222,11 +254,9 @@ struct AccountService: Sendable {
     /// Changes the password after checking the current one. Every other session and every
     /// token of the account is revoked; `keepSession` (the browser making the change) stays.
     func changePassword(
-        _ account: UserAccount, current: String, new: String, confirmation: String, keepSession: String?
+        _ account: UserAccount, current: String, new: String, confirmation: String, keepSession: String?, ip: String
     ) async throws {
-        guard try await passwords.verify(current, hash: account.passwordHash) else {
-            throw FormErrors.field("current_password", "This is not your current password")
-        }
+        try await authorize(.changePassword, account, proof: .password(current), ip: ip)
         if let error = Self.checkNewPassword(new, confirmation: confirmation, username: account.username) {
             throw error
         }
@@ -252,21 +282,35 @@ struct AccountService: Sendable {
         return email
     }
 
-    /// Sets a new password with the code from the reset email; all sessions and tokens are revoked.
+    static let wrongResetCode =
+        "This code is not right, or it has expired or was already used. Check the email, or send a new code."
+
+    /// Sets a new password with the code from the reset email; all sessions and tokens are revoked
+    /// and the account's passkeys removed (see ``removePasskeysAfterReset(_:)``).
+    ///
+    /// Whether the email has an account must not show: an unknown email gets the same answers,
+    /// limits and work as a wrong code for a real one (its code is checked on Verify too, which
+    /// finds nothing), every code refusal is one message, and the rule that a password must not
+    /// be the username is applied only once the code proved the email's owner.
     func completePasswordReset(
-        email: String, code: String, password: String, confirmation: String, ip: String
+        email rawEmail: String, code rawCode: String, password: String, confirmation: String, ip: String
     )
         async throws
     {
         if let error = Self.checkNewPassword(password, confirmation: confirmation, username: nil) { throw error }
-        guard let account = try await accounts.find(email: email), !account.isDisabled else {
-            throw FormErrors(fields: ["code": Self.usedUpCode])
+        guard case .success(let email) = Self.checkEmail(rawEmail) else {
+            throw FormErrors.field("email", "Enter the email address of your account")
         }
+        let code = try Self.messageCode(rawCode)
+        try limited(try await limits.verify(email.lowercased(), ip: ip, now: now()))
+        let account = try await accounts.find(email: email).flatMap { $0.isDisabled ? nil : $0 }
+        let check = try await verifyCheck(to: account?.email ?? email, code: code)
+        guard let account, check == .approved else { throw FormErrors(fields: ["code": Self.wrongResetCode]) }
         if let problem = Passwords.problem(with: password, username: account.username) {
-            throw FormErrors.field("password", problem)
+            throw FormErrors.field("password", problem + ". This code is used now: send a new one.")
         }
-        try await checkCode(to: account.email, code: code, ip: ip)
         try await setPassword(account, password, keepSession: nil)
+        try await removePasskeysAfterReset(account)
         logger.info("password reset for account \(account.sid)")
     }
 }

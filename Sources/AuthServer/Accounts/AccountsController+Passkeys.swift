@@ -22,9 +22,11 @@ extension AccountsController {
         router.post("/api/accounts/login/passkey", use: passkeyLogin)
     }
 
-    /// `{"factor_sid", "options": {"publicKey": …}}` for `navigator.credentials.create`.
+    /// `{"factor_sid", "options": {"publicKey": …}}` for `navigator.credentials.create`, once the
+    /// body proves it is the owner (`{"current_password"}` or `{"code", "method"}`).
     @Sendable func passkeyCreationOptions(_ request: Request, context: AuthRequestContext) async throws -> Response {
-        let factor = try await service.startPasskeyRegistration(try context.requireAccount())
+        let (account, proof) = try await proofOfIdentity(request, context)
+        let factor = try await service.startPasskeyRegistration(account, proof: proof, ip: ip(request, context))
         guard let options = factor.options else {
             throw FormErrors(message: "The verification service returned no creation options", status: .badGateway)
         }
@@ -44,9 +46,11 @@ extension AccountsController {
         try JSONResponse.make(PasskeyList(passkeys: try await passkeys(try context.requireAccount())))
     }
 
+    /// Removes a passkey once the body proves it is the owner, as adding one does.
     @Sendable func removePasskey(_ request: Request, context: AuthRequestContext) async throws -> Response {
-        let account = try context.requireAccount()
-        try await service.removePasskey(account, factorSid: try context.parameters.require("sid"))
+        let (account, proof) = try await proofOfIdentity(request, context)
+        try await service.removePasskey(
+            account, factorSid: try context.parameters.require("sid"), proof: proof, ip: ip(request, context))
         return try JSONResponse.make(PasskeyList(message: "Passkey removed", passkeys: try await passkeys(account)))
     }
 

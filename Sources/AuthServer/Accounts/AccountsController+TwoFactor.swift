@@ -25,7 +25,7 @@ extension AccountsController {
         let account = try context.requireAccount()
         let body = try await JSONRequest.fields(request, required: ["phone_number"])
         let phone = try await service.startEnablingTwoFactor(
-            account, phone: body["phone_number"]!, ip: ip(request, context))
+            account, phone: body["phone_number"]!, proof: try service.proof(account, in: body), ip: ip(request, context))
         return try JSONResponse.make(CodeSent(message: "Verification code sent", phoneNumber: phone))
     }
 
@@ -36,6 +36,7 @@ extension AccountsController {
         return try await state("Two-factor authentication by SMS is on", account, recoveryCodes: codes)
     }
 
+    /// Texts a code to the number, for `…/disable/verify` (or any change's proof with `"method": "sms"`).
     @Sendable func disableTwoFactor(_ request: Request, context: AuthRequestContext) async throws -> Response {
         try await service.startDisablingTwoFactor(try context.requireAccount(), ip: ip(request, context))
         return try JSONResponse.make(CodeSent(message: "Verification code sent"))
@@ -53,7 +54,8 @@ extension AccountsController {
     /// `{"factor_sid", "secret", "uri"}`: show `uri` as a QR code (and `secret` for typing in),
     /// then confirm with a first code at `/api/accounts/2fa/totp/verify`.
     @Sendable func startTOTP(_ request: Request, context: AuthRequestContext) async throws -> Response {
-        let enrolment = try await service.startTOTPEnrolment(try context.requireAccount())
+        let (account, proof) = try await proofOfIdentity(request, context)
+        let enrolment = try await service.startTOTPEnrolment(account, proof: proof, ip: ip(request, context))
         return try JSONResponse.uncached(
             TOTPEnrolmentBody(factorSid: enrolment.factorSid, secret: enrolment.secret, uri: enrolment.uri))
     }
@@ -66,12 +68,12 @@ extension AccountsController {
     }
 
     /// `{"code", "method"?}`: a fresh code from the app itself (the default), from SMS, or a
-    /// recovery code.
+    /// recovery code; or `{"current_password"}`.
     @Sendable func removeTOTP(_ request: Request, context: AuthRequestContext) async throws -> Response {
         let account = try context.requireAccount()
-        let body = try await JSONRequest.fields(request, required: ["code"])
-        let proof = try service.requireMethod(account, body["method"] ?? SecondFactor.totp.rawValue)
-        try await service.removeTOTP(account, proof: proof, code: body["code"]!, ip: ip(request, context))
+        var body = try await JSONRequest.fields(request, required: [])
+        if body["method"] == nil, account.totpFactorSid != nil { body["method"] = SecondFactor.totp.rawValue }
+        try await service.removeTOTP(account, proof: try service.proof(account, in: body), ip: ip(request, context))
         return try await state("The authenticator app is removed", account)
     }
 
@@ -79,8 +81,8 @@ extension AccountsController {
 
     /// What the phone app enrols with: `{"token", "service_sid", "identity", "factor_type", "ttl"}`.
     @Sendable func startPush(_ request: Request, context: AuthRequestContext) async throws -> Response {
-        let account = try context.requireAccount()
-        let token = try await service.startPushEnrolment(account)
+        let (account, proof) = try await proofOfIdentity(request, context)
+        let token = try await service.startPushEnrolment(account, proof: proof, ip: ip(request, context))
         return try JSONResponse.uncached(
             PushEnrolmentBody(
                 token: token.token, serviceSid: token.serviceSid, identity: token.entityIdentity,
@@ -94,26 +96,35 @@ extension AccountsController {
         return try await state("Push approval is on", account, recoveryCodes: codes)
     }
 
-    /// `{"code", "method"}`: a fresh code from another factor, or a recovery code.
+    /// `{"code", "method"}`: a fresh code from another factor, or a recovery code; or
+    /// `{"current_password"}`.
     @Sendable func removePush(_ request: Request, context: AuthRequestContext) async throws -> Response {
-        let account = try context.requireAccount()
-        let body = try await JSONRequest.fields(request, required: ["code"])
-        let proof = try service.requireMethod(account, body["method"])
-        try await service.removePush(account, proof: proof, code: body["code"]!, ip: ip(request, context))
+        let (account, proof) = try await proofOfIdentity(request, context)
+        try await service.removePush(account, proof: proof, ip: ip(request, context))
         return try await state("Push approval is removed", account)
     }
 
     // MARK: Recovery codes
 
-    /// A new set of recovery codes, with `{"code", "method"}` from a factor (or a recovery code):
-    /// a stolen access token alone must not mint a way past the second factor.
+    /// A new set of recovery codes, with `{"code", "method"}` from a factor (or a recovery code)
+    /// or `{"current_password"}`: a stolen access token alone must not mint a way past the
+    /// second factor.
     @Sendable func regenerateRecoveryCodes(_ request: Request, context: AuthRequestContext) async throws -> Response {
+        let (account, proof) = try await proofOfIdentity(request, context)
+        let codes = try await service.regenerateRecoveryCodes(account, proof: proof, ip: ip(request, context))
+        return try JSONResponse.uncached(RecoveryCodesBody(recoveryCodes: codes))
+    }
+
+    /// The signed-in account and the proof its body carries for a sensitive change
+    /// (``AccountService/proof(_:in:)``; an empty body carries none).
+    func proofOfIdentity(_ request: Request, _ context: AuthRequestContext) async throws -> (UserAccount, IdentityProof?) {
         let account = try context.requireAccount()
-        let body = try await JSONRequest.fields(request, required: ["code"])
-        let proof = try service.requireMethod(account, body["method"])
-        try await service.checkSecondStep(account, proof: proof, code: body["code"]!, ip: ip(request, context))
-        return try JSONResponse.uncached(
-            RecoveryCodesBody(recoveryCodes: try await service.regenerateRecoveryCodes(account)))
+        let bytes = try await JSONRequest.body(request)
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return (account, nil) }
+        let body = try JSONRequest.decode(
+            JSONStrings.self, from: bytes, example: #"{"current_password": "…"}"#
+        ).values
+        return (account, try service.proof(account, in: body))
     }
 
     /// The account as it is after a change.

@@ -47,7 +47,7 @@ struct AccountsController: Sendable {
         let body = try await JSONRequest.fields(request, required: ["username", "email", "password"])
         let account = try await service.register(
             username: body["username"]!, email: body["email"]!, password: body["password"]!,
-            confirmation: body["password_confirmation"] ?? body["password"]!)
+            confirmation: body["password_confirmation"] ?? body["password"]!, ip: ip(request, context))
         return try JSONResponse.make(AccountDescription(account), status: .created)
     }
 
@@ -161,7 +161,8 @@ struct AccountsController: Sendable {
         let body = try await JSONRequest.fields(request, required: ["current_password", "password"])
         try await service.changePassword(
             account, current: body["current_password"]!, new: body["password"]!,
-            confirmation: body["password_confirmation"] ?? body["password"]!, keepSession: nil)
+            confirmation: body["password_confirmation"] ?? body["password"]!, keepSession: nil,
+            ip: ip(request, context))
         return try JSONResponse.make(MessageBody("Password changed; every session and token was revoked"))
     }
 

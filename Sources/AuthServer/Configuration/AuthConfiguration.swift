@@ -48,6 +48,8 @@ public struct AuthConfiguration: Sendable {
     /// Password logins per login name, and per client IP, per ``limitWindow``.
     public var loginLimitPerAccount = 10
     public var loginLimitPerIP = 50
+    /// Registrations per client IP per ``limitWindow``: each costs a bcrypt hash.
+    public var registerLimitPerIP = 10
     /// bcrypt's cost (log2 rounds) for new password hashes; 12 takes ~0.25 s per hash here.
     public var bcryptCost = 12
     /// The session cookie's `Secure` attribute: on unless turned off for plain-HTTP development
@@ -105,7 +107,7 @@ public struct AuthConfiguration: Sendable {
         "PORT", "IDLE_TIMEOUT", "MAX_CONNECTIONS",
         "AUTH_SERVER_DEVELOPMENT", "SEND_LIMIT_PER_PHONE", "SEND_LIMIT_PER_IP", "VERIFY_LIMIT_PER_PHONE",
         "VERIFY_LIMIT_PER_IP", "LIMIT_WINDOW", "TRUST_PROXY", "LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_IP",
-        "BCRYPT_COST", "COOKIE_SECURE", "SESSION_LIFETIME", "PUSH_LOGIN",
+        "REGISTER_LIMIT_PER_IP", "BCRYPT_COST", "COOKIE_SECURE", "SESSION_LIFETIME", "PUSH_LOGIN",
         "PASSKEYS_RP_ID", "PASSKEYS_RP_NAME", "PASSKEYS_ORIGINS", "DATABASE_URL", "DATABASE_POOL_SIZE",
         "DATABASE_WAIT", "DATABASE_TIMEOUT", "LOG_FORMAT", "LOG_LEVEL",
     ]
@@ -242,6 +244,8 @@ public struct AuthConfiguration: Sendable {
             value("LOGIN_LIMIT_PER_ACCOUNT"), "LOGIN_LIMIT_PER_ACCOUNT", default: 10, range: 1...100_000)
         configuration.loginLimitPerIP = try number(
             value("LOGIN_LIMIT_PER_IP"), "LOGIN_LIMIT_PER_IP", default: 50, range: 1...1_000_000)
+        configuration.registerLimitPerIP = try number(
+            value("REGISTER_LIMIT_PER_IP"), "REGISTER_LIMIT_PER_IP", default: 10, range: 1...1_000_000)
         configuration.bcryptCost = try number(value("BCRYPT_COST"), "BCRYPT_COST", default: 12, range: 4...31)
         if !configuration.developmentMode && configuration.bcryptCost < 12 {
             throw Invalid(setting: "BCRYPT_COST", problem: "must be at least 12 outside development mode")

@@ -25,12 +25,15 @@ struct APIErrorMiddleware: RouterMiddleware {
             var response = try JSONResponse.make(error.body, status: error.status)
             for field in error.headers { response.headers.append(field) }
             return response
+        } catch let error as FreshProofRequired {
+            return try JSONResponse.make(
+                ErrorBody(message: error.formErrors.summary, errors: error.formErrors.fields), status: .forbidden)
         } catch let error as FormErrors {
             let body = ErrorBody(message: error.summary, errors: error.fields.isEmpty ? nil : error.fields)
             var response = try JSONResponse.make(body, status: error.status)
             if let wait = error.retryAfter { response.headers[.retryAfter] = String(wait) }
             return response
-        } catch let error as StorageUnavailable {
+        } catch let error where StorageUnavailable.meaning(error) != nil {
             logger.error("database unavailable on \(request.method) \(request.uri.path): \(error)")
             if var page = page(
                 request, .serviceUnavailable, "Temporarily unavailable",

@@ -34,15 +34,18 @@ public enum PhoneNumber {
     ]
 
     /// The E.164 form of `text`: spaces, dots, dashes and parentheses are dropped, a leading
-    /// `00` becomes `+`; the country code must exist and the length fit it.
+    /// `00` becomes `+`; the country code must exist and the length fit it. Read scalar by
+    /// scalar, not by character: `2` followed by a combining mark (or a keycap, or a variation
+    /// selector) is one character that compares between "0" and "9", and would reach Verify and
+    /// the rate limits as a number of its own.
     public static func normalize(_ text: String) throws(Invalid) -> String {
         var digits = ""
         var sawPlus = false
-        for (index, character) in text.trimmingWhitespace().enumerated() {
-            switch character {
+        for (index, scalar) in text.trimmingWhitespace().unicodeScalars.enumerated() {
+            switch scalar {
             case "+" where index == 0: sawPlus = true
             case " ", "-", ".", "(", ")", "\u{00A0}": continue
-            case "0"..."9": digits.append(character)
+            case "0"..."9": digits.unicodeScalars.append(scalar)
             default: throw Invalid(description: "phone numbers contain only digits, spaces, dashes, dots and ()")
             }
         }

@@ -11,12 +11,14 @@ extension WebApp {
         pages.get("/profile/2fa/totp") { _, context in
             let account = try signedIn(context)
             if account.totpFactorSid != nil { return redirect("/profile") }
+            if let confirm = confirmationFirst(context, account, for: .addAuthenticatorApp) { return confirm }
             return try await authenticatorPage(context, account)
         }
-        pages.post("/profile/2fa/totp/start") { _, context in
+        pages.post("/profile/2fa/totp/start") { request, context in
             let account = try signedIn(context)
             return try await submit(context, then: "/profile/2fa/totp") {
-                let enrolment = try await service.startTOTPEnrolment(account)
+                let enrolment = try await service.startTOTPEnrolment(
+                    account, proof: recentProof(context), ip: ip(request, context))
                 keep(
                     context, \.pendingTOTP,
                     PendingTOTP(factorSid: enrolment.factorSid, secret: enrolment.secret, uri: enrolment.uri))
@@ -49,7 +51,7 @@ extension WebApp {
             let method = context.form["method"] ?? "totp"
             return try await submit(context, then: "/profile", flash: "The authenticator app is removed") {
                 try await service.removeTOTP(
-                    account, proof: try service.requireMethod(account, method), code: context.form["code"] ?? "",
+                    account, proof: .code(try service.requireMethod(account, method), context.form["code"] ?? ""),
                     ip: ip(request, context))
             } otherwise: {
                 try await proofPage("2fa-totp-remove", context, account, method: method, errors: $0)
@@ -72,10 +74,10 @@ extension WebApp {
             let account = try signedIn(context)
             let method = context.form["method"] ?? ""
             return try await submit(context, then: "/profile/recovery-codes") {
-                try await service.checkSecondStep(
-                    account, proof: try service.requireMethod(account, method), code: context.form["code"] ?? "",
-                    ip: ip(request, context))
-                keep(context, \.recoveryCodes, try await service.regenerateRecoveryCodes(account))
+                let proof = IdentityProof.code(try service.requireMethod(account, method), context.form["code"] ?? "")
+                keep(
+                    context, \.recoveryCodes,
+                    try await service.regenerateRecoveryCodes(account, proof: proof, ip: ip(request, context)))
             } otherwise: {
                 try await proofPage("recovery-codes", context, account, method: method, errors: $0)
             }

@@ -53,7 +53,7 @@ extension WebApp {
         do {
             account = try await service.register(
                 username: form["username"] ?? "", email: form["email"] ?? "", password: form["password"] ?? "",
-                confirmation: form["password_confirmation"] ?? "")
+                confirmation: form["password_confirmation"] ?? "", ip: ip(request, context))
         } catch let errors as FormErrors {
             return try await registerPage(context, errors: errors)
         }
@@ -192,7 +192,9 @@ extension WebApp {
     func pendingAccount(_ context: AuthRequestContext) async throws -> UserAccount? {
         guard let session = context.sessions.session, let id = session.pendingAccountID,
             let since = session.pendingSince, service.now().timeIntervalSince1970 - since < Self.pendingLifetime,
-            let account = try await accounts.find(id: id), !account.isDisabled, !service.methods(account).isEmpty
+            let account = try await accounts.find(id: id), !account.isDisabled, !service.methods(account).isEmpty,
+            // a password change or reset since the password step ends the login in flight
+            since >= account.sessionsValidAfter
         else { return nil }
         return account
     }

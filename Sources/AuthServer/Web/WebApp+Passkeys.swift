@@ -14,10 +14,11 @@ import Foundation
 /// CSRF check of every form applies); the answers are JSON naming the next page.
 extension WebApp {
     func addPasskeyRoutes(to pages: RouterGroup<AuthRequestContext>) {
-        pages.post("/profile/passkeys/options") { _, context in
+        pages.post("/profile/passkeys/options") { request, context in
             let account = try signedIn(context)
             return try await json {
-                let factor = try await service.startPasskeyRegistration(account)
+                let factor = try await service.startPasskeyRegistration(
+                    account, proof: recentProof(context), ip: ip(request, context))
                 guard let options = factor.options else {
                     throw FormErrors(message: "The verification service returned no options", status: .badGateway)
                 }
@@ -33,11 +34,12 @@ extension WebApp {
                 return try JSONResponse.make(NextPage(location: "/profile"))
             }
         }
-        pages.post("/profile/passkeys/:sid/remove") { _, context in
+        pages.post("/profile/passkeys/:sid/remove") { request, context in
             let account = try signedIn(context)
             let sid = try context.parameters.require("sid")
             return try await submit(context, then: "/profile", flash: "Passkey removed") {
-                try await service.removePasskey(account, factorSid: sid)
+                try await service.removePasskey(
+                    account, factorSid: sid, proof: recentProof(context), ip: ip(request, context))
             } otherwise: { errors in
                 flash(context, errors.summary)
                 return redirect("/profile")
@@ -65,17 +67,30 @@ extension WebApp {
         }
     }
 
-    /// A script's request: the answer, or the refusal as `{"message"}` with its status.
+    /// A script's request: the answer, or the refusal as `{"message"}` with its status; a change
+    /// that needs a fresh proof answers 403 with the confirmation page's `location`.
     func json(_ body: () async throws -> Response) async throws -> Response {
         do {
             return try await body()
         } catch let errors as FormErrors {
             return try JSONResponse.make(MessageBody(errors.summary), status: errors.status)
+        } catch let required as FreshProofRequired {
+            return try JSONResponse.make(
+                ConfirmationNeeded(
+                    message: "Confirm it is you to \(required.change.rawValue)",
+                    location: Self.confirmationLocation(for: required.change)),
+                status: .forbidden)
         }
     }
 }
 
 /// Where the page goes next, after a script's request succeeded.
 struct NextPage: Encodable, Sendable {
+    var location: String
+}
+
+/// A script's refusal that sends the browser to the confirmation page.
+struct ConfirmationNeeded: Encodable, Sendable {
+    var message: String
     var location: String
 }

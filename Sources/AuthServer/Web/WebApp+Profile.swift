@@ -55,7 +55,8 @@ extension WebApp {
             do {
                 try await service.changePassword(
                     account, current: context.form["current_password"] ?? "", new: context.form["password"] ?? "",
-                    confirmation: context.form["password_confirmation"] ?? "", keepSession: oldKey)
+                    confirmation: context.form["password_confirmation"] ?? "", keepSession: oldKey,
+                    ip: ip(request, context))
             } catch let errors as FormErrors {
                 return try await passwordPage(context, errors: errors)
             }

@@ -10,12 +10,14 @@ extension WebApp {
         pages.get("/profile/2fa/push") { _, context in
             let account = try signedIn(context)
             guard service.pushLogin, account.pushFactorSid == nil else { return redirect("/profile") }
+            if let confirm = confirmationFirst(context, account, for: .addPushFactor) { return confirm }
             return try await pushSetupPage(context, account)
         }
-        pages.post("/profile/2fa/push/token") { _, context in
+        pages.post("/profile/2fa/push/token") { request, context in
             let account = try signedIn(context)
             do {
-                let token = try await service.startPushEnrolment(account)
+                let token = try await service.startPushEnrolment(
+                    account, proof: recentProof(context), ip: ip(request, context))
                 return try await pushSetupPage(context, account, token: token)
             } catch let errors as FormErrors {
                 return try await pushSetupPage(context, account, errors: errors)
@@ -44,7 +46,7 @@ extension WebApp {
             let method = context.form["method"] ?? ""
             return try await submit(context, then: "/profile", flash: "Push approval is removed") {
                 try await service.removePush(
-                    account, proof: try service.requireMethod(account, method), code: context.form["code"] ?? "",
+                    account, proof: .code(try service.requireMethod(account, method), context.form["code"] ?? ""),
                     ip: ip(request, context))
             } otherwise: {
                 try await proofPage("2fa-push-remove", context, account, method: method, errors: $0)

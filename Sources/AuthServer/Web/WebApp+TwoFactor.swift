@@ -15,13 +15,15 @@ extension WebApp {
         pages.get("/profile/2fa/enable") { _, context in
             let account = try signedIn(context)
             if account.phone != nil { return redirect("/profile") }
+            if let confirm = confirmationFirst(context, account, for: .addSMSFactor) { return confirm }
             return try await enablePage(context, account)
         }
         pages.post("/profile/2fa/enable") { request, context in
             let account = try signedIn(context)
             let phone = context.form["phone_number"] ?? ""
             return try await submit(context, then: "/profile/2fa/enable") {
-                _ = try await service.startEnablingTwoFactor(account, phone: phone, ip: ip(request, context))
+                _ = try await service.startEnablingTwoFactor(
+                    account, phone: phone, proof: recentProof(context), ip: ip(request, context))
             } otherwise: {
                 try await enablePage(context, account, phone: phone, errors: $0)
             }

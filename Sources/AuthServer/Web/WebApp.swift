@@ -63,6 +63,7 @@ struct WebApp: Sendable {
         }
         addLoginRoutes(to: pages)
         addProfileRoutes(to: pages)
+        addConfirmRoutes(to: pages)
         addTwoFactorRoutes(to: pages)
         addAuthenticatorRoutes(to: pages)
         addPushRoutes(to: pages)

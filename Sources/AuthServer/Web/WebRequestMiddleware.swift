@@ -15,6 +15,9 @@ import Foundation
 /// Thrown by pages that need a signed-in user; answered with a redirect to the login page.
 struct SignInRequired: Error {}
 
+// A page's change that needs a fresh proof (``FreshProofRequired``) is answered with a redirect
+// to the confirmation page, which comes back to the change's page.
+
 /// Runs before every page: reads the form of a POST, refuses cross-site posts (`Sec-Fetch-Site`)
 /// and posts without the right CSRF token, loads the signed-in account (dropping sessions voided
 /// by a password change or a disabled account).
@@ -39,7 +42,7 @@ struct WebRequestMiddleware: RouterMiddleware {
         let cookieToken = request.cookies[Self.csrfCookie]?.value.nonEmptyToken
         context.visitorCSRFToken = cookieToken ?? OpaqueToken.make()
         if request.method == .post {
-            if let site = request.headers[.init("Sec-Fetch-Site")!], site != "same-origin", site != "none" {
+            if let site = request.headers[.secFetchSite], site != "same-origin", site != "none" {
                 return forbidden("This form was sent from another site, so it was refused.")
             }
             let body: ByteBuffer
@@ -77,6 +80,9 @@ struct WebRequestMiddleware: RouterMiddleware {
             response = try await next(request, context)
         } catch is SignInRequired {
             response = Response(status: .seeOther, headers: [.location: "/login"])
+        } catch let required as FreshProofRequired {
+            response = Response(
+                status: .seeOther, headers: [.location: WebApp.confirmationLocation(for: required.change)])
         }
         if cookieToken == nil, context.sessions.session == nil {
             let cookie = Cookie(

@@ -82,6 +82,8 @@ enum WebScripts {
               body: new URLSearchParams(fields) })
               .then(function (response) {
                 return response.json().then(function (body) {
+                  // a change that needs a fresh proof: the confirmation page, then back here
+                  if (!response.ok && body.location) { location.assign(body.location); }
                   if (!response.ok) { throw new Error(body.message || "Refused"); }
                   return body;
                 });

@@ -23,6 +23,9 @@ public struct WebSession: Codable, Sendable, Equatable {
     var recoveryCodes: [String]?
     /// The email a password-reset code was sent to.
     var resetEmail: String?
+    /// When this browser last proved it is the owner on the confirmation page: for
+    /// ``AccountService/freshProofWindow`` it may make sensitive changes.
+    var provedAt: Double?
     /// A one-shot notice for the next page ("Two-factor authentication is on").
     var flash: String?
 }

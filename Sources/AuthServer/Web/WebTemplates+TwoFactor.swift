@@ -201,6 +201,23 @@ extension WebTemplates {
         {{/content}}{{/layout}}
         """
 
+    /// The pages' sudo mode: the password before a change that adds a way into the account.
+    static let confirm = """
+        {{<layout}}{{$title}}Confirm it is you{{/title}}{{$content}}
+        <section class="card narrow">
+          <h1>Confirm it is you</h1>
+          <p>This change adds or removes a way into your account, so enter your password first. For the next five minutes you will not be asked again.</p>
+          <form method="post" action="/profile/confirm" novalidate>
+            <input type="hidden" name="csrf_token" value="{{csrf}}">
+            <input type="hidden" name="next" value="{{next}}">
+            {{#fields}}{{>field}}{{/fields}}
+            <button type="submit" id="confirm">Confirm</button>
+          </form>
+          <p><a href="/profile" class="cancel">Cancel</a></p>
+        </section>
+        {{/content}}{{/layout}}
+        """
+
     /// The form that proves the user holds a factor: which one, its code, and an SMS code on request.
     static let proof = """
         <form method="post" novalidate>

@@ -16,6 +16,7 @@ enum WebTemplates {
         ("2fa-totp", addAuthenticator), ("2fa-totp-remove", removeAuthenticator), ("recovery-codes", recoveryCodes),
         ("proof", proof), ("code-form", codeForm), ("2fa-push", addPush), ("2fa-push-remove", removePush),
         ("reset", resetRequest), ("reset-confirm", resetConfirm), ("error", error), ("inbox-hint", inboxHint),
+        ("confirm", confirm),
     ]
 
     static let layout = """

@@ -20,6 +20,9 @@ public struct EmulatorConfiguration: Sendable {
     /// Base URL written into `url`, `links` and paging URLs (for use behind a proxy).
     /// When nil, each response uses the request's `Host` header.
     public var publicURL: String?
+    /// `Host` names answered besides loopback names and IP addresses (``AllowedHosts``); the
+    /// host of ``publicURL`` is always one.
+    public var allowedHosts = AllowedHosts()
     /// Accounts the emulator accepts. When empty (and no fixtures name any), the emulator
     /// starts with ``TwilioAccount/default``.
     public var accounts: [TwilioAccount] = []
@@ -83,5 +86,15 @@ public struct EmulatorConfiguration: Sendable {
     /// default account, so a bare `verify-emulator` is usable at once.
     public var effectiveServices: [ServiceFixture] {
         accounts.isEmpty && services.isEmpty ? [ServiceFixture.default] : services
+    }
+}
+
+extension EmulatorConfiguration {
+    /// ``allowedHosts`` with the host of ``publicURL``: the emulator answers the name it writes
+    /// into its own URLs.
+    var effectiveAllowedHosts: AllowedHosts {
+        guard let publicURL, let schemeEnd = publicURL.firstRange(of: "://") else { return allowedHosts }
+        let authority = publicURL[schemeEnd.upperBound...].prefix { $0 != "/" }
+        return AllowedHosts(allowedHosts.names + [AllowedHosts.name(of: String(authority))])
     }
 }

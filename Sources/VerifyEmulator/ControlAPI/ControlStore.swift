@@ -8,6 +8,16 @@ struct ControlStore: Sendable {
     let clock: EmulatorClock
     /// Services recreated after a reset, so fixture SIDs keep working.
     let fixtureServices: [ServiceFixture]
+    /// The database file as it was when the store was made (nil in memory), for readiness.
+    let databaseFile: DatabaseFileIdentity?
+
+    init(writer: any DatabaseWriter, batcher: WriteBatcher, clock: EmulatorClock, fixtureServices: [ServiceFixture]) {
+        self.writer = writer
+        self.batcher = batcher
+        self.clock = clock
+        self.fixtureServices = fixtureServices
+        self.databaseFile = DatabaseFileIdentity(path: writer.path)
+    }
 
     struct VerificationQuery: Sendable {
         var serviceSid: String?
@@ -79,8 +89,10 @@ struct ControlStore: Sendable {
     }
 
     /// Returns when the database takes a write (the write lock, `BEGIN IMMEDIATE`, then a
-    /// rollback: nothing changes); throws saying why not. For `GET /readyz`.
+    /// rollback: nothing changes) and is still the file at its path; throws saying why not. For
+    /// `GET /readyz`.
     func checkWritable() async throws {
+        try databaseFile?.check(path: writer.path)
         try await writer.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) { .rollback }
         }

@@ -37,7 +37,7 @@ struct PasskeyLoginTests {
         let (_, tokens, _) = try await stack.json(
             .post, "/api/accounts/login", #"{"login": "\#(name)", "password": "correct-horse-battery"}"#)
         let token = try #require(tokens["access_token"] as? String)
-        let (status, creation) = try await raw(stack, .post, "/api/accounts/passkeys/options", "{}", token: token)
+        let (status, creation) = try await raw(stack, .post, "/api/accounts/passkeys/options", #"{"current_password": "correct-horse-battery"}"#, token: token)
         #expect(status == .ok)
         let options = try #require(creation["options"] as? [String: Any])
         let publicKey = try #require(options["publicKey"] as? [String: Any])
@@ -97,7 +97,11 @@ struct PasskeyLoginTests {
             let (unknown, _) = try await raw(
                 stack, .delete, "/api/accounts/passkeys/YF" + String(repeating: "0", count: 32), token: token)
             #expect(unknown == .notFound)
-            let (removed, after) = try await raw(stack, .delete, "/api/accounts/passkeys/\(sid)", token: token)
+            let (unproved, _) = try await raw(stack, .delete, "/api/accounts/passkeys/\(sid)", token: token)
+            #expect(unproved == .forbidden)
+            let (removed, after) = try await raw(
+                stack, .delete, "/api/accounts/passkeys/\(sid)", #"{"current_password": "correct-horse-battery"}"#,
+                token: token)
             #expect(removed == .ok && (after["passkeys"] as? [Any])?.isEmpty == true)
             let (refused, _) = try await signIn(stack, authenticator, userHandle: userHandle)
             #expect(refused == .badRequest)

@@ -107,10 +107,11 @@ final class Browser: Sendable {
         return formatter.date(from: String(attribute.split(separator: "=", maxSplits: 1)[1]))
     }
 
-    /// Registers through the form and returns the profile page.
+    /// Registers through the form and returns the profile page; unless `confirming` is false,
+    /// confirms the password too, as the pages ask before a change that adds a sign-in method.
     @discardableResult
     func register(
-        _ username: String, email: String? = nil, password: String = "correct-horse-battery"
+        _ username: String, email: String? = nil, password: String = "correct-horse-battery", confirming: Bool = true
     )
         async throws -> Page
     {
@@ -123,7 +124,16 @@ final class Browser: Sendable {
             ])
         #expect(page.status == .seeOther, "\(page.body)")
         #expect(page.location == "/profile")
-        return try await get("/profile")
+        let profile = try await get("/profile")
+        if confirming { try await confirmPassword(password) }
+        return profile
+    }
+
+    /// The pages' sudo mode: confirms the password so that sensitive changes go ahead for a while.
+    func confirmPassword(_ password: String = "correct-horse-battery") async throws {
+        _ = try await get("/profile/confirm")
+        let confirmed = try await post("/profile/confirm", ["current_password": password, "next": "/profile"])
+        #expect(confirmed.status == .seeOther && confirmed.location == "/profile", "\(confirmed.body)")
     }
 
     func login(_ login: String, password: String = "correct-horse-battery") async throws -> Page {

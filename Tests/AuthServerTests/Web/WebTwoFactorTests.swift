@@ -206,7 +206,7 @@ struct WebTwoFactorTests {
                     "code": wrongCode(email.code), "password": "brand-new-pass",
                     "password_confirmation": "brand-new-pass",
                 ])
-            #expect(wrong.fieldError("code") == "That code is not right. Check the message and try again.")
+            #expect(wrong.fieldError("code") == AccountService.wrongResetCode)
             let weak = try await browser.post(
                 "/reset/confirm", ["code": email.code, "password": "short", "password_confirmation": "short"])
             #expect(weak.fieldError("password")?.contains("at least 8") == true)

@@ -121,3 +121,14 @@ enum SQLiteDatabase {
         return migrator
     }
 }
+
+extension SQLiteDatabase {
+    /// A busy or locked database (another process's transaction outlasted the busy timeout) as
+    /// ``StorageUnavailable``; nil for any other error.
+    static func unavailable(_ error: any Error) -> StorageUnavailable? {
+        guard let error = error as? DatabaseError,
+            error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
+        else { return nil }
+        return StorageUnavailable(detail: "SQLite: \(error.message ?? "database is locked")")
+    }
+}
