@@ -215,7 +215,7 @@ public final class VerifyClient: Sendable {
             body = try await response.body.collect(upTo: 4 * 1024 * 1024)
         } catch let error as HTTPClientError
             where error == .deadlineExceeded || error == .connectTimeout || error == .readTimeout
-                || error == .getConnectionFromPoolTimeout
+            || error == .getConnectionFromPoolTimeout
         {
             throw VerifyClientError.timeout
         } catch let error as HTTPClientError {

@@ -82,7 +82,9 @@ public func buildApplication(
         middleware: TwilioErrorMiddleware(
             logger: logger, requestLog: requestLog, clock: clock, routeMethods: routeMethods))
     let directory = AccountDirectory(accounts: configuration.effectiveAccounts)
-    router.add(middleware: LocalOriginGuard(allowedHosts: configuration.effectiveAllowedHosts))
+    router.add(
+        middleware: LocalOriginGuard(
+            allowedHosts: configuration.effectiveAllowedHosts, bodyLimit: configuration.maxBodySize))
     router.add(middleware: TwilioAuthMiddleware(directory: directory, bodyLimit: configuration.maxBodySize))
     let urls = ResourceURLs(
         publicURL: configuration.publicURL, fallbackHost: "\(configuration.host):\(configuration.port)")

@@ -92,7 +92,8 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
     var allowedHosts: AllowedHosts {
         get throws {
             do {
-                return try AllowedHosts(parsing: allowedHostsOption ?? Self.environment["VERIFY_EMULATOR_ALLOWED_HOSTS"] ?? "")
+                return try AllowedHosts(
+                    parsing: allowedHostsOption ?? Self.environment["VERIFY_EMULATOR_ALLOWED_HOSTS"] ?? "")
             } catch {
                 throw ValidationError(error.description)
             }

@@ -252,7 +252,7 @@ def test_command_line_login_with_a_password_and_an_authenticator_app(tmp_path):
         assert plain.returncode == 0, plain.stderr
         token = plain.stdout.strip()
         # an authenticator app on the account
-        started = requests.post(url + "/api/accounts/2fa/totp", json={},
+        started = requests.post(url + "/api/accounts/2fa/totp", json={"current_password": password},
                                 headers={"Authorization": f"Bearer {token}"}).json()
         app = pyotp.TOTP(started["secret"])
         at = emulator.clock()["epoch_ms"] / 1000

@@ -42,7 +42,7 @@ def test_one_shot_fault_from_control_api(magic):
     client = magic.client()
     service = client.verify.v2.services.create(friendly_name="Faulty")
     rule = {"endpoint": "verification_checks", "error": {"code": 20503}, "times": 1}
-    assert requests.post(magic.url + "/emulator/v1/faults", data=json.dumps(rule), timeout=5).status_code == 201
+    assert requests.post(magic.url + "/emulator/v1/faults", json=rule, timeout=5).status_code == 201
     client.verify.v2.services(service.sid).verifications.create(to="+15005550006", channel="sms")
     code = magic.last_code("+15005550006")
     checks = client.verify.v2.services(service.sid).verification_checks

@@ -9,7 +9,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import add_passkey_authenticator
-from test_web_browser import Shots, click_and_wait, fill, wait_path
+from test_web_browser import Shots, click_and_wait, confirm_password, fill, wait_path
 
 
 def test_passkey_registered_from_the_profile_signs_in_without_a_username(web, browser):
@@ -25,6 +25,10 @@ def test_passkey_registered_from_the_profile_signs_in_without_a_username(web, br
     fill(browser, {"login": "katherine", "password": "orbital-mechanics"})
     wait_path(browser, "/profile")
     assert "None yet" in browser.find_element(By.ID, "passkeys").text
+    # adding a sign-in method asks for the password first, then comes back to the profile
+    click_and_wait(browser, browser.find_element(By.ID, "add-passkey"))
+    confirm_password(browser, "orbital-mechanics")
+    wait_path(browser, "/profile")
     click_and_wait(browser, browser.find_element(By.ID, "add-passkey"))
     wait_path(browser, "/profile")
     assert "Passkey added" in browser.find_element(By.CSS_SELECTOR, ".flash").text

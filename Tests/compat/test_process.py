@@ -49,6 +49,11 @@ def test_environment_variables_configure_everything(tmp_path):
     try:
         service = running.client().verify.v2.services.create(friendly_name="Env")
         assert service.url == f"http://verify.example.test/v2/Services/{service.sid}"
+        # the public URL's host is answered (a proxy in front sends it); another name is not
+        base = f"http://127.0.0.1:{port}/emulator/v1/messages"
+        assert requests.get(base, headers={"Host": "verify.example.test"}, timeout=5).status_code == 200
+        refused = requests.get(base, headers={"Host": "attacker.example"}, timeout=5)
+        assert refused.status_code == 403 and "--allowed-hosts attacker.example" in refused.json()["detail"]
     finally:
         running.stop()
 
@@ -126,6 +131,7 @@ def run_binary(command, env=None, cwd=None, timeout=20):
     ({"VERIFY_EMULATOR_PORT": "80800"}, "VERIFY_EMULATOR_PORT='80800': must be 0 to 65535"),
     ({"VERIFY_EMULATOR_SEND_WINDOW": "100000000000000000"}, "VERIFY_EMULATOR_SEND_WINDOW="),
     ({"VERIFY_EMULATOR_RETENTION": "1d"}, "VERIFY_EMULATOR_RETENTION='1d': must be 0 to 315360000 seconds (0: keep everything)"),
+    ({"VERIFY_EMULATOR_ALLOWED_HOSTS": "emulator/v1"}, "--allowed-hosts: 'emulator/v1' is not a host name"),
 ])
 def test_bad_environment_values_are_named(tmp_path, env, named):
     result = run_binary([binary(), "--db", ":memory:"], env=env, cwd=tmp_path)
@@ -141,6 +147,7 @@ def test_bad_environment_values_are_named(tmp_path, env, named):
     (["--send-window", "0"], "--send-window 0: must be 1 to 86400 seconds"),
     (["--max-check-attempts=-1"], "--max-check-attempts -1: must be 0 to 1000000"),
     (["--retention=-5"], "--retention -5: must be 0 to 315360000 seconds (0: keep everything)"),
+    (["--allowed-hosts", "http://verify-emulator"], "--allowed-hosts: 'http://verify-emulator' is not a host name"),
 ])
 def test_bad_flags_are_named(tmp_path, args, named):
     result = run_binary([binary(), "--db", ":memory:", *args], cwd=tmp_path)

@@ -8,7 +8,7 @@ import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from test_web_browser import Shots, click_and_wait, fill, wait_path
+from test_web_browser import Shots, click_and_wait, confirm_password, fill, wait_path
 
 
 def answer_in_inbox(browser, emulator, inbox, answer):
@@ -33,6 +33,7 @@ def test_push_login_approved_in_the_emulator_inbox(web, browser):
     fill(browser, {"login": "joan", "password": "enigma-machine"})
     wait_path(browser, "/profile")
     click_and_wait(browser, browser.find_element(By.ID, "add-push"))
+    confirm_password(browser, "enigma-machine")
     wait_path(browser, "/profile/2fa/push")
     hint = browser.find_element(By.ID, "emulator-hint")
     identity, service_sid = [code.text for code in hint.find_elements(By.TAG_NAME, "code")]

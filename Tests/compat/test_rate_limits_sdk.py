@@ -42,13 +42,13 @@ def test_bucket_enforced_on_start(client, service):
 
 def test_clock_and_fixed_codes_from_outside(emulator, client, service):
     to = number()
-    response = requests.post(emulator.url + "/emulator/v1/codes", data=json.dumps({"code": "135790", "to": to}), timeout=5)
+    response = requests.post(emulator.url + "/emulator/v1/codes", json={"code": "135790", "to": to}, timeout=5)
     assert response.status_code == 201
     client.verify.v2.services(service.sid).verifications.create(to=to, channel="sms")
     waited = requests.get(emulator.url + "/emulator/v1/messages", params={"to": to, "wait": "2s"}, timeout=5).json()
     assert waited["messages"][0]["code"] == "135790"
 
-    requests.post(emulator.url + "/emulator/v1/clock", data=json.dumps({"advance_seconds": 601}), timeout=5)
+    requests.post(emulator.url + "/emulator/v1/clock", json={"advance_seconds": 601}, timeout=5)
     expect_error(
         lambda: client.verify.v2.services(service.sid).verification_checks.create(to=to, code="135790"), 404, 20404
     )

@@ -13,7 +13,7 @@ import pyotp
 import requests
 from selenium.webdriver.common.by import By
 
-from test_web_browser import Shots, click_and_wait, fill, wait_path
+from test_web_browser import Shots, click_and_wait, confirm_password, fill, wait_path
 
 
 def next_code(emulator, totp):
@@ -35,6 +35,7 @@ def test_authenticator_app_enrol_log_in_recover_remove(web, browser, tmp_path):
 
     # set the app up from the page: the QR code is there, the secret is read as a person types it
     click_and_wait(browser, browser.find_element(By.ID, "add-totp"))
+    confirm_password(browser, "frequency-hopping")
     wait_path(browser, "/profile/2fa/totp")
     click_and_wait(browser, browser.find_element(By.ID, "start-totp"))
     wait_path(browser, "/profile/2fa/totp")

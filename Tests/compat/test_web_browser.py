@@ -66,6 +66,13 @@ def wait_path(browser, path):
     WebDriverWait(browser, 10).until(lambda d: d.current_url.split("?")[0].endswith(path))
 
 
+def confirm_password(browser, password):
+    """The pages' sudo mode: a change that adds a sign-in method asks for the password first."""
+    wait_path(browser, "/profile/confirm")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Confirm it is you"
+    fill(browser, {"current_password": password}, submit="confirm")
+
+
 def test_register_enable_two_factor_log_in_with_code_disable(web, browser):
     emulator, url = web
     browser.set_window_size(1100, 820)
@@ -93,6 +100,7 @@ def test_register_enable_two_factor_log_in_with_code_disable(web, browser):
 
     # turn two-factor on: a wrong code first, then the one the emulator captured
     click_and_wait(browser, browser.find_element(By.ID, "enable-2fa"))
+    confirm_password(browser, "analytical-engine")
     wait_path(browser, "/profile/2fa/enable")
     shots.take("enable-2fa")
     fill(browser, {"phone_number": "+1 415 555 0177"}, submit="send-code")

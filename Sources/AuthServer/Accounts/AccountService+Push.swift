@@ -20,7 +20,9 @@ extension AccountService {
     }
 
     /// An access token for the phone app to enrol its push factor with (Verify's AccessTokens).
-    func startPushEnrolment(_ account: UserAccount, proof: IdentityProof?, ip: String) async throws -> AccessTokenResource {
+    func startPushEnrolment(
+        _ account: UserAccount, proof: IdentityProof?, ip: String
+    ) async throws -> AccessTokenResource {
         try requirePushLogin()
         try await authorize(.addPushFactor, account, proof: proof, ip: ip)
         do {

@@ -15,7 +15,7 @@ extension AccountsController {
                     "description": "The code is on its way",
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CodeSent"}}}
                   },
-                  \#(AuthAPIDocument.refusals(400, 401, 409, 413, 429, 502, 504))
+                  \#(AuthAPIDocument.refusals(400, 401, 403, 409, 413, 429, 502, 504))
                 },
                 "requestBody": {
                   "required": true,
@@ -24,7 +24,11 @@ extension AccountsController {
                       "schema": {
                         "type": "object",
                         "required": ["phone_number"],
-                        "properties": {"phone_number": {"type": "string", "examples": ["+14155550100"]}}
+                        "properties": {
+                          "phone_number": {"type": "string", "examples": ["+14155550100"]},
+                          "current_password": {"type": "string"}, "code": {"type": "string"},
+                          "method": {"$ref": "#/components/schemas/Method"}
+                        }
                       }
                     }
                   }
@@ -83,8 +87,9 @@ extension AccountsController {
                     "description": "The factor to set up",
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TOTPEnrolment"}}}
                   },
-                  \#(AuthAPIDocument.refusals(401, 409, 502, 504))
-                }
+                  \#(AuthAPIDocument.refusals(400, 401, 403, 409, 413, 429, 502, 504))
+                },
+                "requestBody": {"$ref": "#/components/requestBodies/IdentityProof"}
               },
               "delete": {
                 "operationId": "removeTOTP",
@@ -93,7 +98,7 @@ extension AccountsController {
                 "security": [{"bearer": []}],
                 "responses": {
                   "200": {"$ref": "#/components/responses/TwoFactorState"},
-                  \#(AuthAPIDocument.refusals(400, 401, 409, 413, 429, 502, 504))
+                  \#(AuthAPIDocument.refusals(400, 401, 403, 409, 413, 429, 502, 504))
                 },
                 "requestBody": {"$ref": "#/components/requestBodies/CodeAndMethod"}
               }
@@ -122,8 +127,9 @@ extension AccountsController {
                     "description": "The enrolment",
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PushEnrolment"}}}
                   },
-                  \#(AuthAPIDocument.refusals(401, 404, 409, 502, 504))
-                }
+                  \#(AuthAPIDocument.refusals(400, 401, 403, 404, 409, 413, 429, 502, 504))
+                },
+                "requestBody": {"$ref": "#/components/requestBodies/IdentityProof"}
               },
               "delete": {
                 "operationId": "removePush",
@@ -132,7 +138,7 @@ extension AccountsController {
                 "security": [{"bearer": []}],
                 "responses": {
                   "200": {"$ref": "#/components/responses/TwoFactorState"},
-                  \#(AuthAPIDocument.refusals(400, 401, 404, 409, 413, 429, 502, 504))
+                  \#(AuthAPIDocument.refusals(400, 401, 403, 404, 409, 413, 429, 502, 504))
                 },
                 "requestBody": {"$ref": "#/components/requestBodies/CodeAndMethod"}
               }
@@ -160,7 +166,7 @@ extension AccountsController {
                     "description": "The new codes, shown this once",
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RecoveryCodes"}}}
                   },
-                  \#(AuthAPIDocument.refusals(400, 401, 409, 413, 429, 502, 504))
+                  \#(AuthAPIDocument.refusals(400, 401, 403, 409, 413, 429, 502, 504))
                 },
                 "requestBody": {"$ref": "#/components/requestBodies/CodeAndMethod"}
               }
@@ -173,11 +179,14 @@ extension AccountsController {
                 "content": {"application/json": {"schema": {"type": "object", "required": ["code"], "properties": {"code": {"type": "string"}}}}}
               },
               "CodeAndMethod": {
+                "description": "The proof of a sensitive change: a code with its method, or current_password",
                 "required": true,
-                "content": {"application/json": {"schema": {
-                  "type": "object", "required": ["code"],
-                  "properties": {"code": {"type": "string"}, "method": {"$ref": "#/components/schemas/Method"}}
-                }}}
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/IdentityProof"}}}
+              },
+              "IdentityProof": {
+                "description": "The proof a change that adds or removes a sign-in method needs: current_password, or a code with its method; without it the answer is 403",
+                "required": false,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/IdentityProof"}}}
               }
             },
             "responses": {
@@ -187,6 +196,13 @@ extension AccountsController {
               }
             },
             "schemas": {
+              "IdentityProof": {
+                "type": "object",
+                "properties": {
+                  "current_password": {"type": "string"}, "code": {"type": "string"},
+                  "method": {"$ref": "#/components/schemas/Method"}
+                }
+              },
               "TwoFactorState": {
                 "type": "object",
                 "required": ["message", "two_factor_enabled", "methods"],

@@ -12,8 +12,9 @@ extension AccountsController {
                     "allOf": [{"$ref": "#/components/schemas/PasskeyOptions"}],
                     "required": ["factor_sid"], "properties": {"factor_sid": {"type": "string"}}
                   }}}},
-                  \#(AuthAPIDocument.refusals(401, 404, 409, 502, 504))
-                }
+                  \#(AuthAPIDocument.refusals(400, 401, 403, 404, 409, 413, 429, 502, 504))
+                },
+                "requestBody": {"$ref": "#/components/requestBodies/IdentityProof"}
               }
             },
             "/api/accounts/passkeys": {
@@ -39,7 +40,8 @@ extension AccountsController {
                 "parameters": [
                   {"name": "sid", "in": "path", "required": true, "description": "The passkey's factor SID (YF…)", "schema": {"type": "string"}}
                 ],
-                "responses": {"200": {"$ref": "#/components/responses/PasskeyList"}, \#(AuthAPIDocument.refusals(400, 401, 404, 502, 504))}
+                "requestBody": {"$ref": "#/components/requestBodies/IdentityProof"},
+                "responses": {"200": {"$ref": "#/components/responses/PasskeyList"}, \#(AuthAPIDocument.refusals(400, 401, 403, 404, 413, 429, 502, 504))}
               }
             },
             "/api/accounts/login/passkey/options": {

@@ -25,7 +25,8 @@ extension AccountsController {
         let account = try context.requireAccount()
         let body = try await JSONRequest.fields(request, required: ["phone_number"])
         let phone = try await service.startEnablingTwoFactor(
-            account, phone: body["phone_number"]!, proof: try service.proof(account, in: body), ip: ip(request, context))
+            account, phone: body["phone_number"]!, proof: try service.proof(account, in: body), ip: ip(request, context)
+        )
         return try JSONResponse.make(CodeSent(message: "Verification code sent", phoneNumber: phone))
     }
 
@@ -117,7 +118,9 @@ extension AccountsController {
 
     /// The signed-in account and the proof its body carries for a sensitive change
     /// (``AccountService/proof(_:in:)``; an empty body carries none).
-    func proofOfIdentity(_ request: Request, _ context: AuthRequestContext) async throws -> (UserAccount, IdentityProof?) {
+    func proofOfIdentity(
+        _ request: Request, _ context: AuthRequestContext
+    ) async throws -> (UserAccount, IdentityProof?) {
         let account = try context.requireAccount()
         let bytes = try await JSONRequest.body(request)
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return (account, nil) }

@@ -23,7 +23,8 @@ extension WebApp {
             let account = try signedIn(context)
             let next = Self.confirmedPage(context.form["next"].map { Substring($0) })
             return try await submit(context, then: next) {
-                try await service.checkPassword(account, context.form["current_password"] ?? "", ip: ip(request, context))
+                try await service.checkPassword(
+                    account, context.form["current_password"] ?? "", ip: ip(request, context))
                 keep(context, \.provedAt, service.now().timeIntervalSince1970)
                 logger.info("account \(account.sid) confirmed its password for sensitive changes")
             } otherwise: {
@@ -40,7 +41,9 @@ extension WebApp {
 
     /// The redirect to the confirmation page when this browser has no fresh proof for `change`,
     /// so the page of a change asks first, before the user fills it in.
-    func confirmationFirst(_ context: AuthRequestContext, _ account: UserAccount, for change: SensitiveChange)
+    func confirmationFirst(
+        _ context: AuthRequestContext, _ account: UserAccount, for change: SensitiveChange
+    )
         -> Response?
     {
         if service.isFresh(provedAt: context.sessions.session?.provedAt, account) { return nil }

@@ -26,7 +26,8 @@ public struct AllowedHosts: Sendable, Equatable {
                 name.allSatisfy(\.isASCII)
             else {
                 throw ConfigurationError(
-                    "--allowed-hosts: '\(name)' is not a host name (use names like verify-emulator or .example.test, or *)")
+                    "--allowed-hosts: '\(name)' is not a host name (use names like verify-emulator or .example.test, or *)"
+                )
             }
             names.append(name)
         }
@@ -38,7 +39,9 @@ public struct AllowedHosts: Sendable, Equatable {
         guard let host, !host.isEmpty else { return true }  // HTTP/1.0 without Host: no browser
         let name = Self.name(of: host)
         if Self.isIPAddress(name) || name == "localhost" || name.hasSuffix(".localhost") { return true }
-        return names.contains { $0 == "*" || $0 == name || ($0.hasPrefix(".") && (name.hasSuffix($0) || "." + name == $0)) }
+        return names.contains {
+            $0 == "*" || $0 == name || ($0.hasPrefix(".") && (name.hasSuffix($0) || "." + name == $0))
+        }
     }
 
     /// The host name of a `Host` value, lowercased, without its port or brackets.
@@ -55,6 +58,9 @@ public struct AllowedHosts: Sendable, Equatable {
     static func isIPAddress(_ name: String) -> Bool {
         if name.contains(":") { return name.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." } }
         let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts.allSatisfy { part in !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isNumber) && Int(part)! <= 255 }
+        return parts.count == 4
+            && parts.allSatisfy { part in
+                !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isNumber) && Int(part)! <= 255
+            }
     }
 }

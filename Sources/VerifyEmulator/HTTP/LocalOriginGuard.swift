@@ -2,7 +2,6 @@ import HTTPTypes
 import Hummingbird
 import VerifyWire
 
-
 /// Keeps web pages from driving the emulator through their visitors' browsers. The control API
 /// sets codes, faults and the clock, resets everything and approves push challenges, and the
 /// inbox shows every code: a page on another site must not reach them.
@@ -21,10 +20,11 @@ import VerifyWire
 /// The official SDKs, curl, the helpers and the inbox page send nothing this refuses.
 struct LocalOriginGuard<Context: RequestContext>: RouterMiddleware {
     let allowedHosts: AllowedHosts
+    /// The largest body read while looking for one (``EmulatorConfiguration/maxBodySize``).
+    let bodyLimit: Int
 
-    static var contentSecurityPolicy: HTTPField {
-        HTTPField(name: .contentSecurityPolicy, value: "frame-ancestors 'none'")
-    }
+    /// No page may frame the inbox or the control API's answers (clickjacking its buttons).
+    static var frameAncestors: String { "frame-ancestors 'none'" }
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -32,28 +32,33 @@ struct LocalOriginGuard<Context: RequestContext>: RouterMiddleware {
         // HTTP/1's Host header, as Hummingbird reads it
         let host = request.head.authority
         guard allowedHosts.admits(host) else {
-            throw TwilioError(
-                code: 20403, status: 403, message: "Host not allowed",
-                hint:
-                    "Host '\(host ?? "")' is not a loopback name: start the emulator with --allowed-hosts \(AllowedHosts.name(of: host ?? "")) to answer it (guards against DNS rebinding)"
-            )
+            let detail =
+                "Host '\(host ?? "")' is not a loopback name: start the emulator with --allowed-hosts \(AllowedHosts.name(of: host ?? "")) to answer it (guards against DNS rebinding)"
+            throw TwilioError(code: 20403, status: 403, message: "Host not allowed", detail: detail, hint: detail)
         }
         let path = request.uri.path
         if path.hasPrefix("/v2/") { return try await next(request, context) }
+        var request = request
         if Self.changesState(request.method) {
             if let refusal = Self.crossSiteRefusal(request.headers, host: host) {
-                throw TwilioError(code: 20403, status: 403, message: "Cross-site request refused", hint: refusal)
-            }
-            if Self.hasBody(request.headers), !Self.saysJSON(request.headers[.contentType]) {
                 throw TwilioError(
-                    code: 20415, status: 415, message: "Unsupported media type",
-                    hint:
-                        "send the body as JSON with Content-Type: application/json (got \(request.headers[.contentType] ?? "none"))"
-                )
+                    code: 20403, status: 403, message: "Cross-site request refused", detail: refusal, hint: refusal)
+            }
+            if !Self.saysJSON(request.headers[.contentType]), try await Self.hasBody(&request, limit: bodyLimit) {
+                let detail =
+                    "send the body as JSON with Content-Type: application/json (got \(request.headers[.contentType] ?? "none"))"
+                throw TwilioError(
+                    code: 20415, status: 415, message: "Unsupported media type", detail: detail, hint: detail)
             }
         }
         var response = try await next(request, context)
-        response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy.value
+        if let policy = response.headers[.contentSecurityPolicy] {
+            if !policy.contains("frame-ancestors") {
+                response.headers[.contentSecurityPolicy] = policy + "; " + Self.frameAncestors
+            }
+        } else {
+            response.headers[.contentSecurityPolicy] = Self.frameAncestors
+        }
         response.headers[.xFrameOptions] = "DENY"
         return response
     }
@@ -62,9 +67,12 @@ struct LocalOriginGuard<Context: RequestContext>: RouterMiddleware {
         method != .get && method != .head && method != .options
     }
 
-    static func hasBody(_ headers: HTTPFields) -> Bool {
-        if let length = headers[.contentLength] { return length != "0" }
-        return headers[.transferEncoding] != nil
+    /// Whether the request carries any body bytes (an empty chunked body is none); what it read
+    /// stays the request's body.
+    static func hasBody(_ request: inout Request, limit: Int) async throws -> Bool {
+        if request.headers[.contentLength] == "0" { return false }
+        if request.headers[.contentLength] == nil, request.headers[.transferEncoding] == nil { return false }
+        return try await request.collectBody(upTo: limit).readableBytes > 0
     }
 
     /// `application/json`, with parameters or not, in any case.

@@ -1,3 +1,4 @@
+import Dispatch
 import GRDB
 import Logging
 import ServiceLifecycle
@@ -16,7 +17,10 @@ struct WALCheckpointer: Service {
     let logger: Logger
     /// The writer's commit count (``WriteBatcher/commitCount``).
     let commitCount: @Sendable () -> Int
-    /// Gives cached memory back (SQLite's caches, the allocator's free pages).
+    /// Gives cached memory back (SQLite's caches, the allocator's free pages). It may block (GRDB
+    /// waits for every reader), so it runs on a thread of its own, never on the cooperative pool:
+    /// a 2-core machine has two cooperative threads, and two emulators blocked on them at once
+    /// left nothing to finish the reads they were waiting for.
     let releaseMemory: @Sendable () -> Void
     var interval: Duration = .milliseconds(50)
     var quietBeforeRelease: Duration = .seconds(1)
@@ -42,7 +46,12 @@ struct WALCheckpointer: Service {
                     if !released, ContinuousClock.now - quietSince >= quietBeforeRelease {
                         // This connection's cache holds the pages the checkpoints copied.
                         try? await connection.writeWithoutTransaction { $0.releaseMemory() }
-                        releaseMemory()
+                        await withCheckedContinuation { done in
+                            DispatchQueue.global().async {
+                                releaseMemory()
+                                done.resume()
+                            }
+                        }
                         released = true
                     }
                     continue

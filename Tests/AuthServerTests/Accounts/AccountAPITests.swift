@@ -85,11 +85,13 @@ struct AccountAPITests {
                 .post, "/api/accounts/2fa/enable/verify", #"{"code": "123456"}"#, token: access)
             #expect(noPending == .conflict)
             let (badPhone, badPhoneBody, _) = try await stack.json(
-                .post, "/api/accounts/2fa/enable", #"{"phone_number": "555", "current_password": "correct-horse-battery"}"#, token: access)
+                .post, "/api/accounts/2fa/enable",
+                #"{"phone_number": "555", "current_password": "correct-horse-battery"}"#, token: access)
             #expect(badPhone == .badRequest)
             #expect((badPhoneBody["errors"] as? [String: String])?["phone_number"] != nil)
             let (sent, _, _) = try await stack.json(
-                .post, "/api/accounts/2fa/enable", #"{"phone_number": "+14155550151", "current_password": "correct-horse-battery"}"#, token: access)
+                .post, "/api/accounts/2fa/enable",
+                #"{"phone_number": "+14155550151", "current_password": "correct-horse-battery"}"#, token: access)
             #expect(sent == .ok)
             let code = try await stack.code(for: "+14155550151")
             let (wrong, wrongBody, _) = try await stack.json(
@@ -102,7 +104,8 @@ struct AccountAPITests {
             #expect(enabledBody["two_factor_enabled"] as? Bool == true)
             // the number cannot be swapped while two-factor is on
             let (swap, swapBody, _) = try await stack.json(
-                .post, "/api/accounts/2fa/enable", #"{"phone_number": "+14155550152", "current_password": "correct-horse-battery"}"#, token: access)
+                .post, "/api/accounts/2fa/enable",
+                #"{"phone_number": "+14155550152", "current_password": "correct-horse-battery"}"#, token: access)
             #expect(swap == .conflict)
             #expect((swapBody["message"] as? String)?.contains("already on") == true)
             #expect(try await stack.messages(to: "+14155550152").isEmpty)

@@ -37,7 +37,9 @@ struct PasskeyLoginTests {
         let (_, tokens, _) = try await stack.json(
             .post, "/api/accounts/login", #"{"login": "\#(name)", "password": "correct-horse-battery"}"#)
         let token = try #require(tokens["access_token"] as? String)
-        let (status, creation) = try await raw(stack, .post, "/api/accounts/passkeys/options", #"{"current_password": "correct-horse-battery"}"#, token: token)
+        let (status, creation) = try await raw(
+            stack, .post, "/api/accounts/passkeys/options", #"{"current_password": "correct-horse-battery"}"#,
+            token: token)
         #expect(status == .ok)
         let options = try #require(creation["options"] as? [String: Any])
         let publicKey = try #require(options["publicKey"] as? [String: Any])

@@ -54,7 +54,8 @@ struct PushLoginTests {
     func offByDefault() async throws {
         try await withAccounts { stack in
             let (token, _) = try await signUp(stack, "abby")
-            let (status, body, _) = try await stack.json(.post, "/api/accounts/2fa/push", #"{"current_password": "correct-horse-battery"}"#, token: token)
+            let (status, body, _) = try await stack.json(
+                .post, "/api/accounts/2fa/push", #"{"current_password": "correct-horse-battery"}"#, token: token)
             #expect(status == .notFound)
             #expect((body["message"] as? String)?.contains("PUSH_LOGIN") == true)
         }
@@ -64,7 +65,8 @@ struct PushLoginTests {
     func approved() async throws {
         try await withAccounts(configure: { $0.pushLogin = true }) { stack in
             let (token, sid) = try await signUp(stack, "bert")
-            let (issued, enrolment, headers) = try await stack.json(.post, "/api/accounts/2fa/push", #"{"current_password": "correct-horse-battery"}"#, token: token)
+            let (issued, enrolment, headers) = try await stack.json(
+                .post, "/api/accounts/2fa/push", #"{"current_password": "correct-horse-battery"}"#, token: token)
             #expect(issued == .ok && headers[.cacheControl] == "no-store")
             #expect(enrolment["identity"] as? String == sid && enrolment["factor_type"] as? String == "push")
             #expect((enrolment["token"] as? String)?.isEmpty == false && enrolment["ttl"] as? Int == 300)
@@ -74,7 +76,8 @@ struct PushLoginTests {
             #expect(codes.count == 10)
             // the phone counts as a factor: SMS on and off again neither reissues nor drops the codes
             _ = try await stack.json(
-                .post, "/api/accounts/2fa/enable", #"{"phone_number": "+14155550181", "current_password": "correct-horse-battery"}"#, token: token)
+                .post, "/api/accounts/2fa/enable",
+                #"{"phone_number": "+14155550181", "current_password": "correct-horse-battery"}"#, token: token)
             let (_, smsOn, _) = try await stack.json(
                 .post, "/api/accounts/2fa/enable/verify", #"{"code": "\#(try await stack.code(for: "+14155550181"))"}"#,
                 token: token)

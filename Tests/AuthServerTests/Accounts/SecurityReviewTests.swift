@@ -66,7 +66,8 @@ struct SecurityReviewTests {
             ] {
                 let (status, body, _) = try await stack.json(method, path, body.isEmpty ? nil : body, token: token)
                 #expect(status == .forbidden, "\(method) \(path)")
-                #expect((body["errors"] as? [String: String])?["current_password"]?.contains("current_password") == true)
+                #expect(
+                    (body["errors"] as? [String: String])?["current_password"]?.contains("current_password") == true)
             }
             // a wrong password is refused, and counted
             let (wrong, wrongBody, _) = try await stack.json(
@@ -159,7 +160,8 @@ struct SecurityReviewTests {
             #expect(started.location == "/profile/2fa/totp")
             // five minutes later the proof has lapsed
             stack.tokenClock.advance(AccountService.freshProofWindow + 1)
-            #expect(try await browser.get("/profile/2fa/enable").location == "/profile/confirm?next=/profile/2fa/enable")
+            #expect(
+                try await browser.get("/profile/2fa/enable").location == "/profile/confirm?next=/profile/2fa/enable")
         }
     }
 
@@ -243,7 +245,8 @@ struct SecurityReviewTests {
             for index in 0..<3 {
                 let (status, _, _) = try await stack.json(
                     .post, "/api/accounts/register",
-                    #"{"username": "many\#(index)", "email": "many\#(index)@example.com", "password": "\#(Self.password)"}"#)
+                    #"{"username": "many\#(index)", "email": "many\#(index)@example.com", "password": "\#(Self.password)"}"#
+                )
                 #expect(status == .created)
             }
             let (limited, _, headers) = try await stack.json(
@@ -254,8 +257,10 @@ struct SecurityReviewTests {
             _ = try await browser.get("/register")
             let page = try await browser.post(
                 "/register",
-                ["username": "many8", "email": "many8@example.com", "password": Self.password,
-                 "password_confirmation": Self.password])
+                [
+                    "username": "many8", "email": "many8@example.com", "password": Self.password,
+                    "password_confirmation": Self.password,
+                ])
             #expect(page.status == .tooManyRequests)
         }
     }
@@ -292,6 +297,27 @@ struct SecurityReviewTests {
                 .post, "/api/accounts/password",
                 #"{"current_password": "\#(Self.password)", "password": "another-long-password"}"#, token: token)
             #expect(limited == .tooManyRequests && headers[.retryAfter] != nil)
+
+            // the page: another account, its own count (the confirmation at registration is one)
+            let browser = stack.browser()
+            try await browser.register("pageguessed")
+            _ = try await browser.get("/profile/password")
+            for index in 0..<3 {
+                let page = try await browser.post(
+                    "/profile/password",
+                    [
+                        "current_password": "guess-number-\(index)", "password": "another-long-password",
+                        "password_confirmation": "another-long-password",
+                    ])
+                #expect(page.status == .badRequest && page.fieldError("current_password") != nil)
+            }
+            let page = try await browser.post(
+                "/profile/password",
+                [
+                    "current_password": Self.password, "password": "another-long-password",
+                    "password_confirmation": "another-long-password",
+                ])
+            #expect(page.status == .tooManyRequests && page.alert?.contains("Too many attempts") == true)
         }
     }
 

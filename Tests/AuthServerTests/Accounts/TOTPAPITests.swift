@@ -27,7 +27,8 @@ struct TOTPAPITests {
 
     /// Adds an authenticator app and returns it with the JSON of the confirmation.
     func addAuthenticator(_ stack: Stack, _ token: String) async throws -> (TOTPAuthenticator, [String: Any]) {
-        let (status, enrolment, headers) = try await stack.json(.post, "/api/accounts/2fa/totp", #"{"current_password": "correct-horse-battery"}"#, token: token)
+        let (status, enrolment, headers) = try await stack.json(
+            .post, "/api/accounts/2fa/totp", #"{"current_password": "correct-horse-battery"}"#, token: token)
         #expect(status == .ok)
         #expect(headers[.cacheControl] == "no-store")
         #expect((enrolment["factor_sid"] as? String)?.hasPrefix("YF") == true)
@@ -71,7 +72,8 @@ struct TOTPAPITests {
                 .post, "/api/accounts/2fa/totp/verify", #"{"code": "123456"}"#, token: token)
             #expect(nothingPending == .conflict)
 
-            let (_, enrolment, _) = try await stack.json(.post, "/api/accounts/2fa/totp", #"{"current_password": "correct-horse-battery"}"#, token: token)
+            let (_, enrolment, _) = try await stack.json(
+                .post, "/api/accounts/2fa/totp", #"{"current_password": "correct-horse-battery"}"#, token: token)
             let app = try TOTPAuthenticator(uri: try #require(enrolment["uri"] as? String))
             #expect(app.accountName == "quinn" && app.issuer == "Auth Server (dev)")
             let (badFormat, badFormatBody, _) = try await stack.json(
@@ -91,7 +93,8 @@ struct TOTPAPITests {
             let codes = try #require(state["recovery_codes"] as? [String])
             #expect(codes.count == 10 && Set(codes).count == 10)
             #expect(codes.allSatisfy { RecoveryCodes.normalized($0) != nil })
-            let (again, _, _) = try await stack.json(.post, "/api/accounts/2fa/totp", #"{"current_password": "correct-horse-battery"}"#, token: token)
+            let (again, _, _) = try await stack.json(
+                .post, "/api/accounts/2fa/totp", #"{"current_password": "correct-horse-battery"}"#, token: token)
             #expect(again == .conflict)
             let (_, me, _) = try await stack.json(.get, "/api/accounts/me", token: token)
             #expect(me["methods"] as? [String] == ["totp"] && me["two_factor_enabled"] as? Bool == true)
@@ -160,7 +163,9 @@ struct TOTPAPITests {
         try await withAccounts { stack in
             let token = try await signUp(stack, "sven")
             let phone = "+14155550161"
-            _ = try await stack.json(.post, "/api/accounts/2fa/enable", #"{"phone_number": "\#(phone)", "current_password": "correct-horse-battery"}"#, token: token)
+            _ = try await stack.json(
+                .post, "/api/accounts/2fa/enable",
+                #"{"phone_number": "\#(phone)", "current_password": "correct-horse-battery"}"#, token: token)
             let (_, smsState, _) = try await stack.json(
                 .post, "/api/accounts/2fa/enable/verify", #"{"code": "\#(try await stack.code(for: phone))"}"#,
                 token: token)
@@ -231,7 +236,8 @@ struct TOTPAPITests {
         try await withAccounts(configure: { $0.verify.timeout = .seconds(5) }) { stack in
             let token = try await signUp(stack, "tove")
             try await stack.addFault(#"{"endpoint": "factors", "error": {"code": 20500, "status": 500}, "times": 1}"#)
-            let (failed, failedBody, _) = try await stack.json(.post, "/api/accounts/2fa/totp", #"{"current_password": "correct-horse-battery"}"#, token: token)
+            let (failed, failedBody, _) = try await stack.json(
+                .post, "/api/accounts/2fa/totp", #"{"current_password": "correct-horse-battery"}"#, token: token)
             #expect(failed == .badGateway)
             #expect(failedBody["message"] as? String == "The verification service failed")
             let (app, _) = try await addAuthenticator(stack, token)

@@ -47,6 +47,48 @@ struct UnreachableTests {
         }
     }
 
+    @Test("a Verify answer that stalls mid-body is a 504; ten of them at once do not take later sends down")
+    func stalledBody() async throws {
+        let upstream = try await StallingUpstream(healthyCode: 60200)
+        var configuration = try AuthConfiguration.fromEnvironment([
+            "TWILIO_ACCOUNT_SID": "AC" + String(repeating: "a", count: 32), "TWILIO_AUTH_TOKEN": "token",
+            "TWILIO_VERIFY_SERVICE_SID": "VA" + String(repeating: "b", count: 32), "SECRET_KEY": secret,
+            "TWILIO_VERIFY_BASE_URL": upstream.baseURL, "TWILIO_TIMEOUT": "2",
+        ])
+        configuration.port = 0
+        configuration.databasePath = ":memory:"
+        var logger = Logger(label: "auth-stalled")
+        logger.logLevel = .critical
+        let server = try await buildAuthServer(configuration: configuration, logger: logger)
+        try await server.test(.live) { client in
+            let port = try #require(client.port)
+            // each on a connection of its own, as ten app users would be
+            @Sendable func send(_ number: Int) async throws -> (HTTPResponse.Status, String) {
+                let connection = TestClient(host: "127.0.0.1", port: port)
+                connection.connect()
+                defer { Task { try? await connection.shutdown() } }
+                let response = try await connection.execute(
+                    .init(
+                        "/api/auth/send-verification", method: .post, headers: [.contentType: "application/json"],
+                        body: ByteBuffer(string: #"{"phone_number": "+141555502\#(number)"}"#)))
+                return (response.status, String(buffer: response.body ?? ByteBuffer()))
+            }
+            // ten stalled answers at once (more than the client's pool of 8 connections)
+            let stalled = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for number in 10..<20 { group.addTask { try await send(number).0 } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(stalled == Array(repeating: .gatewayTimeout, count: 10))
+            // Verify is healthy again: the next sends get its answer (here a 60200: a 400), not a 502/504
+            upstream.stalling.store(false, ordering: .relaxed)
+            for number in 20..<23 {
+                let (status, body) = try await send(number)
+                #expect(status == .badRequest && body.contains("Invalid phone number"), "\(body)")
+            }
+        }
+        try await upstream.close()
+    }
+
     @Test("development mode with no emulator answering stops start-up with one line naming the URL")
     func developmentModeWithoutEmulator() async throws {
         var configuration = try AuthConfiguration.fromEnvironment([

@@ -9,7 +9,9 @@ import VerifyWire
 /// JSON bodies for the control API.
 extension EmulatorClient {
     func control(_ method: HTTPRequest.Method, _ path: String, json: String? = nil) async throws -> APIResponse {
-        try await request(method, path, auth: nil, rawBody: json.map { ByteBuffer(string: $0) })
+        try await request(
+            method, path, auth: nil, rawBody: json.map { ByteBuffer(string: $0) },
+            contentType: json == nil ? nil : "application/json")
     }
 }
 

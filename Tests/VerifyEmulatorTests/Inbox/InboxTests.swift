@@ -34,7 +34,8 @@ struct InboxTests {
             #expect(none.contains("<option value=\"\(service)\">"))
             let enrolled = try await api.request(
                 .post, "/emulator/v1/devices", auth: nil,
-                rawBody: .init(string: #"{"service_sid": "\#(service)", "identity": "\#(PushFactorTests.identity)"}"#))
+                rawBody: .init(string: #"{"service_sid": "\#(service)", "identity": "\#(PushFactorTests.identity)"}"#),
+                contentType: "application/json")
             let virtual = try #require(enrolled.json["factor_sid"] as? String)
             let (real, _) = try await PushFactorTests.enrolledFactor(api, service, TestPhone())
             let challenges = PushFactorTests.path(service, "Challenges")

@@ -52,7 +52,8 @@ struct RetentionTests {
             _ = try await api.postJSON("/v2/Services/\(service)/Passkeys/Challenges", [String: Any]())
             let enrolled = try await api.request(
                 .post, "/emulator/v1/devices", auth: nil,
-                rawBody: .init(string: #"{"service_sid": "\#(service)", "identity": "\#(PushFactorTests.identity)"}"#))
+                rawBody: .init(string: #"{"service_sid": "\#(service)", "identity": "\#(PushFactorTests.identity)"}"#),
+                contentType: "application/json")
             let factor = try #require(enrolled.json["factor_sid"] as? String)
             let challenges = PushFactorTests.path(service, "Challenges")
             let answered = try await api.post(challenges, [("FactorSid", factor), ("Details.Message", "Old")])

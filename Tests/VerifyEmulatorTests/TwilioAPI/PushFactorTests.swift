@@ -294,7 +294,8 @@ struct PushFactorTests {
                     ])
                 let enrolled = try await api.request(
                     .post, "/emulator/v1/devices", auth: nil,
-                    rawBody: .init(string: #"{"service_sid": "\#(service)", "identity": "\#(Self.identity)"}"#))
+                    rawBody: .init(string: #"{"service_sid": "\#(service)", "identity": "\#(Self.identity)"}"#),
+                    contentType: "application/json")
                 #expect(enrolled.status == .created)
                 #expect(enrolled.json["status"] as? String == "verified")
                 let factor = try #require(enrolled.json["factor_sid"] as? String)
@@ -331,7 +332,8 @@ struct PushFactorTests {
                 let refused = try await api.request(.post, "/emulator/v1/challenges/\(realSid)/approve", auth: nil)
                 #expect(refused.status == .conflict)
                 let badBody = try await api.request(
-                    .post, "/emulator/v1/devices", auth: nil, rawBody: .init(string: #"{"service": "x"}"#))
+                    .post, "/emulator/v1/devices", auth: nil, rawBody: .init(string: #"{"service": "x"}"#),
+                    contentType: "application/json")
                 #expect(badBody.status == .badRequest)
 
                 try await WebhookTests.waitFor(received, count: 6)
