@@ -53,7 +53,7 @@ def test_the_emulator_closes_the_connection_after_a_413(tmp_path):
     emulator = Emulator(":memory:")
     try:
         answer, closed, seconds = upload_too_large(emulator.port, (
-            b"POST /v2/Services/VA00000000000000000000000000000000/Verifications HTTP/1.1\r\nHost: x\r\n"
+            b"POST /v2/Services/VA00000000000000000000000000000000/Verifications HTTP/1.1\r\nHost: localhost\r\n"
             b"Authorization: Basic " + DEFAULT_AUTH + b"\r\nContent-Type: application/x-www-form-urlencoded\r\n"))
         status, headers, body = head_and_body(answer)
         assert status == "HTTP/1.1 413 Payload Too Large", answer[:300]
@@ -70,7 +70,7 @@ def test_the_auth_server_closes_the_connection_after_a_413(tmp_path):
     try:
         port = int(url.rsplit(":", 1)[1])
         answer, closed, seconds = upload_too_large(
-            port, b"POST /api/auth/send-verification HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n")
+            port, b"POST /api/auth/send-verification HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n")
         status, headers, body = head_and_body(answer)
         assert status == "HTTP/1.1 413 Payload Too Large", answer[:300]
         assert headers["connection"] == "close"
@@ -82,7 +82,7 @@ def test_the_auth_server_closes_the_connection_after_a_413(tmp_path):
 
 def huge_header_request(port, path: bytes, header: bytes):
     with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
-        connection.sendall(b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n" + header + b"\r\n\r\n")
+        connection.sendall(b"GET " + path + b" HTTP/1.1\r\nHost: localhost\r\n" + header + b"\r\n\r\n")
         answer, closed = read_answer(connection, 5)
         return head_and_body(answer), closed
 
@@ -126,7 +126,7 @@ def test_the_emulator_answers_huge_headers_in_twilios_shape(tmp_path):
 def served_within(port, seconds):
     """Sends GET /healthz on a new connection; the answer's status line, or None if none came."""
     connection = socket.create_connection(("127.0.0.1", port), timeout=seconds)
-    connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
     connection.settimeout(seconds)
     try:
         answer = connection.recv(4096)
@@ -146,7 +146,7 @@ def test_open_connections_are_capped_with_one_log_line(tmp_path):
         time.sleep(0.3)
         # at the limit a new client waits (in the listen backlog), it is not refused
         waiting = socket.create_connection(("127.0.0.1", emulator.port), timeout=5)
-        waiting.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        waiting.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
         waiting.settimeout(1)
         try:
             early = waiting.recv(4096)

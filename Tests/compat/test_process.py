@@ -231,7 +231,7 @@ def test_a_bad_chunk_size_is_the_clients_error(tmp_path):
     try:
         answer = raw_request(emulator.port, (
             b"POST /v2/Services/VA00000000000000000000000000000000/Verifications HTTP/1.1\r\n"
-            b"Host: x\r\nAuthorization: Basic " + base64.b64encode(f"{DEFAULT_SID}:{DEFAULT_TOKEN}".encode()) + b"\r\n"
+            b"Host: localhost\r\nAuthorization: Basic " + base64.b64encode(f"{DEFAULT_SID}:{DEFAULT_TOKEN}".encode()) + b"\r\n"
             b"Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n") + BAD_CHUNK)
         status = answer.split(b"\r\n", 1)[0]
         assert status.startswith(b"HTTP/1.1 400"), answer[:300]
@@ -245,7 +245,7 @@ def test_a_bad_chunk_size_is_a_400_on_the_auth_server(tmp_path):
     try:
         port = int(url.rsplit(":", 1)[1])
         answer = raw_request(port, (
-            b"POST /api/auth/send-verification HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"POST /api/auth/send-verification HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
             b"Transfer-Encoding: chunked\r\n\r\n") + BAD_CHUNK)
         assert answer.split(b"\r\n", 1)[0].startswith(b"HTTP/1.1 400"), answer[:300]
         assert requests.get(url + "/healthz", timeout=5).status_code == 200
@@ -272,7 +272,7 @@ def test_idle_and_slowloris_connections_are_closed(tmp_path):
     emulator = Emulator(":memory:", args=["--idle-timeout", "1"])
     try:
         assert closed_within(emulator.port, 6) is not None, "an idle connection stayed open"
-        assert closed_within(emulator.port, 6, send=b"GET /healthz HTTP/1.1\r\nHost: x\r\n") is not None
+        assert closed_within(emulator.port, 6, send=b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n") is not None
         # a connection that keeps asking is served as long as it likes
         assert requests.get(emulator.url + "/healthz", timeout=5).status_code == 200
     finally:
@@ -284,6 +284,6 @@ def test_the_auth_server_closes_idle_connections(tmp_path):
     try:
         port = int(url.rsplit(":", 1)[1])
         assert closed_within(port, 6) is not None, "an idle connection stayed open"
-        assert closed_within(port, 6, send=b"POST /api/auth/send-verification HTTP/1.1\r\nHost: x\r\n") is not None
+        assert closed_within(port, 6, send=b"POST /api/auth/send-verification HTTP/1.1\r\nHost: localhost\r\n") is not None
     finally:
         stop_stack(emulator, process, log)

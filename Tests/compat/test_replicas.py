@@ -214,6 +214,7 @@ def test_postgres_stopped_under_load_is_503_and_nothing_acknowledged_is_lost(tmp
     replicas = None
     try:
         replicas = Replicas(tmp_path, started.stdout.strip(), {"DATABASE_TIMEOUT": "2", "SEND_LIMIT_PER_IP": "100000", "LOGIN_LIMIT_PER_IP": "100000",
+                                                               "REGISTER_LIMIT_PER_IP": "100000",
                                                                "VERIFY_LIMIT_PER_IP": "100000"})
         phone_token = replicas.sms_login(replicas.a, number())["access_token"]
         registered, refresh_tokens, answers, failures = [], [], [], []

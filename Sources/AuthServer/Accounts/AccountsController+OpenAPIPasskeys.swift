@@ -41,7 +41,7 @@ extension AccountsController {
                   {"name": "sid", "in": "path", "required": true, "description": "The passkey's factor SID (YF…)", "schema": {"type": "string"}}
                 ],
                 "requestBody": {"$ref": "#/components/requestBodies/IdentityProof"},
-                "responses": {"200": {"$ref": "#/components/responses/PasskeyList"}, \#(AuthAPIDocument.refusals(400, 401, 403, 404, 413, 429, 502, 504))}
+                "responses": {"200": {"$ref": "#/components/responses/PasskeyList"}, \#(AuthAPIDocument.refusals(400, 401, 403, 404, 409, 413, 429, 502, 504))}
               }
             },
             "/api/accounts/login/passkey/options": {

@@ -7,8 +7,8 @@ import VerifyWire
 /// inbox shows every code: a page on another site must not reach them.
 ///
 /// - **DNS rebinding**: a request whose `Host` is a name other than `localhost` (or a
-///   `*.localhost` name, or one of ``AllowedHosts``) is refused with 403, on every path. An IP
-///   address is always admitted: rebinding needs a name.
+///   `*.localhost` name, or one of ``AllowedHosts``) is refused with 403, on every path but the
+///   health probes and metrics. An IP address is always admitted: rebinding needs a name.
 /// - **Cross-site requests**: a state-changing control-API or inbox request (`POST`, `PUT`,
 ///   `PATCH`, `DELETE` outside `/v2`) from a browser on another origin (`Sec-Fetch-Site` other
 ///   than `same-origin`/`none`, or an `Origin` whose host differs from `Host`) is refused with
@@ -29,6 +29,10 @@ struct LocalOriginGuard<Context: RequestContext>: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
+        let path = request.uri.path
+        // health and metrics tell nothing worth rebinding for, and probes and scrapers name the
+        // emulator as they like (a container name, a service name)
+        if Self.probePaths.contains(path) { return try await next(request, context) }
         // HTTP/1's Host header, as Hummingbird reads it
         let host = request.head.authority
         guard allowedHosts.admits(host) else {
@@ -36,7 +40,6 @@ struct LocalOriginGuard<Context: RequestContext>: RouterMiddleware {
                 "Host '\(host ?? "")' is not a loopback name: start the emulator with --allowed-hosts \(AllowedHosts.name(of: host ?? "")) to answer it (guards against DNS rebinding)"
             throw TwilioError(code: 20403, status: 403, message: "Host not allowed", detail: detail, hint: detail)
         }
-        let path = request.uri.path
         if path.hasPrefix("/v2/") { return try await next(request, context) }
         var request = request
         if Self.changesState(request.method) {
@@ -62,6 +65,8 @@ struct LocalOriginGuard<Context: RequestContext>: RouterMiddleware {
         response.headers[.xFrameOptions] = "DENY"
         return response
     }
+
+    static var probePaths: Set<String> { ["/healthz", "/livez", "/readyz", "/metrics"] }
 
     static func changesState(_ method: HTTPRequest.Method) -> Bool {
         method != .get && method != .head && method != .options
