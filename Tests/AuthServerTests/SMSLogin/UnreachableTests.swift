@@ -17,18 +17,23 @@ import VerifyWire
 
 @Suite("Auth server: Twilio unreachable")
 struct UnreachableTests {
-    @Test("an unreachable Verify answers 502 JSON at once, never a hang")
-    func unreachable() async throws {
+    /// An auth server with production settings whose Verify is at `baseURL`, with a 2 s timeout.
+    func server(verifyAt baseURL: String) async throws -> some ApplicationProtocol {
         var configuration = try AuthConfiguration.fromEnvironment([
             "TWILIO_ACCOUNT_SID": "AC" + String(repeating: "a", count: 32), "TWILIO_AUTH_TOKEN": "token",
             "TWILIO_VERIFY_SERVICE_SID": "VA" + String(repeating: "b", count: 32), "SECRET_KEY": secret,
-            "TWILIO_VERIFY_BASE_URL": "http://127.0.0.1:9", "TWILIO_TIMEOUT": "2",
+            "TWILIO_VERIFY_BASE_URL": baseURL, "TWILIO_TIMEOUT": "2",
         ])
         configuration.port = 0
         configuration.databasePath = ":memory:"
         var logger = Logger(label: "auth-unreachable")
         logger.logLevel = .critical
-        let server = try await buildAuthServer(configuration: configuration, logger: logger)
+        return try await buildAuthServer(configuration: configuration, logger: logger)
+    }
+
+    @Test("an unreachable Verify answers 502 JSON at once, never a hang")
+    func unreachable() async throws {
+        let server = try await server(verifyAt: "http://127.0.0.1:9")
         try await server.test(.live) { client in
             let started = ContinuousClock.now
             try await client.execute(
@@ -50,16 +55,7 @@ struct UnreachableTests {
     @Test("a Verify answer that stalls mid-body is a 504; ten of them at once do not take later sends down")
     func stalledBody() async throws {
         let upstream = try await StallingUpstream(healthyCode: 60200)
-        var configuration = try AuthConfiguration.fromEnvironment([
-            "TWILIO_ACCOUNT_SID": "AC" + String(repeating: "a", count: 32), "TWILIO_AUTH_TOKEN": "token",
-            "TWILIO_VERIFY_SERVICE_SID": "VA" + String(repeating: "b", count: 32), "SECRET_KEY": secret,
-            "TWILIO_VERIFY_BASE_URL": upstream.baseURL, "TWILIO_TIMEOUT": "2",
-        ])
-        configuration.port = 0
-        configuration.databasePath = ":memory:"
-        var logger = Logger(label: "auth-stalled")
-        logger.logLevel = .critical
-        let server = try await buildAuthServer(configuration: configuration, logger: logger)
+        let server = try await server(verifyAt: upstream.baseURL)
         try await server.test(.live) { client in
             let port = try #require(client.port)
             // each on a connection of its own, as ten app users would be

@@ -1,8 +1,7 @@
 import Foundation
-import GRDB
 import HTTPTypes
-import Synchronization
 import Testing
+import VerifyEmulatorTesting
 
 @testable import AuthServer
 
@@ -18,27 +17,14 @@ struct SQLiteBusyTests {
         .path
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         try await withAccounts(configure: { $0.databasePath = path }) { stack in
-            let other = try DatabaseQueue(path: path)
-            let holding = Atomic<Bool>(false)
-            let release = Atomic<Bool>(false)
-            let holder = Task {
-                try await other.writeWithoutTransaction { db in
-                    try db.inTransaction(.immediate) {
-                        holding.store(true, ordering: .releasing)
-                        while !release.load(ordering: .acquiring) { usleep(1000) }
-                        return .rollback
-                    }
-                }
-            }
-            while !holding.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(1)) }
+            let lock = try await SQLiteWriteLock.hold(path: path)
             // the send's limit check writes: it waits out the 5 s busy timeout, then gives up
             let (status, body, headers) = try await stack.json(
                 .post, "/api/auth/send-verification", #"{"phone_number": "+14155550161"}"#)
             #expect(status == .serviceUnavailable)
             #expect(headers[.retryAfter] == "5")
             #expect((body["message"] as? String)?.contains("database is unavailable") == true)
-            release.store(true, ordering: .releasing)
-            try await holder.value
+            try await lock.release()
             let (after, _, _) = try await stack.json(
                 .post, "/api/auth/send-verification", #"{"phone_number": "+14155550161"}"#)
             #expect(after == .ok)

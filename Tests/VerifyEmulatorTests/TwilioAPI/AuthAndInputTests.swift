@@ -5,6 +5,7 @@ import HummingbirdTesting
 import NIOCore
 import Synchronization
 import Testing
+import VerifyEmulatorTesting
 import VerifyWire
 
 @testable import VerifyEmulator
@@ -172,27 +173,14 @@ struct ControlAndStorageTests {
             .path
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         try await withEmulator(databasePath: path) { api in
-            // another connection takes the write lock and holds it (on GRDB's thread) until told
-            let other = try DatabaseQueue(path: path)
-            let holding = Atomic<Bool>(false)
-            let release = Atomic<Bool>(false)
-            let holder = Task {
-                try await other.writeWithoutTransaction { db in
-                    try db.inTransaction(.immediate) {
-                        holding.store(true, ordering: .releasing)
-                        while !release.load(ordering: .acquiring) { usleep(1000) }
-                        return .rollback
-                    }
-                }
-            }
-            while !holding.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(1)) }
+            // another connection takes the write lock and holds it until told
+            let lock = try await SQLiteWriteLock.hold(path: path)
             let locked = try await api.get("/readyz", auth: nil)
             #expect(locked.status == .serviceUnavailable)
             #expect(locked.json["status"] as? String == "unavailable")
             #expect((locked.json["reason"] as? String)?.contains("the database does not take a write") == true)
             #expect(try await api.get("/livez", auth: nil).status == .ok)
-            release.store(true, ordering: .releasing)
-            try await holder.value
+            try await lock.release()
             #expect(try await api.get("/readyz", auth: nil).status == .ok)
         }
     }
