@@ -1,7 +1,7 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
 #endif
 
 /// Which file a database path names (device and inode), so readiness can tell when the file
@@ -13,10 +13,22 @@ struct DatabaseFileIdentity: Sendable, Equatable {
 
     /// The identity of the file at `path` now; nil when there is none (`:memory:`, deleted).
     init?(path: String) {
-        var info = stat()
-        guard path != ":memory:", !path.isEmpty, stat(path, &info) == 0 else { return nil }
-        device = UInt64(info.st_dev)
-        inode = UInt64(info.st_ino)
+        guard path != ":memory:", !path.isEmpty,
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            let device = Self.number(attributes[.systemNumber]),
+            let inode = Self.number(attributes[.systemFileNumber])
+        else { return nil }
+        self.device = device
+        self.inode = inode
+    }
+
+    /// An attribute's number: `UInt`/`UInt64` from FoundationEssentials, an `NSNumber` bridged
+    /// from them where Foundation is loaded too (a plain `BinaryInteger` cast misses that one).
+    private static func number(_ value: Any?) -> UInt64? {
+        if let value = value as? UInt64 { return value }
+        if let value = value as? UInt { return UInt64(value) }
+        if let value = value as? Int, value >= 0 { return UInt64(value) }
+        return nil
     }
 
     /// Throws saying what happened to the file at `path` since this identity was taken.

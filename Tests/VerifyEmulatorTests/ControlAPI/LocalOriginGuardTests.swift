@@ -137,6 +137,7 @@ struct LocalOriginGuardTests {
         let path = temporaryDatabasePath()
         try await withEmulator(databasePath: path) { api in
             #expect(try await api.control(.get, "/readyz").status == .ok)
+            #expect(DatabaseFileIdentity(path: path) != nil)
             try FileManager.default.removeItem(atPath: path)
             let answer = try await api.control(.get, "/readyz")
             #expect(answer.status == .serviceUnavailable)
