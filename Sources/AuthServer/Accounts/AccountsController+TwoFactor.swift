@@ -71,10 +71,8 @@ extension AccountsController {
     /// `{"code", "method"?}`: a fresh code from the app itself (the default), from SMS, or a
     /// recovery code; or `{"current_password"}`.
     @Sendable func removeTOTP(_ request: Request, context: AuthRequestContext) async throws -> Response {
-        let account = try context.requireAccount()
-        var body = try await JSONRequest.fields(request, required: [])
-        if body["method"] == nil, account.totpFactorSid != nil { body["method"] = SecondFactor.totp.rawValue }
-        try await service.removeTOTP(account, proof: try service.proof(account, in: body), ip: ip(request, context))
+        let (account, proof) = try await proofOfIdentity(request, context, defaultMethod: .totp)
+        try await service.removeTOTP(account, proof: proof, ip: ip(request, context))
         return try await state("The authenticator app is removed", account)
     }
 
@@ -118,15 +116,19 @@ extension AccountsController {
 
     /// The signed-in account and the proof its body carries for a sensitive change
     /// (``AccountService/proof(_:in:)``; an empty body carries none).
+    /// `defaultMethod` is the method of a `code` sent without one, when the account has it on.
     func proofOfIdentity(
-        _ request: Request, _ context: AuthRequestContext
+        _ request: Request, _ context: AuthRequestContext, defaultMethod: SecondFactor? = nil
     ) async throws -> (UserAccount, IdentityProof?) {
         let account = try context.requireAccount()
         let bytes = try await JSONRequest.body(request)
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return (account, nil) }
-        let body = try JSONRequest.decode(
+        var body = try JSONRequest.decode(
             JSONStrings.self, from: bytes, example: #"{"current_password": "…"}"#
         ).values
+        if body["method"] == nil, let defaultMethod, account.secondFactors.contains(defaultMethod) {
+            body["method"] = defaultMethod.rawValue
+        }
         return (account, try service.proof(account, in: body))
     }
 

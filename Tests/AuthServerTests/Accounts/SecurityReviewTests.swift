@@ -63,6 +63,7 @@ struct SecurityReviewTests {
                 (.post, "/api/accounts/2fa/enable", #"{"phone_number": "+14155550111"}"#),
                 (.post, "/api/accounts/2fa/recovery-codes", "{}"),
                 (.delete, "/api/accounts/2fa/totp", "{}"),
+                (.delete, "/api/accounts/2fa/totp", ""),
             ] {
                 let (status, body, _) = try await stack.json(method, path, body.isEmpty ? nil : body, token: token)
                 #expect(status == .forbidden, "\(method) \(path)")
