@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import ServerOperations
 
 /// The JSON API acts only on requests no other site can make its visitors' browsers send: a
 /// state-changing `/api/` request must say `Content-Type: application/json` when it has a body
@@ -22,21 +23,11 @@ struct CrossSiteAPIGuard: RouterMiddleware {
             throw APIError(status: .forbidden, message: "Requests from other sites are refused")
         }
         let hasBody = request.headers[.contentLength].map { $0 != "0" } ?? (request.headers[.transferEncoding] != nil)
-        if hasBody, !Self.saysJSON(request.headers[.contentType]) {
+        if hasBody, !MediaType.isJSON(request.headers[.contentType]) {
             throw APIError(
                 status: .unsupportedMediaType,
                 message: "Send the body as JSON with Content-Type: application/json")
         }
         return try await next(request, context)
     }
-
-    /// `application/json`, with parameters or not, in any case.
-    static func saysJSON(_ contentType: String?) -> Bool {
-        guard let type = contentType?.split(separator: ";", maxSplits: 1).first else { return false }
-        return type.trimmingWhitespace().lowercased() == "application/json"
-    }
-}
-
-extension HTTPField.Name {
-    static let secFetchSite = Self("Sec-Fetch-Site")!
 }

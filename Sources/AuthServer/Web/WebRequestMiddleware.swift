@@ -4,6 +4,7 @@ import HummingbirdAuth
 import Logging
 import Mustache
 import NIOCore
+import ServerOperations
 import VerifyWire
 
 #if canImport(FoundationEssentials)

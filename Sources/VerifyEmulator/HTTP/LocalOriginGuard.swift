@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import ServerOperations
 import VerifyWire
 
 /// Keeps web pages from driving the emulator through their visitors' browsers. The control API
@@ -47,7 +48,7 @@ struct LocalOriginGuard<Context: RequestContext>: RouterMiddleware {
                 throw TwilioError(
                     code: 20403, status: 403, message: "Cross-site request refused", detail: refusal, hint: refusal)
             }
-            if !Self.saysJSON(request.headers[.contentType]), try await Self.hasBody(&request, limit: bodyLimit) {
+            if !MediaType.isJSON(request.headers[.contentType]), try await Self.hasBody(&request, limit: bodyLimit) {
                 let detail =
                     "send the body as JSON with Content-Type: application/json (got \(request.headers[.contentType] ?? "none"))"
                 throw TwilioError(
@@ -80,19 +81,12 @@ struct LocalOriginGuard<Context: RequestContext>: RouterMiddleware {
         return try await request.collectBody(upTo: limit).readableBytes > 0
     }
 
-    /// `application/json`, with parameters or not, in any case.
-    static func saysJSON(_ contentType: String?) -> Bool {
-        guard let contentType else { return false }
-        let type = contentType.split(separator: ";", maxSplits: 1).first ?? ""
-        return type.filter { $0 != " " && $0 != "\t" }.lowercased() == "application/json"
-    }
-
     /// Why a browser's request came from another site, or nil when it did not (or is no browser's).
     static func crossSiteRefusal(_ headers: HTTPFields, host: String?) -> String? {
         if let site = headers[.secFetchSite], site != "same-origin", site != "none" {
             return "a page on another site (Sec-Fetch-Site: \(site)) may not change the emulator"
         }
-        if let origin = headers[.origin] {
+        if let origin = headers[CORSHeaders.origin] {
             let originHost = origin.split(separator: "://", maxSplits: 1).last.map(String.init) ?? origin
             if originHost.lowercased() != (host ?? "").lowercased() {
                 return "a page from \(origin) may not change the emulator at \(host ?? "")"
@@ -103,7 +97,5 @@ struct LocalOriginGuard<Context: RequestContext>: RouterMiddleware {
 }
 
 extension HTTPField.Name {
-    static let secFetchSite = Self("Sec-Fetch-Site")!
-    static let origin = Self("Origin")!
     static let xFrameOptions = Self("X-Frame-Options")!
 }
