@@ -35,6 +35,7 @@ public func buildApplication(
     } catch {
         throw ConfigurationError("cannot open the database \(configuration.databasePath): \(error)")
     }
+    let certificates = try TwilioCertificates.prepare(configuration, logger: logger)
     let batcher = WriteBatcher(writer: writer)
     let clock = configuration.clock
     let faults = FaultRules(configuration.faults)
@@ -81,6 +82,7 @@ public func buildApplication(
     router.add(
         middleware: TwilioErrorMiddleware(
             logger: logger, requestLog: requestLog, clock: clock, routeMethods: routeMethods))
+    router.add(middleware: OtherTwilioProducts())
     let directory = AccountDirectory(accounts: configuration.effectiveAccounts)
     router.add(
         middleware: LocalOriginGuard(
@@ -138,6 +140,7 @@ public func buildApplication(
     SNAEndpoint(batcher: batcher, clock: clock).addRoutes(to: router)
     SnapshotsAPI(snapshots: snapshots).addRoutes(to: router)
     try InboxPage(writer: writer, clock: clock, feed: feed).addRoutes(to: router)
+    CertificateAuthorityAPI(certificates: certificates).addRoutes(to: router)
     try ControlAPIDocument.addRoutes(to: router)
     routeMethods.load(router.routes.map(\.description))
 
@@ -157,18 +160,35 @@ public func buildApplication(
                 retention: retention, liveWindow: max(configuration.codeExpiry, configuration.sendWindow),
                 batcher: batcher, clock: clock, logger: logger, interval: configuration.pruneInterval))
     }
+    // a connection that sends nothing (or never finishes its request head) is closed, so idle
+    // and slowloris sockets cannot pile up; a refused connection (a 413, a head that cannot be
+    // parsed) is answered and closed
+    let channelHandlers: @Sendable () -> [any RemovableChannelHandler] = {
+        [RefusalCloser(badHead: badHeadAnswer), EmulatorDateHeader(clock: clock)]
+    }
+    let connectionCap = ConnectionCap(configuration.maxConnections, logger: logger)
+    if let tlsPort = configuration.tlsPort {
+        lifecycleServices.append(
+            TLSListener(
+                application: Application(
+                    router: router,
+                    server: .emulator(
+                        listener: .tls, certificates: certificates, additionalChannelHandlers: channelHandlers,
+                        idleTimeout: TimeAmount(configuration.idleTimeout), logger: logger),
+                    configuration: .init(
+                        address: .hostname(configuration.host, port: tlsPort), serverName: "verify-emulator",
+                        availableConnectionsDelegate: connectionCap),
+                    logger: logger),
+                address: "\(configuration.host):\(tlsPort)"))
+    }
     return Application(
         router: router,
-        // a connection that sends nothing (or never finishes its request head) is closed, so
-        // idle and slowloris sockets cannot pile up
-        // and a refused connection (a 413, a head that cannot be parsed) is answered and closed
-        server: .http1(
-            configuration: .init(
-                additionalChannelHandlers: [RefusalCloser(badHead: badHeadAnswer), EmulatorDateHeader(clock: clock)],
-                idleTimeout: TimeAmount(configuration.idleTimeout))),
+        server: .emulator(
+            listener: .plain, certificates: certificates, additionalChannelHandlers: channelHandlers,
+            idleTimeout: TimeAmount(configuration.idleTimeout), logger: logger),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: "verify-emulator",
-            availableConnectionsDelegate: ConnectionCap(configuration.maxConnections, logger: logger)),
+            availableConnectionsDelegate: connectionCap),
         services: lifecycleServices,
         onServerRunning: { channel in
             await onServerRunning(channel.localAddress?.port ?? configuration.port)
@@ -177,7 +197,6 @@ public func buildApplication(
     )
 }
 
-/// The answer to a request head the parser refused, in Twilio's error shape.
 @Sendable private func badHeadAnswer(_ problem: RefusalCloser.HeadProblem) -> RefusalCloser.Answer {
     let error =
         switch problem {

@@ -8,7 +8,7 @@ import VerifyEmulator
 import VerifyWire
 
 /// `verify-emulator [flags]` runs the server; `verify-emulator healthcheck [flags]` asks a running
-/// one whether it is ready. Dispatched by hand rather than as an ArgumentParser subcommand: both
+/// one whether it is ready; `env` and `ca` print the proxy environment and the local CA. Dispatched by hand rather than as an ArgumentParser subcommand: both
 /// take `--host` and `--port`, and a parent's option of the same name takes the value.
 @main
 enum VerifyEmulatorMain {
@@ -16,6 +16,10 @@ enum VerifyEmulatorMain {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.first == HealthcheckCommand.name {
             await HealthcheckCommand.main(Array(arguments.dropFirst()))
+        } else if arguments.first == EnvCommand.name {
+            EnvCommand.main(Array(arguments.dropFirst()))
+        } else if arguments.first == CACommand.name {
+            CACommand.main(Array(arguments.dropFirst()))
         } else {
             await VerifyEmulatorCommand.main(arguments)
         }
@@ -33,6 +37,8 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
             '\(TwilioAccount.default.authToken)' and has one service, \(ServiceFixture.default.sid).
             "Sent" codes are logged and readable at GET /emulator/v1/messages.
             `verify-emulator healthcheck` exits 0 when the emulator on --host and --port is ready.
+            The port is also an HTTPS proxy for *.twilio.com: eval "$(verify-emulator env)" points an \
+            unmodified app at it (`verify-emulator env --help`, `verify-emulator ca --help`).
             """,
         version: "verify-emulator \(BuildInfo.description)"
     )
@@ -48,6 +54,20 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
     var port: Int {
         get throws { try Self.setting(portOption, "--port", "VERIFY_EMULATOR_PORT", in: 0...65_535, unit: "") ?? 4010 }
     }
+
+    @Option(
+        name: .customLong("tls-port"),
+        help:
+            "Also serve HTTPS as verify.twilio.com on this port, for setups that alias the name to the emulator (off by default). [env: VERIFY_EMULATOR_TLS_PORT]"
+    )
+    var tlsPortOption: Int?
+    var tlsPort: Int? {
+        get throws {
+            try Self.setting(tlsPortOption, "--tls-port", "VERIFY_EMULATOR_TLS_PORT", in: 0...65_535, unit: "")
+        }
+    }
+
+    @OptionGroup var data: DataDirectoryOption
 
     @Option(name: .customLong("db"), help: "SQLite file for all state, or :memory:. [env: VERIFY_EMULATOR_DB]")
     var databasePath: String = environment["VERIFY_EMULATOR_DB"] ?? "verify-emulator.sqlite"
@@ -283,7 +303,8 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
     func validate() throws {
         // every setting read once here, so a bad one stops start-up before anything opens
         _ = try (
-            port, codeExpiry, clockOffset, maxSendAttempts, sendWindow, maxCheckAttempts, quiet, idleTimeout, retention,
+            port, tlsPort, codeExpiry, clockOffset, maxSendAttempts, sendWindow, maxCheckAttempts, quiet, idleTimeout,
+            retention,
             logFormat
         )
         guard Logger.Level(rawValue: logLevel) != nil else {
@@ -311,6 +332,9 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
         configuration.host = host
         configuration.port = try port
         configuration.databasePath = databasePath
+        configuration.tlsPort = try tlsPort
+        configuration.dataDirectory = data.folder.path
+        configuration.dataDirectoryIsDefault = data.isDefault
         configuration.importPath = importPath
         configuration.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         configuration.allowedHosts = try allowedHosts
@@ -377,6 +401,10 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
                 lines.append("  service \(service.sid)  \(service.friendlyName)")
             }
             lines.append("  messages \(base)/emulator/v1/messages")
+            lines.append("  proxy    for *.twilio.com on this port: eval \"$(verify-emulator env)\"")
+            if let tlsPort = settings.tlsPort {
+                lines.append("  tls      https://verify.twilio.com on \(settings.host):\(tlsPort)")
+            }
             FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
         do {
@@ -385,6 +413,9 @@ struct VerifyEmulatorCommand: AsyncParsableCommand {
             let reason = String(cString: strerror(error.errnoCode)).lowercased()
             FileHandle.standardError.write(
                 Data("verify-emulator: cannot listen on \(settings.host):\(settings.port): \(reason)\n".utf8))
+            throw ExitCode(1)
+        } catch let error as ListenerError {
+            FileHandle.standardError.write(Data("verify-emulator: \(error.description)\n".utf8))
             throw ExitCode(1)
         }
     }

@@ -15,6 +15,15 @@ public struct EmulatorConfiguration: Sendable {
     public var host: String = "127.0.0.1"
     /// Port to bind; 0 picks a free port.
     public var port: Int = 4010
+    /// TLS port serving the same application with a `*.twilio.com` certificate, for setups that
+    /// alias `verify.twilio.com` to the emulator (a hosts line, a compose alias); nil: none.
+    public var tlsPort: Int?
+    /// The folder keeping the local CA between starts (``LocalCAFolder``). When nil the CA that
+    /// the proxy and the TLS listener use is made in memory on first use.
+    public var dataDirectory: String?
+    /// Whether ``dataDirectory`` is the default one rather than one asked for: a default folder
+    /// that cannot be written only turns the saved CA off (a warning), one asked for stops start-up.
+    public var dataDirectoryIsDefault = false
     /// SQLite file holding all state, or `:memory:` for a throwaway run.
     public var databasePath: String = "verify-emulator.sqlite"
     /// Base URL written into `url`, `links` and paging URLs (for use behind a proxy).

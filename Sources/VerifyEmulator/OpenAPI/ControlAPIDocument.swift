@@ -24,7 +24,7 @@ enum ControlAPIDocument {
             fragments: [
                 OpenAPIDocument.healthFragment(server: "verify-emulator"), shared, ControlAPI.openAPI,
                 ControlAPI.openAPIClockCodesFaults, DevicesAPI.openAPI,
-                SnapshotsAPI.openAPI, InboxPage.openAPI,
+                SnapshotsAPI.openAPI, InboxPage.openAPI, CertificateAuthorityAPI.openAPI,
             ])
     }
 

@@ -8,6 +8,8 @@ struct ResourceURLs: Sendable {
     let fallbackHost: String
 
     func base(_ request: Request) -> String {
+        // through the proxy or the TLS listener the app called Twilio's name: its URLs are Twilio's
+        if let authority = request.head.authority, TwilioHostName(authority) != nil { return "https://\(authority)" }
         if let publicURL { return publicURL }
         return "http://\(request.head.authority ?? fallbackHost)"
     }
