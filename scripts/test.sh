@@ -20,6 +20,9 @@ command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
 # the README's JSON-log sample reads the log with jq
 command -v jq >/dev/null 2>&1 || missing+=(jq)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
+# the no-code-change proxy suite: a Go app on the standard library, and curl
+command -v go >/dev/null 2>&1 || missing+=(golang-go)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
 # the auth server's PostgreSQL backend: a throwaway cluster of the test run's own
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if ((${#missing[@]})); then
@@ -57,6 +60,10 @@ release_dir="$(mktemp -d)"
 RELEASE_TARBALL="$(bash scripts/release.sh "$release_dir")"
 export RELEASE_TARBALL
 
+# every emulator the suites start keeps its local CA here, not under the user's home
+VERIFY_EMULATOR_DATA_DIR="$(mktemp -d)/verify-emulator-data"
+export VERIFY_EMULATOR_DATA_DIR
+
 log "official twilio SDK compatibility suite and the inbox in headless Chromium"
 VERIFY_EMULATOR_BIN="$(swift build --show-bin-path)/verify-emulator" \
     AUTH_SERVER_BIN="$(swift build --show-bin-path)/auth-server" \
@@ -72,4 +79,5 @@ fi
 VERIFY_EMULATOR_BIN="$(swift build --show-bin-path)/verify-emulator" \
     PYTHONDONTWRITEBYTECODE=1 .venv-twilio7/bin/python -m pytest -q -p no:cacheprovider \
     Tests/compat/test_verify_sdk.py Tests/compat/test_rate_limits_sdk.py Tests/compat/test_faults_sdk.py \
-    Tests/compat/test_totp_sdk.py Tests/compat/test_push_sdk.py Tests/compat/test_resources_sdk.py
+    Tests/compat/test_totp_sdk.py Tests/compat/test_push_sdk.py Tests/compat/test_resources_sdk.py \
+    "Tests/compat/test_proxy.py::test_official_sdk_with_no_base_url_reaches_the_emulator"

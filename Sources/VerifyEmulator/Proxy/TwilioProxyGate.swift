@@ -131,17 +131,17 @@ final class TwilioProxyGate: ChannelDuplexHandler, RemovableChannelHandler {
             "verify-emulator: refused \(method) \(target): it answers only twilio.com and its subdomains and forwards nothing to the network"
         logger.warning(
             "proxy request refused", metadata: ["target": "\(target)", "method": "\(method)", "reason": "\(reason)"])
-        var body = context.channel.allocator.buffer(capacity: reason.utf8.count + 1)
-        body.writeString(reason + "\n")
-        let headers = HTTPHeaders([
-            ("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "\(body.readableBytes)"),
-            ("Connection", "close"),
-        ])
-        context.write(
-            wrapOutboundOut(.head(.init(version: .http1_1, status: .forbidden, headers: headers))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        // written raw, past the encoder, which leaves out the body of any answer to CONNECT
+        if let encoder = try? context.pipeline.syncOperations.handler(type: HTTPResponseEncoder.self) {
+            context.pipeline.syncOperations.removeHandler(encoder, promise: nil)
+        }
+        let body = reason + "\n"
+        var answer = context.channel.allocator.buffer(capacity: body.utf8.count + 128)
+        answer.writeString(
+            "HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+        )
         let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+        context.writeAndFlush(NIOAny(answer)).whenComplete { _ in channel.close(promise: nil) }
     }
 
     /// Answers `200`, swaps the plain HTTP/1 codec for TLS and a codec inside it. The `200` is

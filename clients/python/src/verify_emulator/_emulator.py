@@ -118,6 +118,25 @@ def launch(
     raise EmulatorError(f"verify-emulator was not ready within {timeout:g} s: {_read(log_path)}")
 
 
+def _system_roots() -> str:
+    """The system's trusted roots as PEM (OpenSSL's default file, else certifi's), or ""."""
+    import ssl
+    paths = ssl.get_default_verify_paths()
+    candidates = [paths.cafile, paths.openssl_cafile, "/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/cert.pem"]
+    try:
+        import certifi  # type: ignore
+        candidates.append(certifi.where())
+    except ImportError:
+        pass
+    for candidate in candidates:
+        if candidate and os.path.isfile(candidate):
+            text = Path(candidate).read_text(errors="replace")
+            # never the emulator's own bundle (an environment applied before): its CA may be old
+            if "BEGIN CERTIFICATE" in text and "verify-emulator local CA" not in text:
+                return text
+    return ""
+
+
 def _answers(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=1) as response:
@@ -295,6 +314,44 @@ class Emulator:
         with urllib.request.urlopen(self.url + "/emulator/v1/database", timeout=30) as response:
             path.write_bytes(response.read())
         return path
+
+    # MARK: no code change: the proxy and the local CA
+
+    def ca_pem(self) -> str:
+        """The emulator's local CA certificate (PEM), which signs its ``*.twilio.com`` certificates
+        and may sign no other name."""
+        with urllib.request.urlopen(self.url + "/emulator/v1/ca.pem", timeout=10) as response:
+            return response.read().decode()
+
+    def env(self, folder: Union[str, Path, None] = None) -> Dict[str, str]:
+        """The environment that sends an unmodified app's calls to ``https://verify.twilio.com``
+        to this emulator: its port as the HTTPS proxy (``NO_PROXY`` keeps loopback direct), and a
+        CA bundle (the system's roots plus the emulator's CA) for ``SSL_CERT_FILE``,
+        ``REQUESTS_CA_BUNDLE`` and ``CURL_CA_BUNDLE``, with ``NODE_EXTRA_CA_CERTS`` for Node. The
+        two PEM files are written to ``folder`` (a new temporary folder by default)::
+
+            with Emulator.start() as emulator:
+                os.environ.update(emulator.env())
+                Client(sid, token).verify.v2.services(...)   # no base_url: reaches the emulator
+
+        With the proxy set the process reaches only twilio.com and loopback: add other hosts it
+        calls to ``NO_PROXY``."""
+        target = Path(folder) if folder else Path(tempfile.mkdtemp(prefix="verify-emulator-ca-"))
+        target.mkdir(parents=True, exist_ok=True)
+        ca = self.ca_pem()
+        (target / "ca.pem").write_text(ca)
+        roots = _system_roots()
+        (target / "ca-bundle.pem").write_text(
+            roots + ("" if not roots or roots.endswith("\n") else "\n") + "# verify-emulator local CA\n" + ca)
+        bundle = str(target / "ca-bundle.pem")
+        no_proxy = "localhost,127.0.0.1,::1"
+        return {
+            "HTTPS_PROXY": self.url, "https_proxy": self.url,
+            "HTTP_PROXY": self.url, "http_proxy": self.url,
+            "NO_PROXY": no_proxy, "no_proxy": no_proxy,
+            "SSL_CERT_FILE": bundle, "REQUESTS_CA_BUNDLE": bundle, "CURL_CA_BUNDLE": bundle,
+            "NODE_EXTRA_CA_CERTS": str(target / "ca.pem"),
+        }
 
     # MARK: HTTP
 

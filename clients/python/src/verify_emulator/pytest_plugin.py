@@ -7,6 +7,11 @@ after seeding, so no test sees another's verifications, clock, fixed codes or fa
 attached to ``VERIFY_EMULATOR_URL`` when that is set; extra flags come from
 ``VERIFY_EMULATOR_ARGS`` (split on spaces).
 
+``verify_emulator_environment``: sets this process's environment from
+:meth:`Emulator.env` for one test, so an app's unmodified code that calls
+``https://verify.twilio.com`` reaches the session's emulator. ``pytest --verify-emulator-proxy``
+(or ``verify_emulator_proxy = true`` in the ini file) does it for the whole session.
+
 ``verify_emulator_seed``: override it to seed once per session; every test starts from what it
 made::
 
@@ -41,6 +46,55 @@ def verify_emulator_session() -> Iterator[Emulator]:
         yield emulator
     finally:
         emulator.stop()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("verify-emulator")
+    group.addoption(
+        "--verify-emulator-proxy", action="store_true", default=None,
+        help="send this process's calls to *.twilio.com to the session's verify-emulator (its proxy and CA)")
+    parser.addini(
+        "verify_emulator_proxy", type="bool", default=False,
+        help="as --verify-emulator-proxy, for every run")
+
+
+def _apply(environment: dict) -> dict:
+    saved = {name: os.environ.get(name) for name in environment}
+    os.environ.update(environment)
+    return saved
+
+
+def _restore(saved: dict) -> None:
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _verify_emulator_proxy_session(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    enabled = request.config.getoption("--verify-emulator-proxy") or request.config.getini("verify_emulator_proxy")
+    if not enabled:
+        yield
+        return
+    emulator: Emulator = request.getfixturevalue("verify_emulator_session")
+    saved = _apply(emulator.env(tmp_path_factory.mktemp("verify-emulator-ca")))
+    try:
+        yield
+    finally:
+        _restore(saved)
+
+
+@pytest.fixture
+def verify_emulator_environment(verify_emulator: Emulator, tmp_path) -> Iterator[Emulator]:
+    """The session's emulator (restored to its baseline), with this process's environment set so
+    that calls to ``https://verify.twilio.com`` reach it, for one test."""
+    saved = _apply(verify_emulator.env(tmp_path / "verify-emulator-ca"))
+    try:
+        yield verify_emulator
+    finally:
+        _restore(saved)
 
 
 @pytest.fixture(scope="session")

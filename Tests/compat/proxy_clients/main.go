@@ -1,0 +1,28 @@
+// A Go app calling Twilio Verify with the standard library only and no emulator setting in its
+// code: http.DefaultClient reads HTTPS_PROXY, and crypto/x509 reads SSL_CERT_FILE.
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+)
+
+func main() {
+	account, token, service := os.Args[1], os.Args[2], os.Args[3]
+	request, err := http.NewRequest("GET", "https://verify.twilio.com/v2/Services/"+service, nil)
+	if err != nil {
+		fmt.Println("error:", err)
+		os.Exit(1)
+	}
+	request.SetBasicAuth(account, token)
+	response, err := http.DefaultClient.Do(request)
+	if err != nil {
+		fmt.Println("error:", err)
+		os.Exit(1)
+	}
+	defer response.Body.Close()
+	body, _ := io.ReadAll(response.Body)
+	fmt.Println(response.StatusCode, string(body))
+}
