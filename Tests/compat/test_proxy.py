@@ -409,24 +409,52 @@ def test_python_helper_env_and_pytest_option(tmp_path):
         def check_code(phone, code):
             return Client("{ACCOUNT}", "{TOKEN}").verify.v2.services("{SERVICE}").verification_checks.create(
                 to=phone, code=code).status
+
+        async def send_code_async(phone):
+            # twilio's aiohttp client, which reads no proxy variables by itself
+            from twilio.http.async_http_client import AsyncTwilioHttpClient
+            client = Client("{ACCOUNT}", "{TOKEN}", http_client=AsyncTwilioHttpClient())
+            try:
+                return await client.verify.v2.services("{SERVICE}").verifications.create_async(to=phone, channel="sms")
+            finally:
+                await client.http_client.close()
     """))
     (tmp_path / "test_app.py").write_text(textwrap.dedent("""
+        import asyncio
         import app
 
         def test_login(verify_emulator):
             verification = app.send_code("+15005550006")
             assert verification.url.startswith("https://verify.twilio.com/v2/")
             assert app.check_code("+15005550006", verify_emulator.wait_for_code("+15005550006")) == "approved"
+
+        def test_login_async(verify_emulator):
+            verification = asyncio.run(app.send_code_async("+15005550007"))
+            assert verification.url.startswith("https://verify.twilio.com/v2/")
     """))
     environment = {k: v for k, v in os.environ.items() if not k.upper().endswith("_PROXY")}
     environment["VERIFY_EMULATOR_BIN"] = os.path.abspath(binary())
     environment["VERIFY_EMULATOR_ARGS"] = f"--data-dir {tmp_path / 'data'}"
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--verify-emulator-proxy",
                           "test_app.py"], cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=120)
-    assert run.returncode == 0 and "1 passed" in run.stdout, run.stdout + run.stderr
+    assert run.returncode == 0 and "2 passed" in run.stdout, run.stdout + run.stderr
     # without the option the same test does not reach the emulator (a dead proxy stands in for
     # the network here, so nothing leaves the machine)
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_app.py"], cwd=tmp_path,
                          env={**environment, "HTTPS_PROXY": "http://127.0.0.1:9"}, capture_output=True, text=True,
                          timeout=120)
-    assert run.returncode != 0 and "1 failed" in run.stdout
+    assert run.returncode != 0 and "2 failed" in run.stdout
+
+
+def test_third_party_django_twilio_2fa_unmodified(proxied):
+    """django-twilio-2fa, as PyPI serves it: a Django site logs a user in with the code the
+    emulator "sent", with zero changed lines of the package (which hard-codes no URL but builds a
+    fresh twilio Client for every call, so no base_url could be set on it)."""
+    emulator, _, environment = proxied
+    run = subprocess.run(
+        [sys.executable, str(HERE / "third_party" / "django_twilio_2fa_site.py"), ACCOUNT, TOKEN, SERVICE, emulator.url],
+        env=environment, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert '"wrong": false' in run.stdout and '"right": true' in run.stdout, run.stdout
+    assert any(entry["path"].endswith("/VerificationCheck") and entry["status"] == 200
+               for entry in emulator.get("/emulator/v1/requests")["requests"])

@@ -10,7 +10,9 @@ attached to ``VERIFY_EMULATOR_URL`` when that is set; extra flags come from
 ``verify_emulator_environment``: sets this process's environment from
 :meth:`Emulator.env` for one test, so an app's unmodified code that calls
 ``https://verify.twilio.com`` reaches the session's emulator. ``pytest --verify-emulator-proxy``
-(or ``verify_emulator_proxy = true`` in the ini file) does it for the whole session.
+(or ``verify_emulator_proxy = true`` in the ini file) does it for the whole session. Both also
+make aiohttp sessions read the proxy variables (``trust_env=True``), which twilio's
+``AsyncTwilioHttpClient`` does not ask for.
 
 ``verify_emulator_seed``: override it to seed once per session; every test starts from what it
 made::
@@ -61,10 +63,33 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def _apply(environment: dict) -> dict:
     saved = {name: os.environ.get(name) for name in environment}
     os.environ.update(environment)
+    saved[_AIOHTTP] = _aiohttp_trusts_environment()
     return saved
 
 
+_AIOHTTP = object()
+
+
+def _aiohttp_trusts_environment():
+    """Makes new aiohttp sessions read the proxy variables; returns how to undo it."""
+    try:
+        import aiohttp
+    except ImportError:
+        return None
+    original = aiohttp.ClientSession.__init__
+
+    def init(self, *args, **kwargs):
+        kwargs.setdefault("trust_env", True)
+        original(self, *args, **kwargs)
+
+    aiohttp.ClientSession.__init__ = init
+    return lambda: setattr(aiohttp.ClientSession, "__init__", original)
+
+
 def _restore(saved: dict) -> None:
+    undo = saved.pop(_AIOHTTP, None)
+    if undo:
+        undo()
     for name, value in saved.items():
         if value is None:
             os.environ.pop(name, None)
