@@ -23,14 +23,15 @@ FROM ubuntu:noble
 RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-0 libqrencode4 ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin verify \
-    && mkdir /data && chown verify:verify /data
+    && mkdir /data /ca && chown verify:verify /data /ca
 COPY --from=build /usr/local/bin/verify-emulator /usr/local/bin/verify-emulator
 COPY --from=build /usr/local/bin/auth-server /usr/local/bin/auth-server
 COPY fixtures /fixtures
 USER verify
 ENV VERIFY_EMULATOR_HOST=0.0.0.0 \
     VERIFY_EMULATOR_PORT=4010 \
-    VERIFY_EMULATOR_DB=/data/verify-emulator.sqlite
+    VERIFY_EMULATOR_DB=/data/verify-emulator.sqlite \
+    VERIFY_EMULATOR_DATA_DIR=/data/ca
 VOLUME /data
 EXPOSE 4010
 # GET /readyz on the configured host and port: 0 when the emulator serves and its database takes a write

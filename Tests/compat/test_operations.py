@@ -107,6 +107,18 @@ def test_docker_health_checks_use_the_subcommand_and_ports_stay_on_loopback(tmp_
     for name, service in compose["services"].items():
         for mapping in service.get("ports", []):
             assert mapping.startswith("127.0.0.1:"), f"{name} publishes {mapping} beyond loopback"
+    # the no-code-change profile: the app names no emulator, reaches it as verify.twilio.com on the
+    # TLS listener, and trusts the CA from the volume the emulator writes it to
+    emulator_service = compose["services"]["verify-emulator"]
+    assert emulator_service["networks"]["default"]["aliases"] == ["verify.twilio.com"]
+    assert emulator_service["environment"]["VERIFY_EMULATOR_TLS_PORT"] == "443"
+    assert "verify-emulator-ca:/ca" in emulator_service["volumes"]
+    assert emulator_service["environment"]["VERIFY_EMULATOR_DATA_DIR"] == "/ca"
+    app = compose["services"]["no-code-change-app"]
+    assert "verify-emulator-ca:/ca:ro" in app["volumes"]
+    assert app["environment"]["SSL_CERT_FILE"] == "/ca/ca-bundle.pem"
+    assert not any("4010" in str(value) or "BASE_URL" in name for name, value in app["environment"].items())
+    assert "emulator" not in (ROOT / "examples" / "no-code-change" / "send_code.py").read_text().split('"""', 2)[2]
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert 'HEALTHCHECK --interval=5s --timeout=4s CMD ["verify-emulator", "healthcheck"]' in dockerfile
     assert "\nUSER verify\n" in dockerfile

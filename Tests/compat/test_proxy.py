@@ -458,3 +458,15 @@ def test_third_party_django_twilio_2fa_unmodified(proxied):
     assert '"wrong": false' in run.stdout and '"right": true' in run.stdout, run.stdout
     assert any(entry["path"].endswith("/VerificationCheck") and entry["status"] == 200
                for entry in emulator.get("/emulator/v1/requests")["requests"])
+
+
+def test_the_compose_example_app_runs_unchanged(proxied):
+    """examples/no-code-change/send_code.py, which the compose profile runs, sends a code with
+    nothing but the environment (here the proxy's; in compose the alias and the TLS listener's)."""
+    emulator, _, environment = proxied
+    environment.update({"TWILIO_ACCOUNT_SID": ACCOUNT, "TWILIO_AUTH_TOKEN": TOKEN, "TWILIO_VERIFY_SERVICE_SID": SERVICE})
+    run = subprocess.run([sys.executable, str(HERE.parents[1] / "examples" / "no-code-change" / "send_code.py")],
+                         env=environment, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert "(pending) through https://verify.twilio.com/v2/Services/" in run.stdout
+    assert emulator.messages("+15005550006")[0].code

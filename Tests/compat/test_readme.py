@@ -50,7 +50,7 @@ def run_shell(script, cwd, env, timeout=60):
     # `--version` run in the foreground and return.
     prelude = (
         "set -euo pipefail\n"
-        f'swift() {{ case "$1" in run) shift; name="$1"; shift; case "${{1:-}}" in healthcheck|--version) '
+        f'swift() {{ case "$1" in run) shift; name="$1"; shift; case "${{1:-}}" in healthcheck|--version|env|ca) '
         f'"{bin_dir}/$name" "$@";; *) exec "{bin_dir}/$name" "$@";; esac;; build) :;; '
         '*) command swift "$@";; esac; }\n'
     )
@@ -108,6 +108,17 @@ def test_the_healthcheck_sample_works_as_pasted(tmp_path):
     code, output = run_shell(sample + "\nwait", tmp_path, clean_environment(VERIFY_EMULATOR_PORT=str(port)))
     assert code == 0, output
     assert f"ready: http://127.0.0.1:{port}/readyz" in output, output
+
+
+def test_the_no_code_change_sample_works_as_pasted(tmp_path):
+    """The first sample of the README's no-code-change section: Twilio's own URL, answered by the
+    emulator through its proxy, with only `eval "$(verify-emulator env)"`."""
+    (sample,) = samples("no-code-change")
+    port = free_port()
+    code, output = run_shell(with_ports(sample, port) + "\nwait", tmp_path, clean_environment(
+        VERIFY_EMULATOR_PORT=str(port), VERIFY_EMULATOR_DATA_DIR=str(tmp_path / "data")))
+    assert code == 0, output
+    assert '"status":"pending"' in output and '"url":"https://verify.twilio.com/v2/Services/' in output, output
 
 
 def test_the_json_logs_sample_works_as_pasted(tmp_path):
