@@ -219,6 +219,8 @@ let package = Package(
             name: "VerifyEmulatorTests",
             dependencies: [
                 "VerifyEmulator", "VerifyEmulatorTesting",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
