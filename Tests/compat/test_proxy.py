@@ -470,3 +470,25 @@ def test_the_compose_example_app_runs_unchanged(proxied):
     assert run.returncode == 0, run.stderr
     assert "(pending) through https://verify.twilio.com/v2/Services/" in run.stdout
     assert emulator.messages("+15005550006")[0].code
+
+
+def test_an_unusable_default_data_folder_is_a_warning_and_the_ca_lives_in_memory(tmp_path):
+    """A read-only home (a locked-down container) must not stop an emulator that never uses the
+    proxy: the default folder's failure is one warning, and the proxy still works with a CA made
+    in memory and served at /emulator/v1/ca.pem."""
+    blocker = tmp_path / "home-is-a-file"
+    blocker.write_text("")
+    environment = {k: v for k, v in os.environ.items() if k not in ("VERIFY_EMULATOR_DATA_DIR", "XDG_DATA_HOME")}
+    environment["HOME"] = str(blocker)
+    started = verify_emulator.launch(binary(), port=free_port(), env=environment)
+    emulator = verify_emulator.Emulator(started.url, process=started.process, log_path=started.log_path)
+    try:
+        warning = [line for line in emulator.output().splitlines() if "cannot create the data folder" in line]
+        assert len(warning) == 1 and "kept in memory" in warning[0], emulator.output()
+        (tmp_path / "ca.pem").write_text(emulator.ca_pem())
+        run = subprocess.run(
+            ["curl", "-sS", "--proxy", emulator.url, "--cacert", str(tmp_path / "ca.pem"), "-u", f"{ACCOUNT}:{TOKEN}",
+             f"https://verify.twilio.com/v2/Services/{SERVICE}"], capture_output=True, text=True, timeout=30)
+        assert f'"sid":"{SERVICE}"' in run.stdout, run.stderr
+    finally:
+        assert emulator.stop() == 0
