@@ -54,10 +54,15 @@ awk -v d="$sum_direct" -v p="$sum_proxy" -v n="$ROUNDS" -v h="$handshake" -v c="
 startup() {  # binary -> "milliseconds rss_kb"
     local port=4042 started pid ms rss
     started=$(date +%s%N)
-    "$1" --port "$port" --db "$WORK/start.sqlite" --data-dir "$WORK/data" --quiet --log-level warning \
-        >/dev/null 2>&1 &
+    # the data folder by its variable, which a build from before the proxy ignores; a process
+    # that exits (a flag it does not know) fails the run instead of being waited for
+    VERIFY_EMULATOR_DATA_DIR="$WORK/data" "$1" --port "$port" --db "$WORK/start.sqlite" --quiet \
+        --log-level warning >/dev/null 2>&1 &
     pid=$!
-    until curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do sleep 0.002; done
+    until curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do
+        kill -0 "$pid" 2>/dev/null || { echo "$1 exited at start" >&2; exit 1; }
+        sleep 0.002
+    done
     ms=$(( ($(date +%s%N) - started) / 1000000 ))
     sleep 1
     rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")

@@ -14,7 +14,8 @@ struct DataDirectoryOption: ParsableArguments {
 
     var folder: LocalCAFolder { LocalCAFolder(path: dataDirectoryOption ?? LocalCAFolder.defaultPath()) }
     var isDefault: Bool {
-        dataDirectoryOption == nil && ProcessInfo.processInfo.environment["VERIFY_EMULATOR_DATA_DIR"] == nil
+        // an empty variable is unset, as for the default path
+        dataDirectoryOption == nil && (ProcessInfo.processInfo.environment["VERIFY_EMULATOR_DATA_DIR"] ?? "").isEmpty
     }
 }
 

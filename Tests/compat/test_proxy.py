@@ -478,8 +478,8 @@ def test_an_unusable_default_data_folder_is_a_warning_and_the_ca_lives_in_memory
     in memory and served at /emulator/v1/ca.pem."""
     blocker = tmp_path / "home-is-a-file"
     blocker.write_text("")
-    environment = {k: v for k, v in os.environ.items() if k not in ("VERIFY_EMULATOR_DATA_DIR", "XDG_DATA_HOME")}
-    environment["HOME"] = str(blocker)
+    # empty is unset (launch can only add to the suite's own environment)
+    environment = {"VERIFY_EMULATOR_DATA_DIR": "", "XDG_DATA_HOME": "", "HOME": str(blocker)}
     started = verify_emulator.launch(binary(), port=free_port(), env=environment)
     emulator = verify_emulator.Emulator(started.url, process=started.process, log_path=started.log_path)
     try:

@@ -1,5 +1,6 @@
 import Hummingbird
 import NIOCore
+import VerifyWire
 
 /// `GET /emulator/v1/ca.pem`: the local CA's certificate, for a container or a machine that
 /// cannot read the emulator's data folder.
@@ -12,7 +13,13 @@ struct CertificateAuthorityAPI: Sendable {
 
     func addRoutes(to router: Router<EmulatorRequestContext>) {
         router.get("/emulator/v1/ca.pem") { _, _ in
-            let pem = try certificates.authority().certificatePEM
+            let pem: String
+            do {
+                pem = try certificates.authority().certificatePEM
+            } catch {
+                // a CA file broken since start-up: say which and how to renew it
+                throw TwilioError(code: 20500, status: 500, message: "The local CA cannot be read", hint: "\(error)")
+            }
             return Response(
                 status: .ok,
                 headers: [

@@ -86,6 +86,63 @@ public struct LocalCAFolder: Sendable {
         return authority
     }
 
+    /// At start: the authority made here if there is none (returned), or else a check that its
+    /// two files look whole (PEM whose DER starts as a certificate and a key do) without parsing
+    /// them, which waits for the first tunnel. A file that fails it is a problem naming it.
+    func ensure() throws(Problem) -> LocalCertificateAuthority? {
+        guard FileManager.default.fileExists(atPath: authorityFolder) else { return try loadOrCreate() }
+        for (file, marker) in [(certificatePath, "CERTIFICATE"), (keyPath, "PRIVATE KEY")] {
+            guard let contents = FileManager.default.contents(atPath: file) else {
+                throw Problem(
+                    description:
+                        "\(authorityFolder) is incomplete or unreadable (it needs ca.pem and ca-key.pem); remove it or run `verify-emulator ca --renew`"
+                )
+            }
+            guard Self.looksLikePEM(contents, marker: marker) else {
+                throw Problem(
+                    description:
+                        "\(file) is not a readable P-256 CA (not PEM \(marker)); remove \(authorityFolder) or run `verify-emulator ca --renew`"
+                )
+            }
+        }
+        return nil
+    }
+
+    /// A PEM block of `marker` whose base64 decodes to a DER SEQUENCE of a plausible size.
+    static func looksLikePEM(_ contents: Data, marker: String) -> Bool {
+        let text = String(decoding: contents, as: UTF8.self)
+        guard let begin = text.firstRange(of: "-----BEGIN \(marker)-----"),
+            let end = text[begin.upperBound...].firstRange(of: "-----END \(marker)-----"),
+            let der = Data(
+                base64Encoded: String(text[begin.upperBound..<end.lowerBound]), options: .ignoreUnknownCharacters)
+        else { return false }
+        return der.count >= 64 && der.first == 0x30
+    }
+
+    /// Whether the trust files were written, found current, or written without system roots.
+    enum TrustFilesState: Equatable {
+        case current, written, missingSystemRoots
+    }
+
+    /// Writes the trust files when one is missing or older than the CA or the system's bundle;
+    /// `authority` when it was just made (else it is read only if the files must be written).
+    func refreshTrustFiles(for authority: LocalCertificateAuthority?) throws(Problem) -> TrustFilesState {
+        let manager = FileManager.default
+        func modified(_ file: String) -> Date? {
+            (try? manager.attributesOfItem(atPath: file))?[.modificationDate] as? Date
+        }
+        let system = SystemTrustRoots.candidates.first { manager.fileExists(atPath: $0) }
+        if authority == nil, let bundle = modified(bundlePath), let store = modified(javaTrustStorePath),
+            let certificate = modified(certificatePath)
+        {
+            let written = min(bundle, store)
+            if written >= certificate, system.flatMap(modified).map({ written >= $0 }) ?? true { return .current }
+        }
+        let current: LocalCertificateAuthority
+        if let authority { current = authority } else { current = try loadOrCreate() }
+        return try writeTrustFiles(for: current) == nil ? .missingSystemRoots : .written
+    }
+
     /// Replaces the authority with a new one (`verify-emulator ca --renew`). Clients trust the
     /// new one once they read the CA or the bundle again; a running emulator keeps the old one
     /// until it restarts.
@@ -157,16 +214,42 @@ public struct LocalCAFolder: Sendable {
     }
 
     private func makeFolder(_ folder: String, mode: Int) throws(Problem) {
-        do {
-            try FileManager.default.createDirectory(
-                atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: mode])
-        } catch {
+        let manager = FileManager.default
+        func kind(_ path: String) -> FileAttributeType? {
+            (try? manager.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+        }
+        func parent(_ path: String) -> String {
+            guard let slash = path.lastIndex(of: "/") else { return "" }
+            return slash == path.startIndex ? "/" : String(path[..<slash])
+        }
+        if let existing = kind(folder), existing != .typeDirectory {
             throw Problem(
                 description:
-                    "cannot create the data folder \(folder): \(Self.describe(error)); set --data-dir or VERIFY_EMULATOR_DATA_DIR to a writable folder"
+                    "cannot use the data folder \(folder): it is a file; set --data-dir or VERIFY_EMULATOR_DATA_DIR to a folder"
             )
         }
-        guard FileManager.default.isWritableFile(atPath: folder) else {
+        if kind(folder) == nil {
+            // the nearest part of the path that exists says why it cannot be made
+            var ancestor = parent(folder)
+            while !ancestor.isEmpty, ancestor != "/", kind(ancestor) == nil { ancestor = parent(ancestor) }
+            if let existing = kind(ancestor), existing != .typeDirectory {
+                throw Problem(
+                    description:
+                        "cannot create the data folder \(folder): \(ancestor) is a file, not a folder; set --data-dir or VERIFY_EMULATOR_DATA_DIR to a writable folder"
+                )
+            }
+            do {
+                try manager.createDirectory(
+                    atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: mode])
+            } catch {
+                let reason = manager.isWritableFile(atPath: ancestor) ? "\(error)" : "\(ancestor) is not writable"
+                throw Problem(
+                    description:
+                        "cannot create the data folder \(folder): \(reason); set --data-dir or VERIFY_EMULATOR_DATA_DIR to a writable folder"
+                )
+            }
+        }
+        guard manager.isWritableFile(atPath: folder) else {
             throw Problem(
                 description:
                     "the data folder \(folder) is not writable; set --data-dir or VERIFY_EMULATOR_DATA_DIR to a writable folder"
@@ -200,11 +283,4 @@ public struct LocalCAFolder: Sendable {
     }
 
     static func reason(_ code: Int32) -> String { String(cString: strerror(code)).lowercased() }
-
-    private static func describe(_ error: any Error) -> String {
-        let text = "\(error)"
-        if text.contains("ermission") { return "permission denied" }
-        if text.contains("ead-only") || text.contains("eadOnly") { return "read-only file system" }
-        return text
-    }
 }

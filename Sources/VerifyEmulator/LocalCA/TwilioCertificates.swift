@@ -5,9 +5,10 @@ import NIOSSL
 /// The certificates the emulator shows for Twilio's names: a leaf per host, signed by the local
 /// CA and made on first use, with the TLS context built from it kept for the next connection.
 ///
-/// With a data folder the CA is the one saved there; without one (an emulator started
-/// in-process by tests) a CA is made in memory on first use, which `GET /emulator/v1/ca.pem`
-/// serves.
+/// With a data folder the CA is the one saved there, read on first use (an emulator that never
+/// proxies never parses it, which keeps start-up and idle memory as they were); without one (an
+/// emulator started in-process by tests) a CA is made in memory on first use, which
+/// `GET /emulator/v1/ca.pem` serves.
 public final class TwilioCertificates: Sendable {
     /// The folder the CA came from, if any: its files are what clients are told to trust.
     public let folder: LocalCAFolder?
@@ -26,11 +27,16 @@ public final class TwilioCertificates: Sendable {
         self.state = NIOLockedValueBox(State(authority: authority))
     }
 
-    /// The CA, made now if there was none.
+    /// The CA: read from the folder, or made now when there is no folder.
     public func authority() throws -> LocalCertificateAuthority {
         try state.withLockedValue { state in
             if let authority = state.authority { return authority }
-            let authority = try LocalCertificateAuthority.create()
+            let authority: LocalCertificateAuthority
+            if let folder {
+                authority = try folder.loadOrCreate()
+            } else {
+                authority = try LocalCertificateAuthority.create()
+            }
             state.authority = authority
             return authority
         }
@@ -79,17 +85,17 @@ extension TwilioCertificates {
         guard let path = configuration.dataDirectory else { return TwilioCertificates(authority: nil, folder: nil) }
         let folder = LocalCAFolder(path: path)
         do {
-            let authority = try folder.loadOrCreate()
-            if try folder.writeTrustFiles(for: authority) == nil {
+            // the first start makes the CA; later ones only check its files look whole and
+            // refresh the trust files if the CA or the system's roots changed since
+            let created = try folder.ensure()
+            if try folder.refreshTrustFiles(for: created) == .missingSystemRoots {
                 logger.warning(
                     "no system trust roots found (\(SystemTrustRoots.candidates.joined(separator: ", "))): \(folder.bundlePath) holds only the emulator's CA"
                 )
             }
-            return TwilioCertificates(authority: authority, folder: folder)
+            return TwilioCertificates(authority: created, folder: folder)
         } catch {
-            guard configuration.dataDirectoryIsDefault else {
-                throw ConfigurationError("--data-dir: \(error.description)")
-            }
+            guard configuration.dataDirectoryIsDefault else { throw ConfigurationError(error.description) }
             logger.warning(
                 "\(error.description); the CA for *.twilio.com is kept in memory until the emulator stops (GET /emulator/v1/ca.pem serves it)"
             )

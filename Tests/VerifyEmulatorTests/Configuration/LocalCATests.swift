@@ -101,6 +101,14 @@ struct LocalCATests {
         } throws: { error in
             "\(error)".contains("the key does not belong to the certificate")
         }
+        // at start only the files' shape is checked (no parse): a key that is not PEM fails it
+        try Data("-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n".utf8)
+            .write(to: URL(fileURLWithPath: folder.keyPath))
+        #expect {
+            _ = try folder.ensure()
+        } throws: { error in
+            "\(error)".contains("\(folder.keyPath) is not a readable P-256 CA (not PEM PRIVATE KEY)")
+        }
         try FileManager.default.removeItem(atPath: folder.keyPath)
         #expect {
             _ = try folder.loadOrCreate()
@@ -115,6 +123,13 @@ struct LocalCATests {
         defer { try? FileManager.default.removeItem(atPath: folder.path) }
         let authority = try folder.loadOrCreate()
         let system = try folder.writeTrustFiles(for: authority)
+        // a later start finds them current and writes nothing; a CA newer than them makes them stale
+        #expect(try folder.ensure() == nil)
+        #expect(try folder.refreshTrustFiles(for: nil) == .current)
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date().addingTimeInterval(-60)], ofItemAtPath: folder.bundlePath)
+        #expect(try folder.refreshTrustFiles(for: nil) != .current)
+        #expect(try folder.refreshTrustFiles(for: nil) == .current)
         let bundle = try String(contentsOfFile: folder.bundlePath, encoding: .utf8)
         let blocks = PEMCertificates.derBlocks(in: Data(bundle.utf8))
         #expect(blocks.last == (try authority.derBytes))
