@@ -1,5 +1,6 @@
 // A Go app calling Twilio Verify with the standard library only and no emulator setting in its
-// code: http.DefaultClient reads HTTPS_PROXY, and crypto/x509 reads SSL_CERT_FILE.
+// code, through an http.Client built as twilio-go's defaultHTTPClient builds its own (no
+// Transport: Go's default one, which reads HTTPS_PROXY; crypto/x509 reads SSL_CERT_FILE).
 package main
 
 import (
@@ -7,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"time"
 )
 
 func main() {
@@ -17,7 +19,11 @@ func main() {
 		os.Exit(1)
 	}
 	request.SetBasicAuth(account, token)
-	response, err := http.DefaultClient.Do(request)
+	client := &http.Client{
+		CheckRedirect: func(req *http.Request, via []*http.Request) error { return http.ErrUseLastResponse },
+		Timeout:       10 * time.Second,
+	}
+	response, err := client.Do(request)
 	if err != nil {
 		fmt.Println("error:", err)
 		os.Exit(1)
