@@ -13,10 +13,7 @@ struct DataDirectoryOption: ParsableArguments {
     var dataDirectoryOption: String?
 
     var folder: LocalCAFolder { LocalCAFolder(path: dataDirectoryOption ?? LocalCAFolder.defaultPath()) }
-    var isDefault: Bool {
-        // an empty variable is unset, as for the default path
-        dataDirectoryOption == nil && (ProcessInfo.processInfo.environment["VERIFY_EMULATOR_DATA_DIR"] ?? "").isEmpty
-    }
+    var isDefault: Bool { dataDirectoryOption == nil && LocalCAFolder.explicitPath() == nil }
 }
 
 /// `verify-emulator env`: the environment that sends an unmodified app's Twilio calls to the

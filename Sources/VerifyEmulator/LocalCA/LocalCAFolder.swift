@@ -39,8 +39,13 @@ public struct LocalCAFolder: Sendable {
 
     /// `$VERIFY_EMULATOR_DATA_DIR`, else `$XDG_DATA_HOME/verify-emulator`, else
     /// `~/.local/share/verify-emulator`.
+    /// `$VERIFY_EMULATOR_DATA_DIR` when set and not empty (an empty one counts as unset).
+    public static func explicitPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        environment["VERIFY_EMULATOR_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        if let explicit = environment["VERIFY_EMULATOR_DATA_DIR"], !explicit.isEmpty { return explicit }
+        if let explicit = explicitPath(environment: environment) { return explicit }
         if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") { return "\(xdg)/verify-emulator" }
         let home =
             environment["HOME"].flatMap { $0.isEmpty ? nil : $0 }
@@ -93,19 +98,29 @@ public struct LocalCAFolder: Sendable {
         guard FileManager.default.fileExists(atPath: authorityFolder) else { return try loadOrCreate() }
         for (file, marker) in [(certificatePath, "CERTIFICATE"), (keyPath, "PRIVATE KEY")] {
             guard let contents = FileManager.default.contents(atPath: file) else {
-                throw Problem(
-                    description:
-                        "\(authorityFolder) is incomplete or unreadable (it needs ca.pem and ca-key.pem); remove it or run `verify-emulator ca --renew`"
-                )
+                throw incomplete
             }
             guard Self.looksLikePEM(contents, marker: marker) else {
-                throw Problem(
-                    description:
-                        "\(file) is not a readable P-256 CA (not PEM \(marker)); remove \(authorityFolder) or run `verify-emulator ca --renew`"
-                )
+                throw unreadable("\(file)", reason: "not PEM \(marker)")
             }
         }
         return nil
+    }
+
+    /// The CA's folder lacks a file: remove it or renew.
+    private var incomplete: Problem {
+        Problem(
+            description:
+                "\(authorityFolder) is incomplete or unreadable (it needs ca.pem and ca-key.pem); remove it or run `verify-emulator ca --renew`"
+        )
+    }
+
+    /// A CA file that cannot be used, and why: remove the folder or renew.
+    private func unreadable(_ files: String, reason: String) -> Problem {
+        Problem(
+            description:
+                "\(files) is not a readable P-256 CA (\(reason)); remove \(authorityFolder) or run `verify-emulator ca --renew`"
+        )
     }
 
     /// A PEM block of `marker` whose base64 decodes to a DER SEQUENCE of a plausible size.
@@ -164,20 +179,14 @@ public struct LocalCAFolder: Sendable {
         guard let certificate = manager.contents(atPath: certificatePath),
             let key = manager.contents(atPath: keyPath)
         else {
-            throw Problem(
-                description:
-                    "\(authorityFolder) is incomplete or unreadable (it needs ca.pem and ca-key.pem); remove it or run `verify-emulator ca --renew`"
-            )
+            throw incomplete
         }
         do {
             return try LocalCertificateAuthority.load(
                 certificatePEM: String(decoding: certificate, as: UTF8.self),
                 privateKeyPEM: String(decoding: key, as: UTF8.self))
         } catch {
-            throw Problem(
-                description:
-                    "\(keyPath) or \(certificatePath) is not a readable P-256 CA (\(error)); remove \(authorityFolder) or run `verify-emulator ca --renew`"
-            )
+            throw unreadable("\(keyPath) or \(certificatePath)", reason: "\(error)")
         }
     }
 
