@@ -119,3 +119,11 @@ extension TwilioError {
         TwilioError(code: 20500, status: 500, message: "Internal Server Error", hint: hint)
     }
 }
+
+extension TwilioError {
+    /// 400/21481: a `PageToken` that is malformed or was made for another list (other path or
+    /// other filters), as Twilio answers one it did not write for this list.
+    public static func invalidPageToken(hint: String) -> TwilioError {
+        TwilioError(code: 21481, status: 400, message: "Invalid PageToken", hint: hint)
+    }
+}

@@ -21,7 +21,7 @@ public enum FuzzEntryPoints {
         _ = try? CheckVerificationRequest(form: form)
         _ = try? ServiceParameters(form: form, creating: true)
         _ = try? ServiceParameters(form: form, creating: false)
-        _ = try? PageRequest(query: form)
+        _ = try? PageRequest(query: form, list: .attempts, path: "/v2/Attempts")
         if let wait = form["wait"] { _ = try? ControlAPI.parseWait(wait) }
         if let limits = form["RateLimits"] { _ = try? StartVerificationRequest.parseRateLimits(limits) }
         // what the client writes, the emulator reads back unchanged

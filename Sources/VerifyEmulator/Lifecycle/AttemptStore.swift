@@ -29,6 +29,8 @@ struct AttemptStore: Sendable {
 
     /// An attempt as read from storage.
     struct Attempt: Sendable {
+        /// The message's key in storage, which the list pages by.
+        var id: Int64
         var sid: String
         var accountSid: String
         var serviceSid: String
@@ -50,17 +52,15 @@ struct AttemptStore: Sendable {
 
     static let selectSQL = """
         SELECT m.sid, m.account_sid, m.service_sid, m.verification_sid, m.to_address, m.channel, m.created_at,
-            v.status = 'approved', COALESCE(v.updated_at, m.created_at), v.locale, COALESCE(length(v.code), 6)
+            v.status = 'approved', COALESCE(v.updated_at, m.created_at), v.locale, COALESCE(length(v.code), 6),
+            m.id
         FROM message m LEFT JOIN verification v ON v.sid = m.verification_sid
         """
 
     /// The attempts matching `filter`, newest first, one page.
-    func list(account: SID, filter: Filter, page: PageRequest) async throws -> ([Attempt], Bool) {
-        // without a country filter the database pages; a country is read from each number here
-        let window = filter.country == nil ? (limit: page.pageSize + 1, offset: page.offset) : nil
-        let matching = try await all(account: account, filter: filter, window: window)
-        let slice = window == nil ? matching.dropFirst(page.offset).prefix(page.pageSize + 1) : matching[...]
-        return (Array(slice.prefix(page.pageSize)), slice.count > page.pageSize)
+    func list(account: SID, filter: Filter, page: PageRequest) async throws -> Page<Attempt> {
+        let matching = try await all(account: account, filter: filter, window: page.window(newestFirst: true))
+        return Page(fetched: matching, request: page) { $0.id }
     }
 
     func attempt(account: SID, sid: SID, path: String) async throws -> Attempt {
@@ -74,8 +74,8 @@ struct AttemptStore: Sendable {
         return found
     }
 
-    /// Every attempt matching `filter`, newest first.
-    func all(account: SID, filter: Filter, window: (limit: Int, offset: Int)? = nil) async throws -> [Attempt] {
+    /// Every attempt matching `filter`, newest first, or the rows of a page's `window`.
+    func all(account: SID, filter: Filter, window: PageWindow? = nil) async throws -> [Attempt] {
         var conditions = ["m.account_sid = ?", "m.channel != 'sna'"]
         var arguments: [any DatabaseValueConvertible] = [account.rawValue]
         func add(_ condition: String, _ value: any DatabaseValueConvertible) {
@@ -95,22 +95,29 @@ struct AttemptStore: Sendable {
         if let converted = filter.converted {
             conditions.append(converted ? "v.status = 'approved'" : "(v.status IS NULL OR v.status != 'approved')")
         }
-        var sql = Self.selectSQL + " WHERE " + conditions.joined(separator: " AND ") + " ORDER BY m.id DESC"
+        // without a country filter the database takes the window; a country is read from each
+        // number here, so then the window is taken after it
+        var order = "ORDER BY m.id DESC"
         if let window {
-            sql += " LIMIT ? OFFSET ?"
-            arguments += [window.limit, window.offset]
+            let piece = window.sql(key: "m.id")
+            if let condition = piece.condition { add(condition, piece.arguments[0]) }
+            order = filter.country == nil ? piece.suffix : "ORDER BY m.id\(window.descending ? " DESC" : "")"
         }
+        let sql = Self.selectSQL + " WHERE " + conditions.joined(separator: " AND ") + " " + order
         let rows = try await writer.read { db in
             try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
         }
         let attempts = rows.map(Self.attempt)
         guard let country = filter.country else { return attempts }
-        return attempts.filter { $0.country == country }
+        let matching = attempts.filter { $0.country == country }
+        guard let window else { return matching }
+        return Array(matching.dropFirst(window.offset).prefix(window.limit))
     }
 
     static func attempt(_ row: Row) -> Attempt {
         Attempt(
-            sid: row[0], accountSid: row[1], serviceSid: row[2], verificationSid: row[3], to: row[4], channel: row[5],
+            id: row[11], sid: row[0], accountSid: row[1], serviceSid: row[2], verificationSid: row[3], to: row[4],
+            channel: row[5],
             createdAt: row[6], converted: row[7] ?? false, updatedAt: row[8], locale: row[9], codeLength: row[10])
     }
 }

@@ -76,7 +76,7 @@ struct ChallengeStore: Sendable {
 
     func challenges(
         _ target: FactorStore.Target, filter: ListFilter, page: PageRequest
-    ) async throws -> ([ChallengeRecord], Bool) {
+    ) async throws -> Page<ChallengeRecord> {
         let now = clock.now().epochMilliseconds
         return try await writer.read { db in
             let entity = try FactorStore.requireEntity(db, target)
@@ -93,9 +93,7 @@ struct ChallengeStore: Sendable {
             case nil:
                 break
             }
-            let rows = try query.order(filter.newestFirst ? Column("id").desc : Column("id"))
-                .limit(page.pageSize + 1, offset: page.offset).fetchAll(db)
-            return (Array(rows.prefix(page.pageSize)), rows.count > page.pageSize)
+            return try query.fetchPage(db, page, newestFirst: filter.newestFirst)
         }
     }
 

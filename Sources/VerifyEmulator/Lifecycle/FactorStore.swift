@@ -45,13 +45,11 @@ struct FactorStore: Sendable {
         try await writer.read { db in try Self.requireEntity(db, target) }
     }
 
-    func entities(_ target: Target, page: PageRequest) async throws -> ([EntityRecord], Bool) {
+    func entities(_ target: Target, page: PageRequest) async throws -> Page<EntityRecord> {
         try await writer.read { db in
             let serviceID = try ServiceStore.requireID(
                 db, account: target.account, service: target.service, path: target.path)
-            let rows = try EntityRecord.filter(Column("service_id") == serviceID).order(Column("id"))
-                .limit(page.pageSize + 1, offset: page.offset).fetchAll(db)
-            return (Array(rows.prefix(page.pageSize)), rows.count > page.pageSize)
+            return try EntityRecord.filter(Column("service_id") == serviceID).fetchPage(db, page)
         }
     }
 
@@ -191,12 +189,10 @@ struct FactorStore: Sendable {
         try await writer.read { db in try Self.requireFactor(db, target, sid: sid) }
     }
 
-    func factors(_ target: Target, page: PageRequest) async throws -> ([FactorRecord], Bool) {
+    func factors(_ target: Target, page: PageRequest) async throws -> Page<FactorRecord> {
         try await writer.read { db in
             let entity = try Self.requireEntity(db, target)
-            let rows = try FactorRecord.filter(Column("entity_id") == entity.id!).order(Column("id"))
-                .limit(page.pageSize + 1, offset: page.offset).fetchAll(db)
-            return (Array(rows.prefix(page.pageSize)), rows.count > page.pageSize)
+            return try FactorRecord.filter(Column("entity_id") == entity.id!).fetchPage(db, page)
         }
     }
 

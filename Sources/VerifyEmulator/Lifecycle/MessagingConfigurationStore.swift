@@ -9,6 +9,8 @@ struct MessagingConfigurationStore: Sendable {
     let clock: EmulatorClock
 
     struct Row: Sendable, Equatable, FetchableRecord, Decodable {
+        /// The row's key in storage, which lists page by.
+        var id: Int64
         var serviceSid: String
         var accountSid: String
         var country: String
@@ -17,7 +19,7 @@ struct MessagingConfigurationStore: Sendable {
         var updatedAt: Int64
 
         enum CodingKeys: String, CodingKey {
-            case country
+            case id, country
             case serviceSid = "service_sid"
             case accountSid = "account_sid"
             case messagingServiceSid = "messaging_service_sid"
@@ -26,7 +28,7 @@ struct MessagingConfigurationStore: Sendable {
         }
     }
 
-    static let columns = "service_sid, account_sid, country, messaging_service_sid, created_at, updated_at"
+    static let columns = "id, service_sid, account_sid, country, messaging_service_sid, created_at, updated_at"
 
     static func checkCountry(_ country: String) throws(TwilioError) {
         guard PhoneCountry.isCountry(country) else {
@@ -86,15 +88,16 @@ struct MessagingConfigurationStore: Sendable {
         }
     }
 
-    func list(account: SID, service: SID, page: PageRequest, path: String) async throws -> ([Row], Bool) {
+    func list(account: SID, service: SID, page: PageRequest, path: String) async throws -> Page<Row> {
         try await writer.read { db in
             let serviceID = try ServiceStore.requireID(db, account: account, service: service, path: path)
+            let window = page.window(newestFirst: false).sql(key: "id")
             let rows = try Row.fetchAll(
                 db,
-                sql:
-                    "SELECT \(Self.columns) FROM messaging_configuration WHERE service_id = ? ORDER BY id LIMIT ? OFFSET ?",
-                arguments: [serviceID, page.pageSize + 1, page.offset])
-            return (Array(rows.prefix(page.pageSize)), rows.count > page.pageSize)
+                sql: "SELECT \(Self.columns) FROM messaging_configuration WHERE service_id = ?"
+                    + (window.condition.map { " AND " + $0 } ?? "") + " " + window.suffix,
+                arguments: StatementArguments([serviceID] + window.arguments))
+            return Page(fetched: rows, request: page) { $0.id }
         }
     }
 

@@ -50,14 +50,10 @@ struct RateLimitStore: Sendable {
 
     func rateLimits(
         account: SID, service: SID, page: PageRequest, path: String
-    ) async throws -> (
-        [RateLimitRecord], Bool
-    ) {
+    ) async throws -> Page<RateLimitRecord> {
         try await writer.read { db in
             let serviceID = try ServiceStore.requireID(db, account: account, service: service, path: path)
-            let rows = try RateLimitRecord.filter(Column("service_id") == serviceID).order(Column("id"))
-                .limit(page.pageSize + 1, offset: page.offset).fetchAll(db)
-            return (Array(rows.prefix(page.pageSize)), rows.count > page.pageSize)
+            return try RateLimitRecord.filter(Column("service_id") == serviceID).fetchPage(db, page)
         }
     }
 
@@ -113,14 +109,10 @@ struct RateLimitStore: Sendable {
 
     func buckets(
         account: SID, service: SID, rateLimit: String, page: PageRequest, path: String
-    ) async throws -> (
-        [BucketRecord], Bool
-    ) {
+    ) async throws -> Page<BucketRecord> {
         try await writer.read { db in
             let limit = try Self.findRateLimit(db, account: account, service: service, key: rateLimit, path: path)
-            let rows = try BucketRecord.filter(Column("rate_limit_id") == limit.id!).order(Column("id"))
-                .limit(page.pageSize + 1, offset: page.offset).fetchAll(db)
-            return (Array(rows.prefix(page.pageSize)), rows.count > page.pageSize)
+            return try BucketRecord.filter(Column("rate_limit_id") == limit.id!).fetchPage(db, page)
         }
     }
 

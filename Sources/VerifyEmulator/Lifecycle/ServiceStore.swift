@@ -27,15 +27,10 @@ struct ServiceStore: Sendable {
         return record
     }
 
-    func list(account: SID, page: PageRequest) async throws -> (records: [ServiceRecord], hasMore: Bool) {
-        let rows = try await writer.read { db in
-            try ServiceRecord
-                .filter(Column("account_sid") == account.rawValue)
-                .order(Column("id"))
-                .limit(page.pageSize + 1, offset: page.offset)
-                .fetchAll(db)
+    func list(account: SID, page: PageRequest) async throws -> Page<ServiceRecord> {
+        try await writer.read { db in
+            try ServiceRecord.filter(Column("account_sid") == account.rawValue).fetchPage(db, page)
         }
-        return (Array(rows.prefix(page.pageSize)), rows.count > page.pageSize)
     }
 
     func update(account: SID, sid: SID, parameters: ServiceParameters, path: String) async throws -> ServiceRecord {

@@ -67,12 +67,10 @@ struct WebhookStore: Sendable {
         try await writer.read { db in try Self.require(db, account: account, service: service, sid: sid, path: path) }
     }
 
-    func webhooks(account: SID, service: SID, page: PageRequest, path: String) async throws -> ([WebhookRecord], Bool) {
+    func webhooks(account: SID, service: SID, page: PageRequest, path: String) async throws -> Page<WebhookRecord> {
         try await writer.read { db in
             let serviceID = try ServiceStore.requireID(db, account: account, service: service, path: path)
-            let rows = try WebhookRecord.filter(Column("service_id") == serviceID).order(Column("id"))
-                .limit(page.pageSize + 1, offset: page.offset).fetchAll(db)
-            return (Array(rows.prefix(page.pageSize)), rows.count > page.pageSize)
+            return try WebhookRecord.filter(Column("service_id") == serviceID).fetchPage(db, page)
         }
     }
 

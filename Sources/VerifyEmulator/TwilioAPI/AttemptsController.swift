@@ -56,14 +56,14 @@ struct AttemptsController: Sendable {
 
     @Sendable func list(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let query = try request.queryForm()
-        let page = try PageRequest(query: query)
-        let (found, hasMore) = try await attempts.list(
+        let page = try PageRequest(query: query, list: .attempts, path: context.requestPath)
+        let found = try await attempts.list(
             account: try context.requireAccount(), filter: try Self.filter(query, summary: false), page: page)
         let base = urls.base(request)
         return try JSONResponse.make(
             ListPage(
-                items: found.map { $0.resource(baseURL: base) },
-                meta: page.meta(listURL: base + context.requestPath, hasMore: hasMore, key: "attempts")))
+                items: found.rows.map { $0.resource(baseURL: base) },
+                meta: page.meta(found, listURL: base + context.requestPath)))
     }
 
     @Sendable func fetch(_ request: Request, context: EmulatorRequestContext) async throws -> Response {

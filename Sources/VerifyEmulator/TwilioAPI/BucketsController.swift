@@ -34,15 +34,15 @@ struct BucketsController: Sendable {
 
     @Sendable func list(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let target = try context.rateLimitTarget()
-        let page = try PageRequest(query: try request.queryForm())
-        let (records, hasMore) = try await rateLimits.buckets(
+        let page = try PageRequest(query: try request.queryForm(), list: .buckets, path: context.requestPath)
+        let found = try await rateLimits.buckets(
             account: target.account, service: target.service, rateLimit: target.rateLimit, page: page,
             path: target.path)
         let base = urls.base(request)
         return try JSONResponse.make(
             ListPage(
-                items: records.map { $0.resource(baseURL: base) },
-                meta: page.meta(listURL: base + context.requestPath, hasMore: hasMore, key: "buckets")))
+                items: found.rows.map { $0.resource(baseURL: base) },
+                meta: page.meta(found, listURL: base + context.requestPath)))
     }
 
     @Sendable func fetch(_ request: Request, context: EmulatorRequestContext) async throws -> Response {

@@ -33,9 +33,7 @@ struct ChallengesController: Sendable {
     @Sendable func list(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let (target, caller) = try await context.factorTarget(devices: devices)
         let query = try request.queryForm()
-        // page tokens are ignored (the emulator pages by number), `PageToken` and the iOS SDK's
-        // `pageToken` alike
-        let page = try PageRequest(query: query)
+        let page = try PageRequest(query: query, list: .challenges, path: context.requestPath)
         var filter = ChallengeStore.ListFilter()
         filter.factorSid = try query.sid("FactorSid", .factor)
         if let own = caller.deviceFactor {
@@ -55,13 +53,13 @@ struct ChallengesController: Sendable {
             }
             filter.newestFirst = order == "desc"
         }
-        let (records, hasMore) = try await challenges.challenges(target, filter: filter, page: page)
+        let found = try await challenges.challenges(target, filter: filter, page: page)
         let base = urls.base(request)
         let now = clock.now().epochMilliseconds
         return try JSONResponse.make(
             ListPage(
-                items: records.map { $0.resource(baseURL: base, now: now) },
-                meta: page.meta(listURL: base + context.requestPath, hasMore: hasMore, key: "challenges")))
+                items: found.rows.map { $0.resource(baseURL: base, now: now) },
+                meta: page.meta(found, listURL: base + context.requestPath)))
     }
 
     @Sendable func fetch(_ request: Request, context: EmulatorRequestContext) async throws -> Response {

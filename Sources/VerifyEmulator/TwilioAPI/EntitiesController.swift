@@ -25,13 +25,13 @@ struct EntitiesController: Sendable {
 
     @Sendable func list(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let target = try context.factorTarget()
-        let page = try PageRequest(query: try request.queryForm())
-        let (records, hasMore) = try await factors.entities(target, page: page)
+        let page = try PageRequest(query: try request.queryForm(), list: .entities, path: context.requestPath)
+        let found = try await factors.entities(target, page: page)
         let base = urls.base(request)
         return try JSONResponse.make(
             ListPage(
-                items: records.map { $0.resource(baseURL: base) },
-                meta: page.meta(listURL: base + context.requestPath, hasMore: hasMore, key: "entities")))
+                items: found.rows.map { $0.resource(baseURL: base) },
+                meta: page.meta(found, listURL: base + context.requestPath)))
     }
 
     @Sendable func fetch(_ request: Request, context: EmulatorRequestContext) async throws -> Response {

@@ -37,13 +37,13 @@ struct FactorsController: Sendable {
 
     @Sendable func list(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let target = try context.factorTarget()
-        let page = try PageRequest(query: try request.queryForm())
-        let (records, hasMore) = try await factors.factors(target, page: page)
+        let page = try PageRequest(query: try request.queryForm(), list: .factors, path: context.requestPath)
+        let found = try await factors.factors(target, page: page)
         let base = urls.base(request)
         return try JSONResponse.make(
             ListPage(
-                items: records.map { $0.resource(baseURL: base) },
-                meta: page.meta(listURL: base + context.requestPath, hasMore: hasMore, key: "factors")))
+                items: found.rows.map { $0.resource(baseURL: base) },
+                meta: page.meta(found, listURL: base + context.requestPath)))
     }
 
     @Sendable func fetch(_ request: Request, context: EmulatorRequestContext) async throws -> Response {

@@ -36,16 +36,17 @@ struct MessagingConfigurationsController: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
-        let page = try PageRequest(query: try request.queryForm())
-        let (rows, hasMore) = try await configurations.list(
+        let page = try PageRequest(
+            query: try request.queryForm(), list: .messagingConfigurations, path: context.requestPath)
+        let found = try await configurations.list(
             account: try context.requireAccount(),
             service: try context.pathSID("service", .service, path: context.requestPath),
             page: page, path: context.requestPath)
         let base = urls.base(request)
         return try JSONResponse.make(
             ListPage(
-                items: rows.map { $0.resource(baseURL: base) },
-                meta: page.meta(listURL: base + context.requestPath, hasMore: hasMore, key: "messaging_configurations"))
+                items: found.rows.map { $0.resource(baseURL: base) },
+                meta: page.meta(found, listURL: base + context.requestPath))
         )
     }
 

@@ -30,14 +30,14 @@ struct RateLimitsController: Sendable {
 
     @Sendable func list(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let target = try context.rateLimitTarget()
-        let page = try PageRequest(query: try request.queryForm())
-        let (records, hasMore) = try await rateLimits.rateLimits(
+        let page = try PageRequest(query: try request.queryForm(), list: .rateLimits, path: context.requestPath)
+        let found = try await rateLimits.rateLimits(
             account: target.account, service: target.service, page: page, path: target.path)
         let base = urls.base(request)
         return try JSONResponse.make(
             ListPage(
-                items: records.map { $0.resource(baseURL: base) },
-                meta: page.meta(listURL: base + context.requestPath, hasMore: hasMore, key: "rate_limits")))
+                items: found.rows.map { $0.resource(baseURL: base) },
+                meta: page.meta(found, listURL: base + context.requestPath)))
     }
 
     @Sendable func fetch(_ request: Request, context: EmulatorRequestContext) async throws -> Response {

@@ -21,13 +21,13 @@ struct ServicesController: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
-        let page = try PageRequest(query: try request.queryForm())
-        let (records, hasMore) = try await services.list(account: try context.requireAccount(), page: page)
+        let page = try PageRequest(query: try request.queryForm(), list: .services, path: context.requestPath)
+        let found = try await services.list(account: try context.requireAccount(), page: page)
         let base = urls.base(request)
         return try JSONResponse.make(
             ListPage(
-                items: records.map { $0.resource(baseURL: base) },
-                meta: page.meta(listURL: base + context.requestPath, hasMore: hasMore, key: "services")))
+                items: found.rows.map { $0.resource(baseURL: base) },
+                meta: page.meta(found, listURL: base + context.requestPath)))
     }
 
     @Sendable func fetch(_ request: Request, context: EmulatorRequestContext) async throws -> Response {

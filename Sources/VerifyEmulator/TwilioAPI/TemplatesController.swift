@@ -13,17 +13,17 @@ struct TemplatesController: Sendable {
     @Sendable func list(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let account = try context.requireAccount()
         let query = try request.queryForm()
-        let page = try PageRequest(query: query)
-        var templates = TemplateCatalogue.templates
+        let page = try PageRequest(query: query, list: .templates, path: context.requestPath)
+        // a template's key is its place in the catalogue, which never changes while running
+        var templates = Array(TemplateCatalogue.templates.enumerated())
         if let name = try query.string("FriendlyName") {
-            templates = templates.filter { $0.friendlyName.lowercased().contains(name.lowercased()) }
+            templates = templates.filter { $0.element.friendlyName.lowercased().contains(name.lowercased()) }
         }
-        let slice = templates.dropFirst(page.offset).prefix(page.pageSize + 1)
+        let found = Page(all: templates, request: page) { Int64($0.offset) }
         let base = urls.base(request)
         return try JSONResponse.make(
             ListPage(
-                items: slice.prefix(page.pageSize).map { TemplateCatalogue.resource($0, account: account.rawValue) },
-                meta: page.meta(
-                    listURL: base + context.requestPath, hasMore: slice.count > page.pageSize, key: "templates")))
+                items: found.rows.map { TemplateCatalogue.resource($0.element, account: account.rawValue) },
+                meta: page.meta(found, listURL: base + context.requestPath)))
     }
 }

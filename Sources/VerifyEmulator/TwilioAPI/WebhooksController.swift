@@ -25,14 +25,14 @@ struct WebhooksController: Sendable {
         let (account, service) = (
             try context.requireAccount(), try context.pathSID("service", .service, path: context.requestPath)
         )
-        let page = try PageRequest(query: try request.queryForm())
-        let (records, hasMore) = try await webhooks.webhooks(
+        let page = try PageRequest(query: try request.queryForm(), list: .webhooks, path: context.requestPath)
+        let found = try await webhooks.webhooks(
             account: account, service: service, page: page, path: context.requestPath)
         let base = urls.base(request)
         return try JSONResponse.make(
             ListPage(
-                items: records.map { $0.resource(baseURL: base) },
-                meta: page.meta(listURL: base + context.requestPath, hasMore: hasMore, key: "webhooks")))
+                items: found.rows.map { $0.resource(baseURL: base) },
+                meta: page.meta(found, listURL: base + context.requestPath)))
     }
 
     @Sendable func fetch(_ request: Request, context: EmulatorRequestContext) async throws -> Response {

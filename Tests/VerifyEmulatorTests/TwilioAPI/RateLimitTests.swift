@@ -31,7 +31,7 @@ struct RateLimitTests {
             let page = try await api.get("\(base)?PageSize=1").decode(ListPage<RateLimitResource>.self)
             #expect(page.meta.key == "rate_limits")
             #expect(page.items.map(\.uniqueName) == ["end_user_ip_address"])
-            #expect(page.meta.nextPageURL == "http://localhost\(base)?PageSize=1&Page=1")
+            #expect(page.meta.nextPageURL?.hasPrefix("http://localhost\(base)?PageSize=1&Page=1&PageToken=PA") == true)
 
             let updated = try await api.post("\(base)/\(limit.sid)", [("Description", "Per IP")])
             #expect(try updated.decode(RateLimitResource.self).description == "Per IP")

@@ -177,7 +177,8 @@ struct ServiceTests {
             #expect(page0.meta.page == 0 && page0.meta.pageSize == 2)
             #expect(page0.meta.previousPageURL == nil)
             #expect(page0.meta.firstPageURL == "http://localhost/v2/Services?PageSize=2&Page=0")
-            #expect(page0.meta.nextPageURL == "http://localhost/v2/Services?PageSize=2&Page=1")
+            let nextPrefix = "http://localhost/v2/Services?PageSize=2&Page=1&PageToken=PA"
+            #expect(page0.meta.nextPageURL?.hasPrefix(nextPrefix) == true)
 
             var sids = page0.items.map(\.sid)
             var next = page0.meta.nextPageURL
