@@ -125,7 +125,9 @@ private func assembleAuthServer(
         router: router,
         // a connection that sends nothing (or never finishes its request head) is closed
         // and a refused connection (a 413, a head that cannot be parsed) is answered and closed
-        server: .http1(
+        // and a request asking to upgrade (the JDK's HttpClient asks for h2c on every call) is
+        // answered over HTTP/1.1 without stopping the connection
+        server: .upgradeIgnoringHTTP1(
             configuration: .init(
                 additionalChannelHandlers: [RefusalCloser(badHead: badHeadAnswer)],
                 idleTimeout: TimeAmount(configuration.idleTimeout))),

@@ -186,3 +186,104 @@ def test_the_auth_server_caps_connections(tmp_path):
             connection.close()
         stop_stack(emulator, process, log)
     assert "connection limit reached: 3 open (limit 3)" in (tmp_path / "auth.log").read_text()
+
+
+UPGRADE = (b"Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+           b"HTTP2-Settings: AAEAAEAAAAIAAAABAAMAAABkAAQBAAAAAAUAAEAA\r\n")
+
+
+def answers_on_one_connection(port, requests_: list, together=False):
+    """Sends each request on one connection, each after the previous answer (or all at once,
+    pipelined) and returns the status lines answered within 5 s each."""
+    statuses = []
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+        if together:
+            connection.sendall(b"".join(requests_))
+        buffered = b""
+        for request in requests_:
+            if not together:
+                connection.sendall(request)
+            while b"\r\n\r\n" not in buffered:
+                try:
+                    chunk = connection.recv(65536)
+                except socket.timeout:
+                    return statuses
+                if not chunk:
+                    return statuses
+                buffered += chunk
+            head, _, rest = buffered.partition(b"\r\n\r\n")
+            status, headers, _ = head_and_body(head + b"\r\n\r\n")
+            length = int(headers.get("content-length", "0"))
+            if not request.startswith(b"HEAD"):
+                while len(rest) < length:
+                    rest += connection.recv(65536)
+                rest = rest[length:]
+            buffered = rest
+            statuses.append(status)
+    return statuses
+
+
+def upgrade_sequences(port, path: bytes, post: bytes):
+    get = b"GET " + path + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    plain_get = get + b"\r\n"
+    upgrade_get = get + UPGRADE + b"\r\n"
+    head = b"HEAD " + path + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n" + UPGRADE + b"\r\n"
+    # a GET asking for h2c, then any request, on the same connection (it stalled here)
+    assert answers_on_one_connection(port, [upgrade_get, plain_get]) == ["HTTP/1.1 200 OK"] * 2
+    assert answers_on_one_connection(port, [upgrade_get] * 4) == ["HTTP/1.1 200 OK"] * 4
+    # pipelined: the second request reaches the server before the first is answered
+    assert answers_on_one_connection(port, [upgrade_get, plain_get, upgrade_get], together=True) == \
+        ["HTTP/1.1 200 OK"] * 3
+    # with a body, and a HEAD asking for h2c: answered without a body (a body would be read as
+    # the next answer's status line), the connection still serving
+    answered = answers_on_one_connection(port, [post, head, plain_get])
+    assert len(answered) == 3 and answered[2] == "HTTP/1.1 200 OK", answered
+    # a plain request never needed any of this
+    assert answers_on_one_connection(port, [plain_get] * 2) == ["HTTP/1.1 200 OK"] * 2
+
+
+def test_an_h2c_upgrade_request_is_answered_and_the_connection_keeps_serving(tmp_path):
+    emulator, url, process, log = start_stack(tmp_path)
+    try:
+        body = b"FriendlyName=Java"
+        emulator_post = (b"POST /v2/Services HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic " + DEFAULT_AUTH
+                         + b"\r\nContent-Type: application/x-www-form-urlencoded\r\n" + UPGRADE
+                         + b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+        upgrade_sequences(emulator.port, b"/healthz", emulator_post)
+        auth_body = b'{"refresh_token": "nope"}'
+        auth_post = (b"POST /api/auth/refresh HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                     + UPGRADE + b"Content-Length: " + str(len(auth_body)).encode() + b"\r\n\r\n" + auth_body)
+        upgrade_sequences(int(url.rsplit(":", 1)[1]), b"/healthz", auth_post)
+    finally:
+        stop_stack(emulator, process, log)
+
+
+def test_the_jdks_http_client_on_defaults_makes_several_calls(tmp_path):
+    """java.net.http.HttpClient as an app builds it asks for h2c on every request over http://;
+    its second call on a kept-alive connection used to wait forever on both servers."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    java = shutil.which("java")
+    assert java, "a JDK (17) is needed"
+    program = str(Path(__file__).parent / "java_clients" / "DefaultClient.java")
+    emulator, url, process, log = start_stack(tmp_path)
+    try:
+        calls = ["GET:/healthz", "POST:/v2/Services:FriendlyName=Java", "GET:/v2/Services", "GET:/readyz",
+                 "POST:/v2/Services:FriendlyName=Again"]
+        run = subprocess.run([java, program, emulator.url, "AC" + "0" * 32 + ":emulator-auth-token", *calls],
+                             capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert run.stdout.split("\n")[:5] == [
+            "200 GET /healthz HTTP_1_1", "201 POST /v2/Services HTTP_1_1", "200 GET /v2/Services HTTP_1_1",
+            "200 GET /readyz HTTP_1_1", "201 POST /v2/Services HTTP_1_1"]
+        calls = ["GET:/healthz", "POST:/api/auth/refresh:{\"refresh_token\": \"nope\"}", "GET:/.well-known/jwks.json",
+                 "POST:/api/accounts/login:{}", "GET:/healthz"]
+        run = subprocess.run([java, program, url, "x:y", *calls], capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0, run.stdout + run.stderr
+        statuses = [line.split(" ")[0] for line in run.stdout.strip().split("\n")]
+        assert statuses[0] == "200" and statuses[2] == "200" and statuses[4] == "200", run.stdout
+        assert statuses[1].startswith("4") and statuses[3].startswith("4"), run.stdout
+    finally:
+        stop_stack(emulator, process, log)

@@ -1,3 +1,4 @@
+import HTTPServerGuards
 import HummingbirdCore
 import Logging
 import NIOCore
@@ -48,9 +49,8 @@ struct EmulatorHTTPChannel: ServerChildChannel, HTTPChannelHandler {
                 try pipeline.addHandler(NIOSSLServerHandler(context: try certificates.listenerContext()))
                 mode = .tls("verify.twilio.com")
             }
-            try pipeline.configureHTTPServerPipeline(
-                withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
-                withEncoderConfiguration: .init(), withDecoderLimitConfiguration: Self.decoderLimits)
+            // CONNECT is the gate's: it opens a tunnel or refuses
+            try pipeline.addHTTP1ServerHandlers(decoderLimits: Self.decoderLimits, includesConnect: false)
             try pipeline.addHandler(
                 TwilioProxyGate(
                     mode: mode, certificates: certificates, decoderLimits: Self.decoderLimits, logger: proxyLogger))

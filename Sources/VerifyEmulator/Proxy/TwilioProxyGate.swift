@@ -1,3 +1,4 @@
+import HTTPServerGuards
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -35,8 +36,9 @@ final class TwilioProxyGate: ChannelDuplexHandler, RemovableChannelHandler {
         case plain
         /// A refused request was answered; the rest of it is dropped until the connection closes.
         case refused
-        /// `CONNECT` accepted; its `.end` may still arrive from the old decoder.
-        case tunnelOpening
+        /// `CONNECT` to this host accepted; the tunnel opens at its `.end`, after which the old
+        /// decoder parses nothing more.
+        case tunnelOpening(TwilioHostName, HTTPVersion)
         /// TLS for `host`, handshake done or not.
         case tls(host: String, handshakeDone: Bool)
     }
@@ -60,11 +62,12 @@ final class TwilioProxyGate: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
         switch state {
-        case .refused, .tunnelOpening:
+        case .refused:
+            return
+        case .tunnelOpening(let host, let version):
+            if case .end = part { openTunnel(context, to: host, version: version) }
             return
         case .tls(_, handshakeDone: false):
-            // no request can be decoded before the handshake: this is the CONNECT's own end,
-            // delivered by the old decoder as it leaves
             return
         case .plain, .tls:
             break
@@ -77,7 +80,7 @@ final class TwilioProxyGate: ChannelDuplexHandler, RemovableChannelHandler {
             guard let host = TwilioHostName(head.uri) else {
                 return refuse(context, target: head.uri, method: "CONNECT")
             }
-            openTunnel(context, to: host, version: head.version)
+            state = .tunnelOpening(host, head.version)
             return
         }
         if let authority = Self.absoluteFormAuthority(head.uri) {
@@ -132,9 +135,7 @@ final class TwilioProxyGate: ChannelDuplexHandler, RemovableChannelHandler {
         logger.warning(
             "proxy request refused", metadata: ["target": "\(target)", "method": "\(method)", "reason": "\(reason)"])
         // written raw, past the encoder, which leaves out the body of any answer to CONNECT
-        if let encoder = try? context.pipeline.syncOperations.handler(type: HTTPResponseEncoder.self) {
-            context.pipeline.syncOperations.removeHandler(encoder, promise: nil)
-        }
+        Self.removeResponseHandlers(context)
         let body = reason + "\n"
         var answer = context.channel.allocator.buffer(capacity: body.utf8.count + 128)
         answer.writeString(
@@ -142,6 +143,18 @@ final class TwilioProxyGate: ChannelDuplexHandler, RemovableChannelHandler {
         )
         let channel = context.channel
         context.writeAndFlush(NIOAny(answer)).whenComplete { _ in channel.close(promise: nil) }
+    }
+
+    /// Takes the HTTP/1 handlers that see this connection's responses out of the pipeline, so
+    /// an answer written raw from here reaches the connection as it is.
+    private static func removeResponseHandlers(_ context: ChannelHandlerContext) {
+        let pipeline = context.pipeline.syncOperations
+        if let encoder = try? pipeline.handler(type: HTTPResponseEncoder.self) {
+            pipeline.removeHandler(encoder, promise: nil)
+        }
+        if let declined = try? pipeline.handler(type: DeclinedUpgradeHandler.self) {
+            pipeline.removeHandler(declined, promise: nil)
+        }
     }
 
     /// Answers `200`, swaps the plain HTTP/1 codec for TLS and a codec inside it. The `200` is
@@ -156,22 +169,20 @@ final class TwilioProxyGate: ChannelDuplexHandler, RemovableChannelHandler {
             context.close(promise: nil)
             return
         }
-        state = .tunnelOpening
         let pipeline = context.pipeline.syncOperations
         do {
-            let encoder = try pipeline.handler(type: HTTPResponseEncoder.self)
             let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
-            pipeline.removeHandler(encoder, promise: nil)
-            pipeline.removeHandler(decoder, promise: nil)
+            Self.removeResponseHandlers(context)
             var established = context.channel.allocator.buffer(capacity: 40)
             established.writeString("HTTP/\(version.major).\(version.minor) 200 Connection established\r\n\r\n")
             context.writeAndFlush(NIOAny(established), promise: nil)
+            // TLS right after the old decoder, which forwards to it any bytes of the handshake
+            // that came with the CONNECT when it is removed
             let tls = NIOSSLServerHandler(context: sslContext)
-            try pipeline.addHandler(tls, position: .first)
-            try pipeline.configureHTTPServerPipeline(
-                position: .after(tls), withPipeliningAssistance: false, withErrorHandling: false,
-                withOutboundHeaderValidation: false, withEncoderConfiguration: .init(),
-                withDecoderLimitConfiguration: decoderLimits)
+            try pipeline.addHandler(tls, position: .after(decoder))
+            try pipeline.addHTTP1ServerHandlers(
+                position: .after(tls), decoderLimits: decoderLimits, includesConnect: false)
+            pipeline.removeDecoder(decoder, forwardingTo: tls)
             state = .tls(host: host.name, handshakeDone: false)
             logger.debug("proxy tunnel opened", metadata: ["host": "\(host)"])
         } catch {
