@@ -84,6 +84,8 @@ public func buildApplication(
             logger: logger, requestLog: requestLog, clock: clock, routeMethods: routeMethods))
     router.add(middleware: OtherTwilioProducts())
     let directory = AccountDirectory(accounts: configuration.effectiveAccounts)
+    let accounts = AccountStore(writer: writer, batcher: batcher, clock: clock, directory: directory, control: control)
+    try await accounts.load()
     router.add(
         middleware: LocalOriginGuard(
             allowedHosts: configuration.effectiveAllowedHosts, bodyLimit: configuration.maxBodySize))
@@ -129,8 +131,9 @@ public func buildApplication(
     ControlAPI(
         outbox: outbox, feed: feed, webhooks: webhooks,
         control: control,
-        clock: clock, requestLog: requestLog, faults: faults
+        clock: clock, requestLog: requestLog, faults: faults, directory: directory
     ).addRoutes(to: router)
+    AccountsAPI(accounts: accounts, directory: directory).addRoutes(to: router)
     DevicesAPI(
         devices: VirtualDevices(
             writer: writer, batcher: batcher, clock: clock, tokens: accessTokens, factors: factors,
@@ -138,7 +141,7 @@ public func buildApplication(
         control: control
     ).addRoutes(to: router)
     SNAEndpoint(batcher: batcher, clock: clock).addRoutes(to: router)
-    SnapshotsAPI(snapshots: snapshots).addRoutes(to: router)
+    SnapshotsAPI(snapshots: snapshots, accounts: accounts).addRoutes(to: router)
     try InboxPage(writer: writer, clock: clock, feed: feed).addRoutes(to: router)
     CertificateAuthorityAPI(certificates: certificates).addRoutes(to: router)
     try ControlAPIDocument.addRoutes(to: router)

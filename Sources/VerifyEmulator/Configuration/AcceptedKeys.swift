@@ -20,7 +20,8 @@ enum AcceptedKeys {
         "id": nil, "description": nil, "fraud_guard": nil,
     ])
     static let fixedCode: Shape = .object(["to": nil, "service_sid": nil, "code": nil])
-    static let clockChange: Shape = .object(["set": nil, "advance_seconds": nil, "frozen": nil])
+    static let accountCreation: Shape = .object(["friendly_name": nil])
+    static let clockChange: Shape = .object(["set": nil, "advance_seconds": nil, "frozen": nil, "account_sid": nil])
     static let deviceEnrolment: Shape = .object(["service_sid": nil, "identity": nil, "friendly_name": nil])
     static let fixtures: Shape = .object([
         "accounts": .list(

@@ -6,8 +6,13 @@ extension ControlAPI {
           "paths": {
             "/emulator/v1/clock": {
               "get": {
-                "operationId": "readClock", "tags": ["clock"], "summary": "The emulator's time",
-                "responses": {"200": {"description": "The clock", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Clock"}}}}}
+                "operationId": "readClock", "tags": ["clock"],
+                "summary": "The emulator's time: the global clock, or with account_sid that account's own clock",
+                "parameters": [{"name": "account_sid", "in": "query", "description": "An account (AC…) whose own clock to read", "schema": {"type": "string", "pattern": "^AC[0-9a-f]{32}$"}}],
+                "responses": {
+                  "200": {"description": "The clock", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Clock"}}}},
+                  \#(ControlAPIDocument.responses(400))
+                }
               },
               "post": {
                 "operationId": "changeClock", "tags": ["clock"],
@@ -22,7 +27,11 @@ extension ControlAPI {
                         "examples": ["2030-01-01T00:00:00Z"]
                       },
                       "advance_seconds": {"type": "number", "minimum": -3155760000, "maximum": 3155760000, "examples": [601]},
-                      "frozen": {"type": "boolean"}
+                      "frozen": {"type": "boolean"},
+                      "account_sid": {
+                        "type": "string", "pattern": "^AC[0-9a-f]{32}$",
+                        "description": "Change only this account's own clock (its codes, send windows, TOTP steps, challenge expiry); it runs at the global clock plus its own offset"
+                      }
                     }
                   }}}
                 },
@@ -105,7 +114,8 @@ extension ControlAPI {
                   "now": {"type": "string", "description": "ISO 8601, UTC"},
                   "epoch_ms": {"type": "integer"},
                   "frozen": {"type": "boolean"},
-                  "offset_seconds": {"type": "number", "description": "How far the emulator's time is from the machine's"}
+                  "offset_seconds": {"type": "number", "description": "How far the emulator's time is from the machine's"},
+                  "account_sid": {"type": "string", "description": "The account whose own clock this is; absent for the global clock"}
                 }
               },
               "FixedCode": {

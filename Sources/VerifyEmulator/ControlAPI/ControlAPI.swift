@@ -14,6 +14,7 @@ struct ControlAPI: Sendable {
     let clock: EmulatorClock
     let requestLog: RequestLog
     let faults: FaultRules
+    let directory: AccountDirectory
 
     /// The longest a long-poll may wait.
     static let maxWait: Duration = .seconds(60)
@@ -156,33 +157,54 @@ struct ControlAPI: Sendable {
         var epochMs: Int64
         var frozen: Bool
         var offsetSeconds: Double
+        /// The account whose own clock this is; absent for the global clock.
+        var accountSid: String?
 
         enum CodingKeys: String, CodingKey {
             case now, frozen
             case epochMs = "epoch_ms"
             case offsetSeconds = "offset_seconds"
+            case accountSid = "account_sid"
         }
     }
 
     /// What `POST /emulator/v1/clock` accepts; each field is optional and they apply in order:
     /// `set`, `advance_seconds`, then `frozen`.
 
-    private func clockState() -> ClockState {
-        let now = clock.now()
+    private func clockState(account: SID?) -> ClockState {
+        let now = clock.now(for: account)
         return ClockState(
-            now: TwilioDate.format(now), epochMs: now.epochMilliseconds, frozen: clock.isFrozen,
-            offsetSeconds: (clock.offset.seconds * 1000).rounded() / 1000)
+            now: TwilioDate.format(now), epochMs: now.epochMilliseconds, frozen: clock.isFrozen(account: account),
+            offsetSeconds: (clock.offset(account: account).seconds * 1000).rounded() / 1000,
+            accountSid: account?.rawValue)
     }
 
+    /// The account whose own clock a clock call names (`account_sid`), which must be one the
+    /// emulator accepts; nil for the global clock.
+    private func clockAccount(_ text: String?) throws(TwilioError) -> SID? {
+        guard let text else { return nil }
+        guard let sid = SID(text, expecting: .account) else {
+            throw .invalidParameter("account_sid", hint: "account_sid must be AC followed by 32 hex digits")
+        }
+        guard directory.kind(of: sid) != nil else {
+            throw .invalidParameter(
+                "account_sid",
+                hint: "no account \(sid): use a configured one or create one with POST /emulator/v1/accounts")
+        }
+        return sid
+    }
+
+    /// `GET /emulator/v1/clock[?account_sid=AC…]`: the global clock, or that account's.
     @Sendable func readClock(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
-        try JSONResponse.make(clockState())
+        try JSONResponse.make(clockState(account: try clockAccount(try request.queryForm()["account_sid"])))
     }
 
     @Sendable func changeClock(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let change = try await request.controlBody(
             ClockChange.self, accepts: AcceptedKeys.clockChange, context: context)
-        try change.apply(to: clock)
-        return try JSONResponse.make(clockState())
+        let account = try clockAccount(change.accountSid)
+        try change.apply(to: clock, account: account)
+        return try JSONResponse.make(clockState(account: account))
     }
 
     @Sendable func listCodes(_ request: Request, context: EmulatorRequestContext) async throws -> Response {

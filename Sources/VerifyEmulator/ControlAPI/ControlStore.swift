@@ -28,7 +28,7 @@ struct ControlStore: Sendable {
     }
 
     func verifications(_ query: VerificationQuery) async throws -> [VerificationSummary] {
-        let now = clock.now().epochMilliseconds
+        let now = clock.now(for: query.accountSid.flatMap { SID($0, expecting: .account) }).epochMilliseconds
         return try await writer.read { db in
             var conditions: [String] = []
             var arguments: StatementArguments = []

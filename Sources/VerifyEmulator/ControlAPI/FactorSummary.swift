@@ -76,7 +76,7 @@ extension ControlStore {
     ) async throws
         -> [FactorSummary]
     {
-        let now = clock.now().epochMilliseconds
+        let now = clock.now(for: accountSid.flatMap { SID($0, expecting: .account) }).epochMilliseconds
         return try await writer.read { db in
             try FactorSummary.list(
                 db, now: now, identity: identity, serviceSid: serviceSid, accountSid: accountSid, limit: limit)

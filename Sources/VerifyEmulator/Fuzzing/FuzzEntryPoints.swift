@@ -33,7 +33,7 @@ public enum FuzzEntryPoints {
     public static func controlBody(_ bytes: [UInt8]) {
         if let change = try? ControlBody.decode(ClockChange.self, from: bytes, accepts: AcceptedKeys.clockChange) {
             let clock = EmulatorClock()
-            try? change.apply(to: clock)
+            try? change.apply(to: clock, account: change.accountSid.flatMap { SID($0, expecting: .account) })
             _ = TwilioDate.format(clock.now())
         }
         if let rule = try? ControlBody.decode(FixedCode.self, from: bytes, accepts: AcceptedKeys.fixedCode) {

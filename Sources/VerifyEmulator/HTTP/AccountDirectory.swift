@@ -1,3 +1,4 @@
+import Synchronization
 import VerifyWire
 
 #if canImport(FoundationEssentials)
@@ -6,42 +7,94 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The accounts the emulator accepts, looked up by account SID or API key SID.
-struct AccountDirectory: Sendable {
-    private let tokens: [String: String]
-    private let apiKeys: [String: (account: SID, secret: String)]
-    /// The exact `Authorization` values the SDKs send for each credential, so the common case
-    /// is one dictionary lookup instead of base64 decoding on every request.
-    private let canonicalHeaders: [String: SID]
-
-    init(accounts: [TwilioAccount]) {
+/// The accounts the emulator accepts, looked up by account SID or API key SID: the configured
+/// ones, and those created at run time through `POST /emulator/v1/accounts` (which
+/// ``AccountStore`` keeps in the database across restarts and snapshots).
+final class AccountDirectory: Sendable {
+    /// The lookup tables of one set of accounts, rebuilt whole when an account comes or goes.
+    private struct Credentials: Sendable {
         var tokens: [String: String] = [:]
         var apiKeys: [String: (account: SID, secret: String)] = [:]
+        /// The exact `Authorization` values the SDKs send for each credential, so the common case
+        /// is one dictionary lookup instead of base64 decoding on every request.
         var canonicalHeaders: [String: SID] = [:]
-        func header(_ user: String, _ secret: String) -> String {
-            "Basic " + Data("\(user):\(secret)".utf8).base64EncodedString()
-        }
-        for account in accounts {
-            tokens[account.sid.rawValue] = account.authToken
-            canonicalHeaders[header(account.sid.rawValue, account.authToken)] = account.sid
-            for key in account.apiKeys {
-                apiKeys[key.sid.rawValue] = (account.sid, key.secret)
-                canonicalHeaders[header(key.sid.rawValue, key.secret)] = account.sid
+
+        init(accounts: [TwilioAccount]) {
+            func header(_ user: String, _ secret: String) -> String {
+                "Basic " + Data("\(user):\(secret)".utf8).base64EncodedString()
+            }
+            for account in accounts {
+                tokens[account.sid.rawValue] = account.authToken
+                canonicalHeaders[header(account.sid.rawValue, account.authToken)] = account.sid
+                for key in account.apiKeys {
+                    apiKeys[key.sid.rawValue] = (account.sid, key.secret)
+                    canonicalHeaders[header(key.sid.rawValue, key.secret)] = account.sid
+                }
             }
         }
-        self.tokens = tokens
-        self.apiKeys = apiKeys
-        self.canonicalHeaders = canonicalHeaders
+    }
+
+    private struct State: Sendable {
+        var runtime: [TwilioAccount] = []
+        var credentials: Credentials
+    }
+
+    /// The accounts of the configuration, which cannot be removed at run time.
+    let configured: [TwilioAccount]
+    private let state: Mutex<State>
+
+    init(accounts: [TwilioAccount]) {
+        configured = accounts
+        state = Mutex(State(credentials: Credentials(accounts: accounts)))
+    }
+
+    /// Replaces the accounts created at run time (at start, and after a snapshot is restored).
+    func setRuntimeAccounts(_ accounts: [TwilioAccount]) {
+        state.withLock { state in
+            state.runtime = accounts
+            state.credentials = Credentials(accounts: configured + accounts)
+        }
+    }
+
+    func addRuntimeAccount(_ account: TwilioAccount) {
+        state.withLock { state in
+            state.runtime.append(account)
+            state.credentials = Credentials(accounts: configured + state.runtime)
+        }
+    }
+
+    func removeRuntimeAccount(_ sid: SID) {
+        state.withLock { state in
+            state.runtime.removeAll { $0.sid == sid }
+            state.credentials = Credentials(accounts: configured + state.runtime)
+        }
+    }
+
+    /// Whether `sid` is an account the emulator accepts, and whether it was created at run time.
+    func kind(of sid: SID) -> AccountKind? {
+        if configured.contains(where: { $0.sid == sid }) { return .configured }
+        return state.withLock { $0.runtime.contains { $0.sid == sid } } ? .runtime : nil
+    }
+
+    enum AccountKind: String, Sendable, Encodable {
+        case configured, runtime
+    }
+
+    /// Every account, the configured ones first.
+    func all() -> [(TwilioAccount, AccountKind)] {
+        configured.map { ($0, .configured) } + state.withLock { $0.runtime }.map { ($0, .runtime) }
     }
 
     /// The account's auth token: what Twilio signs the account's webhooks with.
-    func authToken(of account: String) -> String? { tokens[account] }
+    func authToken(of account: String) -> String? { state.withLock { $0.credentials.tokens[account] } }
 
     /// Who `Authorization: Basic …` says is calling: an account (or its API key) whose secret
     /// is right, or a phone (user `token`), whose password the endpoint checks.
     func authenticate(_ authorization: String?) throws(TwilioError) -> BasicCredential {
         guard let authorization else { throw .authenticationFailed(hint: "no Authorization header") }
-        if let account = canonicalHeaders[authorization] { return .account(account) }
+        if let account = state.withLock({ $0.credentials.canonicalHeaders[authorization] }) {
+            return .account(account)
+        }
         guard authorization.count > 6, authorization.prefix(6).lowercased() == "basic " else {
             throw .authenticationFailed(hint: "Authorization is not HTTP Basic")
         }
@@ -51,13 +104,14 @@ struct AccountDirectory: Sendable {
         let user = String(text[..<colon])
         let secret = String(text[text.index(after: colon)...])
         if user == BasicCredential.deviceUser { return .device(token: secret) }
-        if let token = tokens[user] {
+        let (token, key) = state.withLock { ($0.credentials.tokens[user], $0.credentials.apiKeys[user]) }
+        if let token {
             guard constantTimeEquals(token, secret) else {
                 throw .authenticationFailed(hint: "wrong auth token for \(user)")
             }
             return .account(SID(unchecked: user))
         }
-        if let key = apiKeys[user] {
+        if let key {
             guard constantTimeEquals(key.secret, secret) else {
                 throw .authenticationFailed(hint: "wrong secret for API key \(user)")
             }

@@ -30,6 +30,8 @@ struct TwilioAuthMiddleware: RouterMiddleware {
             case .device(let token): context.deviceToken = token
             }
         }
-        return try await next(request, context)
+        guard let account = context.account else { return try await next(request, context) }
+        // the account's own clock, if it has one, for everything that serves this request
+        return try await EmulatorClock.$account.withValue(account) { try await next(request, context) }
     }
 }

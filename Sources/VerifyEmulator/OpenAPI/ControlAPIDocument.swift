@@ -23,7 +23,7 @@ enum ControlAPIDocument {
                 """,
             fragments: [
                 OpenAPIDocument.healthFragment(server: "verify-emulator"), shared, ControlAPI.openAPI,
-                ControlAPI.openAPIClockCodesFaults, DevicesAPI.openAPI,
+                ControlAPI.openAPIClockCodesFaults, AccountsAPI.openAPI, DevicesAPI.openAPI,
                 SnapshotsAPI.openAPI, InboxPage.openAPI, CertificateAuthorityAPI.openAPI,
             ])
     }

@@ -18,6 +18,8 @@ import Foundation
 /// ```
 struct SnapshotsAPI: Sendable {
     let snapshots: SnapshotStore
+    /// Reloaded after a restore: the snapshot holds the accounts made at run time then.
+    let accounts: AccountStore
 
     struct SaveRequest: Decodable {
         var name: String
@@ -35,7 +37,9 @@ struct SnapshotsAPI: Sendable {
         }
         router.post("/emulator/v1/snapshots/:name/restore") { request, context in
             let name = context.parameters.get("name") ?? ""
-            return try JSONResponse.make(try await answer(request) { try await snapshots.restore(name: name) })
+            let summary = try await answer(request) { try await snapshots.restore(name: name) }
+            try await accounts.load()
+            return try JSONResponse.make(summary)
         }
         router.delete("/emulator/v1/snapshots/:name") { request, context in
             let name = context.parameters.get("name") ?? ""

@@ -242,5 +242,14 @@ extension EmulatorDatabase {
                 t.column("created_at", .integer).notNull()
             }
         }
+        migrator.registerMigration("v12: accounts created at run time") { db in
+            // `POST /emulator/v1/accounts`: one per parallel test worker, kept across restarts
+            try db.create(table: "runtime_account") { t in
+                t.primaryKey("sid", .text)
+                t.column("auth_token", .text).notNull()
+                t.column("friendly_name", .text).notNull()
+                t.column("created_at", .integer).notNull()
+            }
+        }
     }
 }

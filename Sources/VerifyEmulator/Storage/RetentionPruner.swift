@@ -80,7 +80,8 @@ final class RetentionPruner: Service, Sendable {
     /// One pass over every table: deletes each row older than its cut-off.
     @discardableResult
     func prune() async throws -> Pruned {
-        let now = clock.now().epochMilliseconds
+        // old by every clock: moving one account's clock never prunes another's rows
+        let now = clock.earliestNow().epochMilliseconds
         let cutoff = now - max(retentionMs, liveWindowMs)
         var pruned = Pruned()
         pruned.verifications = try await pass(

@@ -98,7 +98,7 @@ struct ControlBodyTests {
         arguments: [
             (
                 "/emulator/v1/clock", #"{"advance": 601}"#, "advance",
-                "unknown key; the body takes advance_seconds, frozen, set"
+                "unknown key; the body takes account_sid, advance_seconds, frozen, set"
             ),
             ("/emulator/v1/clock", #"{"frozen": "yes"}"#, "frozen", "frozen"),
             ("/emulator/v1/codes", #"{"code": 123456}"#, "code", "code"),

@@ -35,11 +35,11 @@ struct FuzzCorpusTests {
         let change = try ControlBody.decode(
             ClockChange.self, from: longFraction.bytes, accepts: AcceptedKeys.clockChange)
         let clock = EmulatorClock()
-        try change.apply(to: clock)
+        try change.apply(to: clock, account: nil)
         #expect(TwilioDate.format(clock.now()) == "2030-01-01T00:00:00Z")
         let huge = try #require(corpus.first { $0.name == "seed-clock-huge" })
         let refused = try ControlBody.decode(ClockChange.self, from: huge.bytes, accepts: AcceptedKeys.clockChange)
-        #expect(throws: TwilioError.self) { try refused.apply(to: EmulatorClock()) }
+        #expect(throws: TwilioError.self) { try refused.apply(to: EmulatorClock(), account: nil) }
     }
 
     @Test("Twilio dates")

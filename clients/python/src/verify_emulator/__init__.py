@@ -12,6 +12,7 @@ the state it had when the session started (see ``verify_emulator.pytest_plugin``
 
 from ._emulator import (
     DEFAULT_ACCOUNT_SID,
+    Account,
     DEFAULT_AUTH_TOKEN,
     DEFAULT_SERVICE_SID,
     Emulator,
@@ -25,6 +26,7 @@ from ._emulator import (
 
 __all__ = [
     "DEFAULT_ACCOUNT_SID",
+    "Account",
     "DEFAULT_AUTH_TOKEN",
     "DEFAULT_SERVICE_SID",
     "Emulator",

@@ -48,6 +48,21 @@ class Message:
         return cls(**{name: str(item.get(name) or "") for name in cls.__dataclass_fields__})
 
 
+@dataclass(frozen=True)
+class Account:
+    """An account made at run time (:meth:`Emulator.create_account`), for one parallel test
+    worker: its credentials and the service made with it. Its data and its clock are its own."""
+
+    account_sid: str
+    auth_token: str
+    service_sid: str
+    friendly_name: str
+
+    @classmethod
+    def from_json(cls, item: Mapping[str, Any]) -> "Account":
+        return cls(**{name: str(item[name]) for name in cls.__dataclass_fields__})
+
+
 @dataclass
 class Launch:
     """A started emulator process: what :func:`launch` returns."""
@@ -224,13 +239,16 @@ class Emulator:
             query["wait"] = f"{int(wait * 1000)}ms"
         return [Message.from_json(item) for item in self.get("/emulator/v1/messages", query)["messages"]]
 
-    def wait_for_code(self, to: str, *, timeout: float = 10.0, newer_than: Optional[Message] = None) -> str:
-        """The newest code sent to ``to``, waiting up to ``timeout`` seconds for one to arrive.
-        With ``newer_than``, waits for a message other than that one (a resend, a new login)."""
+    def wait_for_code(self, to: str, *, timeout: float = 10.0, newer_than: Optional[Message] = None,
+                      account_sid: Optional[str] = None) -> str:
+        """The newest code sent to ``to`` (by ``account_sid``'s services, when given), waiting up
+        to ``timeout`` seconds for one to arrive. With ``newer_than``, waits for a message other
+        than that one (a resend, a new login)."""
         deadline = time.monotonic() + timeout
         while True:
             left = deadline - time.monotonic()
-            found = self.messages(to, limit=1, wait=min(max(left, 0.001), 60) if newer_than is None else None)
+            found = self.messages(to, limit=1, account_sid=account_sid,
+                                  wait=min(max(left, 0.001), 60) if newer_than is None else None)
             if found and (newer_than is None or found[0].sid != newer_than.sid):
                 return found[0].code
             if time.monotonic() >= deadline:
@@ -240,23 +258,48 @@ class Emulator:
 
     # MARK: clock, codes, faults, reset
 
-    def clock(self) -> Dict[str, Any]:
-        """``{"now", "epoch_ms", "frozen", "offset_seconds"}``."""
-        return self.get("/emulator/v1/clock")
+    # Each clock call takes an ``account_sid``: then it reads or moves only that account's own
+    # clock (its codes, send windows, TOTP steps, challenge expiry), for parallel workers that
+    # share one emulator, each on an account of its own (:meth:`create_account`).
 
-    def advance_clock(self, seconds: float) -> Dict[str, Any]:
+    def clock(self, *, account_sid: Optional[str] = None) -> Dict[str, Any]:
+        """``{"now", "epoch_ms", "frozen", "offset_seconds"}`` (and ``account_sid`` for an account's)."""
+        return self.get("/emulator/v1/clock", {"account_sid": account_sid})
+
+    def advance_clock(self, seconds: float, *, account_sid: Optional[str] = None) -> Dict[str, Any]:
         """Moves the emulator clock (code expiry, limit windows, dates) by ``seconds``."""
-        return self.post("/emulator/v1/clock", {"advance_seconds": seconds})
+        return self._change_clock({"advance_seconds": seconds}, account_sid)
 
-    def set_clock(self, when: str, *, frozen: Optional[bool] = None) -> Dict[str, Any]:
+    def set_clock(self, when: str, *, frozen: Optional[bool] = None,
+                  account_sid: Optional[str] = None) -> Dict[str, Any]:
         """Sets the clock to a UTC time like ``2030-01-01T00:00:00Z``; ``frozen`` stops or starts it."""
         body: Dict[str, Any] = {"set": when}
         if frozen is not None:
             body["frozen"] = frozen
+        return self._change_clock(body, account_sid)
+
+    def freeze_clock(self, frozen: bool = True, *, account_sid: Optional[str] = None) -> Dict[str, Any]:
+        return self._change_clock({"frozen": frozen}, account_sid)
+
+    def _change_clock(self, body: Dict[str, Any], account_sid: Optional[str]) -> Dict[str, Any]:
+        if account_sid is not None:
+            body["account_sid"] = account_sid
         return self.post("/emulator/v1/clock", body)
 
-    def freeze_clock(self, frozen: bool = True) -> Dict[str, Any]:
-        return self.post("/emulator/v1/clock", {"frozen": frozen})
+    # MARK: accounts
+
+    def create_account(self, friendly_name: Optional[str] = None) -> Account:
+        """A new account with its own service, data and clock, for one parallel test worker."""
+        body = {"friendly_name": friendly_name} if friendly_name else {}
+        return Account.from_json(self.post("/emulator/v1/accounts", body))
+
+    def delete_account(self, account_sid: str) -> None:
+        """Removes an account made by :meth:`create_account`, with everything it holds."""
+        self.request("DELETE", f"/emulator/v1/accounts/{account_sid}")
+
+    def accounts(self) -> List[Dict[str, Any]]:
+        """``[{"account_sid", "friendly_name", "kind"}]``: configured, then made at run time."""
+        return self.get("/emulator/v1/accounts")["accounts"]
 
     def fixed_code(self, code: str, *, to: Optional[str] = None, service_sid: Optional[str] = None) -> None:
         """Every new verification (to ``to``, or on ``service_sid``, when given) gets ``code``."""

@@ -14,6 +14,10 @@ attached to ``VERIFY_EMULATOR_URL`` when that is set; extra flags come from
 make aiohttp sessions read the proxy variables (``trust_env=True``), which twilio's
 ``AsyncTwilioHttpClient`` does not ask for.
 
+``verify_emulator_account``: an account of the test's own on the session's emulator (its
+credentials, a service, its own clock), removed after the test, for tests that run in parallel
+against one shared emulator.
+
 ``verify_emulator_seed``: override it to seed once per session; every test starts from what it
 made::
 
@@ -34,7 +38,7 @@ from typing import Iterator
 
 import pytest
 
-from ._emulator import Emulator
+from ._emulator import Account, Emulator
 
 
 @pytest.fixture(scope="session")
@@ -145,3 +149,19 @@ def verify_emulator(verify_emulator_session: Emulator, _verify_emulator_baseline
     """The session's emulator, restored to its seeded baseline before the test."""
     verify_emulator_session.restore(_verify_emulator_baseline)
     return verify_emulator_session
+
+
+@pytest.fixture
+def verify_emulator_account(verify_emulator_session: Emulator) -> Iterator[Account]:
+    """An account of the test's own (credentials, a service, its own clock) on the session's
+    emulator, removed after the test: tests running in parallel (pytest-xdist workers, or suites
+    sharing one emulator in CI) never see each other's codes, limits or clock. Move its clock
+    with ``emulator.advance_clock(seconds, account_sid=account.account_sid)``."""
+    account = verify_emulator_session.create_account(f"pytest {os.getpid()}")
+    try:
+        yield account
+    finally:
+        try:
+            verify_emulator_session.delete_account(account.account_sid)
+        except Exception:
+            pass
