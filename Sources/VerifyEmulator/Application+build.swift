@@ -134,6 +134,8 @@ public func buildApplication(
         clock: clock, requestLog: requestLog, faults: faults, directory: directory
     ).addRoutes(to: router)
     AccountsAPI(accounts: accounts, directory: directory).addRoutes(to: router)
+    HeadlessPasskeysAPI(passkeys: HeadlessPasskeys(writer: writer, batcher: batcher, clock: clock)).addRoutes(
+        to: router)
     DevicesAPI(
         devices: VirtualDevices(
             writer: writer, batcher: batcher, clock: clock, tokens: accessTokens, factors: factors,

@@ -23,7 +23,8 @@ enum ControlAPIDocument {
                 """,
             fragments: [
                 OpenAPIDocument.healthFragment(server: "verify-emulator"), shared, ControlAPI.openAPI,
-                ControlAPI.openAPIClockCodesFaults, AccountsAPI.openAPI, DevicesAPI.openAPI,
+                ControlAPI.openAPIClockCodesFaults, AccountsAPI.openAPI, HeadlessPasskeysAPI.openAPI,
+                DevicesAPI.openAPI,
                 SnapshotsAPI.openAPI, InboxPage.openAPI, CertificateAuthorityAPI.openAPI,
             ])
     }

@@ -251,5 +251,16 @@ extension EmulatorDatabase {
                 t.column("created_at", .integer).notNull()
             }
         }
+        migrator.registerMigration("v13: headless passkeys") { db in
+            // the control API's software authenticator: one row per credential it made
+            try db.create(table: "software_passkey") { t in
+                t.primaryKey("credential_id", .text)
+                t.column("rp_id", .text).notNull().indexed()
+                t.column("user_handle", .text)
+                t.column("private_key", .blob).notNull()
+                t.column("sign_count", .integer).notNull()
+                t.column("created_at", .integer).notNull()
+            }
+        }
     }
 }

@@ -335,6 +335,29 @@ class Emulator:
         fixture services come back. Fault rules stay (:meth:`clear_faults`)."""
         self.request("POST", "/emulator/v1/reset", query={"account_sid": account_sid})
 
+    # MARK: headless passkeys
+
+    def passkey_register(self, options: Mapping[str, Any], origin: str, *,
+                         variant: Optional[str] = None) -> Dict[str, Any]:
+        """The registration JSON a browser would post for a passkeys factor's ``options``, from a
+        new software passkey the emulator keeps: pass it to Verify's ``VerifyFactor``. ``variant``
+        (``wrong_origin``, ``user_not_present``) breaks it on purpose."""
+        return self._passkey("register", options, origin, variant)
+
+    def passkey_authenticate(self, options: Mapping[str, Any], origin: str, *,
+                             variant: Optional[str] = None) -> Dict[str, Any]:
+        """The assertion JSON a browser would post for a passkeys challenge's ``options``: pass
+        it to Verify's ``ApproveChallenge``. ``variant`` (``bad_signature``, ``wrong_origin``,
+        ``replayed_counter``, ``user_not_present``) breaks it on purpose."""
+        return self._passkey("authenticate", options, origin, variant)
+
+    def _passkey(self, ceremony: str, options: Mapping[str, Any], origin: str,
+                 variant: Optional[str]) -> Dict[str, Any]:
+        body: Dict[str, Any] = {"options": dict(options), "origin": origin}
+        if variant is not None:
+            body["variant"] = variant
+        return self.post(f"/emulator/v1/passkeys/{ceremony}", body)
+
     # MARK: snapshots
 
     def snapshot(self, name: str) -> Dict[str, Any]:

@@ -1,9 +1,12 @@
 import Crypto
 import Foundation
 
-/// A WebAuthn authenticator in software, for Swift tests of passkey flows: written from the
-/// WebAuthn spec without the emulator's code, it makes `none` attestations and ES256 assertions
-/// in the JSON a browser posts (`PublicKeyCredential.toJSON()`), and can be told to misbehave.
+/// A WebAuthn authenticator in software: written from the WebAuthn spec without the emulator's
+/// verifier, it makes `none` attestations and ES256 assertions in the JSON a browser posts
+/// (`PublicKeyCredential.toJSON()`), and can be told to misbehave. Swift tests drive it
+/// directly; the control API's headless passkeys (``HeadlessPasskeys``) keep one per
+/// credential, so a test in any language needs no browser. An independent WebAuthn library
+/// (`webauthn` on PyPI) accepts what it makes (`Tests/compat/test_headless_passkeys.py`).
 ///
 /// ```swift
 /// let authenticator = SoftwareAuthenticator()
@@ -13,11 +16,23 @@ import Foundation
 ///
 /// Not thread-safe: one test drives one authenticator.
 public final class SoftwareAuthenticator: @unchecked Sendable {
-    public let key = P256.Signing.PrivateKey()
-    public let credentialId = (0..<16).map { _ in UInt8.random(in: 0...255) }
-    public var signCount: UInt32 = 0
+    public let key: P256.Signing.PrivateKey
+    public let credentialId: [UInt8]
+    public var signCount: UInt32
 
-    public init() {}
+    public init() {
+        key = P256.Signing.PrivateKey()
+        var random = SystemRandomNumberGenerator()
+        credentialId = (0..<16).map { _ in UInt8.random(in: 0...255, using: &random) }
+        signCount = 0
+    }
+
+    /// A credential kept from before (the control API stores them).
+    public init(key: P256.Signing.PrivateKey, credentialId: [UInt8], signCount: UInt32) {
+        self.key = key
+        self.credentialId = credentialId
+        self.signCount = signCount
+    }
 
     public static func b64url(_ bytes: some Sequence<UInt8>) -> String {
         Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
