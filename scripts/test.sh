@@ -80,5 +80,5 @@ VERIFY_EMULATOR_BIN="$(swift build --show-bin-path)/verify-emulator" \
     PYTHONDONTWRITEBYTECODE=1 .venv-twilio7/bin/python -m pytest -q -p no:cacheprovider \
     Tests/compat/test_verify_sdk.py Tests/compat/test_rate_limits_sdk.py Tests/compat/test_faults_sdk.py \
     Tests/compat/test_totp_sdk.py Tests/compat/test_push_sdk.py Tests/compat/test_resources_sdk.py \
-    Tests/compat/test_paging_sdk.py Tests/compat/test_parallel_workers.py \
+    Tests/compat/test_paging_sdk.py Tests/compat/test_parallel_workers.py Tests/compat/test_outcomes_sdk.py \
     "Tests/compat/test_proxy.py::test_official_sdk_with_no_base_url_reaches_the_emulator"

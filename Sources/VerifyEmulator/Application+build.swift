@@ -96,8 +96,12 @@ public func buildApplication(
     var twilioRoutes = TwilioRoutes()
     let devices = DeviceAuthenticator(writer: writer, clock: clock)
     ServicesController(services: services, devices: devices, urls: urls).addRoutes(to: &twilioRoutes)
-    VerificationsController(verifications: verifications, urls: urls, metrics: metrics).addRoutes(to: &twilioRoutes)
-    VerificationChecksController(verifications: verifications, metrics: metrics).addRoutes(to: &twilioRoutes)
+    let safeList = SafeListStore(writer: writer, batcher: batcher, clock: clock)
+    let outcomes = CatalogueOutcomes(safeList: safeList)
+    VerificationsController(verifications: verifications, outcomes: outcomes, urls: urls, metrics: metrics)
+        .addRoutes(to: &twilioRoutes)
+    VerificationChecksController(verifications: verifications, outcomes: outcomes, metrics: metrics)
+        .addRoutes(to: &twilioRoutes)
     RateLimitsController(rateLimits: rateLimits, urls: urls).addRoutes(to: &twilioRoutes)
     BucketsController(rateLimits: rateLimits, urls: urls).addRoutes(to: &twilioRoutes)
     let factors = FactorStore(writer: writer, batcher: batcher, clock: clock)
@@ -117,7 +121,6 @@ public func buildApplication(
     ).addRoutes(to: &twilioRoutes)
     let accessTokens = AccessTokenStore(writer: writer, batcher: batcher, clock: clock)
     AccessTokensController(tokens: accessTokens, urls: urls).addRoutes(to: &twilioRoutes)
-    let safeList = SafeListStore(writer: writer, batcher: batcher, clock: clock)
     SafeListController(safeList: safeList, urls: urls).addRoutes(to: &twilioRoutes)
     MessagingConfigurationsController(
         configurations: MessagingConfigurationStore(writer: writer, batcher: batcher, clock: clock), urls: urls
@@ -134,6 +137,7 @@ public func buildApplication(
         clock: clock, requestLog: requestLog, faults: faults, directory: directory
     ).addRoutes(to: router)
     AccountsAPI(accounts: accounts, directory: directory).addRoutes(to: router)
+    OutcomesAPI.addRoutes(to: router)
     HeadlessPasskeysAPI(passkeys: HeadlessPasskeys(writer: writer, batcher: batcher, clock: clock)).addRoutes(
         to: router)
     DevicesAPI(

@@ -207,3 +207,28 @@ def test_the_github_actions_example_starts_waits_and_tests(tmp_path):
                 os.killpg(started.pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
+
+
+def outcomes_table(outcomes):
+    """The README's outcome catalogue table, as GET /emulator/v1/outcomes says it must read."""
+    rows = ["| Numbers | Outcome | On | Answer |", "| --- | --- | --- | --- |"]
+    for item in outcomes:
+        numbers = item["numbers"]
+        if item["delay_seconds"]:
+            answer = f"{item['http_status']} after {item['delay_seconds']:g} s"
+        elif item["on"] == "delivery":
+            answer = f"`ErrorCode={item['error_code']}` from the SNA URL"
+        else:
+            answer = f"{item['http_status']} / {item['error_code']}"
+        rows.append(f"| `{numbers[0]}`–`{numbers[-1]}` | `{item['outcome']}`: {item['description']} | {item['on']} | "
+                    f"{answer} |")
+    return "\n".join(rows)
+
+
+def test_the_outcome_table_is_the_catalogue_the_emulator_serves(default_emulator):
+    served = requests.get(default_emulator.url + "/emulator/v1/outcomes", timeout=5).json()["outcomes"]
+    expected = outcomes_table(served)
+    text = (ROOT / "README.md").read_text()
+    found = re.search(r"<!-- outcomes-table -->\n(.*?)\n<!-- /outcomes-table -->", text, re.S)
+    assert found, "README.md has no <!-- outcomes-table --> block"
+    assert found.group(1) == expected, "the README's outcome table should read:\n" + expected

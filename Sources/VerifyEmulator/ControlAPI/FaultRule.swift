@@ -113,6 +113,11 @@ public struct FaultRule: Codable, Sendable, Equatable {
         60436: (400, "Recipient invalid or not provided"),
     ]
 
+    /// Twilio's error for one of the ``knownErrors`` codes.
+    static func knownError(_ code: Int) -> TwilioError? {
+        knownErrors[code].map { TwilioError(code: code, status: $0.status, message: $0.message) }
+    }
+
     /// Why the rule is unusable, or nil.
     public var problem: String? {
         if unknownEndpoint != nil {

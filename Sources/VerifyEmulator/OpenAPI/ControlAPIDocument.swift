@@ -24,7 +24,7 @@ enum ControlAPIDocument {
             fragments: [
                 OpenAPIDocument.healthFragment(server: "verify-emulator"), shared, ControlAPI.openAPI,
                 ControlAPI.openAPIClockCodesFaults, AccountsAPI.openAPI, HeadlessPasskeysAPI.openAPI,
-                DevicesAPI.openAPI,
+                OutcomesAPI.openAPI, DevicesAPI.openAPI,
                 SnapshotsAPI.openAPI, InboxPage.openAPI, CertificateAuthorityAPI.openAPI,
             ])
     }

@@ -4,6 +4,7 @@ import VerifyWire
 /// `POST /v2/Services/{VA}/VerificationCheck`: checks a code by `To` or `VerificationSid`.
 struct VerificationChecksController: Sendable {
     let verifications: VerificationStore
+    let outcomes: CatalogueOutcomes
     let metrics: EmulatorMetrics
 
     func addRoutes(to routes: inout TwilioRoutes) {
@@ -13,6 +14,9 @@ struct VerificationChecksController: Sendable {
     @Sendable func check(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let serviceSid = try context.pathSID("service", .service, path: context.requestPath)
         let check = try CheckVerificationRequest(form: try await request.form(context: context))
+        if case .recipient(let to) = check.target {
+            try await outcomes.apply(to: to, on: .check, account: try context.requireAccount())
+        }
         let result: VerificationStore.CheckResult
         do {
             result = try await verifications.check(

@@ -5,6 +5,7 @@ import VerifyWire
 /// one by hand with `Status=canceled` or `approved`.
 struct VerificationsController: Sendable {
     let verifications: VerificationStore
+    let outcomes: CatalogueOutcomes
     let urls: ResourceURLs
     let metrics: EmulatorMetrics
 
@@ -17,8 +18,11 @@ struct VerificationsController: Sendable {
     @Sendable func start(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let serviceSid = try context.pathSID("service", .service, path: context.requestPath)
         let start = try StartVerificationRequest(form: try await request.form(context: context))
+        let account = try context.requireAccount()
+        try await outcomes.apply(
+            to: start.to, on: .start, account: account, riskCheckDisabled: start.riskCheck == .disable)
         let snapshot = try await verifications.start(
-            account: try context.requireAccount(), serviceSid: serviceSid, request: start, path: context.requestPath)
+            account: account, serviceSid: serviceSid, request: start, path: context.requestPath)
         metrics.verificationStarted(channel: snapshot.verification.channel)
         return JSONResponse.make(bytes: Self.json(snapshot, baseURL: urls.base(request)), status: .created)
     }
