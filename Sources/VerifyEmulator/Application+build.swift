@@ -134,7 +134,7 @@ public func buildApplication(
     ControlAPI(
         outbox: outbox, feed: feed, webhooks: webhooks,
         control: control,
-        clock: clock, requestLog: requestLog, faults: faults, directory: directory
+        clock: clock, requestLog: requestLog, faults: faults, directory: directory, urls: urls
     ).addRoutes(to: router)
     AccountsAPI(accounts: accounts, directory: directory).addRoutes(to: router)
     OutcomesAPI.addRoutes(to: router)

@@ -155,3 +155,52 @@ def test_a_bad_page_token_is_a_400_naming_it(client, token):
     assert json.loads(response.text) == {
         "code": 21481, "message": "Invalid PageToken", "more_info": "https://www.twilio.com/docs/errors/21481",
         "status": 400}
+
+
+def control_walk(emulator, path, key, **filters):
+    """Every item of a control-API list walked one a page through meta.next_page_url."""
+    import requests
+
+    items, url, pages = [], emulator.url + path, 0
+    answer = requests.get(url, params={**filters, "limit": 1}, timeout=10).json()
+    while True:
+        items += answer[key]
+        pages += 1
+        if not answer["meta"]["next_page_url"]:
+            return items, pages
+        for name, value in filters.items():
+            assert f"{name}=" in answer["meta"]["next_page_url"], answer["meta"]
+        answer = requests.get(answer["meta"]["next_page_url"], timeout=10).json()
+
+
+def test_the_control_apis_lists_page_with_their_filters(emulator, client):
+    import requests
+
+    wanted = "+1450555" + str(uuid.uuid4().int % 10**4).zfill(4)
+    services = [new_service(client) for _ in range(3)]
+    for service in services:
+        verify = client.verify.v2.services(service.sid)
+        verify.verifications.create(to=wanted, channel="sms")
+        verify.verifications.create(to="+15145559902", channel="sms")
+    messages, pages = control_walk(emulator, "/emulator/v1/messages", "messages", to=wanted)
+    assert [m["to"] for m in messages] == [wanted] * 3 and pages == 3
+    assert len({m["sid"] for m in messages}) == 3
+    # approve one: the pending filter walks only the other two
+    code = emulator.last_code(wanted)
+    client.verify.v2.services(services[-1].sid).verification_checks.create(to=wanted, code=code)
+    pending, _ = control_walk(emulator, "/emulator/v1/verifications", "verifications", to=wanted, status="pending")
+    assert [v["service_sid"] for v in pending] == [services[1].sid, services[0].sid]
+
+    # a message sent between two page fetches is neither repeated nor skipped: it is newer
+    first = requests.get(emulator.url + "/emulator/v1/messages", params={"to": wanted, "limit": 1}, timeout=10).json()
+    client.verify.v2.services(new_service(client).sid).verifications.create(to=wanted, channel="sms")
+    rest = requests.get(first["meta"]["next_page_url"], timeout=10).json()
+    seen = [m["sid"] for m in first["messages"]] + [m["sid"] for m in rest["messages"]]
+    assert seen == [m["sid"] for m in messages[:2]]
+
+    bad = requests.get(emulator.url + "/emulator/v1/messages", params={"page_token": "nonsense"}, timeout=10)
+    assert bad.status_code == 400 and bad.json()["code"] == 21481
+    token = first["meta"]["next_page_url"].split("page_token=")[1]
+    other = requests.get(emulator.url + "/emulator/v1/messages", params={"to": "+15145559902", "page_token": token},
+                         timeout=10)
+    assert other.status_code == 400 and other.json()["code"] == 21481

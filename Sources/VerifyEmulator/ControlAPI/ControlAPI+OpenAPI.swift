@@ -16,6 +16,7 @@ extension ControlAPI {
                   {"name": "verification_sid", "in": "query", "schema": {"type": "string"}},
                   {"$ref": "#/components/parameters/accountSid"},
                   {"$ref": "#/components/parameters/limit"},
+                  {"$ref": "#/components/parameters/pageToken"},
                   {
                     "name": "wait", "in": "query",
                     "description": "When nothing matches yet, wait this long for a match: seconds, or a number with s or ms (5s, 500ms), at most 60s",
@@ -26,8 +27,11 @@ extension ControlAPI {
                   "200": {
                     "description": "The messages",
                     "content": {"application/json": {"schema": {
-                      "type": "object", "required": ["messages"],
-                      "properties": {"messages": {"type": "array", "items": {"$ref": "#/components/schemas/Message"}}}
+                      "type": "object", "required": ["messages", "meta"],
+                      "properties": {
+                        "messages": {"type": "array", "items": {"$ref": "#/components/schemas/Message"}},
+                        "meta": {"$ref": "#/components/schemas/ControlPageMeta"}
+                      }
                     }}}
                   },
                   "400": {"$ref": "#/components/responses/BadRequest"}
@@ -43,14 +47,18 @@ extension ControlAPI {
                   {"$ref": "#/components/parameters/to"},
                   {"name": "status", "in": "query", "schema": {"$ref": "#/components/schemas/VerificationStatus"}},
                   {"$ref": "#/components/parameters/accountSid"},
-                  {"$ref": "#/components/parameters/limit"}
+                  {"$ref": "#/components/parameters/limit"},
+                  {"$ref": "#/components/parameters/pageToken"}
                 ],
                 "responses": {
                   "200": {
                     "description": "The verifications",
                     "content": {"application/json": {"schema": {
-                      "type": "object", "required": ["verifications"],
-                      "properties": {"verifications": {"type": "array", "items": {"$ref": "#/components/schemas/Verification"}}}
+                      "type": "object", "required": ["verifications", "meta"],
+                      "properties": {
+                        "verifications": {"type": "array", "items": {"$ref": "#/components/schemas/Verification"}},
+                        "meta": {"$ref": "#/components/schemas/ControlPageMeta"}
+                      }
                     }}}
                   },
                   "400": {"$ref": "#/components/responses/BadRequest"}
@@ -85,7 +93,8 @@ extension ControlAPI {
                   {"$ref": "#/components/parameters/identity"},
                   {"$ref": "#/components/parameters/serviceSid"},
                   {"$ref": "#/components/parameters/accountSid"},
-                  {"$ref": "#/components/parameters/limit"}
+                  {"$ref": "#/components/parameters/limit"},
+                  {"$ref": "#/components/parameters/pageToken"}
                 ],
                 "responses": {
                   "200": {

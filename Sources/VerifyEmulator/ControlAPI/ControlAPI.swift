@@ -15,6 +15,8 @@ struct ControlAPI: Sendable {
     let requestLog: RequestLog
     let faults: FaultRules
     let directory: AccountDirectory
+    /// The base of `next_page_url`: the request's host, or `--public-url`.
+    let urls: ResourceURLs
 
     /// The longest a long-poll may wait.
     static let maxWait: Duration = .seconds(60)
@@ -67,19 +69,24 @@ struct ControlAPI: Sendable {
     }
 
     /// `GET /emulator/v1/messages?to=&service_sid=&verification_sid=&account_sid=&limit=&wait=`:
-    /// the "sent" messages, newest first. With `wait` (e.g. `5s`, `500ms`) and nothing matching
-    /// yet, the answer waits until a matching message is delivered or the time is up.
+    /// the "sent" messages, newest first, `limit` a page (`meta.next_page_url` continues the list
+    /// with the same filters). With `wait` (e.g. `5s`, `500ms`) and nothing matching yet, the
+    /// answer waits until a matching message is delivered or the time is up.
     @Sendable func listMessages(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let query = try request.queryForm()
+        let page = try ControlPageRequest(
+            query: query, path: context.requestPath,
+            filterNames: ["to", "service_sid", "verification_sid", "account_sid"])
         var filter = Outbox.Query()
         filter.to = query["to"]
         filter.serviceSid = query["service_sid"]
         filter.verificationSid = query["verification_sid"]
         filter.accountSid = query["account_sid"]
-        filter.limit = try query.int("limit", in: 1...1000) ?? 50
+        filter.limit = page.limit + 1
+        filter.beforeID = page.beforeKey
         let wait = try query["wait"].map { try Self.parseWait($0) }
 
-        var messages: [OutboxMessage]
+        var messages: [(key: Int64, message: OutboxMessage)]
         if let wait, wait > .zero {
             let waiter = feed.register(filter)
             messages = try await outbox.messagesWithMessagingServices(filter)
@@ -91,7 +98,15 @@ struct ControlAPI: Sendable {
         } else {
             messages = try await outbox.messagesWithMessagingServices(filter)
         }
-        return try JSONResponse.make(["messages": messages])
+        return try JSONResponse.make(
+            MessagesPage(
+                messages: messages.prefix(page.limit).map(\.message),
+                meta: page.meta(keys: messages.map(\.key), listURL: urls.base(request) + context.requestPath)))
+    }
+
+    struct MessagesPage: Encodable {
+        var messages: [OutboxMessage]
+        var meta: ControlPageRequest.Meta
     }
 
     static func parseWait(_ text: String) throws(TwilioError) -> Duration {
@@ -113,7 +128,7 @@ struct ControlAPI: Sendable {
     }
 
     /// `GET /emulator/v1/verifications?service_sid=&to=&status=&account_sid=&limit=`: every
-    /// verification, newest first, with its code, attempts and time left.
+    /// verification, newest first, with its code, attempts and time left, `limit` a page.
     @Sendable func listVerifications(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let query = try request.queryForm()
         var filter = ControlStore.VerificationQuery()
@@ -129,8 +144,20 @@ struct ControlAPI: Sendable {
             filter.status = known
         }
         filter.accountSid = query["account_sid"]
-        filter.limit = try query.int("limit", in: 1...1000) ?? 50
-        return try JSONResponse.make(["verifications": try await control.verifications(filter)])
+        let page = try ControlPageRequest(
+            query: query, path: context.requestPath, filterNames: ["service_sid", "to", "status", "account_sid"])
+        filter.limit = page.limit + 1
+        filter.beforeID = page.beforeKey
+        let found = try await control.verifications(filter)
+        return try JSONResponse.make(
+            VerificationsPage(
+                verifications: found.prefix(page.limit).map(\.summary),
+                meta: page.meta(keys: found.map(\.key), listURL: urls.base(request) + context.requestPath)))
+    }
+
+    struct VerificationsPage: Encodable {
+        var verifications: [VerificationSummary]
+        var meta: ControlPageRequest.Meta
     }
 
     /// `GET /emulator/v1/factors?identity=&service_sid=&account_sid=&limit=`: TOTP factors with

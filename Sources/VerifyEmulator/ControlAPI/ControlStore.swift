@@ -25,9 +25,12 @@ struct ControlStore: Sendable {
         var status: VerificationStatus?
         var accountSid: String?
         var limit = 50
+        /// Only verifications older than this one (a page's continuation).
+        var beforeID: Int64?
     }
 
-    func verifications(_ query: VerificationQuery) async throws -> [VerificationSummary] {
+    /// The verifications `query` selects, newest first, each with its key in storage.
+    func verifications(_ query: VerificationQuery) async throws -> [(key: Int64, summary: VerificationSummary)] {
         let now = clock.now(for: query.accountSid.flatMap { SID($0, expecting: .account) }).epochMilliseconds
         return try await writer.read { db in
             var conditions: [String] = []
@@ -43,6 +46,10 @@ struct ControlStore: Sendable {
             if let account = query.accountSid {
                 conditions.append("v.account_sid = ?")
                 arguments += [account]
+            }
+            if let before = query.beforeID {
+                conditions.append("v.id < ?")
+                arguments += [before]
             }
             // Statuses in SQL too, so a filtered list stops early instead of reading every row.
             switch query.status {
@@ -67,21 +74,25 @@ struct ControlStore: Sendable {
                     FROM verification v \(whereClause) ORDER BY v.id DESC
                     """,
                 arguments: arguments)
-            var result: [VerificationSummary] = []
+            var result: [(key: Int64, summary: VerificationSummary)] = []
             while let row = try rows.next() {
                 let record = try VerificationRecord(row: row)
                 let expired = record.status == .pending && record.isExpired(at: now)
                 let status: VerificationStatus = expired ? .expired : record.status
                 if let wanted = query.status, wanted != status { continue }
                 result.append(
-                    VerificationSummary(
-                        sid: record.sid, serviceSid: record.serviceSid, accountSid: record.accountSid,
-                        to: record.toAddress, channel: record.channel, status: status, code: record.code,
-                        checkAttempts: record.checkAttempts, sendAttempts: row[VerificationRecord.columnNames.count],
-                        dateCreated: TwilioDate.format(epochSeconds: record.createdAt / 1000),
-                        dateUpdated: TwilioDate.format(epochSeconds: record.updatedAt / 1000),
-                        expiresAt: TwilioDate.format(epochSeconds: record.expiresAt / 1000),
-                        secondsLeft: status == .pending ? Int((record.expiresAt - now + 999) / 1000) : 0))
+                    (
+                        record.id ?? 0,
+                        VerificationSummary(
+                            sid: record.sid, serviceSid: record.serviceSid, accountSid: record.accountSid,
+                            to: record.toAddress, channel: record.channel, status: status, code: record.code,
+                            checkAttempts: record.checkAttempts,
+                            sendAttempts: row[VerificationRecord.columnNames.count],
+                            dateCreated: TwilioDate.format(epochSeconds: record.createdAt / 1000),
+                            dateUpdated: TwilioDate.format(epochSeconds: record.updatedAt / 1000),
+                            expiresAt: TwilioDate.format(epochSeconds: record.expiresAt / 1000),
+                            secondsLeft: status == .pending ? Int((record.expiresAt - now + 999) / 1000) : 0)
+                    ))
                 if result.count == query.limit { break }
             }
             return result

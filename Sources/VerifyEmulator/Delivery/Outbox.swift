@@ -21,6 +21,8 @@ struct Outbox: Sendable {
         var verificationSid: String?
         var accountSid: String?
         var limit: Int = 50
+        /// Only messages older than this one (a page's continuation).
+        var beforeID: Int64?
     }
 
     func delivered(_ message: MessageRecord) {
@@ -38,18 +40,22 @@ struct Outbox: Sendable {
 
     /// Messages matching the query, newest first.
     /// The messages with the Messaging Service their service's configurations name for them.
-    func messagesWithMessagingServices(_ query: Query) async throws -> [OutboxMessage] {
+    /// The messages `query` selects, each with its key in storage (which pages go by).
+    func messagesWithMessagingServices(_ query: Query) async throws -> [(key: Int64, message: OutboxMessage)] {
         let records = try await messages(query)
         guard !records.isEmpty else { return [] }
         return try await writer.read { db in
             guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM messaging_configuration") ?? 0 > 0 else {
-                return records.map { OutboxMessage($0) }
+                return records.map { ($0.id ?? 0, OutboxMessage($0)) }
             }
             return try records.map { record in
-                OutboxMessage(
-                    record,
-                    messagingServiceSid: try MessagingConfigurationStore.messagingService(
-                        db, serviceSid: record.serviceSid, to: record.toAddress))
+                (
+                    record.id ?? 0,
+                    OutboxMessage(
+                        record,
+                        messagingServiceSid: try MessagingConfigurationStore.messagingService(
+                            db, serviceSid: record.serviceSid, to: record.toAddress))
+                )
             }
         }
     }
@@ -61,6 +67,7 @@ struct Outbox: Sendable {
             if let sid = query.serviceSid { request = request.filter(Column("service_sid") == sid) }
             if let sid = query.verificationSid { request = request.filter(Column("verification_sid") == sid) }
             if let sid = query.accountSid { request = request.filter(Column("account_sid") == sid) }
+            if let before = query.beforeID { request = request.filter(Column("id") < before) }
             return try request.order(Column("id").desc).limit(query.limit).fetchAll(db)
         }
     }

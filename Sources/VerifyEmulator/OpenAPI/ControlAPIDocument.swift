@@ -55,6 +55,13 @@ enum ControlAPIDocument {
           },
           "components": {
             "schemas": {
+              "ControlPageMeta": {
+                "type": "object", "required": ["page_size", "next_page_url"],
+                "properties": {
+                  "page_size": {"type": "integer", "description": "The limit this page was read with"},
+                  "next_page_url": {"type": ["string", "null"], "description": "The next (older) page, with the same filters and a page_token; null on the last page"}
+                }
+              },
               "TwilioError": {
                 "type": "object",
                 "description": "Twilio's error body",
@@ -77,6 +84,7 @@ enum ControlAPIDocument {
               },
               "serviceSid": {"name": "service_sid", "in": "query", "description": "Only this service (VA…)", "schema": {"type": "string"}},
               "accountSid": {"name": "account_sid", "in": "query", "description": "Only this account (AC…)", "schema": {"type": "string"}},
+              "pageToken": {"name": "page_token", "in": "query", "description": "Continues a list after a page: take it from meta.next_page_url, which keeps the filters", "schema": {"type": "string"}},
               "to": {"name": "to", "in": "query", "description": "Only this recipient", "schema": {"type": "string"}},
               "identity": {"name": "identity", "in": "query", "description": "Only this entity identity", "schema": {"type": "string"}}
             },

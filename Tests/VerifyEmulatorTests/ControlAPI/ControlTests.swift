@@ -211,14 +211,14 @@ struct InspectionTests {
             _ = try await api.startVerificationOnNewConnection(service, to: "+15005550123")
             let response = try await waited
             let elapsed = ContinuousClock.now - started
-            let messages = try response.decode([String: [OutboxMessage]].self)["messages"] ?? []
+            let messages = try response.items("messages", as: OutboxMessage.self) ?? []
             #expect(messages.count == 1)
             #expect(messages.first?.to == "+15005550123")
             #expect(elapsed < .seconds(30))
 
             let timedOut = ContinuousClock.now
             let empty = try await api.get("/emulator/v1/messages?to=%2B15005550999&wait=300ms", auth: nil)
-            #expect(try empty.decode([String: [OutboxMessage]].self)["messages"]?.isEmpty == true)
+            #expect(try empty.items("messages", as: OutboxMessage.self).isEmpty == true)
             #expect(ContinuousClock.now - timedOut >= .milliseconds(290))
 
             for bad in ["wait=forever", "wait=61s", "wait=-1"] {
@@ -248,7 +248,7 @@ struct InspectionTests {
             let (service, started, code, wrongCode) = try await api.startWithCode()
             _ = try await api.check(service, code: wrongCode)
             let list = try await api.get("/emulator/v1/verifications?service_sid=\(service)", auth: nil)
-            let summaries = try list.decode([String: [VerificationSummary]].self)["verifications"] ?? []
+            let summaries = try list.items("verifications", as: VerificationSummary.self) ?? []
             #expect(summaries.count == 1)
             let summary = try #require(summaries.first)
             #expect(summary.sid == started.sid)
@@ -259,9 +259,9 @@ struct InspectionTests {
             #expect(summary.secondsLeft == 600)
             api.clock.advance(by: .seconds(700))
             let expired = try await api.get("/emulator/v1/verifications?status=expired", auth: nil)
-                .decode([String: [VerificationSummary]].self)["verifications"]
-            #expect(expired?.map(\.sid) == [started.sid])
-            #expect(expired?.first?.secondsLeft == 0)
+                .items("verifications", as: VerificationSummary.self)
+            #expect(expired.map(\.sid) == [started.sid])
+            #expect(expired.first?.secondsLeft == 0)
         }
     }
 
@@ -274,7 +274,7 @@ struct InspectionTests {
             }
             func sids(_ query: String) async throws -> [String] {
                 try await api.get("/emulator/v1/verifications?service_sid=\(service)&\(query)", auth: nil)
-                    .decode([String: [VerificationSummary]].self)["verifications"]?.map(\.sid) ?? []
+                    .items("verifications", as: VerificationSummary.self).map(\.sid)
             }
             let expired = try await start("+15005550100")
             api.clock.advance(by: .seconds(601))

@@ -202,7 +202,7 @@ extension EmulatorClient {
     /// Every stored verification's SID, newest first, as the control API lists them.
     func verificationSids() async throws -> [String] {
         let response = try await get("/emulator/v1/verifications?limit=1000", auth: nil)
-        return try response.decode([String: [VerificationSummary]].self)["verifications"]?.map(\.sid) ?? []
+        return try response.items("verifications", as: VerificationSummary.self).map(\.sid)
     }
 }
 

@@ -37,6 +37,12 @@ struct APIResponse {
         (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:]
     }
     var error: TwilioError? { try? decode(TwilioError.self) }
+
+    /// A control-API list's items under `key` (beside them, the answer carries `meta`).
+    func items<Item: Decodable>(_ key: String, as: Item.Type = Item.self) throws -> [Item] {
+        let items = json[key] ?? []
+        return try JSONDecoder().decode([Item].self, from: JSONSerialization.data(withJSONObject: items))
+    }
 }
 
 /// Drives one emulator over real HTTP on loopback (Hummingbird's live test framework).
@@ -146,7 +152,7 @@ struct EmulatorClient {
     /// The newest "sent" message to `to`, read through the control API as a test would.
     func lastMessage(to: String = "+15005550006") async throws -> OutboxMessage? {
         let response = try await get("/emulator/v1/messages?to=\(FormData.encode(to))", auth: nil)
-        return try response.decode([String: [OutboxMessage]].self)["messages"]?.first
+        return try response.items("messages", as: OutboxMessage.self).first
     }
 }
 

@@ -196,8 +196,8 @@ struct ControlAndStorageTests {
             _ = try await api.startVerification(first, to: "+15005550001")
 
             func messages(_ query: String) async throws -> [OutboxMessage] {
-                try await api.get("/emulator/v1/messages?\(query)", auth: nil).decode([String: [OutboxMessage]].self)[
-                    "messages"] ?? []
+                try await api.get("/emulator/v1/messages?\(query)", auth: nil).items("messages", as: OutboxMessage.self)
+                    ?? []
             }
             let all = try await messages("")
             #expect(all.count == 4)
