@@ -163,6 +163,8 @@ public func buildApplication(
                     SystemMemory.returnFreePages()
                 }))
     }
+    lifecycleServices.append(
+        WithheldDeliveries(writer: writer, batcher: batcher, clock: clock, outbox: outbox, logger: logger))
     if let retention = configuration.retention {
         lifecycleServices.append(
             RetentionPruner(

@@ -140,3 +140,39 @@ def test_other_numbers_of_the_block_are_ordinary(emulator, client):
     # +15005559000-009 belongs to no outcome, nor does a longer number sharing a prefix
     assert verify.verifications.create(to="+15005559000", channel="sms").status == "pending"
     assert verify.verifications.create(to="+150055590301", channel="sms").status == "pending"
+
+
+def test_a_delayed_delivery_arrives_when_the_accounts_clock_reaches_it(emulator, client):
+    item = catalogue(emulator)["delayed_delivery"]
+    # on an account of its own, so moving its clock moves nothing else
+    account = emulator.create_account("delayed")
+    own = Client(account.account_sid, account.auth_token)
+    own.verify.base_url = emulator.url
+    verify = own.verify.v2.services(account.service_sid)
+    number = item["numbers"][0]
+    verification = verify.verifications.create(to=number, channel="sms")
+    assert verification.status == "pending" and len(verification.send_code_attempts) == 1
+    # sent (an attempt) but not received: no message yet, and a wait for it times out
+    assert len(own.verify.v2.verification_attempts.list(channel_data_to=number)) == 1
+    assert emulator.messages(number) == []
+    with pytest.raises(verify_emulator.EmulatorError, match="no code was sent"):
+        emulator.wait_for_code(number, timeout=0.5)
+    # a long poll started now returns once the clock passes the delay
+    threading.Timer(0.3, lambda: emulator.advance_clock(item["delay_seconds"], account_sid=account.account_sid)).start()
+    code = emulator.wait_for_code(number, timeout=10)
+    assert verify.verification_checks.create(to=number, code=code).status == "approved"
+    emulator.delete_account(account.account_sid)
+
+
+def test_a_code_never_delivered_counts_as_an_attempt_and_never_arrives(emulator, client):
+    item = catalogue(emulator)["never_delivered"]
+    verify = client.verify.v2.services(client.verify.v2.services.create(friendly_name="Never").sid)
+    for number in item["numbers"][:3]:
+        assert verify.verifications.create(to=number, channel="sms").status == "pending"
+        assert len(client.verify.v2.verification_attempts.list(channel_data_to=number)) == 1
+    emulator.advance_clock(3600)
+    time.sleep(0.6)
+    assert all(emulator.messages(number) == [] for number in item["numbers"][:3])
+    inbox = requests.get(emulator.url + "/", timeout=5).text
+    assert item["numbers"][0] not in inbox
+    emulator.advance_clock(-3600)

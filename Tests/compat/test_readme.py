@@ -214,10 +214,14 @@ def outcomes_table(outcomes):
     rows = ["| Numbers | Outcome | On | Answer |", "| --- | --- | --- | --- |"]
     for item in outcomes:
         numbers = item["numbers"]
-        if item["delay_seconds"]:
-            answer = f"{item['http_status']} after {item['delay_seconds']:g} s"
-        elif item["on"] == "delivery":
+        if item["on"] == "delivery" and item["error_code"]:
             answer = f"`ErrorCode={item['error_code']}` from the SNA URL"
+        elif item["on"] == "delivery" and item["delay_seconds"]:
+            answer = f"{item['http_status']}, delivered {item['delay_seconds']:g} s later (emulator time)"
+        elif item["on"] == "delivery":
+            answer = f"{item['http_status']}, never delivered"
+        elif item["delay_seconds"]:
+            answer = f"{item['http_status']} after {item['delay_seconds']:g} s"
         else:
             answer = f"{item['http_status']} / {item['error_code']}"
         rows.append(f"| `{numbers[0]}`–`{numbers[-1]}` | `{item['outcome']}`: {item['description']} | {item['on']} | "

@@ -68,6 +68,7 @@ struct Outbox: Sendable {
             if let sid = query.verificationSid { request = request.filter(Column("verification_sid") == sid) }
             if let sid = query.accountSid { request = request.filter(Column("account_sid") == sid) }
             if let before = query.beforeID { request = request.filter(Column("id") < before) }
+            request = request.filter(sql: WithheldDeliveries.delivered())
             return try request.order(Column("id").desc).limit(query.limit).fetchAll(db)
         }
     }

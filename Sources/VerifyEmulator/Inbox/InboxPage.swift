@@ -101,7 +101,9 @@ struct InboxPage: Sendable {
         let nowMs = now.epochMilliseconds
         let data = try await writer.read { db in
             let messages = try MessageRecord.fetchAll(
-                db, sql: MessageRecord.selectSQL + " ORDER BY id DESC LIMIT 300")
+                db,
+                sql: MessageRecord.selectSQL + " WHERE " + WithheldDeliveries.delivered()
+                    + " ORDER BY id DESC LIMIT 300")
             var order: [String] = []
             var byRecipient: [String: [Bubble]] = [:]
             for message in messages {

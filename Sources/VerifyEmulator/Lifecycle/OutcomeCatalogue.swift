@@ -1,5 +1,11 @@
 import VerifyWire
 
+/// A code held back from the phone: delivered after a while of emulator time, or never.
+enum WithheldDelivery: Sendable, Equatable {
+    case after(milliseconds: Int64)
+    case never
+}
+
 /// When an outcome shows: on a start, on a check, or when the code is delivered.
 enum OutcomeMoment: String, Sendable, Encodable {
     case start, check, delivery
@@ -79,7 +85,25 @@ enum OutcomeCatalogue {
             outcome: "sna_mismatch",
             description: "on sna: opening the SNA URL answers ErrorCode=60500 (the SIM does not match the number)",
             numbers: numbers(12), on: .delivery, httpStatus: nil, errorCode: 60500, delaySeconds: nil, error: nil),
+        Outcome(
+            outcome: "delayed_delivery",
+            description:
+                "starts fine; the code reaches the messages list, the inbox and the delivery webhook 30 seconds later on the emulator clock (advance it to deliver at once)",
+            numbers: numbers(13), on: .delivery, httpStatus: 201, errorCode: nil, delaySeconds: 30, error: nil),
+        Outcome(
+            outcome: "never_delivered",
+            description: "starts fine and counts as a send attempt, but the code never reaches the phone",
+            numbers: numbers(14), on: .delivery, httpStatus: 201, errorCode: nil, delaySeconds: nil, error: nil),
     ]
+
+    /// When the code sent to `to` reaches the phone, for the delivery outcomes that hold it back.
+    static func withheldDelivery(for to: String) -> WithheldDelivery? {
+        guard let outcome = outcome(for: to, on: .delivery), outcome.errorCode == nil else { return nil }
+        return outcome.delaySeconds.map { .after(milliseconds: Int64($0 * 1000)) } ?? .never
+    }
+
+    /// Whether opening the SNA URL for `to` answers a SIM mismatch.
+    static func isSNAMismatch(_ to: String) -> Bool { outcome(for: to, on: .delivery)?.errorCode == 60500 }
 
     /// The outcome `to` has at `moment`, if `to` is a catalogue number.
     static func outcome(for to: String, on moment: OutcomeMoment) -> Outcome? {

@@ -80,7 +80,7 @@ enum SilentNetworkAuth {
         let invokedAt: Int64? = row[2]
         guard invokedAt == nil, now < expiresAt else { return .unusable }
         let to: String = row[3]
-        let mismatched = mismatchedNumbers.contains(to) || OutcomeCatalogue.outcome(for: to, on: .delivery) != nil
+        let mismatched = mismatchedNumbers.contains(to) || OutcomeCatalogue.isSNAMismatch(to)
         let outcome: Outcome = mismatched ? .mismatch : .success
         try db.execute(
             sql: "UPDATE sna_session SET invoked_at = ?, result_code = ? WHERE attempt_sid = ?",

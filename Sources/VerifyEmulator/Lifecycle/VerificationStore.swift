@@ -39,7 +39,8 @@ struct VerificationStore: Sendable {
     /// Starts a verification, or re-sends the pending one for the same `To` (same SID, same code,
     /// one more send attempt), and "delivers" the code to the outbox.
     func start(
-        account: SID, serviceSid: SID, request: StartVerificationRequest, path: String
+        account: SID, serviceSid: SID, request: StartVerificationRequest, path: String,
+        withheld: WithheldDelivery? = nil
     ) async throws
         -> Snapshot
     {
@@ -115,6 +116,9 @@ struct VerificationStore: Sendable {
                     substitutions: request.templateSubstitutions),
                 code: verification.code, createdAt: now)
             try VerificationQueries.insert(db, &message)
+            if let withheld {
+                try WithheldDeliveries.hold(db, message: message, until: withheld, now: now)
+            }
             var sna: (attempt: String, token: String)?
             if request.channel == .sna {
                 try SilentNetworkAuth.insertSession(
@@ -125,7 +129,7 @@ struct VerificationStore: Sendable {
                 isResend ? try VerificationQueries.attempts(db, verificationSid: verification.sid) : [message]
             return Snapshot(verification: verification, attempts: attempts, sna: sna)
         }
-        if let sent = snapshot.attempts.last { outbox.delivered(sent) }
+        if withheld == nil, let sent = snapshot.attempts.last { outbox.delivered(sent) }
         return snapshot
     }
 

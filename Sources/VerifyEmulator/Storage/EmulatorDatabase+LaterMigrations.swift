@@ -262,5 +262,15 @@ extension EmulatorDatabase {
                 t.column("created_at", .integer).notNull()
             }
         }
+        migrator.registerMigration("v14: withheld deliveries") { db in
+            // a sent message the phone has not received yet (the outcome catalogue's delayed and
+            // never-delivered numbers): hidden from the messages list and the inbox until due
+            try db.create(table: "withheld_message") { t in
+                t.primaryKey("message_id", .integer).references("message", onDelete: .cascade)
+                t.column("account_sid", .text).notNull()
+                // on the account's emulator clock; NULL: never
+                t.column("deliver_at", .integer)
+            }
+        }
     }
 }

@@ -22,7 +22,8 @@ struct VerificationsController: Sendable {
         try await outcomes.apply(
             to: start.to, on: .start, account: account, riskCheckDisabled: start.riskCheck == .disable)
         let snapshot = try await verifications.start(
-            account: account, serviceSid: serviceSid, request: start, path: context.requestPath)
+            account: account, serviceSid: serviceSid, request: start, path: context.requestPath,
+            withheld: OutcomeCatalogue.withheldDelivery(for: start.to))
         metrics.verificationStarted(channel: snapshot.verification.channel)
         return JSONResponse.make(bytes: Self.json(snapshot, baseURL: urls.base(request)), status: .created)
     }

@@ -45,6 +45,37 @@ struct DeliveryHookTests {
         }
     }
 
+    @Test("a delayed delivery reaches the webhook only when the emulator clock passes its delay")
+    func delayedDelivery() async throws {
+        let received = Received()
+        let router = Router()
+        router.post("/hook") { request, context -> HTTPResponse.Status in
+            await received.append(try await request.decode(as: OutboxMessage.self, context: context))
+            return .noContent
+        }
+        let receiver = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await receiver.test(.live) { client in
+            let port = try #require(client.port)
+            try await withEmulator(configure: { $0.deliveryWebhook = "http://127.0.0.1:\(port)/hook" }) { api in
+                let delayed = try #require(OutcomeCatalogue.all.first { $0.outcome == "delayed_delivery" })
+                let number = delayed.numbers[0]
+                let service = try await api.createService()
+                #expect(try await api.startVerification(service, to: number).status == .created)
+                try await Task.sleep(for: .milliseconds(600))
+                #expect(await received.messages.isEmpty)
+                #expect(try await api.lastMessage(to: number) == nil)
+                api.clock.advance(by: .seconds(delayed.delaySeconds ?? 0))
+                var attempts = 0
+                while await received.messages.isEmpty, attempts < 100 {
+                    try await Task.sleep(for: .milliseconds(50))
+                    attempts += 1
+                }
+                #expect(await received.messages.map(\.to) == [number])
+                #expect(try await api.lastMessage(to: number)?.code == received.messages.first?.code)
+            }
+        }
+    }
+
     @Test("an unreachable receiver never fails the Verify request")
     func unreachable() async throws {
         try await withEmulator(configure: { $0.deliveryWebhook = "http://127.0.0.1:9/nothing-listens-here" }) { api in
