@@ -30,8 +30,18 @@ struct TwilioAuthMiddleware: RouterMiddleware {
             case .device(let token): context.deviceToken = token
             }
         }
-        guard let account = context.account else { return try await next(request, context) }
+        // a phone's JWT names its account in `sub` (checked against its factor later): its calls
+        // read that account's clock too
+        guard let account = context.account ?? context.deviceToken.flatMap(Self.deviceAccount) else {
+            return try await next(request, context)
+        }
         // the account's own clock, if it has one, for everything that serves this request
         return try await EmulatorClock.$account.withValue(account) { try await next(request, context) }
+    }
+
+    /// The account a device JWT's `sub` names, unverified: it only picks the clock, and
+    /// ``DeviceAuthenticator`` refuses a token whose `sub` is not its factor's account.
+    static func deviceAccount(_ token: String) -> SID? {
+        (try? CompactJWT(token))?.claims["sub"]?.string.flatMap { SID($0, expecting: .account) }
     }
 }

@@ -141,13 +141,24 @@ struct VirtualDevices: Sendable {
                 hint:
                     "challenge \(sid) is for factor \(factor.sid), a real device's: only its phone can sign the answer")
         }
+        // on the factor's account's clock, as the phone's own calls are
+        return try await EmulatorClock.$account.withValue(SID(unchecked: factor.accountSid)) {
+            try await self.answer(challenge, of: factor, signer: signer, with: answer, path: path)
+        }
+    }
+
+    private func answer(
+        _ challenge: ChallengeRecord, of factor: FactorRecord, signer: DeviceSigner, with status: ChallengeStatus,
+        path: String
+    ) async throws -> ChallengeRecord {
+        let sid = SID(unchecked: challenge.sid)
         let device = try await authenticate(factor, signer: signer)
         // the fetch the SDK makes first: the body and the fields to sign
         let now = clock.now().epochMilliseconds
         let body = try ChallengeSignature.body(challenge.resource(baseURL: "", now: now))
         let authPayload = try signer.jwt(
             header: ["typ": .string("JWT"), "alg": .string("ES256")],
-            claims: ChallengeSignature.claims(body, answer: answer))
+            claims: ChallengeSignature.claims(body, answer: status))
         let target = FactorStore.Target(
             account: SID(unchecked: factor.accountSid), service: SID(unchecked: factor.serviceSid),
             identity: factor.identity, path: path)

@@ -136,6 +136,62 @@ struct AccountClockTests {
         }
     }
 
+    @Test("a push challenge expires on its account's clock, for the phone's answer too")
+    func pushChallengeExpiry() async throws {
+        try await withEmulator { api in
+            var challenges: [(worker: (auth: String, sid: String, service: String), sid: String)] = []
+            for _ in 0..<2 {
+                let worker = try await Self.createAccount(api)
+                let enrolled = try await api.request(
+                    .post, "/emulator/v1/devices", auth: nil,
+                    rawBody: .init(string: #"{"service_sid": "\#(worker.service)", "identity": "ada-0001"}"#),
+                    contentType: "application/json")
+                let factor = try #require(enrolled.json["factor_sid"] as? String)
+                let created = try await api.post(
+                    "/v2/Services/\(worker.service)/Entities/ada-0001/Challenges",
+                    [("FactorSid", factor), ("Details.Message", "Log in?")], auth: worker.auth)
+                challenges.append((worker, try #require(created.json["sid"] as? String)))
+            }
+            // past the 5-minute expiry on the first account's clock only
+            let first = challenges[0]
+            let second = challenges[1]
+            _ = try await api.control(
+                .post, "/emulator/v1/clock", json: #"{"advance_seconds": 301, "account_sid": "\#(first.worker.sid)"}"#)
+            let fetched = try await api.get(
+                "/v2/Services/\(first.worker.service)/Entities/ada-0001/Challenges/\(first.sid)",
+                auth: first.worker.auth)
+            #expect(fetched.json["status"] as? String == "expired")
+            let late = try await api.request(.post, "/emulator/v1/challenges/\(first.sid)/approve", auth: nil)
+            #expect(late.error?.code == 60323)
+            let inTime = try await api.request(.post, "/emulator/v1/challenges/\(second.sid)/approve", auth: nil)
+            #expect(inTime.status == .ok && inTime.json["status"] as? String == "approved")
+        }
+    }
+
+    @Test("a phone's own calls read its account's clock: its token expires when that clock moves")
+    func deviceCallsReadTheAccountsClock() async throws {
+        try await withEmulator { api in
+            let service = try await api.createService()
+            let phone = TestPhone()
+            let (factor, credential) = try await PushFactorTests.enrolledFactor(api, service, phone)
+            let account = TestAccounts.main.sid.rawValue
+            func fetch() async throws -> APIResponse {
+                try await api.get(
+                    PushFactorTests.path(service, "Factors/\(factor)"),
+                    auth: try phone.authorization(credentialSid: credential, accountSid: account, now: Date()))
+            }
+            #expect(try await fetch().status == .ok)
+            _ = try await api.control(
+                .post, "/emulator/v1/clock", json: #"{"advance_seconds": 700, "account_sid": "\#(account)"}"#)
+            // a token made on the machine's time is past its 600 s on the account's clock
+            let expired = try await fetch()
+            #expect(expired.status == .unauthorized)
+            #expect(expired.error?.code == 20003)
+            // the global clock did not move
+            #expect(try await api.control(.get, "/emulator/v1/clock").json["offset_seconds"] as? Double == 0)
+        }
+    }
+
     @Test("a clock call naming a malformed or unknown account is a 400 naming account_sid")
     func badAccount() async throws {
         try await withEmulator { api in
