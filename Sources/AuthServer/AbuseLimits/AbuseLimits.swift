@@ -18,9 +18,9 @@ struct AbuseLimits: Sendable {
     let loginPerIP: RateLimit
     /// Registrations per client IP (each costs a password hash).
     let registerPerIP: RateLimit
-    let store: any LimitStore
+    let store: LimitStore
 
-    init(configuration: AuthConfiguration, store: any LimitStore) {
+    init(configuration: AuthConfiguration, store: LimitStore) {
         let window = Double(configuration.limitWindow.components.seconds)
         sendPerRecipient = RateLimit(kind: .sendPerRecipient, limit: configuration.sendLimitPerPhone, window: window)
         sendPerIP = RateLimit(kind: .sendPerIP, limit: configuration.sendLimitPerIP, window: window)

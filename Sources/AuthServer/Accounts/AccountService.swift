@@ -15,8 +15,8 @@ import Foundation
 /// The second factors (SMS, authenticator app, recovery codes) are in the `AccountService+…`
 /// extensions.
 struct AccountService: Sendable {
-    let accounts: any AccountStore
-    let factors: any SecondFactorStore
+    let accounts: AccountStore
+    let factors: SecondFactorStore
     let passwords: Passwords
     let verify: VerifyClient
     let serviceSid: String
@@ -32,7 +32,7 @@ struct AccountService: Sendable {
     private let dummyHash = TimingHash()
 
     init(
-        accounts: any AccountStore, factors: any SecondFactorStore, passwords: Passwords, verify: VerifyClient,
+        accounts: AccountStore, factors: SecondFactorStore, passwords: Passwords, verify: VerifyClient,
         serviceSid: String, limits: AbuseLimits, resetCodes: ResetCodeSender, pushLogin: Bool = false,
         passkeysOn: Bool = false, metrics: AuthMetrics = AuthMetrics(),
         logger: Logger, now: @escaping @Sendable () -> Date

@@ -23,7 +23,7 @@ struct AccountsController: Sendable {
     /// How long a two-factor challenge waits for its code.
     static let challengeLifetime: TimeInterval = 600
 
-    var accounts: any AccountStore { service.accounts }
+    var accounts: AccountStore { service.accounts }
 
     /// `signedIn` is the group behind ``BearerAuthenticator`` admitting account tokens only.
     func addRoutes(to router: Router<AuthRequestContext>, signedIn: RouterGroup<AuthRequestContext>) {

@@ -1,5 +1,3 @@
-import GRDB
-
 /// A registered user. `sid` (`US` + 32 hex digits) is the stable public id and the `sub` of the
 /// account's tokens; usernames and emails may change, the sid never does.
 struct UserAccount: Sendable, Equatable {
@@ -44,6 +42,7 @@ struct UserAccount: Sendable, Equatable {
 
     var isDisabled: Bool { disabledAt != nil }
 
+    /// The columns ``init(row:)`` reads, in its order.
     static let columns =
         "id, sid, username, email, password_hash, about, phone, pending_phone, sessions_valid_after, disabled_at, created_at, totp_factor_sid, pending_totp_sid, push_factor_sid, push_device_name"
 
@@ -69,22 +68,23 @@ struct UserAccount: Sendable, Equatable {
         self.pushDeviceName = pushDeviceName
     }
 
-    init(row: Row) {
-        id = row[0]
-        sid = row[1]
-        username = row[2]
-        email = row[3]
-        passwordHash = row[4]
-        about = row[5]
-        phone = row[6]
-        pendingPhone = row[7]
-        sessionsValidAfter = row[8]
-        disabledAt = row[9]
-        createdAt = row[10]
-        totpFactorSid = row[11]
-        pendingTOTPSid = row[12]
-        pushFactorSid = row[13]
-        pushDeviceName = row[14]
+    /// An account from a row of ``columns``, in their order.
+    init(row: SQLRow) throws {
+        id = try row.decode(0)
+        sid = try row.decode(1)
+        username = try row.decode(2)
+        email = try row.decode(3)
+        passwordHash = try row.decode(4)
+        about = try row.decode(5)
+        phone = try row.decode(6)
+        pendingPhone = try row.decode(7)
+        sessionsValidAfter = try row.decode(8)
+        disabledAt = try row.decode(9)
+        createdAt = try row.decode(10)
+        totpFactorSid = try row.decode(11)
+        pendingTOTPSid = try row.decode(12)
+        pushFactorSid = try row.decode(13)
+        pushDeviceName = try row.decode(14)
     }
 
     /// `+1******0100`: enough for the user to recognise their number, not enough to learn it.

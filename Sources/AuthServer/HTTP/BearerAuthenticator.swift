@@ -31,7 +31,7 @@ struct BearerAuthenticator: RouterMiddleware {
 
     let tokens: TokenService
     let refreshTokens: RefreshTokenStore
-    let accounts: any AccountStore
+    let accounts: AccountStore
     let admits: Admits
     let metrics: AuthMetrics
 

@@ -6,38 +6,50 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The auth server's state behind small interfaces (``AccountStore``, ``SecondFactorStore``,
-/// ``RefreshTokenRecords`` under ``RefreshTokenStore``, ``LimitStore``, ``WebSessionStore``), so
-/// the domain code does not know which database holds it. SQLite (`DATABASE_PATH`, folder
-/// `SQLite/`) is the embedded default.
+/// The auth server's state in small stores (``AccountStore``, ``SecondFactorStore``,
+/// ``RefreshTokenRecords`` under ``RefreshTokenStore``, ``LimitStore``, ``WebSessionStore``),
+/// each written once over ``SQLDatabase``, so neither they nor the domain code know which
+/// database holds it. SQLite (`DATABASE_PATH`) is the embedded default; PostgreSQL
+/// (`DATABASE_URL`) is for several replicas.
 ///
 /// ```swift
 /// let storage = try await AuthStorage.sqlite(path: "auth-server.sqlite", accessTokenLifetime: 86_400, now: { Date() })
 /// let account = try await storage.accounts.find(login: "alice")
 /// ```
 struct AuthStorage: Sendable {
-    let accounts: any AccountStore
-    let factors: any SecondFactorStore
+    let database: any SQLDatabase
+    let accounts: AccountStore
+    let factors: SecondFactorStore
     let refreshTokens: RefreshTokenStore
-    let limits: any LimitStore
-    let sessions: any WebSessionStore
+    let limits: LimitStore
+    let sessions: WebSessionStore
     /// Whether the database takes a write (`GET /readyz`).
     let readiness: any ReadinessProbe
     /// What must run with the server (PostgreSQL's connection pool), if anything.
     let postgres: PostgresDatabase?
 
+    /// The stores over `database`; reads what is revoked into ``RefreshTokenStore``'s memory.
+    static func over(
+        _ database: any SQLDatabase, readiness: any ReadinessProbe, postgres: PostgresDatabase? = nil,
+        accessTokenLifetime: TimeInterval, now: @escaping @Sendable () -> Date
+    ) async throws -> AuthStorage {
+        let refreshTokens = try await RefreshTokenStore(
+            records: RefreshTokenRecords(database: database), accessTokenLifetime: accessTokenLifetime)
+        return AuthStorage(
+            database: database, accounts: AccountStore(database: database, refreshTokens: refreshTokens),
+            factors: SecondFactorStore(database: database), refreshTokens: refreshTokens,
+            limits: LimitStore(database: database), sessions: WebSessionStore(database: database, now: now),
+            readiness: readiness, postgres: postgres)
+    }
+
     /// Opens (creating and migrating) the SQLite file at `path`, or an in-memory one for `:memory:`.
     static func sqlite(
         path: String, accessTokenLifetime: TimeInterval, now: @escaping @Sendable () -> Date
     ) async throws -> AuthStorage {
-        let writer = try SQLiteDatabase.open(path: path)
-        let refreshTokens = try await RefreshTokenStore(
-            records: SQLiteRefreshTokenRecords(writer: writer), accessTokenLifetime: accessTokenLifetime)
-        return AuthStorage(
-            accounts: SQLiteAccountStore(writer: writer, refreshTokens: refreshTokens),
-            factors: SQLiteSecondFactorStore(writer: writer), refreshTokens: refreshTokens,
-            limits: SQLiteLimitStore(writer: writer), sessions: SQLiteWebSessionStore(writer: writer, now: now),
-            readiness: SQLiteReadiness(writer: writer), postgres: nil)
+        let database = try SQLiteDatabase.open(path: path)
+        return try await over(
+            database, readiness: SQLiteReadiness(writer: database.writer), accessTokenLifetime: accessTokenLifetime,
+            now: now)
     }
 
     /// Connects to PostgreSQL (`DATABASE_URL`), migrating it under an advisory lock.
@@ -48,14 +60,9 @@ struct AuthStorage: Sendable {
         let database = try await PostgresDatabase.open(
             url: url, poolSize: poolSize, logger: logger, patience: wait, timeout: timeout)
         do {
-            let refreshTokens = try await RefreshTokenStore(
-                records: PostgresRefreshTokenRecords(database: database), accessTokenLifetime: accessTokenLifetime)
-            return AuthStorage(
-                accounts: PostgresAccountStore(database: database, refreshTokens: refreshTokens),
-                factors: PostgresSecondFactorStore(database: database), refreshTokens: refreshTokens,
-                limits: PostgresLimitStore(database: database),
-                sessions: PostgresWebSessionStore(database: database, now: now),
-                readiness: PostgresReadiness(database: database), postgres: database)
+            return try await over(
+                PostgresSQLDatabase(database: database), readiness: PostgresReadiness(database: database),
+                postgres: database, accessTokenLifetime: accessTokenLifetime, now: now)
         } catch {
             database.close()
             throw error

@@ -13,7 +13,7 @@ import Foundation
 /// the server could not bind its port): a loop that swallowed the cancellation would spin and
 /// keep the process alive.
 struct ExpirySweeper: Service {
-    let sessions: any WebSessionStore
+    let sessions: WebSessionStore
     let limits: AbuseLimits
     let now: @Sendable () -> Date
     var interval: Duration = .seconds(60)

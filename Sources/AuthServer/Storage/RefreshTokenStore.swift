@@ -21,14 +21,14 @@ import Foundation
 /// bearer token costs no query; a family is remembered for one access-token lifetime after its
 /// revocation, the longest any of its access tokens can live.
 final class RefreshTokenStore: Sendable {
-    let records: any RefreshTokenRecords
+    let records: RefreshTokenRecords
     /// How long an access token lives: how long a revoked family must be remembered.
     let accessTokenLifetime: TimeInterval
     private let revokedJTIs = Mutex<[String: Date]>([:])
     /// Revoked families, until when their access tokens could still be presented.
     private let revokedFamilies = Mutex<[String: Date]>([:])
 
-    init(records: any RefreshTokenRecords, accessTokenLifetime: TimeInterval) async throws {
+    init(records: RefreshTokenRecords, accessTokenLifetime: TimeInterval) async throws {
         self.records = records
         self.accessTokenLifetime = accessTokenLifetime
         merge(try await records.revocations(now: Date(), familyWindow: accessTokenLifetime))

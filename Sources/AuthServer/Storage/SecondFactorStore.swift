@@ -6,63 +6,125 @@ import Foundation
 
 /// The account's second factors as the auth server keeps them: the confirmed SMS number, TOTP
 /// factor and push phone (on the account), recovery codes (digests), passkeys, and the history
-/// the profile shows. Turning a factor on or off, issuing recovery codes and recording the event
-/// happen in one transaction, so the history never disagrees with the account.
-protocol SecondFactorStore: Sendable {
-    /// Turns SMS on with the number whose code was just approved. When it is the account's first
-    /// factor, `recoveryCodes` are stored and true is returned (the caller shows them once).
-    func enableSMS(accountID: Int64, phone: String, recoveryCodes: [String], now: Date) async throws -> Bool
+/// the profile shows. Turning a factor on or off follows the recovery-code rule
+/// (`Accounts/RecoveryCodesFollowFactors.swift`), in one transaction with its event, so the
+/// history never disagrees with the account.
+struct SecondFactorStore: Sendable {
+    let database: any SQLDatabase
 
-    func disableSMS(accountID: Int64, now: Date) async throws
+    /// One transaction over the factor tables (``FactorRows``).
+    func write<Result: Sendable>(
+        _ body: @escaping @Sendable (FactorRows) async throws -> Result
+    ) async throws
+        -> Result
+    {
+        try await database.write { db in try await body(FactorRows(db: db)) }
+    }
 
-    func setPendingTOTP(accountID: Int64, factorSid: String?) async throws
-
-    /// Turns the authenticator app on with its verified factor; recovery codes as for SMS.
-    func enableTOTP(accountID: Int64, factorSid: String, recoveryCodes: [String], now: Date) async throws -> Bool
-
-    func disableTOTP(accountID: Int64, now: Date) async throws
+    func setPendingTOTP(accountID: Int64, factorSid: String?) async throws {
+        try await database.run("UPDATE account SET pending_totp_sid = \(factorSid) WHERE id = \(accountID)")
+    }
 
     /// Takes a TOTP code Verify approved, unless this account used the same code within the
     /// last `window` seconds: false is a replay. The update is the check, as for recovery codes.
     func acceptTOTPCode(
         accountID: Int64, factorSid: String, code: String, now: Date, window: Double
-    ) async throws
-        -> Bool
+    ) async throws -> Bool {
+        let digest = OpaqueToken.hash(factorSid + ":" + code)
+        let time = now.timeIntervalSince1970
+        return try await database.run(
+            """
+            UPDATE account SET totp_last_code = \(digest), totp_last_at = \(time)
+            WHERE id = \(accountID)
+              AND NOT (totp_last_code IS NOT DISTINCT FROM \(digest) AND totp_last_at > \(time - window))
+            RETURNING 1
+            """
+        ).count == 1
+    }
 
-    /// Turns push logins on with the phone's verified Verify factor (replacing an earlier phone);
-    /// recovery codes as for SMS.
-    func enablePush(
-        accountID: Int64, factorSid: String, name: String, recoveryCodes: [String], now: Date
-    ) async throws -> Bool
+    // MARK: Passkeys
 
-    func disablePush(accountID: Int64, now: Date) async throws
-
-    func addPasskey(accountID: Int64, factorSid: String, name: String, now: Date) async throws
+    func addPasskey(accountID: Int64, factorSid: String, name: String, now: Date) async throws {
+        let time = now.timeIntervalSince1970
+        try await write { rows in
+            let added = try await rows.db.changes(
+                """
+                INSERT INTO passkey (factor_sid, account_id, name, created_at)
+                VALUES (\(factorSid), \(accountID), \(name), \(time)) ON CONFLICT DO NOTHING RETURNING 1
+                """)
+            if added == 1 { try await rows.record(accountID, .passkey, .added, now) }
+        }
+    }
 
     /// Removes one of the account's passkeys; false when it has no such passkey.
-    func removePasskey(accountID: Int64, factorSid: String, now: Date) async throws -> Bool
+    func removePasskey(accountID: Int64, factorSid: String, now: Date) async throws -> Bool {
+        try await write { rows in
+            let removed = try await rows.db.changes(
+                "DELETE FROM passkey WHERE factor_sid = \(factorSid) AND account_id = \(accountID) RETURNING 1")
+            guard removed == 1 else { return false }
+            try await rows.record(accountID, .passkey, .removed, now)
+            return true
+        }
+    }
 
-    func passkeys(accountID: Int64) async throws -> [StoredPasskey]
+    func passkeys(accountID: Int64) async throws -> [StoredPasskey] {
+        try await database.read { db in
+            try await db.fetchAll(
+                "SELECT factor_sid, name, created_at FROM passkey WHERE account_id = \(accountID) ORDER BY created_at"
+            ).map { StoredPasskey(factorSid: try $0.decode(0), name: try $0.decode(1), createdAt: try $0.decode(2)) }
+        }
+    }
 
     /// The account a passkey belongs to, if it is one this server registered.
-    func passkeyOwner(factorSid: String) async throws -> Int64?
+    func passkeyOwner(factorSid: String) async throws -> Int64? {
+        try await database.read { db in
+            try await db.fetchValue("SELECT account_id FROM passkey WHERE factor_sid = \(factorSid)")
+        }
+    }
+
+    // MARK: Recovery codes
 
     /// A new set of recovery codes; the old ones stop working.
-    func replaceRecoveryCodes(accountID: Int64, codes: [String], now: Date) async throws
+    func replaceRecoveryCodes(accountID: Int64, codes: [String], now: Date) async throws {
+        try await write { rows in try await rows.replaceRecoveryCodes(accountID, codes, now) }
+    }
 
     /// Spends one recovery code: true when it was the account's and unused. The update is the
     /// check, so one code cannot sign in twice even from two requests at the same moment.
-    func useRecoveryCode(accountID: Int64, code: String, now: Date) async throws -> Bool
+    func useRecoveryCode(accountID: Int64, code: String, now: Date) async throws -> Bool {
+        guard let digest = RecoveryCodes.digest(code) else { return false }
+        let time = now.timeIntervalSince1970
+        return try await write { rows in
+            let spent = try await rows.db.changes(
+                """
+                UPDATE recovery_code SET used_at = \(time)
+                WHERE account_id = \(accountID) AND code_hash = \(digest) AND used_at IS NULL RETURNING 1
+                """)
+            guard spent == 1 else { return false }
+            try await rows.record(accountID, .recoveryCodes, .used, now)
+            return true
+        }
+    }
 
-    func unusedRecoveryCodes(accountID: Int64) async throws -> Int
+    func unusedRecoveryCodes(accountID: Int64) async throws -> Int {
+        try await database.read { db in
+            try await db.fetchValue(
+                "SELECT count(*) FROM recovery_code WHERE account_id = \(accountID) AND used_at IS NULL") ?? 0
+        }
+    }
 
     /// The newest events first.
-    func events(accountID: Int64, limit: Int) async throws -> [FactorEvent]
-}
-
-extension SecondFactorStore {
-    func events(accountID: Int64) async throws -> [FactorEvent] {
-        try await events(accountID: accountID, limit: 20)
+    func events(accountID: Int64, limit: Int = 20) async throws -> [FactorEvent] {
+        try await database.read { db in
+            try await db.fetchAll(
+                "SELECT kind, action, at FROM factor_event WHERE account_id = \(accountID) ORDER BY id DESC LIMIT \(limit)"
+            ).compactMap { row in
+                guard let subject = FactorEvent.Subject(rawValue: try row.decode(0)),
+                    let action = FactorEvent.Action(rawValue: try row.decode(1))
+                else { return nil }
+                return FactorEvent(subject: subject, action: action, at: try row.decode(2))
+            }
+        }
     }
 }
 

@@ -6,7 +6,7 @@ import Logging
 /// `/.well-known/jwks.json`.
 struct TokensController: Sendable {
     let issuer: TokenIssuer
-    let accounts: any AccountStore
+    let accounts: AccountStore
     let logger: Logger
 
     var tokens: TokenService { issuer.tokens }

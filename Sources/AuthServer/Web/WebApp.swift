@@ -29,7 +29,7 @@ struct WebApp: Sendable {
 
     let service: AccountService
     let library: MustacheLibrary
-    let driver: any WebSessionStore
+    let driver: WebSessionStore
     /// How many proxies in front append to `X-Forwarded-For` (0: use the peer address).
     let trustedProxies: Int
     /// In development mode, the emulator's URL: the pages say where codes and push requests
@@ -37,7 +37,7 @@ struct WebApp: Sendable {
     let emulatorURL: String?
     let logger: Logger
 
-    var accounts: any AccountStore { service.accounts }
+    var accounts: AccountStore { service.accounts }
 
     func addRoutes(to router: Router<AuthRequestContext>, cookieSecure: Bool, sessionLifetime: Duration) {
         router.get("/static/app.css") { _, _ in

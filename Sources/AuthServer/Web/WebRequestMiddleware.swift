@@ -31,7 +31,7 @@ struct SignInRequired: Error {}
 struct WebRequestMiddleware: RouterMiddleware {
     typealias Context = AuthRequestContext
     static let csrfCookie = "auth_csrf"
-    let accounts: any AccountStore
+    let accounts: AccountStore
     let library: MustacheLibrary
     let cookieSecure: Bool
 

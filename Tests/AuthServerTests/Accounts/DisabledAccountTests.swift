@@ -63,7 +63,7 @@ struct DisabledAccountTests {
             .path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let clock = TestClock(frozen: true)
-        let first = SQLiteWebSessionStore(writer: try SQLiteDatabase.open(path: path), now: { clock.now() })
+        let first = WebSessionStore(database: try SQLiteDatabase.open(path: path), now: { clock.now() })
         var session = WebSession.fresh(flash: "hello")
         session.accountID = 7
         try await first.create(key: "hbs.a", value: session, expires: .seconds(60))
@@ -72,7 +72,7 @@ struct DisabledAccountTests {
         }
         try await first.set(key: "hbs.b", value: session, expires: nil)
 
-        let reopened = SQLiteWebSessionStore(writer: try SQLiteDatabase.open(path: path), now: { clock.now() })
+        let reopened = WebSessionStore(database: try SQLiteDatabase.open(path: path), now: { clock.now() })
         let loaded = try #require(try await reopened.getWithTTL(key: "hbs.a", as: WebSession.self))
         #expect(loaded.object == session)
         #expect(loaded.ttl! > .seconds(59) && loaded.ttl! <= .seconds(60))
@@ -90,11 +90,11 @@ struct DisabledAccountTests {
         clock.advance(31)
         #expect(try await reopened.get(key: "hbs.a", as: WebSession.self) == nil)
         try await reopened.sweep()
-        let rows = try await reopened.writer.read { db in
+        let rows = try await #require(reopened.database as? GRDBSQLDatabase).writer.read { db in
             try String.fetchAll(db, sql: "SELECT key FROM web_session ORDER BY key")
         }
         #expect(rows == ["hbs.b"])
-        let owners = try await reopened.writer.read { db in
+        let owners = try await #require(reopened.database as? GRDBSQLDatabase).writer.read { db in
             try Int64.fetchAll(db, sql: "SELECT account_id FROM web_session")
         }
         #expect(owners == [7])

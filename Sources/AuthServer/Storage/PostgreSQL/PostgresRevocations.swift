@@ -38,9 +38,9 @@ enum RevocationNotice: Sendable, Equatable {
         }
     }
 
-    func send(_ connection: PostgresConnection, _ database: PostgresDatabase) async throws {
-        try await connection.query(
-            "SELECT pg_notify(\(Self.channel), \(payload))", logger: database.logger)
+    /// Sent with the transaction `db` is in (delivered when it commits).
+    func send(_ db: any SQLConnection) async throws {
+        try await db.notify(channel: Self.channel, payload: payload)
     }
 }
 

@@ -1,0 +1,242 @@
+import GRDB
+
+/// The auth server's tables, in both databases side by side: SQLite's as GRDB migrations
+/// (``SQLiteDatabase/migrator``), PostgreSQL's as named statements (``PostgresSchema``), each
+/// migration once per database. The tables are the same; the types are each database's own:
+/// times are seconds since 1970 (`REAL`, `double precision`), digests and session values bytes
+/// (`BLOB`, `bytea`), and usernames unique whatever their case (a `NOCASE` unique column, a
+/// unique index on `lower(username)`, which ``SQLDialect/Piece/caseFolded(column:)`` matches).
+/// A new table or column is added in both, below the last migration of each.
+extension SQLiteDatabase {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: refresh tokens and revoked access tokens") { db in
+            try db.create(table: "refresh_token") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("token_hash", .text).notNull().unique()
+                t.column("family", .text).notNull().indexed()
+                t.column("subject", .text).notNull()
+                t.column("created_at", .double).notNull()
+                t.column("expires_at", .double).notNull()
+                t.column("used_at", .double)
+                t.column("revoked_at", .double)
+            }
+            try db.create(table: "revoked_jti") { t in
+                t.primaryKey("jti", .text)
+                t.column("expires_at", .double).notNull()
+            }
+        }
+        migrator.registerMigration("v2: accounts, login challenges, web sessions") { db in
+            try db.create(index: "refresh_token_subject", on: "refresh_token", columns: ["subject"])
+            try db.create(table: "account") { t in
+                t.autoIncrementedPrimaryKey("id")
+                // the public, stable id: the `sub` of the account's tokens
+                t.column("sid", .text).notNull().unique()
+                t.column("username", .text).notNull().unique(onConflict: .abort).collate(.nocase)
+                t.column("email", .text).notNull()
+                // the email lowercased: addresses are unique whatever their case
+                t.column("email_key", .text).notNull().unique()
+                t.column("password_hash", .text).notNull()
+                t.column("about", .text).notNull().defaults(to: "")
+                // the 2FA phone (E.164) once confirmed, and a number waiting for its code
+                t.column("phone", .text)
+                t.column("pending_phone", .text)
+                // tokens and sessions from before this moment are void (password change, reset)
+                t.column("sessions_valid_after", .double).notNull().defaults(to: 0)
+                t.column("disabled_at", .double)
+                t.column("created_at", .double).notNull()
+                t.column("updated_at", .double).notNull()
+            }
+            // a password login waiting for its second factor (JSON clients hold the challenge)
+            try db.create(table: "login_challenge") { t in
+                t.primaryKey("token_hash", .text)
+                t.column("account_id", .integer).notNull().references("account", onDelete: .cascade)
+                t.column("expires_at", .double).notNull()
+            }
+            // hummingbird-auth's sessions, through ``SQLiteWebSessionStore``
+            try db.create(table: "web_session") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .blob).notNull()
+                t.column("account_id", .integer).indexed()
+                t.column("expires_at", .double)
+            }
+        }
+        migrator.registerMigration("v3: rate-limit hits") { db in
+            // one row per counted event; the key is a SHA-256 digest (``LimitStore``)
+            try db.create(table: "limit_hit") { t in
+                t.column("kind", .text).notNull()
+                t.column("key_digest", .blob).notNull()
+                t.column("at", .double).notNull()
+            }
+            try db.create(index: "limit_hit_by_key", on: "limit_hit", columns: ["kind", "key_digest", "at"])
+            try db.create(index: "limit_hit_by_time", on: "limit_hit", columns: ["at"])
+        }
+        migrator.registerMigration("v4: authenticator apps, recovery codes, factor history") { db in
+            try db.alter(table: "account") { t in
+                // the Verify TOTP factor (YF…) once its first code was accepted, and one waiting for it
+                t.add(column: "totp_factor_sid", .text)
+                t.add(column: "pending_totp_sid", .text)
+                // the digest and time of the last accepted TOTP code: the same code is not accepted
+                // twice (RFC 6238 §5.2), though Verify would approve it again within its window
+                t.add(column: "totp_last_code", .text)
+                t.add(column: "totp_last_at", .double)
+                // the phone a push login asks (a verified Verify push factor) and its name
+                t.add(column: "push_factor_sid", .text)
+                t.add(column: "push_device_name", .text)
+            }
+            // one-time codes for when every second factor is lost; only SHA-256 digests are kept
+            try db.create(table: "recovery_code") { t in
+                t.column("account_id", .integer).notNull().references("account", onDelete: .cascade)
+                t.column("code_hash", .text).notNull()
+                t.column("used_at", .double)
+                t.primaryKey(["account_id", "code_hash"])
+            }
+            // what the profile lists: a factor added or removed, codes issued or used
+            try db.create(table: "factor_event") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("account_id", .integer).notNull().indexed().references("account", onDelete: .cascade)
+                t.column("kind", .text).notNull()
+                t.column("action", .text).notNull()
+                t.column("at", .double).notNull()
+            }
+            // the account's passkeys: Verify passkeys factors, each a way to sign in without a password
+            try db.create(table: "passkey") { t in
+                t.primaryKey("factor_sid", .text)
+                t.column("account_id", .integer).notNull().indexed().references("account", onDelete: .cascade)
+                t.column("name", .text).notNull()
+                t.column("created_at", .double).notNull()
+            }
+            // a JSON login waiting for a push approval remembers the Verify challenge it made
+            try db.alter(table: "login_challenge") { t in t.add(column: "push_challenge_sid", .text) }
+        }
+        return migrator
+    }
+}
+
+enum PostgresSchema {
+    struct Migration: Sendable {
+        var name: String
+        var statements: [String]
+    }
+
+    static let migrations: [Migration] = [
+        Migration(
+            name: "v1: accounts, tokens, sessions, limits, second factors",
+            statements: [
+                """
+                CREATE TABLE refresh_token (
+                    id bigserial PRIMARY KEY,
+                    token_hash text NOT NULL UNIQUE,
+                    family text NOT NULL,
+                    subject text NOT NULL,
+                    created_at double precision NOT NULL,
+                    expires_at double precision NOT NULL,
+                    used_at double precision,
+                    revoked_at double precision)
+                """,
+                "CREATE INDEX refresh_token_family ON refresh_token (family)",
+                "CREATE INDEX refresh_token_subject ON refresh_token (subject)",
+                "CREATE TABLE revoked_jti (jti text PRIMARY KEY, expires_at double precision NOT NULL)",
+                """
+                CREATE TABLE account (
+                    id bigserial PRIMARY KEY,
+                    sid text NOT NULL UNIQUE,
+                    username text NOT NULL,
+                    email text NOT NULL,
+                    email_key text NOT NULL,
+                    password_hash text NOT NULL,
+                    about text NOT NULL DEFAULT '',
+                    phone text,
+                    pending_phone text,
+                    sessions_valid_after double precision NOT NULL DEFAULT 0,
+                    disabled_at double precision,
+                    created_at double precision NOT NULL,
+                    updated_at double precision NOT NULL,
+                    totp_factor_sid text,
+                    pending_totp_sid text,
+                    totp_last_code text,
+                    totp_last_at double precision,
+                    push_factor_sid text,
+                    push_device_name text)
+                """,
+                "CREATE UNIQUE INDEX account_username_key ON account (lower(username))",
+                "CREATE UNIQUE INDEX account_email_key ON account (email_key)",
+                """
+                CREATE TABLE login_challenge (
+                    token_hash text PRIMARY KEY,
+                    account_id bigint NOT NULL REFERENCES account (id) ON DELETE CASCADE,
+                    expires_at double precision NOT NULL,
+                    push_challenge_sid text)
+                """,
+                """
+                CREATE TABLE web_session (
+                    key text PRIMARY KEY,
+                    value bytea NOT NULL,
+                    account_id bigint,
+                    expires_at double precision)
+                """,
+                "CREATE INDEX web_session_account ON web_session (account_id)",
+                "CREATE TABLE limit_hit (kind text NOT NULL, key_digest bytea NOT NULL, at double precision NOT NULL)",
+                "CREATE INDEX limit_hit_by_key ON limit_hit (kind, key_digest, at)",
+                "CREATE INDEX limit_hit_by_time ON limit_hit (at)",
+                """
+                CREATE TABLE recovery_code (
+                    account_id bigint NOT NULL REFERENCES account (id) ON DELETE CASCADE,
+                    code_hash text NOT NULL,
+                    used_at double precision,
+                    PRIMARY KEY (account_id, code_hash))
+                """,
+                """
+                CREATE TABLE factor_event (
+                    id bigserial PRIMARY KEY,
+                    account_id bigint NOT NULL REFERENCES account (id) ON DELETE CASCADE,
+                    kind text NOT NULL,
+                    action text NOT NULL,
+                    at double precision NOT NULL)
+                """,
+                "CREATE INDEX factor_event_account ON factor_event (account_id)",
+                """
+                CREATE TABLE passkey (
+                    factor_sid text PRIMARY KEY,
+                    account_id bigint NOT NULL REFERENCES account (id) ON DELETE CASCADE,
+                    name text NOT NULL,
+                    created_at double precision NOT NULL)
+                """,
+                "CREATE INDEX passkey_account ON passkey (account_id)",
+            ]),
+        Migration(
+            name: "v2: limit hits counted in one round trip",
+            statements: [
+                // What PostgresLimitStore did in ten statements, in one call: per key, the
+                // advisory lock, the purge of old hits, the count, and the hit. (Each statement in
+                // a volatile function reads a fresh snapshot, so the count after the lock sees
+                // every hit committed by whoever held it; the count stops at the limit, all it needs to know.) Stops at the first key over its limit,
+                // whose Retry-After in seconds it returns; NULL when every key took its hit.
+                """
+                CREATE FUNCTION limit_hit_record(
+                    p_kinds text[], p_digests bytea[], p_windows double precision[], p_limits integer[],
+                    p_now double precision)
+                RETURNS integer LANGUAGE plpgsql VOLATILE AS $$
+                DECLARE
+                    hits bigint;
+                    oldest double precision;
+                BEGIN
+                    FOR i IN 1 .. coalesce(array_length(p_kinds, 1), 0) LOOP
+                        PERFORM pg_advisory_xact_lock(hashtextextended(p_kinds[i] || encode(p_digests[i], 'hex'), 0));
+                        DELETE FROM limit_hit
+                            WHERE kind = p_kinds[i] AND key_digest = p_digests[i] AND at <= p_now - p_windows[i];
+                        SELECT count(*), min(at) INTO hits, oldest FROM (
+                            SELECT at FROM limit_hit WHERE kind = p_kinds[i] AND key_digest = p_digests[i]
+                            ORDER BY at LIMIT p_limits[i]) counted;
+                        IF hits >= p_limits[i] THEN
+                            RETURN greatest(1, ceil(coalesce(oldest, p_now) + p_windows[i] - p_now))::integer;
+                        END IF;
+                        INSERT INTO limit_hit (kind, key_digest, at) VALUES (p_kinds[i], p_digests[i], p_now);
+                    END LOOP;
+                    RETURN NULL;
+                END
+                $$
+                """
+            ]),
+    ]
+}
