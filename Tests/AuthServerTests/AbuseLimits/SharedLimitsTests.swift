@@ -76,39 +76,4 @@ struct SharedLimitsTests {
         }
         #expect(!dump.contains { $0.contains("4155550170") })
     }
-
-    @Test("concurrent hits through two connections to one file admit exactly the limit")
-    func concurrentHitsAdmitExactlyTheLimit() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("limits-\(UUID().uuidString).sqlite")
-            .path
-        let stores = [
-            LimitStore(database: try SQLiteDatabase.open(path: path)),
-            LimitStore(database: try SQLiteDatabase.open(path: path)),
-        ]
-        let limit = RateLimit(kind: .sendPerRecipient, limit: 5, window: 600)
-        let now = Date()
-        let admitted = try await withThrowingTaskGroup(of: Bool.self) { group in
-            for index in 0..<40 {
-                group.addTask { try await stores[index % 2].hit([(limit, "+14155550172")], now: now) == nil }
-            }
-            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
-        }
-        #expect(admitted == 5)
-    }
-
-    @Test("the sweeper drops counters older than the longest window")
-    func sweep() async throws {
-        let writer = try SQLiteDatabase.open(path: ":memory:")
-        let store = LimitStore(database: writer)
-        let limit = RateLimit(kind: .loginPerIP, limit: 1, window: 60)
-        let start = Date(timeIntervalSince1970: 1_000_000)
-        #expect(try await store.hit([(limit, "192.0.2.1")], now: start) == nil)
-        #expect(try await store.hit([(limit, "192.0.2.1")], now: start.addingTimeInterval(20)) == 40)
-        #expect(try await store.hit([(limit, "192.0.2.2")], now: start.addingTimeInterval(30)) == nil)
-        try await store.sweep(now: start.addingTimeInterval(61), longestWindow: 60)
-        let left = try await writer.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM limit_hit") }
-        #expect(left == 1)
-        // a refused event is not counted: the first key is free again once its one hit is old
-        #expect(try await store.hit([(limit, "192.0.2.1")], now: start.addingTimeInterval(61)) == nil)
-    }
 }
