@@ -49,7 +49,7 @@ struct DevicesAPI: Sendable {
             throw TwilioError.invalidParameter("friendly_name", hint: "friendly_name must be 1 to 64 characters")
         }
         let factor = try await devices.enrol(
-            service: service, identity: body.identity, friendlyName: name, path: context.requestPath)
+            service: service, identity: body.identity, friendlyName: name)
         return try JSONResponse.make(VirtualDevices.Summary(factor), status: .created)
     }
 
@@ -75,7 +75,7 @@ struct DevicesAPI: Sendable {
         _ request: Request, _ context: EmulatorRequestContext, _ answer: ChallengeStatus
     ) async throws -> Response {
         let sid = try context.pathSID("challenge", .challenge, path: context.requestPath)
-        let challenge = try await devices.answer(challenge: sid, with: answer, path: context.requestPath)
+        let challenge = try await devices.answer(challenge: sid, with: answer)
         let summaries = try await control.pushChallenges(sid: challenge.sid)
         return try JSONResponse.make(summaries.first)
     }

@@ -51,6 +51,8 @@ struct TwilioErrorMiddleware: RouterMiddleware {
             return response
         } catch let error as TwilioError {
             twilioError = error
+        } catch let error as NotFound {
+            twilioError = .notFound(path, hint: error.hint)
         } catch is NIOTooManyBytesError {
             twilioError = .bodyTooLarge(limit: context.maxUploadSize)
         } catch let error as HTTPParserError {

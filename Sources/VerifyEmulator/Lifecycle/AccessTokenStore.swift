@@ -13,14 +13,14 @@ struct AccessTokenStore: Sendable {
     static let ttlRange = 60...300
 
     func mint(
-        account: SID, service: SID, identity: String, friendlyName: String?, ttl: Int = defaultTTL, path: String
+        account: SID, service: SID, identity: String, friendlyName: String?, ttl: Int = defaultTTL
     ) async throws -> AccessTokenRecord {
         try FactorForms.checkIdentity(identity)
         let now = clock.now().epochMilliseconds
         let sid = SID.random(.accessToken).rawValue
         let token = Self.opaqueToken()
         return try await batcher.write { db in
-            let serviceID = try ServiceStore.requireID(db, account: account, service: service, path: path)
+            let serviceID = try ServiceStore.requireID(db, account: account, service: service)
             var record = AccessTokenRecord(
                 sid: sid, serviceId: serviceID, serviceSid: service.rawValue, accountSid: account.rawValue,
                 identity: identity, factorType: .push, factorFriendlyName: friendlyName, token: token, ttl: ttl,
@@ -30,14 +30,14 @@ struct AccessTokenStore: Sendable {
         }
     }
 
-    func fetch(account: SID, service: SID, sid: SID, path: String) async throws -> AccessTokenRecord {
+    func fetch(account: SID, service: SID, sid: SID) async throws -> AccessTokenRecord {
         let record = try await writer.read { db in
             try AccessTokenRecord.filter(
                 Column("sid") == sid.rawValue && Column("service_sid") == service.rawValue
                     && Column("account_sid") == account.rawValue
             ).fetchOne(db)
         }
-        guard let record else { throw TwilioError.notFound(path, hint: "no access token \(sid) on \(service)") }
+        guard let record else { throw NotFound("no access token \(sid) on \(service)") }
         return record
     }
 

@@ -63,14 +63,14 @@ struct AttemptStore: Sendable {
         return Page(fetched: matching, request: page) { $0.id }
     }
 
-    func attempt(account: SID, sid: SID, path: String) async throws -> Attempt {
+    func attempt(account: SID, sid: SID) async throws -> Attempt {
         let found = try await writer.read { db in
             try Row.fetchOne(
                 db, sql: Self.selectSQL + " WHERE m.sid = ? AND m.account_sid = ? AND m.channel != 'sna'",
                 arguments: [sid.rawValue, account.rawValue]
             ).map(Self.attempt)
         }
-        guard let found else { throw TwilioError.notFound(path, hint: "no attempt \(sid) in account \(account)") }
+        guard let found else { throw NotFound("no attempt \(sid) in account \(account)") }
         return found
     }
 

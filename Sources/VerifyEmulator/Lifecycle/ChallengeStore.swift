@@ -119,7 +119,7 @@ struct ChallengeStore: Sendable {
                     "AuthPayload", hint: "AuthPayload is required to answer a challenge")
             }
             guard var factor = try FactorRecord.fetchOne(db, key: challenge.factorId) else {
-                throw TwilioError.notFound(target.path, hint: "the challenge's factor is gone")
+                throw NotFound("the challenge's factor is gone")
             }
             switch factor.factorType {
             case .push:
@@ -160,7 +160,7 @@ struct ChallengeStore: Sendable {
                 Column("entity_id") == entity.id! && Column("sid") == sid.rawValue
             )
             .fetchOne(db)
-        else { throw TwilioError.notFound(target.path, hint: "no challenge \(sid) on entity '\(target.identity)'") }
+        else { throw NotFound("no challenge \(sid) on entity '\(target.identity)'") }
         return challenge
     }
 }

@@ -23,7 +23,6 @@ struct FactorStore: Sendable {
         var account: SID
         var service: SID
         var identity: String
-        var path: String
     }
 
     // MARK: Entities
@@ -33,7 +32,7 @@ struct FactorStore: Sendable {
         let now = clock.now().epochMilliseconds
         return try await batcher.write { db in
             let serviceID = try ServiceStore.requireID(
-                db, account: target.account, service: target.service, path: target.path)
+                db, account: target.account, service: target.service)
             if try Self.findEntity(db, serviceID: serviceID, identity: target.identity) != nil {
                 throw TwilioError.entityExists(target.identity)
             }
@@ -48,7 +47,7 @@ struct FactorStore: Sendable {
     func entities(_ target: Target, page: PageRequest) async throws -> Page<EntityRecord> {
         try await writer.read { db in
             let serviceID = try ServiceStore.requireID(
-                db, account: target.account, service: target.service, path: target.path)
+                db, account: target.account, service: target.service)
             return try EntityRecord.filter(Column("service_id") == serviceID).fetchPage(db, page)
         }
     }
@@ -74,7 +73,7 @@ struct FactorStore: Sendable {
     /// device's public key. An access token admits one push factor for its service and identity,
     /// once, within its time to live.
     func createFactor(
-        service: SID, identity: String, path: String, creator: Creator, _ request: CreateFactorRequest
+        service: SID, identity: String, creator: Creator, _ request: CreateFactorRequest
     ) async throws -> (FactorRecord, FactorResource.Binding) {
         try FactorForms.checkIdentity(identity)
         let now = clock.now().epochMilliseconds
@@ -92,9 +91,9 @@ struct FactorStore: Sendable {
                     now: now)
             }
             guard let serviceRecord = try ServiceStore.find(db, account: account, sid: service) else {
-                throw TwilioError.notFound(path, hint: "no service \(service) in account \(account)")
+                throw NotFound("no service \(service) in account \(account)")
             }
-            let target = Target(account: account, service: service, identity: identity, path: path)
+            let target = Target(account: account, service: service, identity: identity)
             let entity =
                 try Self.findEntity(db, serviceID: serviceRecord.id!, identity: identity)
                 ?? Self.insertEntity(db, serviceID: serviceRecord.id!, target: target, now: now, sid: entitySid)
@@ -277,9 +276,9 @@ struct FactorStore: Sendable {
 
     static func requireEntity(_ db: Database, _ target: Target) throws -> EntityRecord {
         let serviceID = try ServiceStore.requireID(
-            db, account: target.account, service: target.service, path: target.path)
+            db, account: target.account, service: target.service)
         guard let entity = try findEntity(db, serviceID: serviceID, identity: target.identity) else {
-            throw TwilioError.notFound(target.path, hint: "no entity '\(target.identity)' on \(target.service)")
+            throw NotFound("no entity '\(target.identity)' on \(target.service)")
         }
         return entity
     }
@@ -289,7 +288,7 @@ struct FactorStore: Sendable {
         guard
             let factor = try FactorRecord.filter(Column("entity_id") == entity.id! && Column("sid") == sid.rawValue)
                 .fetchOne(db)
-        else { throw TwilioError.notFound(target.path, hint: "no factor \(sid) on entity '\(target.identity)'") }
+        else { throw NotFound("no factor \(sid) on entity '\(target.identity)'") }
         return factor
     }
 

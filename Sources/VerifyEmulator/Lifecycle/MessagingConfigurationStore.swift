@@ -38,11 +38,11 @@ struct MessagingConfigurationStore: Sendable {
     }
 
     /// Creates the country's configuration; 409 when it exists (update it instead).
-    func create(account: SID, service: SID, country: String, messagingService: SID, path: String) async throws -> Row {
+    func create(account: SID, service: SID, country: String, messagingService: SID) async throws -> Row {
         try Self.checkCountry(country)
         let now = clock.now().epochMilliseconds
         return try await batcher.write { db in
-            let serviceID = try ServiceStore.requireID(db, account: account, service: service, path: path)
+            let serviceID = try ServiceStore.requireID(db, account: account, service: service)
             if try Self.find(db, serviceID: serviceID, country: country) != nil {
                 throw TwilioError(
                     code: 60208, status: 409, message: "Messaging configuration already exists",
@@ -62,35 +62,35 @@ struct MessagingConfigurationStore: Sendable {
         }
     }
 
-    func update(account: SID, service: SID, country: String, messagingService: SID, path: String) async throws -> Row {
+    func update(account: SID, service: SID, country: String, messagingService: SID) async throws -> Row {
         let now = clock.now().epochMilliseconds
         return try await batcher.write { db in
-            let serviceID = try ServiceStore.requireID(db, account: account, service: service, path: path)
+            let serviceID = try ServiceStore.requireID(db, account: account, service: service)
             try db.execute(
                 sql: """
                     UPDATE messaging_configuration SET messaging_service_sid = ?, updated_at = ?
                     WHERE service_id = ? AND country = ?
                     """, arguments: [messagingService.rawValue, now, serviceID, country])
             guard let row = try Self.find(db, serviceID: serviceID, country: country) else {
-                throw TwilioError.notFound(path, hint: "\(service) has no configuration for \(country)")
+                throw NotFound("\(service) has no configuration for \(country)")
             }
             return row
         }
     }
 
-    func fetch(account: SID, service: SID, country: String, path: String) async throws -> Row {
+    func fetch(account: SID, service: SID, country: String) async throws -> Row {
         try await writer.read { db in
-            let serviceID = try ServiceStore.requireID(db, account: account, service: service, path: path)
+            let serviceID = try ServiceStore.requireID(db, account: account, service: service)
             guard let row = try Self.find(db, serviceID: serviceID, country: country) else {
-                throw TwilioError.notFound(path, hint: "\(service) has no configuration for \(country)")
+                throw NotFound("\(service) has no configuration for \(country)")
             }
             return row
         }
     }
 
-    func list(account: SID, service: SID, page: PageRequest, path: String) async throws -> Page<Row> {
+    func list(account: SID, service: SID, page: PageRequest) async throws -> Page<Row> {
         try await writer.read { db in
-            let serviceID = try ServiceStore.requireID(db, account: account, service: service, path: path)
+            let serviceID = try ServiceStore.requireID(db, account: account, service: service)
             let window = page.window(newestFirst: false).sql(key: "id")
             let rows = try Row.fetchAll(
                 db,
@@ -101,14 +101,14 @@ struct MessagingConfigurationStore: Sendable {
         }
     }
 
-    func delete(account: SID, service: SID, country: String, path: String) async throws {
+    func delete(account: SID, service: SID, country: String) async throws {
         try await batcher.write { db in
-            let serviceID = try ServiceStore.requireID(db, account: account, service: service, path: path)
+            let serviceID = try ServiceStore.requireID(db, account: account, service: service)
             try db.execute(
                 sql: "DELETE FROM messaging_configuration WHERE service_id = ? AND country = ?",
                 arguments: [serviceID, country])
             if db.changesCount == 0 {
-                throw TwilioError.notFound(path, hint: "\(service) has no configuration for \(country)")
+                throw NotFound("\(service) has no configuration for \(country)")
             }
         }
     }

@@ -20,13 +20,13 @@ struct RateLimitStore: Sendable {
     }
 
     func createRateLimit(
-        account: SID, service: SID, uniqueName: String, description: String?, path: String
+        account: SID, service: SID, uniqueName: String, description: String?
     )
         async throws -> RateLimitRecord
     {
         let now = clock.now().epochMilliseconds
         return try await batcher.write { db in
-            let serviceID = try ServiceStore.requireID(db, account: account, service: service, path: path)
+            let serviceID = try ServiceStore.requireID(db, account: account, service: service)
             if try RateLimitRecord.filter(Column("service_id") == serviceID && Column("unique_name") == uniqueName)
                 .fetchCount(db) > 0
             {
@@ -42,29 +42,29 @@ struct RateLimitStore: Sendable {
         }
     }
 
-    func rateLimit(account: SID, service: SID, key: String, path: String) async throws -> RateLimitRecord {
+    func rateLimit(account: SID, service: SID, key: String) async throws -> RateLimitRecord {
         try await writer.read { db in
-            try Self.findRateLimit(db, account: account, service: service, key: key, path: path)
+            try Self.findRateLimit(db, account: account, service: service, key: key)
         }
     }
 
     func rateLimits(
-        account: SID, service: SID, page: PageRequest, path: String
+        account: SID, service: SID, page: PageRequest
     ) async throws -> Page<RateLimitRecord> {
         try await writer.read { db in
-            let serviceID = try ServiceStore.requireID(db, account: account, service: service, path: path)
+            let serviceID = try ServiceStore.requireID(db, account: account, service: service)
             return try RateLimitRecord.filter(Column("service_id") == serviceID).fetchPage(db, page)
         }
     }
 
     func updateRateLimit(
-        account: SID, service: SID, key: String, description: String?, path: String
+        account: SID, service: SID, key: String, description: String?
     )
         async throws -> RateLimitRecord
     {
         let now = clock.now().epochMilliseconds
         return try await batcher.write { db in
-            var record = try Self.findRateLimit(db, account: account, service: service, key: key, path: path)
+            var record = try Self.findRateLimit(db, account: account, service: service, key: key)
             if let description { record.description = description }
             record.updatedAt = now
             try record.update(db)
@@ -72,21 +72,21 @@ struct RateLimitStore: Sendable {
         }
     }
 
-    func deleteRateLimit(account: SID, service: SID, key: String, path: String) async throws {
+    func deleteRateLimit(account: SID, service: SID, key: String) async throws {
         try await batcher.write { db in
-            let record = try Self.findRateLimit(db, account: account, service: service, key: key, path: path)
+            let record = try Self.findRateLimit(db, account: account, service: service, key: key)
             _ = try record.delete(db)
         }
     }
 
     func createBucket(
-        account: SID, service: SID, rateLimit: String, max: Int, interval: Int, path: String
+        account: SID, service: SID, rateLimit: String, max: Int, interval: Int
     )
         async throws -> BucketRecord
     {
         let now = clock.now().epochMilliseconds
         return try await batcher.write { db in
-            let limit = try Self.findRateLimit(db, account: account, service: service, key: rateLimit, path: path)
+            let limit = try Self.findRateLimit(db, account: account, service: service, key: rateLimit)
             var record = BucketRecord(
                 sid: SID.random(.bucket).rawValue, rateLimitId: limit.id!, rateLimitSid: limit.sid,
                 serviceSid: service.rawValue, accountSid: account.rawValue, max: max, interval: interval,
@@ -97,32 +97,32 @@ struct RateLimitStore: Sendable {
     }
 
     func bucket(
-        account: SID, service: SID, rateLimit: String, bucket: SID, path: String
+        account: SID, service: SID, rateLimit: String, bucket: SID
     ) async throws
         -> BucketRecord
     {
         try await writer.read { db in
             try Self.findBucket(
-                db, account: account, service: service, rateLimit: rateLimit, bucket: bucket, path: path)
+                db, account: account, service: service, rateLimit: rateLimit, bucket: bucket)
         }
     }
 
     func buckets(
-        account: SID, service: SID, rateLimit: String, page: PageRequest, path: String
+        account: SID, service: SID, rateLimit: String, page: PageRequest
     ) async throws -> Page<BucketRecord> {
         try await writer.read { db in
-            let limit = try Self.findRateLimit(db, account: account, service: service, key: rateLimit, path: path)
+            let limit = try Self.findRateLimit(db, account: account, service: service, key: rateLimit)
             return try BucketRecord.filter(Column("rate_limit_id") == limit.id!).fetchPage(db, page)
         }
     }
 
     func updateBucket(
-        account: SID, service: SID, rateLimit: String, bucket: SID, max: Int?, interval: Int?, path: String
+        account: SID, service: SID, rateLimit: String, bucket: SID, max: Int?, interval: Int?
     ) async throws -> BucketRecord {
         let now = clock.now().epochMilliseconds
         return try await batcher.write { db in
             var record = try Self.findBucket(
-                db, account: account, service: service, rateLimit: rateLimit, bucket: bucket, path: path)
+                db, account: account, service: service, rateLimit: rateLimit, bucket: bucket)
             if let max { record.max = max }
             if let interval { record.interval = interval }
             record.updatedAt = now
@@ -131,10 +131,10 @@ struct RateLimitStore: Sendable {
         }
     }
 
-    func deleteBucket(account: SID, service: SID, rateLimit: String, bucket: SID, path: String) async throws {
+    func deleteBucket(account: SID, service: SID, rateLimit: String, bucket: SID) async throws {
         try await batcher.write { db in
             let record = try Self.findBucket(
-                db, account: account, service: service, rateLimit: rateLimit, bucket: bucket, path: path)
+                db, account: account, service: service, rateLimit: rateLimit, bucket: bucket)
             _ = try record.delete(db)
         }
     }
@@ -201,30 +201,30 @@ struct RateLimitStore: Sendable {
 
     /// A rate limit by SID or by unique name, as Twilio allows.
     static func findRateLimit(
-        _ db: Database, account: SID, service: SID, key: String, path: String
+        _ db: Database, account: SID, service: SID, key: String
     ) throws
         -> RateLimitRecord
     {
-        let serviceID = try ServiceStore.requireID(db, account: account, service: service, path: path)
+        let serviceID = try ServiceStore.requireID(db, account: account, service: service)
         let column = SID(key, expecting: .rateLimit) != nil ? "sid" : "unique_name"
         let value = SID(key, expecting: .rateLimit)?.rawValue ?? key
         guard
             let record = try RateLimitRecord.filter(Column("service_id") == serviceID && Column(column) == value)
                 .fetchOne(db)
-        else { throw TwilioError.notFound(path, hint: "no rate limit '\(key)' on service \(service)") }
+        else { throw NotFound("no rate limit '\(key)' on service \(service)") }
         return record
     }
 
     static func findBucket(
-        _ db: Database, account: SID, service: SID, rateLimit: String, bucket: SID, path: String
+        _ db: Database, account: SID, service: SID, rateLimit: String, bucket: SID
     ) throws -> BucketRecord {
-        let limit = try findRateLimit(db, account: account, service: service, key: rateLimit, path: path)
+        let limit = try findRateLimit(db, account: account, service: service, key: rateLimit)
         guard
             let record = try BucketRecord.filter(
                 Column("rate_limit_id") == limit.id! && Column("sid") == bucket.rawValue
             )
             .fetchOne(db)
-        else { throw TwilioError.notFound(path, hint: "no bucket \(bucket) on rate limit \(limit.sid)") }
+        else { throw NotFound("no bucket \(bucket) on rate limit \(limit.sid)") }
         return record
     }
 }

@@ -30,21 +30,21 @@ struct SafeListStore: Sendable {
         }
     }
 
-    func entry(account: SID, number: String, path: String) async throws -> Entry {
+    func entry(account: SID, number: String) async throws -> Entry {
         guard let entry = try await writer.read({ db in try Self.find(db, account: account, number: number) }) else {
-            throw TwilioError.notFound(path, hint: "\(number) is not on the safe list")
+            throw NotFound("\(number) is not on the safe list")
         }
         return entry
     }
 
-    func remove(account: SID, number: String, path: String) async throws {
+    func remove(account: SID, number: String) async throws {
         let removed = try await batcher.write { db in
             try db.execute(
                 sql: "DELETE FROM safe_list WHERE account_sid = ? AND phone_number = ?",
                 arguments: [account.rawValue, number])
             return db.changesCount
         }
-        if removed == 0 { throw TwilioError.notFound(path, hint: "\(number) is not on the safe list") }
+        if removed == 0 { throw NotFound("\(number) is not on the safe list") }
     }
 
     func contains(account: SID, number: String) async throws -> Bool {

@@ -19,11 +19,11 @@ struct ServiceStore: Sendable {
         }
     }
 
-    func fetch(account: SID, sid: SID, path: String) async throws -> ServiceRecord {
+    func fetch(account: SID, sid: SID) async throws -> ServiceRecord {
         let record = try await writer.read { db in
             try Self.find(db, account: account, sid: sid)
         }
-        guard let record else { throw TwilioError.notFound(path, hint: "no service \(sid) in account \(account)") }
+        guard let record else { throw NotFound("no service \(sid) in account \(account)") }
         return record
     }
 
@@ -33,11 +33,11 @@ struct ServiceStore: Sendable {
         }
     }
 
-    func update(account: SID, sid: SID, parameters: ServiceParameters, path: String) async throws -> ServiceRecord {
+    func update(account: SID, sid: SID, parameters: ServiceParameters) async throws -> ServiceRecord {
         let now = clock.now().epochMilliseconds
         return try await batcher.write { db in
             guard var record = try Self.find(db, account: account, sid: sid) else {
-                throw TwilioError.notFound(path, hint: "no service \(sid) in account \(account)")
+                throw NotFound("no service \(sid) in account \(account)")
             }
             parameters.apply(to: &record)
             record.updatedAt = now
@@ -47,13 +47,13 @@ struct ServiceStore: Sendable {
     }
 
     /// Deletes a service and its verifications; messages already "sent" stay in the outbox.
-    func delete(account: SID, sid: SID, path: String) async throws {
+    func delete(account: SID, sid: SID) async throws {
         let deleted = try await batcher.write { db in
             try ServiceRecord
                 .filter(Column("account_sid") == account.rawValue && Column("sid") == sid.rawValue)
                 .deleteAll(db)
         }
-        if deleted == 0 { throw TwilioError.notFound(path, hint: "no service \(sid) in account \(account)") }
+        if deleted == 0 { throw NotFound("no service \(sid) in account \(account)") }
     }
 
     /// Creates the fixture's service unless a service with its SID already exists.
@@ -98,7 +98,7 @@ struct ServiceStore: Sendable {
         else { return }
         for entityFixture in fixture.entities {
             let target = FactorStore.Target(
-                account: fixture.accountSid, service: fixture.sid, identity: entityFixture.identity, path: "")
+                account: fixture.accountSid, service: fixture.sid, identity: entityFixture.identity)
             let entity =
                 try FactorStore.findEntity(db, serviceID: service.id!, identity: entityFixture.identity)
                 ?? FactorStore.insertEntity(db, serviceID: service.id!, target: target, now: now)
@@ -124,12 +124,12 @@ struct ServiceStore: Sendable {
     }
 
     /// The row id of the account's service, or 404 naming it.
-    static func requireID(_ db: Database, account: SID, service: SID, path: String) throws -> Int64 {
+    static func requireID(_ db: Database, account: SID, service: SID) throws -> Int64 {
         guard
             let id = try Int64.fetchOne(
                 db, sql: "SELECT id FROM service WHERE sid = ? AND account_sid = ?",
                 arguments: [service.rawValue, account.rawValue])
-        else { throw TwilioError.notFound(path, hint: "no service \(service) in account \(account)") }
+        else { throw NotFound("no service \(service) in account \(account)") }
         return id
     }
 

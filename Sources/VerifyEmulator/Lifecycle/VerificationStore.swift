@@ -39,7 +39,7 @@ struct VerificationStore: Sendable {
     /// Starts a verification, or re-sends the pending one for the same `To` (same SID, same code,
     /// one more send attempt), and "delivers" the code to the outbox.
     func start(
-        account: SID, serviceSid: SID, request: StartVerificationRequest, path: String,
+        account: SID, serviceSid: SID, request: StartVerificationRequest,
         withheld: WithheldDelivery? = nil
     ) async throws
         -> Snapshot
@@ -51,7 +51,7 @@ struct VerificationStore: Sendable {
         let fresh = FreshValues(now: now)
         let snapshot = try await batcher.write { db -> Snapshot in
             guard let service = try VerificationQueries.service(db, account: account, sid: serviceSid) else {
-                throw TwilioError.notFound(path, hint: "no service \(serviceSid) in account \(account)")
+                throw NotFound("no service \(serviceSid) in account \(account)")
             }
             if request.customCode != nil, !service.customCodeEnabled {
                 throw TwilioError.customCodeNotAllowed()
@@ -136,15 +136,15 @@ struct VerificationStore: Sendable {
     /// Checks a code. A right code approves; a wrong one uses up an attempt. Finished,
     /// expired and unknown verifications are 404; one past its attempts is 429 once, then 404.
     func check(
-        account: SID, serviceSid: SID, request: CheckVerificationRequest, path: String
+        account: SID, serviceSid: SID, request: CheckVerificationRequest
     ) async throws
         -> CheckResult
     {
         let now = clock.now().epochMilliseconds
         let maxChecks = limits.maxCheckAttempts
-        let outcome = try await batcher.write { db -> Result<CheckResult, TwilioError> in
+        return try await batcher.writeKeeping({ db -> Result<CheckResult, any Error> in
             guard let service = try VerificationQueries.service(db, account: account, sid: serviceSid) else {
-                throw TwilioError.notFound(path, hint: "no service \(serviceSid) in account \(account)")
+                throw NotFound("no service \(serviceSid) in account \(account)")
             }
             let found: VerificationRecord?
             switch request.target {
@@ -154,14 +154,14 @@ struct VerificationStore: Sendable {
                 found = try VerificationQueries.latest(db, service: service, to: to)
             }
             guard var verification = found else {
-                return .failure(.notFound(path, hint: "no verification matches on service \(serviceSid)"))
+                return .failure(NotFound("no verification matches on service \(serviceSid)"))
             }
             switch verification.status {
             case .pending where verification.isExpired(at: now):
                 verification.status = .expired
                 verification.updatedAt = now
                 try VerificationQueries.saveState(db, verification)
-                return .failure(.notFound(path, hint: "verification \(verification.sid) expired"))
+                return .failure(NotFound("verification \(verification.sid) expired"))
             case .pending where verification.channel == VerificationChannel.sna.rawValue:
                 // no code: the phone's opening of its SNA URL decides
                 let results = try SilentNetworkAuth.results(db, verificationSid: verification.sid)
@@ -179,7 +179,7 @@ struct VerificationStore: Sendable {
                 return .success(CheckResult(verification: verification, snaErrors: results.filter { $0 != 0 }))
             case .pending:
                 guard let code = request.code else {
-                    return .failure(.invalidParameter("Code", hint: "Code is required"))
+                    return .failure(TwilioError.invalidParameter("Code", hint: "Code is required"))
                 }
                 if constantTimeEquals(code, verification.code) {
                     verification.status = .approved
@@ -197,49 +197,47 @@ struct VerificationStore: Sendable {
                 verification.checkAttempts += 1
                 try VerificationQueries.saveState(db, verification)
                 return .failure(
-                    .maxCheckAttempts(hint: "verification \(verification.sid) had \(maxChecks) wrong checks"))
+                    TwilioError.maxCheckAttempts(hint: "verification \(verification.sid) had \(maxChecks) wrong checks")
+                )
             default:
                 return .failure(
-                    .notFound(
-                        path,
-                        hint: "verification \(verification.sid) is \(verification.status.rawValue), no longer checkable"
+                    NotFound(
+                        "verification \(verification.sid) is \(verification.status.rawValue), no longer checkable"
                     ))
             }
-        }
-        return try outcome.get()
+        })
     }
 
     /// Ends a pending verification by hand with `canceled` or `approved`.
     func update(
-        account: SID, serviceSid: SID, sid: SID, status: VerificationStatus, path: String
+        account: SID, serviceSid: SID, sid: SID, status: VerificationStatus
     ) async throws -> Snapshot {
         let now = clock.now().epochMilliseconds
-        let outcome = try await batcher.write { db -> Result<Snapshot, TwilioError> in
+        return try await batcher.writeKeeping({ db -> Result<Snapshot, any Error> in
             guard let service = try VerificationQueries.service(db, account: account, sid: serviceSid) else {
-                throw TwilioError.notFound(path, hint: "no service \(serviceSid) in account \(account)")
+                throw NotFound("no service \(serviceSid) in account \(account)")
             }
             guard
                 var verification = try VerificationQueries.find(db, serviceId: service.id, sid: sid)
-            else { return .failure(.notFound(path, hint: "no verification \(sid) on service \(serviceSid)")) }
+            else { return .failure(NotFound("no verification \(sid) on service \(serviceSid)")) }
             guard verification.status == .pending else {
-                return .failure(.notFound(path, hint: "verification \(sid) is already \(verification.status.rawValue)"))
+                return .failure(NotFound("verification \(sid) is already \(verification.status.rawValue)"))
             }
             verification.status = verification.isExpired(at: now) ? .expired : status
             verification.updatedAt = now
             try VerificationQueries.saveState(db, verification)
             if verification.status == .expired {
-                return .failure(.notFound(path, hint: "verification \(sid) expired"))
+                return .failure(NotFound("verification \(sid) expired"))
             }
             return .success(
                 Snapshot(
                     verification: verification,
                     attempts: try VerificationQueries.attempts(db, verificationSid: sid.rawValue)))
-        }
-        return try outcome.get()
+        })
     }
 
     /// A pending verification; finished or expired ones are gone, as on Twilio.
-    func fetch(account: SID, serviceSid: SID, sid: SID, path: String) async throws -> Snapshot {
+    func fetch(account: SID, serviceSid: SID, sid: SID) async throws -> Snapshot {
         let now = clock.now().epochMilliseconds
         let snapshot = try await writer.read { db -> Snapshot? in
             guard let service = try VerificationQueries.service(db, account: account, sid: serviceSid),
@@ -252,12 +250,12 @@ struct VerificationStore: Sendable {
                     ? try SilentNetworkAuth.latestToken(db, verificationSid: sid.rawValue) : nil)
         }
         guard let snapshot else {
-            throw TwilioError.notFound(path, hint: "no verification \(sid) on service \(serviceSid)")
+            throw NotFound("no verification \(sid) on service \(serviceSid)")
         }
         guard snapshot.verification.status == .pending, !snapshot.verification.isExpired(at: now) else {
             let state: VerificationStatus =
                 snapshot.verification.status == .pending ? .expired : snapshot.verification.status
-            throw TwilioError.notFound(path, hint: "verification \(sid) is \(state.rawValue)")
+            throw NotFound("verification \(sid) is \(state.rawValue)")
         }
         return snapshot
     }

@@ -48,11 +48,11 @@ struct WebhookStore: Sendable {
         }
     }
 
-    func create(account: SID, service: SID, _ form: Form, path: String) async throws -> WebhookRecord {
+    func create(account: SID, service: SID, _ form: Form) async throws -> WebhookRecord {
         let now = clock.now().epochMilliseconds
         let sid = SID.random(.webhook).rawValue
         return try await batcher.write { db in
-            let serviceID = try ServiceStore.requireID(db, account: account, service: service, path: path)
+            let serviceID = try ServiceStore.requireID(db, account: account, service: service)
             var record = WebhookRecord(
                 sid: sid, serviceId: serviceID, serviceSid: service.rawValue, accountSid: account.rawValue,
                 friendlyName: form.friendlyName ?? "", eventTypes: FactorForms.json(form.eventTypes ?? []),
@@ -63,13 +63,13 @@ struct WebhookStore: Sendable {
         }
     }
 
-    func webhook(account: SID, service: SID, sid: SID, path: String) async throws -> WebhookRecord {
-        try await writer.read { db in try Self.require(db, account: account, service: service, sid: sid, path: path) }
+    func webhook(account: SID, service: SID, sid: SID) async throws -> WebhookRecord {
+        try await writer.read { db in try Self.require(db, account: account, service: service, sid: sid) }
     }
 
-    func webhooks(account: SID, service: SID, page: PageRequest, path: String) async throws -> Page<WebhookRecord> {
+    func webhooks(account: SID, service: SID, page: PageRequest) async throws -> Page<WebhookRecord> {
         try await writer.read { db in
-            let serviceID = try ServiceStore.requireID(db, account: account, service: service, path: path)
+            let serviceID = try ServiceStore.requireID(db, account: account, service: service)
             return try WebhookRecord.filter(Column("service_id") == serviceID).fetchPage(db, page)
         }
     }
@@ -82,10 +82,10 @@ struct WebhookStore: Sendable {
         }
     }
 
-    func update(account: SID, service: SID, sid: SID, _ form: Form, path: String) async throws -> WebhookRecord {
+    func update(account: SID, service: SID, sid: SID, _ form: Form) async throws -> WebhookRecord {
         let now = clock.now().epochMilliseconds
         return try await batcher.write { db in
-            var record = try Self.require(db, account: account, service: service, sid: sid, path: path)
+            var record = try Self.require(db, account: account, service: service, sid: sid)
             if let value = form.friendlyName { record.friendlyName = value }
             if let value = form.eventTypes { record.eventTypes = FactorForms.json(value) }
             if let value = form.webhookUrl { record.webhookUrl = value }
@@ -97,18 +97,18 @@ struct WebhookStore: Sendable {
         }
     }
 
-    func delete(account: SID, service: SID, sid: SID, path: String) async throws {
+    func delete(account: SID, service: SID, sid: SID) async throws {
         try await batcher.write { db in
-            _ = try Self.require(db, account: account, service: service, sid: sid, path: path).delete(db)
+            _ = try Self.require(db, account: account, service: service, sid: sid).delete(db)
         }
     }
 
-    static func require(_ db: Database, account: SID, service: SID, sid: SID, path: String) throws -> WebhookRecord {
-        let serviceID = try ServiceStore.requireID(db, account: account, service: service, path: path)
+    static func require(_ db: Database, account: SID, service: SID, sid: SID) throws -> WebhookRecord {
+        let serviceID = try ServiceStore.requireID(db, account: account, service: service)
         guard
             let record = try WebhookRecord.filter(Column("service_id") == serviceID && Column("sid") == sid.rawValue)
                 .fetchOne(db)
-        else { throw TwilioError.notFound(path, hint: "no webhook \(sid) on \(service)") }
+        else { throw NotFound("no webhook \(sid) on \(service)") }
         return record
     }
 }

@@ -43,6 +43,7 @@ struct EmulatorMetrics: Sendable {
 
     /// A check that threw: its result named from the Twilio error.
     func checkFailed(_ error: any Error) {
+        if error is NotFound { return checked(.notFound) }
         switch (error as? TwilioError)?.code {
         case 20404: checked(.notFound)
         case 60202: checked(.maxAttemptsReached)

@@ -36,7 +36,7 @@ extension PasskeyStore {
     /// A sign-in challenge: for an entity's passkeys, one factor's, or (neither given) any
     /// passkey of the service, the usernameless way.
     func createChallenge(
-        account: SID, service: SID, path: String, _ request: PasskeyRequests.CreateChallenge
+        account: SID, service: SID, _ request: PasskeyRequests.CreateChallenge
     ) async throws -> Ceremony {
         let now = clock.now().epochMilliseconds
         let sid = SID.random(.challenge).rawValue
@@ -52,7 +52,7 @@ extension PasskeyStore {
         }
         return try await batcher.write { db in
             guard let serviceRecord = try ServiceStore.find(db, account: account, sid: service) else {
-                throw TwilioError.notFound(path, hint: "no service \(service) in account \(account)")
+                throw NotFound("no service \(service) in account \(account)")
             }
             var entity: EntityRecord?
             var factor: FactorRecord?

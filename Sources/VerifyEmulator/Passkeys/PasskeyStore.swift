@@ -28,7 +28,7 @@ struct PasskeyStore: Sendable {
 
     /// A new, unverified passkeys factor and the creation options for the browser.
     func createFactor(
-        account: SID, service: SID, path: String, _ request: PasskeyRequests.CreateFactor
+        account: SID, service: SID, _ request: PasskeyRequests.CreateFactor
     ) async throws -> (FactorRecord, PasskeyCreationOptions) {
         guard let identity = request.identity, !identity.isEmpty else {
             throw TwilioError(
@@ -43,10 +43,10 @@ struct PasskeyStore: Sendable {
         let sid = SID.random(.factor).rawValue
         return try await batcher.write { db in
             guard let serviceRecord = try ServiceStore.find(db, account: account, sid: service) else {
-                throw TwilioError.notFound(path, hint: "no service \(service) in account \(account)")
+                throw NotFound("no service \(service) in account \(account)")
             }
             let config = try Self.config(request.config, defaults: serviceRecord.passkeys)
-            let target = FactorStore.Target(account: account, service: service, identity: identity, path: path)
+            let target = FactorStore.Target(account: account, service: service, identity: identity)
             let entity =
                 try FactorStore.findEntity(db, serviceID: serviceRecord.id!, identity: identity)
                 ?? FactorStore.insertEntity(db, serviceID: serviceRecord.id!, target: target, now: now)

@@ -56,16 +56,16 @@ struct VirtualDevices: Sendable {
 
     /// Enrols a new virtual device for `identity` on `service`: a verified push factor whose
     /// key the emulator keeps.
-    func enrol(service: SID, identity: String, friendlyName: String, path: String) async throws -> FactorRecord {
+    func enrol(service: SID, identity: String, friendlyName: String) async throws -> FactorRecord {
         try FactorForms.checkIdentity(identity)
         let account = try await writer.read { db in
             try String.fetchOne(db, sql: "SELECT account_sid FROM service WHERE sid = ?", arguments: [service.rawValue])
         }
-        guard let account else { throw TwilioError.notFound(path, hint: "no service \(service)") }
+        guard let account else { throw NotFound("no service \(service)") }
         let accountSid = SID(unchecked: account)
         // the backend: an access token for the identity
         let token = try await tokens.mint(
-            account: accountSid, service: service, identity: identity, friendlyName: friendlyName, path: path)
+            account: accountSid, service: service, identity: identity, friendlyName: friendlyName)
         // the phone: a key pair, and the factor create the SDK sends
         let signer = DeviceSigner()
         let createForm = FormData([
@@ -74,7 +74,7 @@ struct VirtualDevices: Sendable {
             ("Config.AppId", "dev.verify-emulator.virtual-device"), ("Config.NotificationPlatform", "none"),
         ])
         let (created, _) = try await factors.createFactor(
-            service: service, identity: identity, path: path, creator: .accessToken(token.token),
+            service: service, identity: identity, creator: .accessToken(token.token),
             try CreateFactorRequest(form: createForm))
         webhooks.emit(created.event(.factorCreated))
         let key = signer.key.rawRepresentation
@@ -84,7 +84,7 @@ struct VirtualDevices: Sendable {
         }
         // the phone verifies its factor, authenticated by its JWT
         let factor = try await authenticate(created, signer: signer)
-        let target = FactorStore.Target(account: accountSid, service: service, identity: identity, path: path)
+        let target = FactorStore.Target(account: accountSid, service: service, identity: identity)
         let verifyForm = FormData([("AuthPayload", try signer.derSignature(of: factor.sid))])
         let (verified, verifiedNow) = try await factors.updateFactor(
             target, sid: SID(unchecked: factor.sid), try UpdateFactorRequest(form: verifyForm))
@@ -123,7 +123,7 @@ struct VirtualDevices: Sendable {
     /// Answers a pending push challenge of a virtual device as its phone would: approved or
     /// denied, signed over the fields the challenge's fetch names. 409 when the challenge's
     /// factor is a real phone's (only that phone holds its key).
-    func answer(challenge sid: SID, with answer: ChallengeStatus, path: String) async throws -> ChallengeRecord {
+    func answer(challenge sid: SID, with answer: ChallengeStatus) async throws -> ChallengeRecord {
         let found = try await writer.read { db -> (ChallengeRecord, FactorRecord, Data?)? in
             guard let challenge = try ChallengeRecord.filter(Column("sid") == sid.rawValue).fetchOne(db),
                 let factor = try FactorRecord.fetchOne(db, key: challenge.factorId)
@@ -133,7 +133,7 @@ struct VirtualDevices: Sendable {
             return (challenge, factor, key)
         }
         guard let (challenge, factor, privateKey) = found else {
-            throw TwilioError.notFound(path, hint: "no challenge \(sid)")
+            throw NotFound("no challenge \(sid)")
         }
         guard let privateKey, let signer = try? DeviceSigner(rawRepresentation: privateKey) else {
             throw TwilioError(
@@ -143,13 +143,12 @@ struct VirtualDevices: Sendable {
         }
         // on the factor's account's clock, as the phone's own calls are
         return try await EmulatorClock.$account.withValue(SID(unchecked: factor.accountSid)) {
-            try await self.answer(challenge, of: factor, signer: signer, with: answer, path: path)
+            try await self.answer(challenge, of: factor, signer: signer, with: answer)
         }
     }
 
     private func answer(
-        _ challenge: ChallengeRecord, of factor: FactorRecord, signer: DeviceSigner, with status: ChallengeStatus,
-        path: String
+        _ challenge: ChallengeRecord, of factor: FactorRecord, signer: DeviceSigner, with status: ChallengeStatus
     ) async throws -> ChallengeRecord {
         let sid = SID(unchecked: challenge.sid)
         let device = try await authenticate(factor, signer: signer)
@@ -161,7 +160,7 @@ struct VirtualDevices: Sendable {
             claims: ChallengeSignature.claims(body, answer: status))
         let target = FactorStore.Target(
             account: SID(unchecked: factor.accountSid), service: SID(unchecked: factor.serviceSid),
-            identity: factor.identity, path: path)
+            identity: factor.identity)
         let answered = try await challenges.update(
             target, sid: sid, authPayload: authPayload, metadata: nil, device: device)
         if let event = answered.answeredEvent { webhooks.emit(event) }

@@ -68,6 +68,17 @@ final class WriteBatcher: Sendable {
         }
     }
 
+    /// Runs `operation` as ``write(_:)`` does, for an operation that must keep its changes and
+    /// still fail (a wrong code's attempt counted, a verification expired on the way): it returns
+    /// `.failure(error)` instead of throwing, its changes commit with the batch, and `error` is
+    /// thrown to the caller after the commit. Throwing inside the operation undoes its changes;
+    /// this is the one way to save and still say no.
+    func writeKeeping<T: Sendable>(
+        _ operation: @escaping @Sendable (Database) throws -> Result<T, any Error>
+    ) async throws -> T {
+        try await write(operation).get()
+    }
+
     /// Runs on the writer's own queue for as long as operations keep arriving: one hop into the
     /// writer per busy period rather than one per batch.
     private func drain(_ db: Database) {

@@ -28,8 +28,7 @@ struct AccessTokensController: Sendable {
         let record = try await tokens.mint(
             account: account, service: service, identity: identity,
             friendlyName: try form.string("FactorFriendlyName", maxLength: 64),
-            ttl: try form.int("Ttl", in: AccessTokenStore.ttlRange) ?? AccessTokenStore.defaultTTL,
-            path: context.requestPath)
+            ttl: try form.int("Ttl", in: AccessTokenStore.ttlRange) ?? AccessTokenStore.defaultTTL)
         return try JSONResponse.make(record.resource(baseURL: urls.base(request)), status: .created)
     }
 
@@ -37,7 +36,7 @@ struct AccessTokensController: Sendable {
         let path = context.requestPath
         let record = try await tokens.fetch(
             account: try context.requireAccount(), service: try context.pathSID("service", .service, path: path),
-            sid: try context.pathSID("token", .accessToken, path: path), path: path)
+            sid: try context.pathSID("token", .accessToken, path: path))
         return try JSONResponse.make(record.resource(baseURL: urls.base(request)))
     }
 }

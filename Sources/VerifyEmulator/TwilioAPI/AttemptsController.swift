@@ -69,8 +69,7 @@ struct AttemptsController: Sendable {
     @Sendable func fetch(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let attempt = try await attempts.attempt(
             account: try context.requireAccount(),
-            sid: try context.pathSID("attempt", .sendAttempt, path: context.requestPath),
-            path: context.requestPath)
+            sid: try context.pathSID("attempt", .sendAttempt, path: context.requestPath))
         return try JSONResponse.make(attempt.resource(baseURL: urls.base(request)))
     }
 

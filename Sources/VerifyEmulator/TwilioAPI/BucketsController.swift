@@ -28,7 +28,7 @@ struct BucketsController: Sendable {
         let values = try bucketValues(try await request.form(context: context), required: true)
         let record = try await rateLimits.createBucket(
             account: target.account, service: target.service, rateLimit: target.rateLimit, max: values.max!,
-            interval: values.interval!, path: target.path)
+            interval: values.interval!)
         return try JSONResponse.make(record.resource(baseURL: urls.base(request)), status: .created)
     }
 
@@ -36,8 +36,7 @@ struct BucketsController: Sendable {
         let target = try context.rateLimitTarget()
         let page = try PageRequest(query: try request.queryForm(), list: .buckets, path: context.requestPath)
         let found = try await rateLimits.buckets(
-            account: target.account, service: target.service, rateLimit: target.rateLimit, page: page,
-            path: target.path)
+            account: target.account, service: target.service, rateLimit: target.rateLimit, page: page)
         let base = urls.base(request)
         return try JSONResponse.make(
             ListPage(
@@ -49,8 +48,7 @@ struct BucketsController: Sendable {
         let target = try context.rateLimitTarget()
         let bucket = try context.pathSID("bucket", .bucket, path: target.path)
         let record = try await rateLimits.bucket(
-            account: target.account, service: target.service, rateLimit: target.rateLimit, bucket: bucket,
-            path: target.path)
+            account: target.account, service: target.service, rateLimit: target.rateLimit, bucket: bucket)
         return try JSONResponse.make(record.resource(baseURL: urls.base(request)))
     }
 
@@ -60,7 +58,7 @@ struct BucketsController: Sendable {
         let values = try bucketValues(try await request.form(context: context), required: false)
         let record = try await rateLimits.updateBucket(
             account: target.account, service: target.service, rateLimit: target.rateLimit, bucket: bucket,
-            max: values.max, interval: values.interval, path: target.path)
+            max: values.max, interval: values.interval)
         return try JSONResponse.make(record.resource(baseURL: urls.base(request)))
     }
 
@@ -68,8 +66,7 @@ struct BucketsController: Sendable {
         let target = try context.rateLimitTarget()
         let bucket = try context.pathSID("bucket", .bucket, path: target.path)
         try await rateLimits.deleteBucket(
-            account: target.account, service: target.service, rateLimit: target.rateLimit, bucket: bucket,
-            path: target.path)
+            account: target.account, service: target.service, rateLimit: target.rateLimit, bucket: bucket)
         return Response(status: .noContent)
     }
 }

@@ -65,7 +65,7 @@ struct ChallengesController: Sendable {
     @Sendable func fetch(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let (target, caller) = try await context.factorTarget(devices: devices)
         let record = try await challenges.challenge(
-            target, sid: try context.pathSID("challenge", .challenge, path: target.path))
+            target, sid: try context.pathSID("challenge", .challenge, path: context.requestPath))
         try caller.require(factor: record.factorSid, identity: target.identity)
         var headers: HTTPFields = [:]
         if record.factorType == .push { headers[ChallengeSignature.headerName] = ChallengeSignature.headerValue }
@@ -75,7 +75,7 @@ struct ChallengesController: Sendable {
 
     @Sendable func update(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let (target, caller) = try await context.factorTarget(devices: devices)
-        let sid = try context.pathSID("challenge", .challenge, path: target.path)
+        let sid = try context.pathSID("challenge", .challenge, path: context.requestPath)
         let form = try await request.form(context: context)
         let record = try await challenges.update(
             target, sid: sid, authPayload: try form.string("AuthPayload", maxLength: 5456),

@@ -50,7 +50,7 @@ extension EmulatorRequestContext {
     func factorTarget() throws(TwilioError) -> FactorStore.Target {
         FactorStore.Target(
             account: try requireAccount(), service: try pathSID("service", .service, path: requestPath),
-            identity: parameters.get("identity") ?? "", path: requestPath)
+            identity: parameters.get("identity") ?? "")
     }
 
     /// The target of a route a push device may call too, and who calls it.
@@ -60,7 +60,7 @@ extension EmulatorRequestContext {
         let service = try pathSID("service", .service, path: requestPath)
         let caller = try await devices.caller(self, service: service)
         let target = FactorStore.Target(
-            account: caller.account, service: service, identity: parameters.get("identity") ?? "", path: requestPath)
+            account: caller.account, service: service, identity: parameters.get("identity") ?? "")
         return (target, caller)
     }
 }

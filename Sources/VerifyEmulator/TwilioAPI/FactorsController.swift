@@ -29,7 +29,7 @@ struct FactorsController: Sendable {
         let service = try context.pathSID("service", .service, path: context.requestPath)
         let parameters = try CreateFactorRequest(form: try await request.form(context: context))
         let (record, binding) = try await factors.createFactor(
-            service: service, identity: context.parameters.get("identity") ?? "", path: context.requestPath,
+            service: service, identity: context.parameters.get("identity") ?? "",
             creator: creator, parameters)
         webhooks.emit(record.event(.factorCreated))
         return try JSONResponse.make(record.resource(baseURL: urls.base(request), binding: binding), status: .created)
@@ -48,7 +48,7 @@ struct FactorsController: Sendable {
 
     @Sendable func fetch(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let (target, caller) = try await context.factorTarget(devices: devices)
-        let sid = try context.pathSID("factor", .factor, path: target.path)
+        let sid = try context.pathSID("factor", .factor, path: context.requestPath)
         try caller.require(factor: sid.rawValue, identity: target.identity)
         let record = try await factors.factor(target, sid: sid)
         return try JSONResponse.make(record.resource(baseURL: urls.base(request)))
@@ -56,7 +56,7 @@ struct FactorsController: Sendable {
 
     @Sendable func update(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let (target, caller) = try await context.factorTarget(devices: devices)
-        let sid = try context.pathSID("factor", .factor, path: target.path)
+        let sid = try context.pathSID("factor", .factor, path: context.requestPath)
         try caller.require(factor: sid.rawValue, identity: target.identity)
         let parameters = try UpdateFactorRequest(form: try await request.form(context: context))
         let (record, verifiedNow) = try await factors.updateFactor(target, sid: sid, parameters)
@@ -66,7 +66,7 @@ struct FactorsController: Sendable {
 
     @Sendable func delete(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let (target, caller) = try await context.factorTarget(devices: devices)
-        let sid = try context.pathSID("factor", .factor, path: target.path)
+        let sid = try context.pathSID("factor", .factor, path: context.requestPath)
         try caller.require(factor: sid.rawValue, identity: target.identity)
         let deleted = try await factors.deleteFactor(target, sid: sid)
         webhooks.emit(deleted.event(.factorDeleted))

@@ -31,7 +31,7 @@ struct MessagingConfigurationsController: Sendable {
         let row = try await configurations.create(
             account: try context.requireAccount(),
             service: try context.pathSID("service", .service, path: context.requestPath),
-            country: country, messagingService: try Self.messagingService(form), path: context.requestPath)
+            country: country, messagingService: try Self.messagingService(form))
         return try JSONResponse.make(row.resource(baseURL: urls.base(request)), status: .created)
     }
 
@@ -41,7 +41,7 @@ struct MessagingConfigurationsController: Sendable {
         let found = try await configurations.list(
             account: try context.requireAccount(),
             service: try context.pathSID("service", .service, path: context.requestPath),
-            page: page, path: context.requestPath)
+            page: page)
         let base = urls.base(request)
         return try JSONResponse.make(
             ListPage(
@@ -54,7 +54,7 @@ struct MessagingConfigurationsController: Sendable {
         let row = try await configurations.fetch(
             account: try context.requireAccount(),
             service: try context.pathSID("service", .service, path: context.requestPath),
-            country: context.parameters.get("country") ?? "", path: context.requestPath)
+            country: context.parameters.get("country") ?? "")
         return try JSONResponse.make(row.resource(baseURL: urls.base(request)))
     }
 
@@ -63,8 +63,7 @@ struct MessagingConfigurationsController: Sendable {
         let row = try await configurations.update(
             account: try context.requireAccount(),
             service: try context.pathSID("service", .service, path: context.requestPath),
-            country: context.parameters.get("country") ?? "", messagingService: try Self.messagingService(form),
-            path: context.requestPath)
+            country: context.parameters.get("country") ?? "", messagingService: try Self.messagingService(form))
         return try JSONResponse.make(row.resource(baseURL: urls.base(request)))
     }
 
@@ -72,7 +71,7 @@ struct MessagingConfigurationsController: Sendable {
         try await configurations.delete(
             account: try context.requireAccount(),
             service: try context.pathSID("service", .service, path: context.requestPath),
-            country: context.parameters.get("country") ?? "", path: context.requestPath)
+            country: context.parameters.get("country") ?? "")
         return Response(status: .noContent)
     }
 }

@@ -17,7 +17,7 @@ struct NotificationsController: Sendable {
 
     @Sendable func create(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let target = try context.factorTarget()
-        let sid = try context.pathSID("challenge", .challenge, path: target.path)
+        let sid = try context.pathSID("challenge", .challenge, path: context.requestPath)
         let form = try await request.form(context: context)
         let ttl = try form.int("Ttl", in: 0...300) ?? 300
         let record = try await challenges.notify(target, sid: sid, ttl: ttl)

@@ -21,7 +21,7 @@ struct PasskeysController: Sendable {
         let service = try context.pathSID("service", .service, path: context.requestPath)
         let body = try await request.passkeysBody(PasskeyRequests.CreateFactor.self, context: context)
         let (factor, options) = try await passkeys.createFactor(
-            account: account, service: service, path: context.requestPath, body)
+            account: account, service: service, body)
         webhooks.emit(factor.event(.factorCreated))
         return try JSONResponse.make(
             factor.resource(baseURL: urls.base(request), isNew: true, options: .init(publicKey: options)),
@@ -42,7 +42,7 @@ struct PasskeysController: Sendable {
         let service = try context.pathSID("service", .service, path: context.requestPath)
         let body = try await request.passkeysBody(PasskeyRequests.CreateChallenge.self, context: context)
         let ceremony = try await passkeys.createChallenge(
-            account: account, service: service, path: context.requestPath, body)
+            account: account, service: service, body)
         return try JSONResponse.make(
             ceremony.resource(baseURL: urls.base(request), path: context.requestPath), status: .created)
     }

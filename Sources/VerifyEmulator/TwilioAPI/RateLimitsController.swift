@@ -23,8 +23,7 @@ struct RateLimitsController: Sendable {
         try RateLimitStore.validateUniqueName(uniqueName)
         let description = try form.string("Description", maxLength: 255)
         let record = try await rateLimits.createRateLimit(
-            account: target.account, service: target.service, uniqueName: uniqueName, description: description,
-            path: target.path)
+            account: target.account, service: target.service, uniqueName: uniqueName, description: description)
         return try JSONResponse.make(record.resource(baseURL: urls.base(request)), status: .created)
     }
 
@@ -32,7 +31,7 @@ struct RateLimitsController: Sendable {
         let target = try context.rateLimitTarget()
         let page = try PageRequest(query: try request.queryForm(), list: .rateLimits, path: context.requestPath)
         let found = try await rateLimits.rateLimits(
-            account: target.account, service: target.service, page: page, path: target.path)
+            account: target.account, service: target.service, page: page)
         let base = urls.base(request)
         return try JSONResponse.make(
             ListPage(
@@ -43,7 +42,7 @@ struct RateLimitsController: Sendable {
     @Sendable func fetch(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let target = try context.rateLimitTarget()
         let record = try await rateLimits.rateLimit(
-            account: target.account, service: target.service, key: target.rateLimit, path: target.path)
+            account: target.account, service: target.service, key: target.rateLimit)
         return try JSONResponse.make(record.resource(baseURL: urls.base(request)))
     }
 
@@ -52,15 +51,14 @@ struct RateLimitsController: Sendable {
         let form = try await request.form(context: context)
         let description = try form.string("Description", maxLength: 255)
         let record = try await rateLimits.updateRateLimit(
-            account: target.account, service: target.service, key: target.rateLimit, description: description,
-            path: target.path)
+            account: target.account, service: target.service, key: target.rateLimit, description: description)
         return try JSONResponse.make(record.resource(baseURL: urls.base(request)))
     }
 
     @Sendable func delete(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let target = try context.rateLimitTarget()
         try await rateLimits.deleteRateLimit(
-            account: target.account, service: target.service, key: target.rateLimit, path: target.path)
+            account: target.account, service: target.service, key: target.rateLimit)
         return Response(status: .noContent)
     }
 }

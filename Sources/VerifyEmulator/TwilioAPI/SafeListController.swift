@@ -28,13 +28,13 @@ struct SafeListController: Sendable {
 
     @Sendable func fetch(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let entry = try await safeList.entry(
-            account: try context.requireAccount(), number: context.phoneNumberParameter(), path: context.requestPath)
+            account: try context.requireAccount(), number: context.phoneNumberParameter())
         return try JSONResponse.make(resource(entry, request))
     }
 
     @Sendable func delete(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         try await safeList.remove(
-            account: try context.requireAccount(), number: context.phoneNumberParameter(), path: context.requestPath)
+            account: try context.requireAccount(), number: context.phoneNumberParameter())
         return Response(status: .noContent)
     }
 }

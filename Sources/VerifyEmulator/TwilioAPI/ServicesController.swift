@@ -33,7 +33,7 @@ struct ServicesController: Sendable {
     @Sendable func fetch(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let sid = try context.pathSID("service", .service, path: context.requestPath)
         let caller = try await devices.caller(context, service: sid)
-        let record = try await services.fetch(account: caller.account, sid: sid, path: context.requestPath)
+        let record = try await services.fetch(account: caller.account, sid: sid)
         return try JSONResponse.make(record.resource(baseURL: urls.base(request)))
     }
 
@@ -41,13 +41,13 @@ struct ServicesController: Sendable {
         let sid = try context.pathSID("service", .service, path: context.requestPath)
         let parameters = try ServiceParameters(form: try await request.form(context: context), creating: false)
         let record = try await services.update(
-            account: try context.requireAccount(), sid: sid, parameters: parameters, path: context.requestPath)
+            account: try context.requireAccount(), sid: sid, parameters: parameters)
         return try JSONResponse.make(record.resource(baseURL: urls.base(request)))
     }
 
     @Sendable func delete(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let sid = try context.pathSID("service", .service, path: context.requestPath)
-        try await services.delete(account: try context.requireAccount(), sid: sid, path: context.requestPath)
+        try await services.delete(account: try context.requireAccount(), sid: sid)
         return Response(status: .noContent)
     }
 }

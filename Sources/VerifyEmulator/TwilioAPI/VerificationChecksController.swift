@@ -20,8 +20,7 @@ struct VerificationChecksController: Sendable {
         let result: VerificationStore.CheckResult
         do {
             result = try await verifications.check(
-                account: try context.requireAccount(), serviceSid: serviceSid, request: check,
-                path: context.requestPath)
+                account: try context.requireAccount(), serviceSid: serviceSid, request: check)
         } catch {
             metrics.checkFailed(error)
             throw error

@@ -22,7 +22,7 @@ struct VerificationsController: Sendable {
         try await outcomes.apply(
             to: start.to, on: .start, account: account, riskCheckDisabled: start.riskCheck == .disable)
         let snapshot = try await verifications.start(
-            account: account, serviceSid: serviceSid, request: start, path: context.requestPath,
+            account: account, serviceSid: serviceSid, request: start,
             withheld: OutcomeCatalogue.withheldDelivery(for: start.to))
         metrics.verificationStarted(channel: snapshot.verification.channel)
         return JSONResponse.make(bytes: Self.json(snapshot, baseURL: urls.base(request)), status: .created)
@@ -32,7 +32,7 @@ struct VerificationsController: Sendable {
         let serviceSid = try context.pathSID("service", .service, path: context.requestPath)
         let sid = try context.pathSID("verification", .verification, path: context.requestPath)
         let snapshot = try await verifications.fetch(
-            account: try context.requireAccount(), serviceSid: serviceSid, sid: sid, path: context.requestPath)
+            account: try context.requireAccount(), serviceSid: serviceSid, sid: sid)
         return JSONResponse.make(bytes: Self.json(snapshot, baseURL: urls.base(request)))
     }
 
@@ -53,8 +53,7 @@ struct VerificationsController: Sendable {
             throw TwilioError.invalidParameter("Status", hint: "Status must be canceled or approved")
         }
         let snapshot = try await verifications.update(
-            account: try context.requireAccount(), serviceSid: serviceSid, sid: sid, status: status,
-            path: context.requestPath)
+            account: try context.requireAccount(), serviceSid: serviceSid, sid: sid, status: status)
         return JSONResponse.make(
             bytes: snapshot.verification.resource(baseURL: urls.base(request), attempts: snapshot.attempts).jsonBytes())
     }

@@ -17,7 +17,7 @@ struct WebhooksController: Sendable {
             try context.requireAccount(), try context.pathSID("service", .service, path: context.requestPath)
         )
         let form = try WebhookStore.Form(form: try await request.form(context: context), creating: true)
-        let record = try await webhooks.create(account: account, service: service, form, path: context.requestPath)
+        let record = try await webhooks.create(account: account, service: service, form)
         return try JSONResponse.make(record.resource(baseURL: urls.base(request)), status: .created)
     }
 
@@ -27,7 +27,7 @@ struct WebhooksController: Sendable {
         )
         let page = try PageRequest(query: try request.queryForm(), list: .webhooks, path: context.requestPath)
         let found = try await webhooks.webhooks(
-            account: account, service: service, page: page, path: context.requestPath)
+            account: account, service: service, page: page)
         let base = urls.base(request)
         return try JSONResponse.make(
             ListPage(
@@ -39,7 +39,7 @@ struct WebhooksController: Sendable {
         let path = context.requestPath
         let record = try await webhooks.webhook(
             account: try context.requireAccount(), service: try context.pathSID("service", .service, path: path),
-            sid: try context.pathSID("webhook", .webhook, path: path), path: path)
+            sid: try context.pathSID("webhook", .webhook, path: path))
         return try JSONResponse.make(record.resource(baseURL: urls.base(request)))
     }
 
@@ -48,7 +48,7 @@ struct WebhooksController: Sendable {
         let form = try WebhookStore.Form(form: try await request.form(context: context), creating: false)
         let record = try await webhooks.update(
             account: try context.requireAccount(), service: try context.pathSID("service", .service, path: path),
-            sid: try context.pathSID("webhook", .webhook, path: path), form, path: path)
+            sid: try context.pathSID("webhook", .webhook, path: path), form)
         return try JSONResponse.make(record.resource(baseURL: urls.base(request)))
     }
 
@@ -56,7 +56,7 @@ struct WebhooksController: Sendable {
         let path = context.requestPath
         try await webhooks.delete(
             account: try context.requireAccount(), service: try context.pathSID("service", .service, path: path),
-            sid: try context.pathSID("webhook", .webhook, path: path), path: path)
+            sid: try context.pathSID("webhook", .webhook, path: path))
         return Response(status: .noContent)
     }
 }
