@@ -159,6 +159,28 @@ def client(emulator):
     return emulator.client()
 
 
+@pytest.fixture(scope="module")
+def helper_emulator():
+    """An emulator started by the Python helper (`clients/python`), as a user's suite starts one:
+    the default account, no fixtures; it must stop cleanly."""
+    import verify_emulator
+
+    with verify_emulator.Emulator.start(binary()) as running:
+        yield running
+    assert running.process.returncode == 0
+
+
+@pytest.fixture
+def helper_client(helper_emulator):
+    """The official SDK pointed at `helper_emulator`, on its default account."""
+    import verify_emulator
+    from twilio.rest import Client
+
+    client = Client(verify_emulator.DEFAULT_ACCOUNT_SID, verify_emulator.DEFAULT_AUTH_TOKEN)
+    client.verify.base_url = helper_emulator.url
+    return client
+
+
 @pytest.fixture
 def service(client):
     service = client.verify.v2.services.create(friendly_name="Compat App")

@@ -16,25 +16,19 @@ from webauthn.helpers import base64url_to_bytes
 from webauthn.helpers.exceptions import InvalidAuthenticationResponse, InvalidRegistrationResponse
 
 import verify_emulator
-from conftest import binary
 
 RP_ID = "example.com"
 ORIGIN = "https://login.example.com"
 
 
 @pytest.fixture(scope="module")
-def emulator():
-    with verify_emulator.Emulator.start(binary()) as running:
-        yield running
-    assert running.process.returncode == 0
+def emulator(helper_emulator):
+    return helper_emulator
 
 
 @pytest.fixture
-def verify(emulator):
-    from twilio.rest import Client
-
-    client = Client(verify_emulator.DEFAULT_ACCOUNT_SID, verify_emulator.DEFAULT_AUTH_TOKEN)
-    client.verify.base_url = emulator.url
+def verify(helper_client):
+    client = helper_client
     service = client.verify.v2.services.create(
         friendly_name="Headless", passkeys_relying_party_id=RP_ID, passkeys_relying_party_name="Example",
         passkeys_relying_party_origins=ORIGIN, passkeys_authenticator_attachment="platform",

@@ -11,21 +11,16 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
 import verify_emulator
-from conftest import binary
 
 
 @pytest.fixture(scope="module")
-def emulator():
-    with verify_emulator.Emulator.start(binary()) as running:
-        yield running
-    assert running.process.returncode == 0
+def emulator(helper_emulator):
+    return helper_emulator
 
 
 @pytest.fixture
-def client(emulator):
-    client = Client(verify_emulator.DEFAULT_ACCOUNT_SID, verify_emulator.DEFAULT_AUTH_TOKEN)
-    client.verify.base_url = emulator.url
-    return client
+def client(helper_client):
+    return helper_client
 
 
 def catalogue(emulator):

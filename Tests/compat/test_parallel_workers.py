@@ -5,20 +5,18 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import verify_emulator
+from conftest import binary
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
-from conftest import binary
 
 WORKERS = 8
 ROUNDS = 50
 
 
 @pytest.fixture(scope="module")
-def shared():
-    with verify_emulator.Emulator.start(binary()) as emulator:
-        yield emulator
-    assert emulator.process.returncode == 0
+def shared(helper_emulator):
+    return helper_emulator
 
 
 def worker(emulator, index):

@@ -1,6 +1,7 @@
 import GRDB
 import Logging
 import ServiceLifecycle
+import Synchronization
 import VerifyWire
 
 /// Codes held back from the phone (the outcome catalogue's `delayed_delivery` and
@@ -8,6 +9,10 @@ import VerifyWire
 /// the messages list, the inbox and the delivery webhook see it only when its time comes on the
 /// account's emulator clock (or never). Every quarter second this delivers the ones now due,
 /// so advancing the clock delivers them at once.
+///
+/// With nothing timed held back, nothing can fall due until something is written: the loop
+/// then skips its read while the batcher has committed nothing new (every hold is written
+/// through it), and looks anyway every ``idleRecheck`` (a snapshot restore writes outside it).
 final class WithheldDeliveries: Service, Sendable {
     let writer: any DatabaseWriter
     let batcher: WriteBatcher
@@ -15,6 +20,10 @@ final class WithheldDeliveries: Service, Sendable {
     let outbox: Outbox
     let logger: Logger
     let interval: Duration
+    /// How often to look with nothing held back and no commit since.
+    let idleRecheck: Duration = .seconds(5)
+    /// The batcher's commit count when a read last found nothing timed held back, or nil.
+    private let idleSince = Mutex<(commits: Int, at: ContinuousClock.Instant)?>(nil)
 
     /// The condition that leaves out held-back messages, for every query that shows messages as
     /// the phone received them (`m` or the bare table).
@@ -64,12 +73,24 @@ final class WithheldDeliveries: Service, Sendable {
     /// Delivers every held-back message whose time has come on its account's clock.
     @discardableResult
     func deliverDue() async throws -> Int {
+        let commits = batcher.commitCount
+        let idle = idleSince.withLock { idle in
+            guard let since = idle, since.commits == commits, since.at.duration(to: .now) < idleRecheck else {
+                return false
+            }
+            return true
+        }
+        if idle { return 0 }
         let waiting = try await writer.read { db in
             try Row.fetchAll(
                 db, sql: "SELECT message_id, account_sid, deliver_at FROM withheld_message WHERE deliver_at IS NOT NULL"
             )
         }
-        guard !waiting.isEmpty else { return 0 }
+        guard !waiting.isEmpty else {
+            idleSince.withLock { $0 = (commits, .now) }
+            return 0
+        }
+        idleSince.withLock { $0 = nil }
         let due: [Int64] = waiting.compactMap { row in
             let account = SID(row[1] as String, expecting: .account)
             return clock.now(for: account).epochMilliseconds >= row[2] as Int64 ? row[0] : nil

@@ -9,7 +9,7 @@ public struct EmulatorRequestContext: RequestContext {
     public var account: SID?
     /// The password of a device's `token:<password>` credentials, which only the endpoints a
     /// device may call accept (after checking it); nil otherwise.
-    var deviceToken: String?
+    var deviceToken: DeviceToken?
     /// The request's path, set by the first middleware: Hummingbird's `uri.path` builds a new
     /// string on every call, and a Twilio request reads its path half a dozen times.
     var requestPath = "/"

@@ -27,21 +27,15 @@ struct TwilioAuthMiddleware: RouterMiddleware {
             }
             switch try directory.authenticate(authorization) {
             case .account(let account): context.account = account
-            case .device(let token): context.deviceToken = token
+            case .device(let token): context.deviceToken = DeviceToken(token)
             }
         }
         // a phone's JWT names its account in `sub` (checked against its factor later): its calls
         // read that account's clock too
-        guard let account = context.account ?? context.deviceToken.flatMap(Self.deviceAccount) else {
+        guard let account = context.account ?? context.deviceToken?.claimedAccount else {
             return try await next(request, context)
         }
         // the account's own clock, if it has one, for everything that serves this request
         return try await EmulatorClock.$account.withValue(account) { try await next(request, context) }
-    }
-
-    /// The account a device JWT's `sub` names, unverified: it only picks the clock, and
-    /// ``DeviceAuthenticator`` refuses a token whose `sub` is not its factor's account.
-    static func deviceAccount(_ token: String) -> SID? {
-        (try? CompactJWT(token))?.claims["sub"]?.string.flatMap { SID($0, expecting: .account) }
     }
 }

@@ -35,10 +35,8 @@ struct ControlPageRequest: Sendable {
     func meta(keys: [Int64], listURL: String) -> Meta {
         var next: String?
         if keys.count > limit, let last = keys.prefix(limit).last {
-            var query = filters.map { "\(FormData.encode($0.name))=\(FormData.encode($0.value))" }
-            query.append("limit=\(limit)")
-            query.append("page_token=\(PageToken(direction: .after, key: last, list: digest).text)")
-            next = listURL + "?" + query.joined(separator: "&")
+            let token = PageToken(direction: .after, key: last, list: digest).text
+            next = ListURL.make(listURL, filters: filters, paging: [("limit", "\(limit)"), ("page_token", token)])
         }
         return Meta(pageSize: limit, nextPageURL: next)
     }

@@ -54,17 +54,12 @@ extension Page {
 
 /// The part of a page's query that follows from its cursor: a bound on the key, the direction
 /// to read in, and the window. A `.before` page is read backwards and turned around by ``Page``.
-struct PageWindow: Sendable, Equatable {
+struct PageWindow: Sendable {
     /// Rows whose key is above (or below) `key`.
     var bound: (isAbove: Bool, key: Int64)?
     var descending: Bool
     var limit: Int
     var offset: Int
-
-    static func == (lhs: PageWindow, rhs: PageWindow) -> Bool {
-        lhs.bound?.isAbove == rhs.bound?.isAbove && lhs.bound?.key == rhs.bound?.key
-            && lhs.descending == rhs.descending && lhs.limit == rhs.limit && lhs.offset == rhs.offset
-    }
 
     /// `ORDER BY`, `LIMIT` and `OFFSET` for a list ordered by `key` (a column expression), with
     /// the bound as a condition to add to the query's own.

@@ -53,11 +53,9 @@ struct PageRequest: Sendable {
     /// Twilio's `meta` for `found`, a page of this list at `listURL` (absolute, without a query).
     func meta<Row>(_ found: Page<Row>, listURL: String) -> PageMeta {
         func url(page number: Int, token: String?) -> String {
-            var query = filters.map { "\(FormData.encode($0.name))=\(FormData.encode($0.value))" }
-            query.append("PageSize=\(pageSize)")
-            query.append("Page=\(number)")
-            if let token { query.append("PageToken=\(FormData.encode(token))") }
-            return listURL + "?" + query.joined(separator: "&")
+            var paging = [("PageSize", "\(pageSize)"), ("Page", "\(number)")]
+            if let token { paging.append(("PageToken", token)) }
+            return ListURL.make(listURL, filters: filters, paging: paging)
         }
         func written(_ direction: PageToken.Direction, _ key: Int64?) -> String? {
             key.map { PageToken(direction: direction, key: $0, list: digest).text }

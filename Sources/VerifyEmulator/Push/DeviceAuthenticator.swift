@@ -46,10 +46,10 @@ struct DeviceAuthenticator: Sendable {
     }
 
     /// The push factor whose key signed `token`, when the token is valid now for `service`.
-    func factor(presenting token: String, service: SID) async throws -> FactorRecord {
+    func factor(presenting token: DeviceToken, service: SID) async throws -> FactorRecord {
         let jwt: CompactJWT
         do {
-            jwt = try CompactJWT(token)
+            jwt = try token.jwt.get()
         } catch {
             throw TwilioError.deviceAuthenticationFailed(hint: "device token: \(error)")
         }

@@ -172,6 +172,6 @@ struct VirtualDevices: Sendable {
         let jwt = try signer.authenticationToken(
             credentialSid: factor.credentialSid ?? "", accountSid: factor.accountSid,
             now: clock.now().epochMilliseconds / 1000)
-        return try await devices.factor(presenting: jwt, service: SID(unchecked: factor.serviceSid))
+        return try await devices.factor(presenting: DeviceToken(jwt), service: SID(unchecked: factor.serviceSid))
     }
 }

@@ -22,7 +22,7 @@ struct FactorsController: Sendable {
         if let account = context.account {
             creator = .account(account)
         } else if let token = context.deviceToken {
-            creator = .accessToken(token)
+            creator = .accessToken(token.text)
         } else {
             throw TwilioError.authenticationFailed(hint: "no credentials")
         }
