@@ -48,7 +48,7 @@ struct AuthStorage: Sendable {
     ) async throws -> AuthStorage {
         let database = try SQLiteDatabase.open(path: path)
         return try await over(
-            database, readiness: SQLiteReadiness(writer: database.writer), accessTokenLifetime: accessTokenLifetime,
+            database, readiness: SQLiteReadiness(database: database), accessTokenLifetime: accessTokenLifetime,
             now: now)
     }
 

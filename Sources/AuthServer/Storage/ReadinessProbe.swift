@@ -1,4 +1,3 @@
-import GRDB
 import PostgresNIO
 
 /// Whether the database takes a write now, for `GET /readyz`: a load balancer or Docker's
@@ -9,15 +8,13 @@ protocol ReadinessProbe: Sendable {
     func checkWritable() async throws
 }
 
-/// SQLite: takes the write lock (`BEGIN IMMEDIATE`) and rolls back, so a locked or read-only
-/// file fails here rather than on the next login.
+/// SQLite: an empty write transaction, which takes the write lock (`BEGIN IMMEDIATE`) in turn
+/// with the stores' own, so a locked or read-only file fails here rather than on the next login.
 struct SQLiteReadiness: ReadinessProbe {
-    let writer: any DatabaseWriter
+    let database: GRDBSQLDatabase
 
     func checkWritable() async throws {
-        try await writer.writeWithoutTransaction { db in
-            try db.inTransaction(.immediate) { .rollback }
-        }
+        try await database.write { _ in }
     }
 }
 

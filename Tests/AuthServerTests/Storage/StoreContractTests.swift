@@ -472,4 +472,35 @@ struct StoreContractTests {
             #expect(try await sessions.get(key: "s2", as: WebSession.self) == nil)
         }
     }
+
+    // MARK: The database
+
+    @Test(
+        "a write transaction is the process's own while open: readiness and other writes wait for it",
+        arguments: StoreBackend.available)
+    func writesTakeTurns(backend: StoreBackend) async throws {
+        try await backend.with { storage in
+            let account = try await storage.accounts.create(
+                username: "ivan", email: "ivan@example.com", passwordHash: "x", now: Self.now)
+            async let slow: Void = storage.database.write { db in
+                try await db.execute("UPDATE account SET about = 'first' WHERE id = \(account.id)")
+                try await Task.sleep(for: .milliseconds(300))
+                try await db.execute("UPDATE account SET about = about || ', then second' WHERE id = \(account.id)")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            try await storage.readiness.checkWritable()
+            try await storage.accounts.setPendingPhone(id: account.id, phone: "+14155550104")
+            try await slow
+            let after = try #require(try await storage.accounts.find(id: account.id))
+            #expect(after.about == "first, then second" && after.pendingPhone == "+14155550104")
+            // a failed transaction leaves nothing behind, and the next one runs
+            await #expect(throws: SQLDecodingError.self) {
+                try await storage.database.write { db in
+                    try await db.execute("UPDATE account SET about = 'lost' WHERE id = \(account.id)")
+                    throw SQLDecodingError(expected: "nothing", found: .null(.text))
+                }
+            }
+            #expect(try await storage.accounts.find(id: account.id)?.about == "first, then second")
+        }
+    }
 }
