@@ -16,7 +16,8 @@ extension PasskeyStore {
         var factor: FactorRecord?
         var allowCredentials: [CredentialDescriptor]
 
-        func resource(baseURL: String, path: String) -> PasskeyChallengeResource {
+        /// Twilio's resource; `url` is the one the request was sent to (the create or approve call).
+        func resource(url: String) -> PasskeyChallengeResource {
             PasskeyChallengeResource(
                 sid: challenge.sid, accountSid: challenge.accountSid, serviceSid: challenge.serviceSid,
                 entitySid: entity?.sid ?? "", identity: entity?.identity ?? "", factorSid: factor?.sid ?? "",
@@ -24,7 +25,7 @@ extension PasskeyStore {
                 dateUpdated: TwilioDate.format(epochSeconds: challenge.updatedAt / 1000),
                 dateResponded: challenge.respondedAt.map { TwilioDate.format(epochSeconds: $0 / 1000) },
                 expirationDate: TwilioDate.format(epochSeconds: challenge.expiresAt / 1000),
-                status: challenge.status, url: baseURL + path,
+                status: challenge.status, url: url,
                 options: .init(
                     publicKey: .init(
                         challenge: Base64URL.encode(challenge.sid.utf8), timeout: PasskeyStore.timeoutMilliseconds,

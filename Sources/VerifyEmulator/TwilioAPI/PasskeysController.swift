@@ -44,7 +44,7 @@ struct PasskeysController: Sendable {
         let ceremony = try await passkeys.createChallenge(
             account: account, service: service, body)
         return try JSONResponse.make(
-            ceremony.resource(baseURL: urls.base(request), path: context.requestPath), status: .created)
+            ceremony.resource(url: urls.base(request) + context.requestPath), status: .created)
     }
 
     @Sendable func approveChallenge(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
@@ -55,6 +55,6 @@ struct PasskeysController: Sendable {
         if let factor = ceremony.factor {
             webhooks.emit(factor.event(.challengeApproved, challenge: ceremony.challenge.sid))
         }
-        return try JSONResponse.make(ceremony.resource(baseURL: urls.base(request), path: context.requestPath))
+        return try JSONResponse.make(ceremony.resource(url: urls.base(request) + context.requestPath))
     }
 }
