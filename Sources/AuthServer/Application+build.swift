@@ -87,7 +87,17 @@ private func assembleAuthServer(
     }
     let refreshTokens = storage.refreshTokens
     let accounts = storage.accounts
-    let limits = AbuseLimits(configuration: configuration, store: storage.limits)
+    if !configuration.developmentMode, configuration.smsGate.allowedCountries == nil,
+        !configuration.smsGate.everyCountryChosen
+    {
+        logger.warning(
+            "SMS_ALLOWED_COUNTRIES is not set: codes go to numbers in every country, where SMS pumping can cost money; set it to the countries your users live in (or * to keep this)"
+        )
+    }
+    let smsGate = SMSGate(
+        settings: configuration.smsGate, countries: SMSCountryStore(database: storage.database), metrics: metrics,
+        logger: logger)
+    let limits = AbuseLimits(configuration: configuration, store: storage.limits, sms: smsGate)
     let issuer = TokenIssuer(
         tokens: tokens, refreshTokens: refreshTokens,
         refreshLifetime: Double(configuration.refreshTokenLifetime.components.seconds), metrics: metrics)

@@ -27,7 +27,10 @@ public final class SQLiteWriteLock: Sendable {
     /// Returns once another connection holds the write lock of the database at `path`.
     public static func hold(path: String) async throws -> SQLiteWriteLock {
         let lock = SQLiteWriteLock()
-        let queue = try DatabaseQueue(path: path)
+        // the server may be writing at this moment (its sweeper, a request): wait for it
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
         let task = Task {
             do {
                 try await queue.writeWithoutTransaction { db in

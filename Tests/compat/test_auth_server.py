@@ -284,3 +284,29 @@ def test_command_line_login_names_the_url_it_could_not_reach():
     assert both.returncode == 64 and "--phone and --user are two ways to log in" in both.stderr
     method = subprocess.run([login_binary(), "--user", "x", "--method", "sms-code"], capture_output=True, text=True)
     assert method.returncode == 64 and "--method 'sms-code': must be totp, sms, push or recovery" in method.stderr
+
+
+def test_production_without_allowed_countries_warns_once_and_a_choice_silences_it(tmp_path):
+    """SMS pumping costs money: a production start that never said where codes may go names the
+    risk in one log line; `*` (every country, chosen) or a list says nothing."""
+    from conftest import ACCOUNT_SID, AUTH_TOKEN, start_auth_server
+
+    emulator = Emulator(str(tmp_path / "emulator.sqlite"), args=["--account-sid", ACCOUNT_SID, "--auth-token", AUTH_TOKEN])
+    try:
+        service = emulator.client().verify.v2.services.create(friendly_name="Production")
+        production = {"TWILIO_VERIFY_BASE_URL": emulator.url, "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+                      "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "TWILIO_VERIFY_SERVICE_SID": service.sid,
+                      "AUTH_SERVER_DEVELOPMENT": "0", "DATABASE_PATH": str(tmp_path / "auth.sqlite")}
+        for name, countries, warned in (("unset", None, True), ("every", "*", False), ("listed", "US,CA", False)):
+            env = dict(production)
+            if countries:
+                env["SMS_ALLOWED_COUNTRIES"] = countries
+            url, process, log = start_auth_server(tmp_path, env, name=name)
+            assert "development mode" not in (tmp_path / f"{name}.log").read_text()
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=10) == 0
+            log.close()
+            text = (tmp_path / f"{name}.log").read_text()
+            assert text.count("SMS_ALLOWED_COUNTRIES is not set") == (1 if warned else 0), text
+    finally:
+        assert emulator.stop() == 0

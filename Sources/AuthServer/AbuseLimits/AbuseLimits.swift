@@ -18,9 +18,14 @@ struct AbuseLimits: Sendable {
     let loginPerIP: RateLimit
     /// Registrations per client IP (each costs a password hash).
     let registerPerIP: RateLimit
+    /// Caps on SMS sends per number prefix, and for the whole service per hour.
+    let sendPerPrefix: [(cap: SMSGateSettings.PrefixLimit, limit: RateLimit)]
+    let sendGlobal: RateLimit?
     let store: LimitStore
+    /// The countries served and the pumping breaker.
+    let sms: SMSGate
 
-    init(configuration: AuthConfiguration, store: LimitStore) {
+    init(configuration: AuthConfiguration, store: LimitStore, sms: SMSGate) {
         let window = Double(configuration.limitWindow.components.seconds)
         sendPerRecipient = RateLimit(kind: .sendPerRecipient, limit: configuration.sendLimitPerPhone, window: window)
         sendPerIP = RateLimit(kind: .sendPerIP, limit: configuration.sendLimitPerIP, window: window)
@@ -30,19 +35,31 @@ struct AbuseLimits: Sendable {
         loginPerAccount = RateLimit(kind: .loginPerAccount, limit: configuration.loginLimitPerAccount, window: window)
         loginPerIP = RateLimit(kind: .loginPerIP, limit: configuration.loginLimitPerIP, window: window)
         registerPerIP = RateLimit(kind: .registerPerIP, limit: configuration.registerLimitPerIP, window: window)
+        sendPerPrefix = configuration.smsGate.prefixLimits.map {
+            ($0, RateLimit(kind: .sendPerPrefix, limit: $0.limit, window: window))
+        }
+        sendGlobal = configuration.smsGate.globalPerHour.map { RateLimit(kind: .sendGlobal, limit: $0, window: 3600) }
         self.store = store
+        self.sms = sms
     }
 
     /// The longest window of any limit, for sweeping.
     var longestWindow: Double {
-        [sendPerRecipient, sendPerIP, verifyPerRecipient, verifyPerIP, loginPerAccount, loginPerIP, registerPerIP]
+        ([sendPerRecipient, sendPerIP, verifyPerRecipient, verifyPerIP, loginPerAccount, loginPerIP, registerPerIP]
+            + sendPerPrefix.map(\.limit) + [sendGlobal].compactMap { $0 })
             .map(\.window).max()
             ?? 0
     }
 
-    /// Counts a send of a code to `recipient` from `ip`; the seconds to wait when refused.
+    /// Counts a send of a code to `recipient` from `ip` (and, to a phone number, under its
+    /// prefixes and for the whole service); the seconds to wait when refused.
     func send(to recipient: String, ip: String, now: Date) async throws -> Int? {
-        try await store.hit([(sendPerIP, ip), (sendPerRecipient, recipient)], now: now)
+        var checks = [(sendPerIP, ip), (sendPerRecipient, recipient)]
+        if recipient.hasPrefix("+") {
+            checks += sendPerPrefix.compactMap { cap, limit in cap.key(for: recipient).map { (limit, $0) } }
+            if let sendGlobal { checks.append((sendGlobal, "all")) }
+        }
+        return try await store.hit(checks, now: now)
     }
 
     /// Counts a check of a code sent to `recipient`, from `ip`.

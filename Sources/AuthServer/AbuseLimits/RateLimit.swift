@@ -9,6 +9,9 @@ struct RateLimit: Sendable {
         case loginPerAccount = "login/account"
         case loginPerIP = "login/ip"
         case registerPerIP = "register/ip"
+        /// SMS sends under a number prefix (`SEND_LIMIT_PER_PREFIX`), and to every number.
+        case sendPerPrefix = "send/prefix"
+        case sendGlobal = "send/global"
     }
 
     let kind: Kind

@@ -179,7 +179,9 @@ struct AccountService: Sendable {
 
     /// Sends a code to `to` (SMS to a phone, or an email), within the per-recipient and per-IP limits.
     func sendCode(to: String, channel: VerifyClient.Channel = .sms, ip: String) async throws {
+        if channel == .sms { try await FormErrors.refuse { try limits.sms.checkCountry(to) } }
         try limited(try await limits.send(to: to, ip: ip, now: now()))
+        if channel == .sms { try await FormErrors.refuse { try await limits.sms.count(to, now: now()) } }
         do {
             _ = try await verify.startVerification(serviceSid: serviceSid, to: to, channel: channel)
         } catch let error as VerifyClientError {
@@ -192,7 +194,9 @@ struct AccountService: Sendable {
         let code = try Self.messageCode(rawCode)
         try limited(try await limits.verify(to, ip: ip, now: now()))
         switch try await verifyCheck(to: to, code: code) {
-        case .approved: return
+        case .approved:
+            if to.hasPrefix("+") { await limits.sms.verified(to, now: now()) }
+            return
         case .usedUp: throw FormErrors(fields: ["code": Self.usedUpCode])
         case .tooManyWrong:
             var errors = FormErrors(

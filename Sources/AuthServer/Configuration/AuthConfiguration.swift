@@ -50,6 +50,8 @@ public struct AuthConfiguration: Sendable {
     public var loginLimitPerIP = 50
     /// Registrations per client IP per ``limitWindow``: each costs a bcrypt hash.
     public var registerLimitPerIP = 10
+    /// The SMS abuse gate: countries served, caps per prefix and for the service, the breaker.
+    public var smsGate = SMSGateSettings()
     /// bcrypt's cost (log2 rounds) for new password hashes; 12 takes ~0.25 s per hash here.
     public var bcryptCost = 12
     /// The session cookie's `Secure` attribute: on unless turned off for plain-HTTP development
@@ -99,18 +101,20 @@ public struct AuthConfiguration: Sendable {
 
     /// Every environment variable the server reads (the executable copies these from the
     /// environment and `.env`).
-    public static let settingNames = [
-        "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_KEY", "TWILIO_API_SECRET", "TWILIO_VERIFY_SERVICE_SID",
-        "TWILIO_VERIFY_BASE_URL", "TWILIO_TIMEOUT", "TWILIO_RATE_LIMIT_KEY", "SECRET_KEY", "JWT_ALGORITHM",
-        "JWT_KEYS_DIR",
-        "ACCESS_TOKEN_LIFETIME", "REFRESH_TOKEN_LIFETIME", "JWT_ISSUER", "JWT_AUDIENCE", "DATABASE_PATH", "HOST",
-        "PORT", "IDLE_TIMEOUT", "MAX_CONNECTIONS",
-        "AUTH_SERVER_DEVELOPMENT", "SEND_LIMIT_PER_PHONE", "SEND_LIMIT_PER_IP", "VERIFY_LIMIT_PER_PHONE",
-        "VERIFY_LIMIT_PER_IP", "LIMIT_WINDOW", "TRUST_PROXY", "LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_IP",
-        "REGISTER_LIMIT_PER_IP", "BCRYPT_COST", "COOKIE_SECURE", "SESSION_LIFETIME", "PUSH_LOGIN",
-        "PASSKEYS_RP_ID", "PASSKEYS_RP_NAME", "PASSKEYS_ORIGINS", "DATABASE_URL", "DATABASE_POOL_SIZE",
-        "DATABASE_WAIT", "DATABASE_TIMEOUT", "LOG_FORMAT", "LOG_LEVEL",
-    ]
+    public static let settingNames =
+        [
+            "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_KEY", "TWILIO_API_SECRET",
+            "TWILIO_VERIFY_SERVICE_SID",
+            "TWILIO_VERIFY_BASE_URL", "TWILIO_TIMEOUT", "TWILIO_RATE_LIMIT_KEY", "SECRET_KEY", "JWT_ALGORITHM",
+            "JWT_KEYS_DIR",
+            "ACCESS_TOKEN_LIFETIME", "REFRESH_TOKEN_LIFETIME", "JWT_ISSUER", "JWT_AUDIENCE", "DATABASE_PATH", "HOST",
+            "PORT", "IDLE_TIMEOUT", "MAX_CONNECTIONS",
+            "AUTH_SERVER_DEVELOPMENT", "SEND_LIMIT_PER_PHONE", "SEND_LIMIT_PER_IP", "VERIFY_LIMIT_PER_PHONE",
+            "VERIFY_LIMIT_PER_IP", "LIMIT_WINDOW", "TRUST_PROXY", "LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_IP",
+            "REGISTER_LIMIT_PER_IP", "BCRYPT_COST", "COOKIE_SECURE", "SESSION_LIFETIME", "PUSH_LOGIN",
+            "PASSKEYS_RP_ID", "PASSKEYS_RP_NAME", "PASSKEYS_ORIGINS", "DATABASE_URL", "DATABASE_POOL_SIZE",
+            "DATABASE_WAIT", "DATABASE_TIMEOUT", "LOG_FORMAT", "LOG_LEVEL",
+        ] + SMSGateSettings.settingNames
 
     /// The port `PORT` names (8000 when unset), as the server would read it: for `healthcheck`,
     /// which needs nothing else. Port 0 (a free port) cannot be asked and is an error.
@@ -246,6 +250,7 @@ public struct AuthConfiguration: Sendable {
             value("LOGIN_LIMIT_PER_IP"), "LOGIN_LIMIT_PER_IP", default: 50, range: 1...1_000_000)
         configuration.registerLimitPerIP = try number(
             value("REGISTER_LIMIT_PER_IP"), "REGISTER_LIMIT_PER_IP", default: 10, range: 1...1_000_000)
+        configuration.smsGate = try SMSGateSettings.read(value)
         configuration.bcryptCost = try number(value("BCRYPT_COST"), "BCRYPT_COST", default: 12, range: 4...31)
         if !configuration.developmentMode && configuration.bcryptCost < 12 {
             throw Invalid(setting: "BCRYPT_COST", problem: "must be at least 12 outside development mode")
@@ -327,7 +332,7 @@ public struct AuthConfiguration: Sendable {
         return .init(id: id, name: name ?? "Auth Server", origins: list)
     }
 
-    private static func number(
+    static func number(
         _ text: String?, _ setting: String, default fallback: Int, range: ClosedRange<Int>
     )
         throws(Invalid) -> Int

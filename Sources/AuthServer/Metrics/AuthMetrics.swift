@@ -4,7 +4,8 @@ import VerifyClient
 
 /// What the auth server counts beside its requests, for `GET /metrics`:
 /// `auth_server_logins_total{method, result}`, `auth_server_tokens_issued_total{kind}`,
-/// `auth_server_tokens_refused_total{reason}`, `auth_server_twilio_errors_total{code}` and
+/// `auth_server_tokens_refused_total{reason}`, `auth_server_sms_refused_total{reason}`,
+/// `auth_server_sms_breaker_trips_total{country}`, `auth_server_twilio_errors_total{code}` and
 /// `auth_server_twilio_request_duration_seconds{operation}`. Logins are counted where the
 /// JSON API and the pages share them (the account service), so both are in the figures.
 struct AuthMetrics: Sendable {
@@ -83,6 +84,16 @@ struct AuthMetrics: Sendable {
     func tokensIssued(refreshToken: Bool = true) {
         server.increment("auth_server_tokens_issued_total", ["kind": "access"])
         if refreshToken { server.increment("auth_server_tokens_issued_total", ["kind": "refresh"]) }
+    }
+
+    /// A code the SMS gate did not send (`country`, `breaker`).
+    func smsRefused(reason: String) {
+        server.increment("auth_server_sms_refused_total", ["reason": reason])
+    }
+
+    /// A country's SMS breaker opened.
+    func smsBreakerTripped(country: String) {
+        server.increment("auth_server_sms_breaker_trips_total", ["country": country])
     }
 
     func tokenRefused(_ reason: TokenRefusal.Reason) {

@@ -64,4 +64,11 @@ public enum PhoneNumber {
         }
         return "+" + digits
     }
+
+    /// The country calling code of an E.164 number (`+18765550100` → `1`), if it is one in use.
+    static func callingCode(of number: String) -> String? {
+        guard number.hasPrefix("+") else { return nil }
+        let digits = number.dropFirst()
+        return (1...3).map { String(digits.prefix($0)) }.first(where: countryCodes.contains)
+    }
 }

@@ -6,6 +6,7 @@ extension SMSLoginController {
             "/api/auth/send-verification": {
               "post": {
                 "operationId": "sendVerification", "tags": ["sms login"], "summary": "Texts a login code to the number",
+                "description": "The SMS gate answers before Twilio is asked: 403 for a number in a country SMS_ALLOWED_COUNTRIES does not serve; 429 with Retry-After for a limit (per number, per IP, per prefix, for the service) or while the country's pumping breaker is open.",
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PhoneNumberBody"}}}},
                 "responses": {
                   "200": {"description": "The code is on its way", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CodeSent"}}}},

@@ -51,7 +51,9 @@ struct SMSLoginController: Sendable {
         let body = try await JSONRequest.decode(SendRequest.self, from: request)
         let phone = try normalize(body.phoneNumber)
         let ip = context.clientIP(request, trustedProxies: trustedProxies)
+        try await APIError.refuse { try limits.sms.checkCountry(phone) }
         try AbuseLimits.refuse(try await limits.send(to: phone, ip: ip, now: now()))
+        try await APIError.refuse { try await limits.sms.count(phone, now: now()) }
         var options = VerifyClient.StartOptions()
         if let key = twilioRateLimitKey { options.rateLimits = [key: ip] }
         do {
@@ -90,6 +92,7 @@ struct SMSLoginController: Sendable {
         guard check.status == .approved, check.valid else {
             return try JSONResponse.make(CodeRefused(status: check.status), status: .badRequest)
         }
+        await limits.sms.verified(phone, now: now())
         return try await issuer.startLogin(.phoneNumber(phone), message: "Verification successful")
     }
 

@@ -109,6 +109,21 @@ extension SQLiteDatabase {
             // a JSON login waiting for a push approval remembers the Verify challenge it made
             try db.alter(table: "login_challenge") { t in t.add(column: "push_challenge_sid", .text) }
         }
+        migrator.registerMigration("v5: the SMS gate's breaker") { db in
+            // codes sent and verified per country and minute, and each country's last trip
+            try db.create(table: "sms_country_minute") { t in
+                t.column("country", .text).notNull()
+                t.column("minute", .integer).notNull()
+                t.column("sends", .integer).notNull().defaults(to: 0)
+                t.column("verified", .integer).notNull().defaults(to: 0)
+                t.primaryKey(["country", "minute"])
+            }
+            try db.create(table: "sms_breaker") { t in
+                t.primaryKey("country", .text)
+                t.column("opened_at", .double).notNull()
+                t.column("open_until", .double).notNull()
+            }
+        }
         return migrator
     }
 }
@@ -237,6 +252,24 @@ enum PostgresSchema {
                 END
                 $$
                 """
+            ]),
+        Migration(
+            name: "v3: the SMS gate's breaker",
+            statements: [
+                """
+                CREATE TABLE sms_country_minute (
+                    country text NOT NULL,
+                    minute bigint NOT NULL,
+                    sends bigint NOT NULL DEFAULT 0,
+                    verified bigint NOT NULL DEFAULT 0,
+                    PRIMARY KEY (country, minute))
+                """,
+                """
+                CREATE TABLE sms_breaker (
+                    country text PRIMARY KEY,
+                    opened_at double precision NOT NULL,
+                    open_until double precision NOT NULL)
+                """,
             ]),
     ]
 }

@@ -32,5 +32,6 @@ struct ExpirySweeper: Service {
     func sweep() async throws {
         try await sessions.sweep()
         try await limits.store.sweep(now: now(), longestWindow: limits.longestWindow)
+        try await limits.sms.countries.sweep(now: now())
     }
 }

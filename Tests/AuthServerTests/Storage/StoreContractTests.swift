@@ -503,4 +503,48 @@ struct StoreContractTests {
             #expect(try await storage.accounts.find(id: account.id)?.about == "first, then second")
         }
     }
+
+    // MARK: The SMS breaker
+
+    @Test(
+        "the SMS breaker counts two replicas' sends together and opens once; verified codes hold it shut",
+        arguments: StoreBackend.available)
+    func smsBreaker(backend: StoreBackend) async throws {
+        try await backend.withReplicas { first, second in
+            let stores = [SMSCountryStore(database: first.database), SMSCountryStore(database: second.database)]
+            let breaker = SMSGateSettings.Breaker(minSends: 10, minVerifiedPercent: 50, cooldown: .seconds(60))
+            // a country whose codes are verified does not trip
+            for index in 0..<12 {
+                #expect(
+                    try await stores[index % 2].send(to: "FR", now: Self.now, breaker: breaker)
+                        == .counted(tripped: nil))
+                try await stores[(index + 1) % 2].verified(in: "FR", now: Self.now)
+            }
+            try await stores[0].verified(in: "GB", now: Self.now)
+            let outcomes = try await withThrowingTaskGroup(of: SMSCountryStore.Send.self) { group in
+                for index in 0..<24 {
+                    let store = stores[index % 2]
+                    group.addTask { try await store.send(to: "GB", now: Self.now, breaker: breaker) }
+                }
+                return try await group.reduce(into: [SMSCountryStore.Send]()) { $0.append($1) }
+            }
+            let trips = outcomes.filter { if case .counted(let tripped) = $0 { tripped != nil } else { false } }
+            #expect(trips.count == 1)
+            #expect(outcomes.contains(.breakerOpen(until: Self.now.timeIntervalSince1970 + 60)))
+            #expect(
+                try await stores[1].send(to: "GB", now: Self.now.addingTimeInterval(59), breaker: breaker)
+                    == .breakerOpen(until: Self.now.timeIntervalSince1970 + 60))
+            // once it closes, only sends after it count: one more does not trip it again
+            #expect(
+                try await stores[0].send(to: "GB", now: Self.now.addingTimeInterval(61), breaker: breaker)
+                    == .counted(tripped: nil))
+            #expect(try await stores[0].send(to: "FR", now: Self.now, breaker: breaker) == .counted(tripped: nil))
+            // the sweep keeps the last hour only
+            try await stores[1].sweep(now: Self.now.addingTimeInterval(3600 + 60))
+            let left = try await first.database.read { db in
+                try await db.fetchValue("SELECT count(*) FROM sms_country_minute", as: Int.self)
+            }
+            #expect(left == 1)
+        }
+    }
 }

@@ -1,0 +1,174 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import VerifyWire
+
+@testable import AuthServer
+
+/// The SMS abuse gate on the JSON phone login, the accounts API and the pages, on the suite's
+/// database: every refusal is a clear error, and the emulator's request log shows that no
+/// refused send reached Verify.
+@Suite("Auth server: the SMS abuse gate")
+struct SMSGateTests {
+    /// How many `POST …/Verifications` (sends) the emulator received for `to`.
+    static func sends(_ stack: Stack, to: String? = nil) async throws -> Int {
+        let log = try await stack.emulator.client.execute(uri: "/emulator/v1/requests?limit=1000", method: .get) {
+            response in
+            (try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])?["requests"]
+                as? [[String: Any]] ?? []
+        }
+        return log.filter { entry in
+            (entry["method"] as? String) == "POST" && ((entry["path"] as? String)?.hasSuffix("/Verifications") ?? false)
+        }.count
+    }
+
+    static func send(_ stack: Stack, _ phone: String) async throws -> (HTTPResponse.Status, [String: Any], HTTPFields) {
+        try await stack.post("/api/auth/send-verification", #"{"phone_number": "\#(phone)"}"#)
+    }
+
+    @Test("countries not served are refused with 403 before Verify is asked, a Caribbean +1 number included")
+    func countries() async throws {
+        try await withStack(configure: { $0.smsGate.allowedCountries = ["US", "CA"] }) { stack in
+            let (british, body, _) = try await Self.send(stack, "+44 7700 900123")
+            #expect(british == .forbidden)
+            #expect(body["message"] as? String == "Codes are not sent to numbers in GB")
+            let (jamaican, jamaicanBody, _) = try await Self.send(stack, "+1 876 555 0100")
+            #expect(jamaican == .forbidden)
+            #expect(jamaicanBody["message"] as? String == "Codes are not sent to numbers in JM")
+            #expect(try await Self.send(stack, "+1 514 555 0100").0 == .ok)
+            #expect(try await Self.send(stack, "+1 415 555 0160").0 == .ok)
+            #expect(try await Self.sends(stack) == 2)
+
+            // the accounts API's SMS factor goes through the same gate
+            _ = try await stack.json(
+                .post, "/api/accounts/register",
+                #"{"username": "gated", "email": "gated@example.com", "password": "correct-horse-battery"}"#)
+            let (_, tokens, _) = try await stack.json(
+                .post, "/api/accounts/login", #"{"login": "gated", "password": "correct-horse-battery"}"#)
+            let access = try #require(tokens["access_token"] as? String)
+            let (refused, refusedBody, _) = try await stack.json(
+                .post, "/api/accounts/2fa/enable",
+                #"{"phone_number": "+447700900124", "current_password": "correct-horse-battery"}"#, token: access)
+            #expect(refused == .forbidden)
+            #expect(refusedBody["message"] as? String == "Codes are not sent to numbers in GB")
+            #expect(try await Self.sends(stack) == 2)
+            let metrics = try await stack.auth.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
+            #expect(metrics.contains(#"auth_server_sms_refused_total{reason="country"} 3"#))
+        }
+    }
+
+    @Test("the pages: a number of a country not served is refused on the form, and nothing is sent")
+    func pages() async throws {
+        try await withAccounts(configure: { $0.smsGate.allowedCountries = ["US"] }) { stack in
+            let browser = stack.browser()
+            try await browser.register("paula")
+            _ = try await browser.get("/profile/2fa/enable")
+            let refused = try await browser.post("/profile/2fa/enable", ["phone_number": "+44 7700 900125"])
+            #expect(refused.status == .forbidden)
+            #expect(refused.body.contains("Codes are not sent to numbers in GB"))
+            #expect(try await Self.sends(stack) == 0)
+            let sent = try await browser.post("/profile/2fa/enable", ["phone_number": "+1 415 555 0142"])
+            #expect(sent.status == .seeOther || sent.status == .ok)
+            #expect(try await Self.sends(stack) == 1)
+        }
+    }
+
+    @Test("the breaker stops a country whose codes are sent and never verified; verified countries keep going")
+    func breaker() async throws {
+        try await withStack(configure: {
+            $0.smsGate.breaker = .init(minSends: 3, minVerifiedPercent: 50, cooldown: .seconds(60))
+        }) { stack in
+            for number in ["+447700900201", "+447700900202", "+447700900203"] {
+                #expect(try await Self.send(stack, number).0 == .ok)
+            }
+            let (paused, body, headers) = try await Self.send(stack, "+447700900204")
+            #expect(paused == .tooManyRequests)
+            #expect((body["message"] as? String)?.hasPrefix("Codes to numbers in GB are paused; try again in ") == true)
+            let wait = try #require(Int(headers[.retryAfter] ?? ""))
+            #expect((1...60).contains(wait))
+            #expect(try await Self.sends(stack) == 3)
+
+            // France: each code verified, so four sends do not trip it
+            for number in ["+33612345601", "+33612345602", "+33612345603", "+33612345604"] {
+                #expect(try await Self.send(stack, number).0 == .ok)
+                let code = try await stack.code(for: number)
+                let (verified, _, _) = try await stack.post(
+                    "/api/auth/verify-code", #"{"phone_number": "\#(number)", "code": "\#(code)"}"#)
+                #expect(verified == .ok)
+            }
+            #expect(try await Self.sends(stack) == 7)
+
+            // after the cool-down, sends resume and the hour before the trip does not trip it again
+            stack.tokenClock.advance(61)
+            #expect(try await Self.send(stack, "+447700900205").0 == .ok)
+            #expect(try await Self.send(stack, "+447700900206").0 == .ok)
+            let metrics = try await stack.auth.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
+            #expect(metrics.contains(#"auth_server_sms_breaker_trips_total{country="GB"} 1"#))
+            #expect(metrics.contains(#"auth_server_sms_refused_total{reason="breaker"} 1"#))
+        }
+    }
+
+    @Test("caps per number prefix and for the whole service answer 429 with Retry-After, with no send")
+    func prefixAndGlobalCaps() async throws {
+        try await withStack(configure: {
+            $0.smsGate.prefixLimits = [.init(prefix: "+1415555", limit: 2), .init(prefix: nil, limit: 4)]
+            $0.smsGate.globalPerHour = 5
+        }) { stack in
+            #expect(try await Self.send(stack, "+14155550171").0 == .ok)
+            #expect(try await Self.send(stack, "+14155550172").0 == .ok)
+            let (capped, _, headers) = try await Self.send(stack, "+14155550173")
+            #expect(capped == .tooManyRequests && headers[.retryAfter] != nil)
+            // another prefix of +1 is not capped by the first, but by +1's own cap of 4
+            #expect(try await Self.send(stack, "+12125550101").0 == .ok)
+            #expect(try await Self.send(stack, "+12125550102").0 == .ok)
+            #expect(try await Self.send(stack, "+12125550103").0 == .tooManyRequests)
+            // the whole service: five sends an hour, whichever country
+            #expect(try await Self.send(stack, "+447700900301").0 == .ok)
+            let (global, _, globalHeaders) = try await Self.send(stack, "+447700900302")
+            #expect(global == .tooManyRequests)
+            #expect(Int(globalHeaders[.retryAfter] ?? "").map { $0 > 600 } == true)
+            #expect(try await Self.sends(stack) == 5)
+        }
+    }
+
+    @Test(
+        "a mistyped gate setting stops start-up naming it",
+        arguments: [
+            ("SMS_ALLOWED_COUNTRIES", "US,XX", "'XX' is not an ISO 3166 country code"),
+            ("SMS_ALLOWED_COUNTRIES", "USA", "'USA' is not an ISO 3166 country code"),
+            ("SEND_LIMIT_PER_PREFIX", "1876:20", "'1876:20' is not PREFIX:COUNT"),
+            ("SEND_LIMIT_PER_PREFIX", "+1876:lots", "'+1876:lots' is not PREFIX:COUNT"),
+            ("SEND_LIMIT_GLOBAL", "0", "SEND_LIMIT_GLOBAL"),
+            ("SMS_BREAKER", "maybe", "must be on or off"),
+            ("SMS_BREAKER_MIN_VERIFIED_PERCENT", "150", "SMS_BREAKER_MIN_VERIFIED_PERCENT"),
+        ])
+    func badSettings(name: String, value: String, problem: String) throws {
+        #expect {
+            try AuthConfiguration.fromEnvironment(["AUTH_SERVER_DEVELOPMENT": "1", name: value])
+        } throws: { error in
+            let invalid = error as? AuthConfiguration.Invalid
+            return invalid?.setting == name && "\(invalid!)".contains(problem)
+        }
+    }
+
+    @Test("settings: countries, prefixes, the global cap and the breaker read as written; * and off")
+    func settings() throws {
+        let read = try AuthConfiguration.fromEnvironment([
+            "AUTH_SERVER_DEVELOPMENT": "1", "SMS_ALLOWED_COUNTRIES": "us, ca,GB",
+            "SEND_LIMIT_PER_PREFIX": "+1876:20,*:500",
+            "SEND_LIMIT_GLOBAL": "2000", "SMS_BREAKER_MIN_SENDS": "50", "SMS_BREAKER_COOLDOWN": "600",
+        ]).smsGate
+        #expect(read.allowedCountries == ["US", "CA", "GB"])
+        #expect(read.prefixLimits == [.init(prefix: "+1876", limit: 20), .init(prefix: nil, limit: 500)])
+        #expect(read.globalPerHour == 2000)
+        #expect(read.breaker == .init(minSends: 50, minVerifiedPercent: 10, cooldown: .seconds(600)))
+        let open = try AuthConfiguration.fromEnvironment([
+            "AUTH_SERVER_DEVELOPMENT": "1", "SMS_ALLOWED_COUNTRIES": "*", "SMS_BREAKER": "off",
+        ]).smsGate
+        #expect(open.allowedCountries == nil && open.everyCountryChosen && open.breaker == nil)
+        #expect(PhoneCountry.of("+18765550100") == "JM" && PhoneCountry.of("+17875550100") == "PR")
+        #expect(PhoneCountry.of("+77012345678") == "KZ" && PhoneCountry.of("+79161234567") == "RU")
+    }
+}
