@@ -94,6 +94,11 @@ private func assembleAuthServer(
             "SMS_ALLOWED_COUNTRIES is not set: codes go to numbers in every country, where SMS pumping can cost money; set it to the countries your users live in (or * to keep this)"
         )
     }
+    if !configuration.smsGate.reviewNumbers.codes.isEmpty {
+        logger.notice(
+            "review numbers (TEST_PHONE_NUMBERS), which log in with their fixed code and never reach Twilio: \(configuration.smsGate.reviewNumbers.numbers.joined(separator: ", "))"
+        )
+    }
     let smsGate = SMSGate(
         settings: configuration.smsGate, countries: SMSCountryStore(database: storage.database), metrics: metrics,
         logger: logger)

@@ -310,3 +310,20 @@ def test_production_without_allowed_countries_warns_once_and_a_choice_silences_i
             assert text.count("SMS_ALLOWED_COUNTRIES is not set") == (1 if warned else 0), text
     finally:
         assert emulator.stop() == 0
+
+
+def test_review_numbers_are_listed_at_start_without_their_codes(tmp_path):
+    emulator, url, process, log = start_stack(
+        tmp_path, {"TEST_PHONE_NUMBERS": "+15555550100:424242,+447700900123:135790"})
+    try:
+        sent = requests.post(url + "/api/auth/send-verification", json={"phone_number": "+15555550100"}, timeout=5)
+        assert sent.status_code == 200, sent.text
+        checked = requests.post(url + "/api/auth/verify-code",
+                                json={"phone_number": "+15555550100", "code": "424242"}, timeout=5)
+        assert checked.status_code == 200 and checked.json()["token"]
+        assert emulator.messages(to="+15555550100") == []
+    finally:
+        stop_stack(emulator, process, log)
+    text = (tmp_path / "auth.log").read_text()
+    assert "+15555550100, +447700900123" in text, text
+    assert "424242" not in text and "135790" not in text

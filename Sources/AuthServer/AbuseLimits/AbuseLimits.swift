@@ -62,6 +62,12 @@ struct AbuseLimits: Sendable {
         return try await store.hit(checks, now: now)
     }
 
+    /// Counts a code "sent" to a review number: the limits per number and per IP only, as
+    /// nothing is spent.
+    func sendUnpaid(to recipient: String, ip: String, now: Date) async throws -> Int? {
+        try await store.hit([(sendPerIP, ip), (sendPerRecipient, recipient)], now: now)
+    }
+
     /// Counts a check of a code sent to `recipient`, from `ip`.
     func verify(_ recipient: String, ip: String, now: Date) async throws -> Int? {
         try await store.hit([(verifyPerIP, ip), (verifyPerRecipient, recipient)], now: now)

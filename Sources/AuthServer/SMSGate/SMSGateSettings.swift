@@ -20,6 +20,8 @@ public struct SMSGateSettings: Sendable, Equatable {
     public var globalPerHour: Int?
     /// The pumping breaker; nil when `SMS_BREAKER=off`.
     public var breaker: Breaker? = Breaker()
+    /// Numbers with a fixed code that never reach Twilio (`TEST_PHONE_NUMBERS`).
+    public var reviewNumbers = ReviewNumbers()
 
     public init() {}
 
@@ -98,10 +100,12 @@ public struct SMSGateSettings: Sendable, Equatable {
                 try AuthConfiguration.number(
                     value("SMS_BREAKER_COOLDOWN"), "SMS_BREAKER_COOLDOWN", default: 3600, range: 1...604_800))
         }
+        settings.reviewNumbers = try ReviewNumbers.read(value)
         return settings
     }
 
     static let settingNames = [
+        "TEST_PHONE_NUMBERS", "ALLOW_REAL_TEST_NUMBERS",
         "SMS_ALLOWED_COUNTRIES", "SEND_LIMIT_PER_PREFIX", "SEND_LIMIT_GLOBAL", "SMS_BREAKER", "SMS_BREAKER_MIN_SENDS",
         "SMS_BREAKER_MIN_VERIFIED_PERCENT", "SMS_BREAKER_COOLDOWN",
     ]

@@ -171,4 +171,96 @@ struct SMSGateTests {
         #expect(PhoneCountry.of("+18765550100") == "JM" && PhoneCountry.of("+17875550100") == "PR")
         #expect(PhoneCountry.of("+77012345678") == "KZ" && PhoneCountry.of("+79161234567") == "RU")
     }
+
+    @Test("review numbers log in with their fixed code and never reach Twilio; the limits per number still apply")
+    func reviewNumbers() async throws {
+        try await withStack(configure: {
+            $0.smsGate = try! SMSGateSettings.read {
+                ["TEST_PHONE_NUMBERS": "+1 555 555 0100:424242, +447700900123:135790"][$0]
+            }
+            // the gate's country list does not hold back a number that costs nothing
+            $0.smsGate.allowedCountries = ["FR"]
+        }) { stack in
+            #expect(try await Self.send(stack, "+15555550100").0 == .ok)
+            let (wrong, wrongBody, _) = try await stack.post(
+                "/api/auth/verify-code", #"{"phone_number": "+15555550100", "code": "424243"}"#)
+            #expect(wrong == .badRequest && wrongBody["authenticated"] as? Bool == false)
+            let (approved, tokens, _) = try await stack.post(
+                "/api/auth/verify-code", #"{"phone_number": "+1 555 555 0100", "code": "424242"}"#)
+            #expect(approved == .ok && tokens["token"] is String)
+            // the code is fixed: it works again
+            #expect(
+                try await stack.post("/api/auth/verify-code", #"{"phone_number": "+15555550100", "code": "424242"}"#)
+                    .0 == .ok)
+            let log = try await stack.emulator.client.execute(uri: "/emulator/v1/requests?limit=1000", method: .get) {
+                response in
+                (try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])?["requests"]
+                    as? [[String: Any]] ?? []
+            }
+            #expect(!log.contains { ($0["path"] as? String)?.contains("Verification") == true })
+            // SEND_LIMIT_PER_PHONE (5) still counts
+            for _ in 0..<4 { #expect(try await Self.send(stack, "+447700900123").0 == .ok) }
+            #expect(try await Self.send(stack, "+447700900123").0 == .ok)
+            let (limited, _, headers) = try await Self.send(stack, "+447700900123")
+            #expect(limited == .tooManyRequests && headers[.retryAfter] != nil)
+            // a number not on the list is still the gate's
+            #expect(try await Self.send(stack, "+15555550101").0 == .forbidden)
+        }
+    }
+
+    @Test("a review number as an account's SMS factor: on with its fixed code, no Verify call")
+    func reviewNumberAsFactor() async throws {
+        try await withAccounts(configure: {
+            $0.smsGate.reviewNumbers.codes = ["+15555550150": "909090"]
+        }) { stack in
+            _ = try await stack.json(
+                .post, "/api/accounts/register",
+                #"{"username": "reviewer", "email": "reviewer@example.com", "password": "correct-horse-battery"}"#)
+            let (_, tokens, _) = try await stack.json(
+                .post, "/api/accounts/login", #"{"login": "reviewer", "password": "correct-horse-battery"}"#)
+            let access = try #require(tokens["access_token"] as? String)
+            let (sent, _, _) = try await stack.json(
+                .post, "/api/accounts/2fa/enable",
+                #"{"phone_number": "+15555550150", "current_password": "correct-horse-battery"}"#, token: access)
+            #expect(sent == .ok)
+            let (on, body, _) = try await stack.json(
+                .post, "/api/accounts/2fa/enable/verify", #"{"code": "909090"}"#, token: access)
+            #expect(on == .ok)
+            #expect((body["recovery_codes"] as? [String])?.count == RecoveryCodes.count)
+            #expect(try await Self.sends(stack) == 0)
+        }
+    }
+
+    @Test(
+        "review numbers must be fictional unless ALLOW_REAL_TEST_NUMBERS=1; a malformed entry names itself",
+        arguments: [
+            ("+14158675309:424242", nil, "+14158675309 is not in a fictional range"),
+            ("+15555550100", nil, "'+15555550100' is not NUMBER:CODE"),
+            ("+15555550100:12", nil, "is not NUMBER:CODE"),
+            ("4155550100:424242", nil, "'4155550100'"),
+            ("+14158675309:424242", "maybe", "must be 1 or 0"),
+        ])
+    func badReviewNumbers(numbers: String, allowReal: String?, problem: String) throws {
+        var environment = ["AUTH_SERVER_DEVELOPMENT": "1", "TEST_PHONE_NUMBERS": numbers]
+        environment["ALLOW_REAL_TEST_NUMBERS"] = allowReal
+        #expect {
+            try AuthConfiguration.fromEnvironment(environment)
+        } throws: { error in
+            "\(error)".contains(problem)
+        }
+    }
+
+    @Test("fictional ranges: 555-01XX in any area code, Twilio's test numbers, the UK and French drama ranges")
+    func fictionalRanges() throws {
+        for number in ["+12125550199", "+15005550006", "+447700900000", "+442079460123", "+33639981234"] {
+            #expect(ReviewNumbers.isFictional(number), "\(number)")
+        }
+        for number in ["+12125550200", "+14158675309", "+447700123456", "+33612345678"] {
+            #expect(!ReviewNumbers.isFictional(number), "\(number)")
+        }
+        let allowed = try AuthConfiguration.fromEnvironment([
+            "AUTH_SERVER_DEVELOPMENT": "1", "TEST_PHONE_NUMBERS": "+14158675309:424242", "ALLOW_REAL_TEST_NUMBERS": "1",
+        ])
+        #expect(allowed.smsGate.reviewNumbers.codes == ["+14158675309": "424242"])
+    }
 }
