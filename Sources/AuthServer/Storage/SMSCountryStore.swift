@@ -13,18 +13,16 @@ struct SMSCountryStore: Sendable {
 
     /// What became of a send.
     enum Send: Sendable, Equatable {
-        /// Counted; `tripped` when this send opened the country's breaker (its hour's figures).
-        case counted(tripped: (sends: Int, verified: Int)?)
+        /// Counted; `tripped` when this send opened the country's breaker.
+        case counted(tripped: Figures?)
         /// The breaker is open until then (seconds since 1970).
         case breakerOpen(until: Double)
+    }
 
-        static func == (lhs: Send, rhs: Send) -> Bool {
-            switch (lhs, rhs) {
-            case (.counted(let a), .counted(let b)): a?.sends == b?.sends && a?.verified == b?.verified
-            case (.breakerOpen(let a), .breakerOpen(let b)): a == b
-            default: false
-            }
-        }
+    /// A country's codes sent and verified in the hour a trip looked at.
+    struct Figures: Sendable, Equatable {
+        var sends: Int
+        var verified: Int
     }
 
     /// Counts a send to `country` unless its breaker is open, in one transaction; with
@@ -64,7 +62,7 @@ struct SMSCountryStore: Sendable {
                 WHERE sms_breaker.open_until <= excluded.opened_at
                 RETURNING 1
                 """)
-            return .counted(tripped: opened == 1 ? (sends, verified) : nil)
+            return .counted(tripped: opened == 1 ? Figures(sends: sends, verified: verified) : nil)
         }
     }
 

@@ -42,12 +42,7 @@ struct SMSGateTests {
             #expect(try await Self.sends(stack) == 2)
 
             // the accounts API's SMS factor goes through the same gate
-            _ = try await stack.json(
-                .post, "/api/accounts/register",
-                #"{"username": "gated", "email": "gated@example.com", "password": "correct-horse-battery"}"#)
-            let (_, tokens, _) = try await stack.json(
-                .post, "/api/accounts/login", #"{"login": "gated", "password": "correct-horse-battery"}"#)
-            let access = try #require(tokens["access_token"] as? String)
+            let access = try await stack.signUp("gated")
             let (refused, refusedBody, _) = try await stack.json(
                 .post, "/api/accounts/2fa/enable",
                 #"{"phone_number": "+447700900124", "current_password": "correct-horse-battery"}"#, token: access)
@@ -213,12 +208,7 @@ struct SMSGateTests {
         try await withAccounts(configure: {
             $0.smsGate.reviewNumbers.codes = ["+15555550150": "909090"]
         }) { stack in
-            _ = try await stack.json(
-                .post, "/api/accounts/register",
-                #"{"username": "reviewer", "email": "reviewer@example.com", "password": "correct-horse-battery"}"#)
-            let (_, tokens, _) = try await stack.json(
-                .post, "/api/accounts/login", #"{"login": "reviewer", "password": "correct-horse-battery"}"#)
-            let access = try #require(tokens["access_token"] as? String)
+            let access = try await stack.signUp("reviewer")
             let (sent, _, _) = try await stack.json(
                 .post, "/api/accounts/2fa/enable",
                 #"{"phone_number": "+15555550150", "current_password": "correct-horse-battery"}"#, token: access)

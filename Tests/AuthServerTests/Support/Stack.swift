@@ -72,6 +72,16 @@ struct Stack {
         try #require(try await emulator.lastCode(to: to, waitingUpTo: .seconds(5)))
     }
 
+    /// Registers `name` (password `correct-horse-battery`) and returns its access token.
+    func signUp(_ name: String) async throws -> String {
+        _ = try await json(
+            .post, "/api/accounts/register",
+            #"{"username": "\#(name)", "email": "\#(name)@example.com", "password": "correct-horse-battery"}"#)
+        let (_, tokens, _) = try await json(
+            .post, "/api/accounts/login", #"{"login": "\#(name)", "password": "correct-horse-battery"}"#)
+        return try #require(tokens["access_token"] as? String)
+    }
+
     func login(_ phone: String) async throws -> String {
         try await loginWithRefresh(phone).access
     }

@@ -67,8 +67,18 @@ final class GRDBSQLDatabase: SQLDatabase {
         }
     }
 
+    /// One statement in one synchronous access (`BEGIN IMMEDIATE`, the statement, `COMMIT`).
     func run(_ query: SQLQuery) async throws -> [SQLRow] {
-        try await write { db in try await db.fetchAll(query) }
+        try await gate.withTurn {
+            try Self.now(writer) { db in
+                var rows: [SQLRow] = []
+                try db.inTransaction(.immediate) {
+                    rows = try Self.fetch(db, query)
+                    return .commit
+                }
+                return rows
+            }
+        }
     }
 
     func uniqueViolation(in error: any Error) -> String? {
