@@ -112,8 +112,10 @@ private func assembleAuthServer(
                 tokens: tokens, refreshTokens: refreshTokens, accounts: accounts, admits: admits, metrics: metrics))
     }
 
-    TokensController(issuer: issuer, accounts: accounts, logger: logger)
+    TokensController(issuer: issuer, accounts: accounts, trustedProxies: configuration.trustedProxies, logger: logger)
         .addRoutes(to: router, signedIn: bearer(.anyToken))
+    SessionsController(refreshTokens: refreshTokens, now: now)
+        .addRoutes(signedIn: bearer(.phoneNumbersAndAccounts))
     SMSLoginController(
         verify: verify, serviceSid: serviceSid, issuer: issuer, limits: limits,
         trustedProxies: configuration.trustedProxies,

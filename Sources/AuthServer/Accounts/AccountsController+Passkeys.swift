@@ -68,7 +68,8 @@ extension AccountsController {
                 assertion: assertion, expectedChallenge: nil, ip: ip(request, context))
         }
         return try await issuer.startLogin(
-            .account(sid: account.sid), message: "Login successful", username: account.username)
+            .account(sid: account.sid), message: "Login successful", username: account.username,
+            client: client(request, context))
     }
 
     /// `{…fields, "options": {"publicKey": …}}` with the options exactly as WebAuthn spells them

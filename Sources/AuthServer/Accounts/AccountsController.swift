@@ -62,7 +62,7 @@ struct AccountsController: Sendable {
             try await service.authenticate(login: login, password: body["password"]!, ip: ip(request, context))
         }
         let methods = service.methods(account)
-        guard !methods.isEmpty else { return try await startLogin(account) }
+        guard !methods.isEmpty else { return try await startLogin(account, client(request, context)) }
         // an SMS costs money and may be unwanted: it goes out by itself only when it is the one way
         let smsNow = methods == [.sms]
         if smsNow, let phone = account.phone { try await service.sendCode(to: phone, ip: ip(request, context)) }
@@ -91,15 +91,18 @@ struct AccountsController: Sendable {
         return try await service.metrics.observeLogin(
             .init(proof), result: { $0.status == .accepted ? nil : .success }
         ) {
-            try await completeLogin(account, proof: proof, challenge: token, body: body, ip: ip(request, context))
+            try await completeLogin(
+                account, proof: proof, challenge: token, body: body, client: client(request, context))
         }
     }
 
     /// The second step of `account`'s login with `proof`: the tokens, or 202 while a push
     /// approval is pending.
     private func completeLogin(
-        _ account: UserAccount, proof: SecondFactorProof, challenge token: String, body: [String: String], ip: String
+        _ account: UserAccount, proof: SecondFactorProof, challenge token: String, body: [String: String],
+        client: SessionClient
     ) async throws -> Response {
+        let ip = client.ip
         if proof == .factor(.push) {
             guard let sid = try await accounts.pushChallenge(token) else {
                 throw FormErrors(
@@ -116,7 +119,7 @@ struct AccountsController: Sendable {
             try await service.checkSecondStep(account, proof: proof, code: code, ip: ip)
         }
         try await accounts.deleteChallenge(token)
-        return try await startLogin(account)
+        return try await startLogin(account, client)
     }
 
     /// Sends a login's prompt (again): `{"challenge", "method": "sms"}` texts the code,
@@ -150,8 +153,9 @@ struct AccountsController: Sendable {
         return account
     }
 
-    private func startLogin(_ account: UserAccount) async throws -> Response {
-        try await issuer.startLogin(.account(sid: account.sid), message: "Login successful", username: account.username)
+    private func startLogin(_ account: UserAccount, _ client: SessionClient) async throws -> Response {
+        try await issuer.startLogin(
+            .account(sid: account.sid), message: "Login successful", username: account.username, client: client)
     }
 
     // MARK: Passwords
@@ -178,6 +182,11 @@ struct AccountsController: Sendable {
             email: body["email"]!, code: body["code"]!, password: body["password"]!,
             confirmation: body["password_confirmation"] ?? body["password"]!, ip: ip(request, context))
         return try JSONResponse.make(MessageBody("Password changed; every session and token was revoked"))
+    }
+
+    /// Where a login came from, for its session.
+    func client(_ request: Request, _ context: AuthRequestContext) -> SessionClient {
+        SessionClient(ip: ip(request, context), userAgent: request.headers[.userAgent])
     }
 
     func ip(_ request: Request, _ context: AuthRequestContext) -> String {

@@ -22,7 +22,8 @@ enum AuthAPIDocument {
                 """,
             fragments: [
                 OpenAPIDocument.healthFragment(server: "auth-server", metricsNote: " (keep it behind your proxy)"),
-                shared, SMSLoginController.openAPI, TokensController.openAPI, AccountsController.openAPI,
+                shared, SMSLoginController.openAPI, TokensController.openAPI, SessionsController.openAPI,
+                AccountsController.openAPI,
                 AccountsController.openAPITwoFactor, AccountsController.openAPIPasskeys,
             ])
     }

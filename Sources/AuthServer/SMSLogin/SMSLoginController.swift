@@ -89,7 +89,8 @@ struct SMSLoginController: Sendable {
         }
         if let accepted = limits.sms.settings.reviewNumbers.accepts(String(code), for: phone) {
             guard accepted else { return try JSONResponse.make(CodeRefused(status: .pending), status: .badRequest) }
-            return try await issuer.startLogin(.phoneNumber(phone), message: "Verification successful")
+            return try await issuer.startLogin(
+                .phoneNumber(phone), message: "Verification successful", client: client(request, context))
         }
         let check: VerificationCheckResource
         do {
@@ -101,7 +102,8 @@ struct SMSLoginController: Sendable {
             return try JSONResponse.make(CodeRefused(status: check.status), status: .badRequest)
         }
         await limits.sms.verified(phone, now: now())
-        return try await issuer.startLogin(.phoneNumber(phone), message: "Verification successful")
+        return try await issuer.startLogin(
+            .phoneNumber(phone), message: "Verification successful", client: client(request, context))
     }
 
     @Sendable func protected(_ request: Request, context: AuthRequestContext) async throws -> Response {
@@ -111,6 +113,11 @@ struct SMSLoginController: Sendable {
             case .account(let sid): ProtectedRoute(accountSid: sid, username: try context.requireAccount().username)
             }
         return JSONResponse.make(bytes: route.json)
+    }
+
+    private func client(_ request: Request, _ context: AuthRequestContext) -> SessionClient {
+        SessionClient(
+            ip: context.clientIP(request, trustedProxies: trustedProxies), userAgent: request.headers[.userAgent])
     }
 
     private func normalize(_ phone: String) throws -> String {

@@ -124,6 +124,17 @@ extension SQLiteDatabase {
                 t.column("open_until", .double).notNull()
             }
         }
+        migrator.registerMigration("v6: device sessions") { db in
+            // a refresh-token family is a device's session: when and from where it was made and used
+            try db.create(table: "token_family") { t in
+                t.primaryKey("family", .text)
+                t.column("subject", .text).notNull().indexed()
+                t.column("created_at", .double).notNull()
+                t.column("last_used_at", .double).notNull()
+                t.column("ip", .text)
+                t.column("user_agent", .text)
+            }
+        }
         return migrator
     }
 }
@@ -270,6 +281,20 @@ enum PostgresSchema {
                     opened_at double precision NOT NULL,
                     open_until double precision NOT NULL)
                 """,
+            ]),
+        Migration(
+            name: "v4: device sessions",
+            statements: [
+                """
+                CREATE TABLE token_family (
+                    family text PRIMARY KEY,
+                    subject text NOT NULL,
+                    created_at double precision NOT NULL,
+                    last_used_at double precision NOT NULL,
+                    ip text,
+                    user_agent text)
+                """,
+                "CREATE INDEX token_family_subject ON token_family (subject)",
             ]),
     ]
 }

@@ -53,8 +53,60 @@ struct RefreshTokenRecords: Sendable {
         try await RevocationNotice.family(family).send(db)
     }
 
-    func insert(tokenHash: String, family: String, subject: String, now: Date, lifetime: TimeInterval) async throws {
-        try await database.run(Self.insertion(tokenHash, family, subject, now.timeIntervalSince1970, lifetime))
+    /// A new family and its first token, with where the login came from.
+    func insert(
+        tokenHash: String, family: String, subject: String, now: Date, lifetime: TimeInterval, client: SessionClient?
+    ) async throws {
+        let time = now.timeIntervalSince1970
+        try await database.write { db in
+            try await db.execute(Self.insertion(tokenHash, family, subject, time, lifetime))
+            try await db.execute(
+                """
+                INSERT INTO token_family (family, subject, created_at, last_used_at, ip, user_agent)
+                VALUES (\(family), \(subject), \(time), \(time), \(client?.ip), \(client?.userAgent))
+                """)
+        }
+    }
+
+    /// The live sessions of `subject` (a family whose latest token is unused, unrevoked and
+    /// unexpired), the most recently used first.
+    func sessions(subject: String, now: Date) async throws -> [DeviceSession] {
+        let time = now.timeIntervalSince1970
+        return try await database.read { db in
+            try await db.fetchAll(
+                """
+                SELECT family, created_at, last_used_at, ip, user_agent FROM token_family f
+                WHERE subject = \(subject) AND EXISTS (
+                    SELECT 1 FROM refresh_token t WHERE t.family = f.family
+                    AND t.used_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > \(time))
+                ORDER BY last_used_at DESC, created_at DESC
+                """
+            ).map {
+                DeviceSession(
+                    id: try $0.decode(0), createdAt: try $0.decode(1), lastUsedAt: try $0.decode(2),
+                    ip: try $0.decode(3), userAgent: try $0.decode(4))
+            }
+        }
+    }
+
+    /// Revokes one live family of `subject` (`only`), or all but `keeping`; returns those
+    /// revoked, each told to the other replicas. Another subject's family is never touched.
+    func revoke(subject: String, only family: String?, keeping: String?, now: Date) async throws -> [String] {
+        let time = now.timeIntervalSince1970
+        let which: SQLQuery =
+            if let family { "family = \(family)" } else { "family IS DISTINCT FROM \(keeping)" }
+        return try await database.write { db in
+            var revoked: [String] = []
+            for row in try await db.fetchAll(
+                "UPDATE refresh_token SET revoked_at = \(time) WHERE subject = \(subject) AND revoked_at IS NULL AND "
+                    + which + " RETURNING family")
+            {
+                let family: String = try row.decode(0)
+                if !revoked.contains(family) { revoked.append(family) }
+            }
+            for family in revoked { try await RevocationNotice.family(family).send(db) }
+            return revoked
+        }
     }
 
     private static func insertion(
@@ -68,7 +120,9 @@ struct RefreshTokenRecords: Sendable {
 
     /// Marks the token used and inserts its successor, or says why not; a token already used
     /// revokes its whole family (``Rotation/reused(family:)``).
-    func rotate(tokenHash: String, nextHash: String, now: Date, lifetime: TimeInterval) async throws -> Rotation {
+    func rotate(
+        tokenHash: String, nextHash: String, now: Date, lifetime: TimeInterval, client: SessionClient? = nil
+    ) async throws -> Rotation {
         let time = now.timeIntervalSince1970
         return try await database.write { db -> Rotation in
             guard
@@ -89,6 +143,12 @@ struct RefreshTokenRecords: Sendable {
             if try row.decode(3, as: Double.self) <= time { return .expired }
             try await db.execute("UPDATE refresh_token SET used_at = \(time) WHERE id = \(id)")
             try await db.execute(Self.insertion(nextHash, family, subject, time, lifetime))
+            try await db.execute(
+                """
+                UPDATE token_family SET last_used_at = \(time), ip = coalesce(\(client?.ip), ip),
+                    user_agent = coalesce(\(client?.userAgent), user_agent)
+                WHERE family = \(family)
+                """)
             return .rotated(family: family, subject: subject)
         }
     }

@@ -80,13 +80,34 @@ final class RefreshTokenStore: Sendable {
     }
 
     /// A new family for a fresh login; returns the refresh token and its family.
-    func startFamily(subject: String, now: Date, lifetime: TimeInterval) async throws -> (token: String, family: String)
-    {
+    func startFamily(
+        subject: String, now: Date, lifetime: TimeInterval, client: SessionClient? = nil
+    ) async throws -> (token: String, family: String) {
         let token = OpaqueToken.make()
         let family = UUID().uuidString
         try await records.insert(
-            tokenHash: OpaqueToken.hash(token), family: family, subject: subject, now: now, lifetime: lifetime)
+            tokenHash: OpaqueToken.hash(token), family: family, subject: subject, now: now, lifetime: lifetime,
+            client: client)
         return (token, family)
+    }
+
+    /// The live sessions of `subject`, `current` marking the asking token's family.
+    func sessions(subject: String, current: String?, now: Date) async throws -> [DeviceSession] {
+        try await records.sessions(subject: subject, now: now).map { session in
+            var session = session
+            session.current = session.id == current
+            return session
+        }
+    }
+
+    /// Ends one session of `subject` (false when it has no such live session), or every one but
+    /// `keeping`: their refresh tokens revoked, their access tokens refused at once, here and
+    /// (through the database's notices) on every replica.
+    @discardableResult
+    func endSessions(subject: String, only family: String?, keeping: String?, now: Date) async throws -> [String] {
+        let revoked = try await records.revoke(subject: subject, only: family, keeping: keeping, now: now)
+        familiesRevoked(revoked, at: now)
+        return revoked
     }
 
     enum RotationOutcome: Sendable, Equatable {
@@ -99,10 +120,13 @@ final class RefreshTokenStore: Sendable {
     }
 
     /// Exchanges a refresh token for the next one in its family, in one transaction.
-    func rotate(_ token: String, now: Date, lifetime: TimeInterval) async throws -> RotationOutcome {
+    func rotate(
+        _ token: String, now: Date, lifetime: TimeInterval, client: SessionClient? = nil
+    ) async throws -> RotationOutcome {
         let next = OpaqueToken.make()
         switch try await records.rotate(
-            tokenHash: OpaqueToken.hash(token), nextHash: OpaqueToken.hash(next), now: now, lifetime: lifetime)
+            tokenHash: OpaqueToken.hash(token), nextHash: OpaqueToken.hash(next), now: now, lifetime: lifetime,
+            client: client)
         {
         case .rotated(let family, let subject): return .rotated(token: next, family: family, subject: subject)
         case .unknown: return .unknown

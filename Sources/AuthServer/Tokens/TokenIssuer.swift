@@ -17,10 +17,10 @@ struct TokenIssuer: Sendable {
 
     /// A fresh login of `subject`: a new family, its refresh token and an access token.
     func startLogin(
-        _ subject: TokenSubject, message: String, username: String? = nil
+        _ subject: TokenSubject, message: String, username: String? = nil, client: SessionClient
     ) async throws -> Response {
         let family = try await refreshTokens.startFamily(
-            subject: subject.claim, now: tokens.now(), lifetime: refreshLifetime)
+            subject: subject.claim, now: tokens.now(), lifetime: refreshLifetime, client: client)
         var grant = try await grant(subject, family: family.family, refreshToken: family.token)
         grant.message = message
         grant.authenticated = true

@@ -7,6 +7,8 @@ import Logging
 struct TokensController: Sendable {
     let issuer: TokenIssuer
     let accounts: AccountStore
+    /// How many proxies in front append to `X-Forwarded-For`, for the session's address.
+    let trustedProxies: Int
     let logger: Logger
 
     var tokens: TokenService { issuer.tokens }
@@ -30,8 +32,10 @@ struct TokensController: Sendable {
     /// access token. A token that was already rotated revokes its whole family.
     @Sendable func refresh(_ request: Request, context: AuthRequestContext) async throws -> Response {
         let body = try await JSONRequest.decode(RefreshRequest.self, from: request)
+        let client = SessionClient(
+            ip: context.clientIP(request, trustedProxies: trustedProxies), userAgent: request.headers[.userAgent])
         let outcome = try await refreshTokens.rotate(
-            body.refreshToken, now: tokens.now(), lifetime: issuer.refreshLifetime)
+            body.refreshToken, now: tokens.now(), lifetime: issuer.refreshLifetime, client: client)
         switch outcome {
         case .rotated(let token, let family, let subject):
             let subject = TokenSubject(subject)

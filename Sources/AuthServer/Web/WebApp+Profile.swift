@@ -16,6 +16,8 @@ extension WebApp {
             let account = try signedIn(context)
             let events = try await service.factors.events(accountID: account.id, limit: 8)
             let passkeys = try await service.factors.passkeys(accountID: account.id)
+            let apps = try await service.accounts.refreshTokens.sessions(
+                subject: account.sid, current: nil, now: service.now())
             return try await render(
                 "profile", context,
                 [
@@ -29,7 +31,31 @@ extension WebApp {
                     "hasEvents": !events.isEmpty, "passkeysOn": service.passkeysOn,
                     "passkeys": passkeys.map { ["sid": $0.factorSid, "name": $0.name] },
                     "events": events.map { ["text": Self.describe($0), "when": Self.moment($0.at)] },
+                    "hasApps": !apps.isEmpty,
+                    "apps": apps.map {
+                        [
+                            "id": $0.id, "agent": $0.userAgent ?? "An app", "ip": $0.ip ?? "",
+                            "lastUsed": Self.moment($0.lastUsedAt),
+                        ]
+                    },
                 ])
+        }
+        // the account's signed-in apps (refresh-token families): ending one or all needs no proof,
+        // as it only takes access away
+        pages.post("/profile/sessions/:id/end") { _, context in
+            let account = try signedIn(context)
+            let id = try context.parameters.require("id")
+            let ended = try await service.accounts.refreshTokens.endSessions(
+                subject: account.sid, only: id, keeping: nil, now: service.now())
+            flash(context, ended.isEmpty ? "That app was already signed out" : "The app is signed out")
+            return redirect("/profile")
+        }
+        pages.post("/profile/sessions/end-all") { _, context in
+            let account = try signedIn(context)
+            let ended = try await service.accounts.refreshTokens.endSessions(
+                subject: account.sid, only: nil, keeping: nil, now: service.now())
+            flash(context, ended.count == 1 ? "1 app is signed out" : "\(ended.count) apps are signed out")
+            return redirect("/profile")
         }
         pages.get("/profile/edit") { _, context in
             let account = try signedIn(context)

@@ -142,6 +142,12 @@ enum WebTemplates {
           <p class="muted" id="passkey-status" role="status"></p>
           <script src="/static/passkeys.js"></script>
           {{/passkeysOn}}
+          <h2>Signed-in apps</h2>
+          <ul class="events" id="apps">
+            {{#apps}}<li>{{agent}} <span class="muted">{{ip}} · last used {{lastUsed}}</span> <form method="post" action="/profile/sessions/{{id}}/end" class="inline"><input type="hidden" name="csrf_token" value="{{csrf}}"><button type="submit" class="link" id="end-{{id}}">Sign out</button></form></li>{{/apps}}
+            {{^apps}}<li class="muted">No app is signed in with your account.</li>{{/apps}}
+          </ul>
+          {{#hasApps}}<form method="post" action="/profile/sessions/end-all"><input type="hidden" name="csrf_token" value="{{csrf}}"><button type="submit" class="secondary" id="end-all-apps">Sign out all apps</button></form>{{/hasApps}}
           {{#hasEvents}}
           <h2>Security activity</h2>
           <ul class="events" id="events">

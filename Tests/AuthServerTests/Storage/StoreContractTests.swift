@@ -547,4 +547,58 @@ struct StoreContractTests {
             #expect(left == 1)
         }
     }
+
+    @Test(
+        "sessions: a login's device and address, updated by a refresh; ending one at a replica ends it for the other",
+        arguments: StoreBackend.available)
+    func deviceSessions(backend: StoreBackend) async throws {
+        try await backend.withReplicas { first, second in
+            let laptop = SessionClient(ip: "192.0.2.1", userAgent: "Laptop")
+            let (token, family) = try await first.refreshTokens.startFamily(
+                subject: "US9", now: Self.now, lifetime: 3600, client: laptop)
+            let (_, phoneFamily) = try await second.refreshTokens.startFamily(
+                subject: "US9", now: Self.now.addingTimeInterval(1), lifetime: 3600,
+                client: SessionClient(ip: "192.0.2.2", userAgent: String(repeating: "x", count: 300)))
+            _ = try await first.refreshTokens.startFamily(subject: "US8", now: Self.now, lifetime: 3600, client: laptop)
+            var sessions = try await second.refreshTokens.sessions(subject: "US9", current: phoneFamily, now: Self.now)
+            #expect(sessions.map(\.id) == [phoneFamily, family])
+            #expect(sessions[0].current && !sessions[1].current && sessions[0].userAgent?.count == 256)
+            guard
+                case .rotated = try await second.refreshTokens.rotate(
+                    token, now: Self.now.addingTimeInterval(5), lifetime: 3600,
+                    client: SessionClient(ip: "192.0.2.3", userAgent: nil))
+            else {
+                Issue.record("the laptop's token did not rotate")
+                return
+            }
+            sessions = try await first.refreshTokens.sessions(subject: "US9", current: nil, now: Self.now)
+            #expect(
+                sessions.first
+                    == DeviceSession(
+                        id: family, createdAt: Self.now.timeIntervalSince1970,
+                        lastUsedAt: Self.now.timeIntervalSince1970 + 5,
+                        ip: "192.0.2.3", userAgent: "Laptop"))
+            // another subject's family cannot be ended through this one
+            #expect(
+                try await first.refreshTokens.endSessions(subject: "US8", only: family, keeping: nil, now: Self.now)
+                    .isEmpty)
+            #expect(
+                try await first.refreshTokens.endSessions(subject: "US9", only: family, keeping: nil, now: Self.now)
+                    == [family])
+            #expect(first.refreshTokens.isRevoked(family: family))
+            try await second.refreshTokens.reload(now: Self.now)
+            #expect(
+                second.refreshTokens.isRevoked(family: family) && !second.refreshTokens.isRevoked(family: phoneFamily))
+            #expect(
+                try await second.refreshTokens.sessions(subject: "US9", current: nil, now: Self.now).map(\.id) == [
+                    phoneFamily
+                ])
+            #expect(try await second.refreshTokens.sessions(subject: "US8", current: nil, now: Self.now).count == 1)
+            // expired sessions are not listed
+            #expect(
+                try await second.refreshTokens.sessions(
+                    subject: "US9", current: nil, now: Self.now.addingTimeInterval(3602)
+                ).isEmpty)
+        }
+    }
 }
