@@ -33,24 +33,26 @@ struct RefreshTokenRecords: Sendable {
     /// Revokes every live family of `subject` inside the caller's transaction (the rule in
     /// `Accounts/EndingSessions.swift`); returns them.
     static func revokeFamilies(_ db: any SQLConnection, subject: String, at time: Double) async throws -> [String] {
+        try await revoke(db, where: "subject = \(subject)", at: time)
+    }
+
+    /// The one revocation statement: every live token matching `condition` revoked, each family
+    /// returned once and told to the other replicas when the transaction commits.
+    private static func revoke(
+        _ db: any SQLConnection, where condition: SQLQuery, at time: Double
+    ) async throws
+        -> [String]
+    {
         var families: [String] = []
         for row in try await db.fetchAll(
-            """
-            UPDATE refresh_token SET revoked_at = \(time) WHERE subject = \(subject) AND revoked_at IS NULL
-            RETURNING family
-            """)
+            "UPDATE refresh_token SET revoked_at = \(time) WHERE revoked_at IS NULL AND (" + condition
+                + ") RETURNING family")
         {
             let family: String = try row.decode(0)
             if !families.contains(family) { families.append(family) }
         }
         for family in families { try await RevocationNotice.family(family).send(db) }
         return families
-    }
-
-    private static func revokeFamily(_ db: any SQLConnection, _ family: String, at time: Double) async throws {
-        try await db.execute(
-            "UPDATE refresh_token SET revoked_at = \(time) WHERE family = \(family) AND revoked_at IS NULL")
-        try await RevocationNotice.family(family).send(db)
     }
 
     /// A new family and its first token, with where the login came from.
@@ -96,16 +98,7 @@ struct RefreshTokenRecords: Sendable {
         let which: SQLQuery =
             if let family { "family = \(family)" } else { "family IS DISTINCT FROM \(keeping)" }
         return try await database.write { db in
-            var revoked: [String] = []
-            for row in try await db.fetchAll(
-                "UPDATE refresh_token SET revoked_at = \(time) WHERE subject = \(subject) AND revoked_at IS NULL AND "
-                    + which + " RETURNING family")
-            {
-                let family: String = try row.decode(0)
-                if !revoked.contains(family) { revoked.append(family) }
-            }
-            for family in revoked { try await RevocationNotice.family(family).send(db) }
-            return revoked
+            try await Self.revoke(db, where: "subject = \(subject) AND " + which, at: time)
         }
     }
 
@@ -137,7 +130,7 @@ struct RefreshTokenRecords: Sendable {
             let subject: String = try row.decode(2)
             if try row.decode(5, as: Double?.self) != nil { return .revoked }
             if try row.decode(4, as: Double?.self) != nil {
-                try await Self.revokeFamily(db, family, at: time)
+                _ = try await Self.revoke(db, where: "family = \(family)", at: time)
                 return .reused(family: family)
             }
             if try row.decode(3, as: Double.self) <= time { return .expired }
@@ -158,7 +151,7 @@ struct RefreshTokenRecords: Sendable {
         let time = now.timeIntervalSince1970
         let until = accessExpiresAt.timeIntervalSince1970
         try await database.write { db in
-            if let family { try await Self.revokeFamily(db, family, at: time) }
+            if let family { _ = try await Self.revoke(db, where: "family = \(family)", at: time) }
             try await RevocationNotice.jti(jti, until: until).send(db)
             try await db.execute(
                 """

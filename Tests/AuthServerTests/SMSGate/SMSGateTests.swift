@@ -12,14 +12,17 @@ import VerifyWire
 /// refused send reached Verify.
 @Suite("Auth server: the SMS abuse gate")
 struct SMSGateTests {
-    /// How many `POST …/Verifications` (sends) the emulator received for `to`.
-    static func sends(_ stack: Stack, to: String? = nil) async throws -> Int {
-        let log = try await stack.emulator.client.execute(uri: "/emulator/v1/requests?limit=1000", method: .get) {
-            response in
+    /// The emulator's request log: every Verify call it received.
+    static func verifyRequests(_ stack: Stack) async throws -> [[String: Any]] {
+        try await stack.emulator.client.execute(uri: "/emulator/v1/requests?limit=1000", method: .get) { response in
             (try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])?["requests"]
                 as? [[String: Any]] ?? []
         }
-        return log.filter { entry in
+    }
+
+    /// How many `POST …/Verifications` (sends) the emulator received.
+    static func sends(_ stack: Stack) async throws -> Int {
+        try await verifyRequests(stack).filter { entry in
             (entry["method"] as? String) == "POST" && ((entry["path"] as? String)?.hasSuffix("/Verifications") ?? false)
         }.count
     }
@@ -187,11 +190,7 @@ struct SMSGateTests {
             #expect(
                 try await stack.post("/api/auth/verify-code", #"{"phone_number": "+15555550100", "code": "424242"}"#)
                     .0 == .ok)
-            let log = try await stack.emulator.client.execute(uri: "/emulator/v1/requests?limit=1000", method: .get) {
-                response in
-                (try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])?["requests"]
-                    as? [[String: Any]] ?? []
-            }
+            let log = try await Self.verifyRequests(stack)
             #expect(!log.contains { ($0["path"] as? String)?.contains("Verification") == true })
             // SEND_LIMIT_PER_PHONE (5) still counts
             for _ in 0..<4 { #expect(try await Self.send(stack, "+447700900123").0 == .ok) }

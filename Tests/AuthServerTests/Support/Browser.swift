@@ -159,9 +159,11 @@ extension Stack {
     }
 
     func json(
-        _ method: HTTPRequest.Method, _ path: String, _ body: String? = nil, token: String? = nil
+        _ method: HTTPRequest.Method, _ path: String, _ body: String? = nil, token: String? = nil,
+        agent: String? = nil
     ) async throws -> (HTTPResponse.Status, [String: Any], HTTPFields) {
         var headers: HTTPFields = [.contentType: "application/json"]
+        if let agent { headers[.userAgent] = agent }
         if let token { headers[.authorization] = "Bearer \(token)" }
         return try await auth.execute(
             uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }

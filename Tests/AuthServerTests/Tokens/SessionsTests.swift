@@ -15,16 +15,8 @@ struct SessionsTests {
         _ stack: Stack, _ method: HTTPRequest.Method, _ path: String, _ body: String? = nil, token: String? = nil,
         agent: String = "test-device"
     ) async throws -> (HTTPResponse.Status, [String: Any]) {
-        var headers: HTTPFields = [.contentType: "application/json", .userAgent: agent]
-        if let token { headers[.authorization] = "Bearer \(token)" }
-        return try await stack.auth.execute(
-            uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }
-        ) { response in
-            (
-                response.status,
-                (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
-            )
-        }
+        let (status, json, _) = try await stack.json(method, path, body, token: token, agent: agent)
+        return (status, json)
     }
 
     /// A phone login from the device `agent`: its access and refresh tokens.
@@ -140,6 +132,15 @@ struct SessionsTests {
             #expect(profile.body.contains("Reader/1.0") && profile.body.contains("Notes/2.0"))
             let listed = try await Self.sessions(stack, apps[0])
             let readerID = try #require(listed.first { $0["user_agent"] as? String == "Reader/1.0" }?["id"] as? String)
+            // without the session's CSRF token, or from another site, nothing is signed out
+            for path in ["/profile/sessions/\(readerID)/end", "/profile/sessions/end-all"] {
+                #expect(try await browser.post(path, csrf: "").status == .forbidden)
+                #expect(
+                    try await browser.post(path, headers: [.init("Sec-Fetch-Site")!: "cross-site"]).status
+                        == .forbidden)
+            }
+            #expect(try await stack.protected("Bearer \(apps[0])").0 == .ok)
+            #expect(try await stack.protected("Bearer \(apps[1])").0 == .ok)
             let ended = try await browser.post("/profile/sessions/\(readerID)/end")
             #expect(ended.status == .seeOther)
             profile = try await browser.get("/profile")
