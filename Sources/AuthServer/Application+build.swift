@@ -66,6 +66,7 @@ private func assembleAuthServer(
     let routeMethods = RouteMethods()
     router.add(middleware: APIErrorMiddleware(logger: logger, pages: pages, routeMethods: routeMethods))
     router.add(middleware: CrossSiteAPIGuard())
+    router.add(middleware: RequestClientMiddleware(trustedProxies: configuration.trustedProxies))
     router.get("/healthz") { _, _ in try JSONResponse.make(HealthBody()) }
     router.get("/metrics") { _, _ in metrics.server.response() }
 
@@ -103,9 +104,19 @@ private func assembleAuthServer(
         settings: configuration.smsGate, countries: SMSCountryStore(database: storage.database), metrics: metrics,
         logger: logger)
     let limits = AbuseLimits(configuration: configuration, store: storage.limits, sms: smsGate)
+    if let webhook = configuration.webhook, webhook.url.hasPrefix("http://"), !configuration.developmentMode {
+        logger.warning(
+            "WEBHOOK_URL is http://: security events travel unencrypted (signed, but readable on the way); use https://"
+        )
+    }
+    let wake = WebhookWake()
+    let audit = AuditLog(
+        store: AuditStore(database: storage.database), webhooks: configuration.webhook, wake: wake,
+        retention: Double(configuration.auditRetention.components.seconds), metrics: metrics, logger: logger, now: now)
+    let outbox = WebhookOutbox(database: storage.database)
     let issuer = TokenIssuer(
         tokens: tokens, refreshTokens: refreshTokens,
-        refreshLifetime: Double(configuration.refreshTokenLifetime.components.seconds), metrics: metrics)
+        refreshLifetime: Double(configuration.refreshTokenLifetime.components.seconds), metrics: metrics, audit: audit)
     func bearer(_ admits: BearerAuthenticator.Admits) -> RouterGroup<AuthRequestContext> {
         router.group().add(
             middleware: BearerAuthenticator(
@@ -114,7 +125,7 @@ private func assembleAuthServer(
 
     TokensController(issuer: issuer, accounts: accounts, trustedProxies: configuration.trustedProxies, logger: logger)
         .addRoutes(to: router, signedIn: bearer(.anyToken))
-    SessionsController(refreshTokens: refreshTokens, now: now)
+    SessionsController(sessions: DeviceSessions(refreshTokens: refreshTokens, audit: audit, now: now))
         .addRoutes(signedIn: bearer(.phoneNumbersAndAccounts))
     SMSLoginController(
         verify: verify, serviceSid: serviceSid, issuer: issuer, limits: limits,
@@ -126,9 +137,15 @@ private func assembleAuthServer(
         accounts: accounts, factors: storage.factors,
         passwords: Passwords(cost: configuration.bcryptCost), verify: verify,
         serviceSid: serviceSid, limits: limits, resetCodes: resetCodes, pushLogin: configuration.pushLogin,
-        passkeysOn: configuration.passkeysRelyingParty != nil, metrics: metrics, logger: logger, now: now)
+        passkeysOn: configuration.passkeysRelyingParty != nil, metrics: metrics, audit: audit, logger: logger,
+        now: now)
     AccountsController(service: service, issuer: issuer, trustedProxies: configuration.trustedProxies)
         .addRoutes(to: router, signedIn: bearer(.accounts))
+    AdminController(
+        admin: AdminService(accounts: accounts, audit: audit, now: now), service: service, outbox: outbox,
+        refreshTokens: refreshTokens
+    )
+    .addRoutes(to: router.group("/api/admin").add(middleware: AdminAuthenticator(token: configuration.adminToken)))
     let driver = storage.sessions
     WebApp(
         service: service, library: pages, driver: driver, trustedProxies: configuration.trustedProxies,
@@ -152,8 +169,15 @@ private func assembleAuthServer(
             address: .hostname(configuration.host, port: configuration.port), serverName: "auth-server",
             availableConnectionsDelegate: ConnectionCap(configuration.maxConnections, logger: logger)),
         services: [
-            VerifyClientService(client: verify), ExpirySweeper(sessions: driver, limits: limits, now: now), resetCodes,
+            VerifyClientService(client: verify),
+            ExpirySweeper(sessions: driver, limits: limits, audit: audit, outbox: outbox, now: now), resetCodes,
         ]
+            + (configuration.webhook.map {
+                [
+                    WebhookDispatcher(
+                        settings: $0, outbox: outbox, wake: wake, metrics: metrics, logger: logger, now: now)
+                ]
+            } ?? [])
             + (storage.postgres.map {
                 [
                     PostgresRevocationListener(database: $0, refreshTokens: storage.refreshTokens),
@@ -234,5 +258,12 @@ public func setAccountDisabled(configuration: AuthConfiguration, login: String, 
     logger.logLevel = .error
     let storage = try await AuthStorage.open(configuration, logger: logger, now: { Date() })
     defer { storage.postgres?.close() }
-    return try await storage.accounts.setDisabled(login: login, disabled: disabled, now: Date()) != nil
+    // the same service as the admin API's, recorded in the audit log as the command's doing (a
+    // webhook for it goes out when a server next polls the outbox)
+    let audit = AuditLog(
+        store: AuditStore(database: storage.database), webhooks: configuration.webhook, wake: WebhookWake(),
+        retention: Double(configuration.auditRetention.components.seconds), metrics: AuthMetrics(), logger: logger,
+        now: { Date() })
+    let admin = AdminService(accounts: storage.accounts, audit: audit, now: { Date() })
+    return try await admin.setDisabled(login, disabled: disabled, actor: .command) != nil
 }

@@ -327,3 +327,85 @@ def test_review_numbers_are_listed_at_start_without_their_codes(tmp_path):
     text = (tmp_path / "auth.log").read_text()
     assert "+15555550100, +447700900123" in text, text
     assert "424242" not in text and "135790" not in text
+
+
+def test_signed_webhooks_verify_with_standardwebhooks_and_a_failed_delivery_is_retried(tmp_path):
+    """Security events reach a receiver as Standard Webhooks that the `standardwebhooks` library from
+    PyPI verifies with the secret; a receiver that fails once gets the same message again (same
+    `webhook-id`), and the admin API shows the delivery and its attempts."""
+    import base64
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from standardwebhooks import Webhook
+
+    secret = "whsec_" + base64.b64encode(os.urandom(32)).decode()
+    received, lock = [], threading.Lock()
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            with lock:
+                received.append((dict(self.headers), body))
+                first_of_its_id = sum(1 for h, _ in received if h["webhook-id"] == self.headers["webhook-id"]) == 1
+            # the first delivery of login.succeeded fails: it must come again
+            failing = first_of_its_id and json.loads(body)["type"] == "login.succeeded"
+            self.send_response(500 if failing else 204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    receiver = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    admin = "adm-" + base64.b16encode(os.urandom(20)).decode()
+    emulator, url, process, log = start_stack(tmp_path, {
+        "WEBHOOK_URL": f"http://127.0.0.1:{receiver.server_address[1]}/hooks/auth",
+        "WEBHOOK_SECRET": secret, "WEBHOOK_EVENTS": "login.succeeded,account.deleted,code.sent",
+        "ADMIN_TOKEN": admin})
+    try:
+        phone = "+14155550170"
+        tokens = login(emulator, url, phone)
+        deleted = requests.delete(url + "/api/auth/me", headers={"Authorization": f"Bearer {tokens['token']}"},
+                                  json={}, timeout=5)
+        assert deleted.status_code == 403 and "send-verification" in deleted.text
+        requests.post(url + "/api/auth/send-verification", json={"phone_number": phone}, timeout=5).raise_for_status()
+        code = emulator.messages(to=phone)[0]["code"]
+        deleted = requests.delete(url + "/api/auth/me", headers={"Authorization": f"Bearer {tokens['token']}"},
+                                  json={"code": code}, timeout=5)
+        assert deleted.status_code == 200, deleted.text
+
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            with lock:
+                types = [json.loads(body)["type"] for _, body in received]
+            if types.count("login.succeeded") >= 2 and "account.deleted" in types and types.count("code.sent") >= 2:
+                break
+            time.sleep(0.2)
+        assert types.count("login.succeeded") == 2, types
+        verifier = Webhook(secret)
+        for headers, body in received:
+            event = verifier.verify(body, headers)
+            assert event["type"] in {"login.succeeded", "account.deleted", "code.sent"}
+            assert event["data"]["subject"] == phone and event["timestamp"].endswith("Z")
+        retried = [h["webhook-id"] for h, b in received if json.loads(b)["type"] == "login.succeeded"]
+        assert retried[0] == retried[1]
+        # a body changed on the way, or another secret, does not verify
+        headers, body = received[0]
+        with pytest.raises(Exception):
+            verifier.verify(body.replace(b"+1415", b"+1416"), headers)
+        with pytest.raises(Exception):
+            Webhook("whsec_" + base64.b64encode(os.urandom(32)).decode()).verify(body, headers)
+
+        shown = requests.get(url + "/api/admin/webhooks", headers={"Authorization": f"Bearer {admin}"}, timeout=5)
+        assert shown.status_code == 200
+        deliveries = {d["message_id"]: d for d in shown.json()["deliveries"]}
+        assert deliveries[retried[0]]["status"] == "delivered" and deliveries[retried[0]]["attempts"] == 2
+        assert deliveries[retried[0]]["last_status"] in (204, None)
+        audit = requests.get(url + "/api/admin/audit", params={"subject": phone}, headers={
+            "Authorization": f"Bearer {admin}"}, timeout=5).json()["events"]
+        assert [e["type"] for e in audit][:2] == ["account.deleted", "code.sent"]
+    finally:
+        stop_stack(emulator, process, log)
+        receiver.shutdown()

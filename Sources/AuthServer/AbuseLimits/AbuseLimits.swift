@@ -62,6 +62,30 @@ struct AbuseLimits: Sendable {
         return try await store.hit(checks, now: now)
     }
 
+    /// What ``admitSMS(to:ip:now:)`` let through: a paid Verify send, or a review number's
+    /// fixed code, which costs nothing and never reaches Twilio.
+    enum SMSAdmission: Sendable, Equatable {
+        case paid
+        case reviewNumber
+    }
+
+    /// The one path of every code by SMS before Verify is asked, on the JSON API and the pages:
+    /// a review number within its per-number and per-IP limits; any other number through the
+    /// SMS gate (``SMSGate``: its country, then the limits with its prefix and service caps, then
+    /// the breaker). Throws the ``SMSRefusal``.
+    func admitSMS(to phone: String, ip: String, now: Date) async throws -> SMSAdmission {
+        if sms.settings.reviewNumbers.contains(phone) {
+            if let wait = try await sendUnpaid(to: phone, ip: ip, now: now) {
+                throw SMSRefusal.limited(retryAfter: wait)
+            }
+            return .reviewNumber
+        }
+        try sms.checkCountry(phone)
+        if let wait = try await send(to: phone, ip: ip, now: now) { throw SMSRefusal.limited(retryAfter: wait) }
+        try await sms.count(phone, now: now)
+        return .paid
+    }
+
     /// Counts a code "sent" to a review number: the limits per number and per IP only, as
     /// nothing is spent.
     func sendUnpaid(to recipient: String, ip: String, now: Date) async throws -> Int? {

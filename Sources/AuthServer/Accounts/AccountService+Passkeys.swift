@@ -56,6 +56,8 @@ extension AccountService {
         let name = "Passkey added \(WebApp.day(now().timeIntervalSince1970))"
         try await factors.addPasskey(accountID: account.id, factorSid: factor.sid, name: name, now: now())
         logger.info("passkey \(factor.sid) added to account \(account.sid)")
+        await audit.record(
+            AuditEvent(.factorAdded, subject: account.sid, detail: ["factor": "passkey", "sid": factor.sid]))
         return factor
     }
 
@@ -105,6 +107,8 @@ extension AccountService {
         try await deleteVerifyFactor(account, sid: factorSid)
         _ = try await factors.removePasskey(accountID: account.id, factorSid: factorSid, now: now())
         logger.info("passkey \(factorSid) removed from account \(account.sid)")
+        await audit.record(
+            AuditEvent(.factorRemoved, subject: account.sid, detail: ["factor": "passkey", "sid": factorSid]))
     }
 
     /// A password reset removes every passkey of the account: a passkey signs in with no password
@@ -120,6 +124,10 @@ extension AccountService {
                 logger.warning("passkey \(passkey.factorSid) of account \(account.sid) stays on Verify: \(error)")
             }
             logger.notice("passkey \(passkey.factorSid) removed from account \(account.sid) by a password reset")
+            await audit.record(
+                AuditEvent(
+                    .factorRemoved, subject: account.sid,
+                    detail: ["factor": "passkey", "sid": passkey.factorSid, "reason": "password_reset"]))
         }
     }
 

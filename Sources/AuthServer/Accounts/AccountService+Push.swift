@@ -55,6 +55,7 @@ extension AccountService {
         let issued = try await factors.enablePush(
             accountID: account.id, factorSid: phone.sid, name: phone.friendlyName, recoveryCodes: codes, now: now())
         logger.info("push approval added for account \(account.sid)")
+        await audit.record(AuditEvent(.factorAdded, subject: account.sid, detail: ["factor": "push"]))
         return issued ? codes : nil
     }
 
@@ -67,6 +68,7 @@ extension AccountService {
         try await deleteVerifyFactor(account, sid: sid)
         try await factors.disablePush(accountID: account.id, now: now())
         logger.info("push approval removed from account \(account.sid)")
+        await audit.record(AuditEvent(.factorRemoved, subject: account.sid, detail: ["factor": "push"]))
     }
 
     /// Asks the account's phone to approve this login; the challenge's SID is what the login

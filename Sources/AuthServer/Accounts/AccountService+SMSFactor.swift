@@ -20,7 +20,7 @@ extension AccountService {
             throw FormErrors.field("phone_number", "Enter a mobile number in international form, like +14155550100")
         }
         try await authorize(.addSMSFactor, account, proof: proof, ip: ip)
-        try await sendCode(to: phone, ip: ip)
+        try await sendCode(to: phone, for: account, ip: ip)
         try await accounts.setPendingPhone(id: account.id, phone: phone)
         return phone
     }
@@ -35,6 +35,7 @@ extension AccountService {
         let codes = RecoveryCodes.make()
         let issued = try await factors.enableSMS(accountID: account.id, phone: phone, recoveryCodes: codes, now: now())
         logger.info("SMS two-factor enabled for account \(account.sid)")
+        await audit.record(AuditEvent(.factorAdded, subject: account.sid, detail: ["factor": "sms"]))
         return issued ? codes : nil
     }
 
@@ -43,7 +44,7 @@ extension AccountService {
         guard let phone = account.phone else {
             throw FormErrors(message: "SMS two-factor is already off", status: .conflict)
         }
-        try await sendCode(to: phone, ip: ip)
+        try await sendCode(to: phone, for: account, ip: ip)
     }
 
     func confirmDisablingTwoFactor(_ account: UserAccount, code: String, ip: String) async throws {
@@ -53,5 +54,6 @@ extension AccountService {
         try await authorize(.removeSMSFactor, account, proof: .code(.factor(.sms), code), ip: ip)
         try await factors.disableSMS(accountID: account.id, now: now())
         logger.info("SMS two-factor disabled for account \(account.sid)")
+        await audit.record(AuditEvent(.factorRemoved, subject: account.sid, detail: ["factor": "sms"]))
     }
 }

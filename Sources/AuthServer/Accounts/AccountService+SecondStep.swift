@@ -55,6 +55,7 @@ extension AccountService {
             throw FormErrors.field("code", "This recovery code is not right or was already used")
         }
         logger.notice("recovery code used for account \(account.sid)")
+        await audit.record(AuditEvent(.recoveryCodeUsed, subject: account.sid))
     }
 
     /// A new set of recovery codes, shown once; the old set stops working.

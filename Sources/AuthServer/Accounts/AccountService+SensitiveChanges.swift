@@ -22,6 +22,7 @@ enum SensitiveChange: String, Sendable, CaseIterable {
     case removePushFactor = "remove push approval"
     case regenerateRecoveryCodes = "make new recovery codes"
     case changePassword = "change the password"
+    case deleteAccount = "delete the account"
 }
 
 /// What proves the owner is making a change.

@@ -77,6 +77,7 @@ extension AccountService {
         let issued = try await factors.enableTOTP(
             accountID: account.id, factorSid: sid, recoveryCodes: codes, now: now())
         logger.info("authenticator app added for account \(account.sid)")
+        await audit.record(AuditEvent(.factorAdded, subject: account.sid, detail: ["factor": "totp"]))
         return issued ? codes : nil
     }
 
@@ -125,6 +126,7 @@ extension AccountService {
         try await deleteVerifyFactor(account, sid: sid)
         try await factors.disableTOTP(accountID: account.id, now: now())
         logger.info("authenticator app removed from account \(account.sid)")
+        await audit.record(AuditEvent(.factorRemoved, subject: account.sid, detail: ["factor": "totp"]))
     }
 
     /// Deletes a factor on Verify; one already gone is fine, any other failure stops the change

@@ -27,6 +27,8 @@ struct AccountService: Sendable {
     /// Whether passkeys are on (a relying party is configured).
     let passkeysOn: Bool
     let metrics: AuthMetrics
+    /// Where security events go (and, through its outbox, webhooks).
+    let audit: AuditLog
     let logger: Logger
     let now: @Sendable () -> Date
     private let dummyHash = TimingHash()
@@ -34,9 +36,10 @@ struct AccountService: Sendable {
     init(
         accounts: AccountStore, factors: SecondFactorStore, passwords: Passwords, verify: VerifyClient,
         serviceSid: String, limits: AbuseLimits, resetCodes: ResetCodeSender, pushLogin: Bool = false,
-        passkeysOn: Bool = false, metrics: AuthMetrics = AuthMetrics(),
+        passkeysOn: Bool = false, metrics: AuthMetrics = AuthMetrics(), audit: AuditLog,
         logger: Logger, now: @escaping @Sendable () -> Date
     ) {
+        self.audit = audit
         self.metrics = metrics
         self.pushLogin = pushLogin
         self.passkeysOn = passkeysOn
@@ -49,6 +52,11 @@ struct AccountService: Sendable {
         self.limits = limits
         self.logger = logger
         self.now = now
+    }
+
+    /// The account's signed-in devices, for the profile page.
+    var deviceSessions: DeviceSessions {
+        DeviceSessions(refreshTokens: accounts.refreshTokens, audit: audit, now: now)
     }
 
     // MARK: Validation
@@ -115,7 +123,9 @@ struct AccountService: Sendable {
         try limited(try await limits.register(ip: ip, now: now()))
         let hash = try await passwords.hash(password)
         do {
-            return try await accounts.create(username: name, email: address, passwordHash: hash, now: now())
+            let account = try await accounts.create(username: name, email: address, passwordHash: hash, now: now())
+            await audit.record(AuditEvent(.accountCreated, subject: account.sid))
+            return account
         } catch AccountConflict.username {
             throw FormErrors(fields: ["username": "This username is taken"], status: .conflict)
         } catch AccountConflict.email {
@@ -177,19 +187,25 @@ struct AccountService: Sendable {
 
     static let usedUpCode = "This code has expired or was already used. Send a new code."
 
-    /// Sends a code to `to` (SMS to a phone, or an email), within the per-recipient and per-IP limits.
-    func sendCode(to: String, channel: VerifyClient.Channel = .sms, ip: String) async throws {
-        if channel == .sms, limits.sms.settings.reviewNumbers.contains(to) {
-            return try limited(try await limits.sendUnpaid(to: to, ip: ip, now: now()))
-        }
-        if channel == .sms { try await FormErrors.refuse { try limits.sms.checkCountry(to) } }
-        try limited(try await limits.send(to: to, ip: ip, now: now()))
-        if channel == .sms { try await FormErrors.refuse { try await limits.sms.count(to, now: now()) } }
+    /// Sends a code by SMS to `phone` for `account` (a second step, or turning SMS on), through
+    /// the SMS gate and the limits (``AbuseLimits/admitSMS(to:ip:now:)``); recorded as sent or
+    /// refused in the audit log.
+    func sendCode(to phone: String, for account: UserAccount, ip: String) async throws {
+        let admission: AbuseLimits.SMSAdmission
         do {
-            _ = try await verify.startVerification(serviceSid: serviceSid, to: to, channel: channel)
-        } catch let error as VerifyClientError {
-            throw formErrors(verifyFailure(error, during: "send", logger: logger))
+            admission = try await limits.admitSMS(to: phone, ip: ip, now: now())
+        } catch let refusal as SMSRefusal {
+            await audit.codeRefused(refusal, subject: account.sid, to: phone)
+            throw FormErrors(refusal)
         }
+        if admission == .paid {
+            do {
+                _ = try await verify.startVerification(serviceSid: serviceSid, to: phone, channel: .sms)
+            } catch let error as VerifyClientError {
+                throw formErrors(verifyFailure(error, during: "send", logger: logger))
+            }
+        }
+        await audit.record(AuditEvent(.codeSent, subject: account.sid, detail: ["channel": "sms", "to": phone]))
     }
 
     /// Checks a code sent to `to`; the refusal says whether it was wrong, expired or used up.
@@ -271,6 +287,7 @@ struct AccountService: Sendable {
             throw error
         }
         try await setPassword(account, new, keepSession: keepSession)
+        await audit.record(AuditEvent(.passwordChanged, subject: account.sid))
     }
 
     private func setPassword(_ account: UserAccount, _ password: String, keepSession: String?) async throws {
@@ -322,5 +339,6 @@ struct AccountService: Sendable {
         try await setPassword(account, password, keepSession: nil)
         try await removePasskeysAfterReset(account)
         logger.info("password reset for account \(account.sid)")
+        await audit.record(AuditEvent(.passwordReset, subject: account.sid))
     }
 }

@@ -131,6 +131,16 @@ extension AccountsController {
                   "200": {"description": "The account", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Account"}}}},
                   "401": {"$ref": "#/components/responses/Unauthorized"}
                 }
+              },
+              "delete": {
+                "operationId": "deleteAccount", "tags": ["accounts"],
+                "summary": "Deletes the account and everything of it (sessions and tokens end at once, factors on Verify deleted), after a fresh proof",
+                "security": [{"bearer": []}],
+                "requestBody": {"$ref": "#/components/requestBodies/IdentityProof"},
+                "responses": {
+                  "200": {"description": "Deleted", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Message"}}}},
+                  \#(AuthAPIDocument.refusals(400, 401, 403, 413, 429, 502, 504))
+                }
               }
             },
             "/api/accounts/password": {

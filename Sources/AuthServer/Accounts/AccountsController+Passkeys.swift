@@ -63,7 +63,7 @@ extension AccountsController {
     /// The assertion signs the account in: the same tokens as a password login.
     @Sendable func passkeyLogin(_ request: Request, context: AuthRequestContext) async throws -> Response {
         let assertion = try await JSONRequest.body(request)
-        let account = try await service.metrics.observeLogin(.passkey) {
+        let account = try await service.audit.observeLogin(.passkey, subjectOf: { $0.sid }) {
             try await service.finishPasskeySignIn(
                 assertion: assertion, expectedChallenge: nil, ip: ip(request, context))
         }

@@ -36,6 +36,7 @@ struct AccountsController: Sendable {
         signedIn.get("/api/accounts/me") { _, context in
             try JSONResponse.make(AccountDescription(try context.requireAccount()))
         }
+        signedIn.delete("/api/accounts/me", use: deleteAccount)
         signedIn.post("/api/accounts/password", use: changePassword)
         addTwoFactorRoutes(signedIn: signedIn)
         addPasskeyRoutes(to: router, signedIn: signedIn)
@@ -56,8 +57,9 @@ struct AccountsController: Sendable {
         guard let login = body["login"] ?? body["username"] ?? body["email"] else {
             throw FormErrors.field("login", "login (a username or email) is required")
         }
-        let account = try await service.metrics.observeLogin(
-            .password, result: { service.methods($0).isEmpty ? .success : .secondFactorRequired }
+        let account = try await service.audit.observeLogin(
+            .password, subjectOf: { $0.sid }, failedSubject: { try? await service.accounts.find(login: login)?.sid },
+            login: login, result: { service.methods($0).isEmpty ? .success : .secondFactorRequired }
         ) {
             try await service.authenticate(login: login, password: body["password"]!, ip: ip(request, context))
         }
@@ -65,7 +67,9 @@ struct AccountsController: Sendable {
         guard !methods.isEmpty else { return try await startLogin(account, client(request, context)) }
         // an SMS costs money and may be unwanted: it goes out by itself only when it is the one way
         let smsNow = methods == [.sms]
-        if smsNow, let phone = account.phone { try await service.sendCode(to: phone, ip: ip(request, context)) }
+        if smsNow, let phone = account.phone {
+            try await service.sendCode(to: phone, for: account, ip: ip(request, context))
+        }
         let challenge = try await accounts.createChallenge(
             accountID: account.id, now: service.now(), lifetime: Self.challengeLifetime)
         return try JSONResponse.uncached(
@@ -88,8 +92,8 @@ struct AccountsController: Sendable {
         let token = body["challenge"]!
         let account = try await challengeAccount(token)
         let proof = try service.requireMethod(account, body["method"])
-        return try await service.metrics.observeLogin(
-            .init(proof), result: { $0.status == .accepted ? nil : .success }
+        return try await service.audit.observeLogin(
+            .init(proof), subject: account.sid, result: { $0.status == .accepted ? nil : .success }
         ) {
             try await completeLogin(
                 account, proof: proof, challenge: token, body: body, client: client(request, context))
@@ -131,7 +135,7 @@ struct AccountsController: Sendable {
         switch try service.requireMethod(account, body["method"] ?? SecondFactor.sms.rawValue) {
         case .factor(.sms):
             guard let phone = account.phone else { throw FormErrors(message: "SMS is not on", status: .conflict) }
-            try await service.sendCode(to: phone, ip: ip(request, context))
+            try await service.sendCode(to: phone, for: account, ip: ip(request, context))
             return try JSONResponse.make(CodeSent(message: "Verification code sent", phoneNumber: account.maskedPhone))
         case .factor(.push):
             let sid = try await service.sendPushChallenge(account, ip: ip(request, context))
@@ -159,6 +163,14 @@ struct AccountsController: Sendable {
     }
 
     // MARK: Passwords
+
+    /// `DELETE /api/accounts/me` with `current_password` (or a factor's `code` and `method`):
+    /// the account and everything of it, at once (``AccountService/deleteAccount(_:proof:ip:)``).
+    @Sendable func deleteAccount(_ request: Request, context: AuthRequestContext) async throws -> Response {
+        let (account, proof) = try await proofOfIdentity(request, context)
+        try await service.deleteAccount(account, proof: proof, ip: ip(request, context))
+        return try JSONResponse.make(MessageBody("Your account is deleted"))
+    }
 
     @Sendable func changePassword(_ request: Request, context: AuthRequestContext) async throws -> Response {
         let account = try context.requireAccount()

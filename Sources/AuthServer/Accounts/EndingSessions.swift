@@ -19,17 +19,29 @@ extension AccountStore {
         refreshTokens.familiesRevoked(revoked, at: now)
     }
 
-    /// Disables (ending its sessions) or re-enables an account by username or email. A disabled
-    /// account cannot log in. Returns the account, if found.
+    /// Disables (ending its sessions) or re-enables an account by sid, username or email. A
+    /// disabled account cannot log in. Returns the account, if found.
     @discardableResult
-    func setDisabled(login: String, disabled: Bool, now: Date) async throws -> UserAccount? {
+    func setDisabled(reference: String, disabled: Bool, now: Date) async throws -> UserAccount? {
         let (account, revoked) = try await write { rows -> (UserAccount?, [String]) in
-            guard let account = try await rows.find(login: login, locking: true) else { return (nil, []) }
+            let found =
+                AccountSid.isSid(reference)
+                ? try await rows.first(where: "sid = \(reference) \(.lockRows)")
+                : try await rows.find(login: reference, locking: true)
+            guard let account = found else { return (nil, []) }
             try await rows.setDisabled(disabled, accountID: account.id, now: now)
             let revoked = disabled ? try await rows.endSessions(of: account, keeping: nil, at: now) : []
             return (try await rows.first(where: "id = \(account.id)"), revoked)
         }
         refreshTokens.familiesRevoked(revoked, at: now)
         return account
+    }
+
+    /// Ends every session of `account` with no other change (an administrator's "sign out
+    /// everywhere"); returns how many refresh families were live.
+    func endSessions(_ account: UserAccount, now: Date) async throws -> Int {
+        let revoked = try await write { rows in try await rows.endSessions(of: account, keeping: nil, at: now) }
+        refreshTokens.familiesRevoked(revoked, at: now)
+        return revoked.count
     }
 }

@@ -85,6 +85,13 @@ public struct AuthConfiguration: Sendable {
     /// passkeys are off. Development mode defaults to `localhost` and `http://localhost:PORT`,
     /// and sets it on its Verify service; in production the Verify service is set up to match.
     public var passkeysRelyingParty: PasskeysConfig.RelyingParty?
+    /// The admin API's bearer credential (`ADMIN_TOKEN`, at least 32 characters); nil: the
+    /// admin API answers 404.
+    public var adminToken: String?
+    /// How long audit events are kept (`AUDIT_RETENTION_DAYS`, default 90).
+    public var auditRetention: Duration = .seconds(90 * 86_400)
+    /// Where security events are posted (`WEBHOOK_URL`, `WEBHOOK_SECRET`, `WEBHOOK_EVENTS`).
+    public var webhook: WebhookSettings?
 
     public init(verify: VerifyClient.Configuration, verifyServiceSid: String?, secretKey: [UInt8]) {
         self.verify = verify
@@ -113,8 +120,8 @@ public struct AuthConfiguration: Sendable {
             "VERIFY_LIMIT_PER_IP", "LIMIT_WINDOW", "TRUST_PROXY", "LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_IP",
             "REGISTER_LIMIT_PER_IP", "BCRYPT_COST", "COOKIE_SECURE", "SESSION_LIFETIME", "PUSH_LOGIN",
             "PASSKEYS_RP_ID", "PASSKEYS_RP_NAME", "PASSKEYS_ORIGINS", "DATABASE_URL", "DATABASE_POOL_SIZE",
-            "DATABASE_WAIT", "DATABASE_TIMEOUT", "LOG_FORMAT", "LOG_LEVEL",
-        ] + SMSGateSettings.settingNames
+            "DATABASE_WAIT", "DATABASE_TIMEOUT", "LOG_FORMAT", "LOG_LEVEL", "ADMIN_TOKEN", "AUDIT_RETENTION_DAYS",
+        ] + SMSGateSettings.settingNames + WebhookSettings.settingNames
 
     /// The port `PORT` names (8000 when unset), as the server would read it: for `healthcheck`,
     /// which needs nothing else. Port 0 (a free port) cannot be asked and is an error.
@@ -290,6 +297,16 @@ public struct AuthConfiguration: Sendable {
         configuration.sessionLifetime = .seconds(
             try number(value("SESSION_LIFETIME"), "SESSION_LIFETIME", default: 12 * 3600, range: 60...31_536_000))
         configuration.twilioRateLimitKey = value("TWILIO_RATE_LIMIT_KEY")
+        if let token = value("ADMIN_TOKEN") {
+            guard token.utf8.count >= 32, Set(token.utf8).count >= 12 else {
+                throw Invalid(
+                    setting: "ADMIN_TOKEN", problem: "must be at least 32 random characters (openssl rand -hex 32)")
+            }
+            configuration.adminToken = token
+        }
+        configuration.auditRetention = .seconds(
+            86_400 * (try number(value("AUDIT_RETENTION_DAYS"), "AUDIT_RETENTION_DAYS", default: 90, range: 1...3650)))
+        configuration.webhook = try WebhookSettings.read(value)
         configuration.issuer = value("JWT_ISSUER")
         configuration.audience = value("JWT_AUDIENCE")
         return configuration

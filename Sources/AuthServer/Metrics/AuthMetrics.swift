@@ -5,7 +5,8 @@ import VerifyClient
 /// What the auth server counts beside its requests, for `GET /metrics`:
 /// `auth_server_logins_total{method, result}`, `auth_server_tokens_issued_total{kind}`,
 /// `auth_server_tokens_refused_total{reason}`, `auth_server_sms_refused_total{reason}`,
-/// `auth_server_sms_breaker_trips_total{country}`, `auth_server_twilio_errors_total{code}` and
+/// `auth_server_sms_breaker_trips_total{country}`, `auth_server_audit_failures_total`,
+/// `auth_server_webhook_deliveries_total{result}`, `auth_server_twilio_errors_total{code}` and
 /// `auth_server_twilio_request_duration_seconds{operation}`. Logins are counted where the
 /// JSON API and the pages share them (the account service), so both are in the figures.
 struct AuthMetrics: Sendable {
@@ -94,6 +95,24 @@ struct AuthMetrics: Sendable {
     /// A country's SMS breaker opened.
     func smsBreakerTripped(country: String) {
         server.increment("auth_server_sms_breaker_trips_total", ["country": country])
+    }
+
+    /// An audit event that could not be recorded.
+    func auditFailed() {
+        server.increment("auth_server_audit_failures_total", [:])
+    }
+
+    /// How a webhook delivery attempt ended.
+    enum WebhookResult: String, Sendable {
+        case delivered
+        /// Failed; retried later.
+        case failed
+        /// Failed for the last time.
+        case givenUp = "given_up"
+    }
+
+    func webhookAttempt(_ result: WebhookResult) {
+        server.increment("auth_server_webhook_deliveries_total", ["result": result.rawValue])
     }
 
     func tokenRefused(_ reason: TokenRefusal.Reason) {

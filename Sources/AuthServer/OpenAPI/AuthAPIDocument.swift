@@ -24,7 +24,7 @@ enum AuthAPIDocument {
                 OpenAPIDocument.healthFragment(server: "auth-server", metricsNote: " (keep it behind your proxy)"),
                 shared, SMSLoginController.openAPI, TokensController.openAPI, SessionsController.openAPI,
                 AccountsController.openAPI,
-                AccountsController.openAPITwoFactor, AccountsController.openAPIPasskeys,
+                AccountsController.openAPITwoFactor, AccountsController.openAPIPasskeys, AdminController.openAPI,
             ])
     }
 

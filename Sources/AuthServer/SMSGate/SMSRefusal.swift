@@ -6,6 +6,8 @@ enum SMSRefusal: Error, Sendable, Equatable {
     /// `country` is nil when the number's calling code names no country this server knows.
     case country(String?)
     case breakerOpen(country: String, retryAfter: Int)
+    /// A limit on sends (per number, per IP, per prefix, for the service) was reached.
+    case limited(retryAfter: Int)
 
     /// The message the JSON API and the pages show.
     var message: String {
@@ -14,6 +16,7 @@ enum SMSRefusal: Error, Sendable, Equatable {
         case .country(nil): "Codes are not sent to numbers of this country"
         case .breakerOpen(let country, let wait):
             "Codes to numbers in \(country) are paused; try again in \(wait) seconds"
+        case .limited(let wait): "Too many requests; try again in \(wait) seconds"
         }
     }
 
@@ -21,14 +24,14 @@ enum SMSRefusal: Error, Sendable, Equatable {
     var status: Int {
         switch self {
         case .country: 403
-        case .breakerOpen: 429
+        case .breakerOpen, .limited: 429
         }
     }
 
     var retryAfter: Int? {
         switch self {
         case .country: nil
-        case .breakerOpen(_, let wait): wait
+        case .breakerOpen(_, let wait), .limited(let wait): wait
         }
     }
 
@@ -37,6 +40,7 @@ enum SMSRefusal: Error, Sendable, Equatable {
         switch self {
         case .country: "country"
         case .breakerOpen: "breaker"
+        case .limited: "limit"
         }
     }
 }
@@ -48,29 +52,16 @@ extension APIError {
         if let wait = refusal.retryAfter { headers[.retryAfter] = String(wait) }
     }
 
-    /// Runs `check`, an ``SMSRefusal`` thrown as the JSON API's error.
-    static func refuse(_ check: () async throws -> Void) async throws {
-        do {
-            try await check()
-        } catch let refusal as SMSRefusal {
-            throw APIError(refusal)
-        }
-    }
 }
 
 extension FormErrors {
     /// The pages' and the accounts API's answer to a refusal.
     init(_ refusal: SMSRefusal) {
-        self.init(message: refusal.message, status: HTTPResponse.Status(code: refusal.status))
+        let message =
+            if case .limited(let wait) = refusal { "Too many attempts; try again in \(wait) seconds" } else {
+                refusal.message
+            }
+        self.init(message: message, status: HTTPResponse.Status(code: refusal.status))
         retryAfter = refusal.retryAfter
-    }
-
-    /// Runs `check`, an ``SMSRefusal`` thrown as a form error.
-    static func refuse(_ check: () async throws -> Void) async throws {
-        do {
-            try await check()
-        } catch let refusal as SMSRefusal {
-            throw FormErrors(refusal)
-        }
     }
 }

@@ -55,6 +55,20 @@ extension SMSLoginController {
                   "401": {"$ref": "#/components/responses/Unauthorized"}
                 }
               }
+            },
+            "/api/auth/me": {
+              "delete": {
+                "operationId": "deletePhoneLogin", "tags": ["sms login"],
+                "summary": "A phone login deletes itself with a new code (sent by send-verification): every session ends at once",
+                "security": [{"bearer": []}],
+                "requestBody": {"content": {"application/json": {"schema": {
+                  "type": "object", "properties": {"code": {"type": "string", "description": "A code just sent to the number"}}
+                }}}},
+                "responses": {
+                  "200": {"description": "Deleted", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Message"}}}},
+                  \#(AuthAPIDocument.refusals(400, 401, 403, 413, 429, 502, 504))
+                }
+              }
             }
           },
           "components": {

@@ -25,12 +25,14 @@ struct SMSLoginController: Sendable {
     let logger: Logger
 
     var now: @Sendable () -> Date { issuer.tokens.now }
+    var audit: AuditLog { issuer.audit }
 
     /// `signedIn` is the group behind ``BearerAuthenticator`` admitting phone and account tokens.
     func addRoutes(to router: Router<AuthRequestContext>, signedIn: RouterGroup<AuthRequestContext>) {
         router.post("/api/auth/send-verification", use: sendVerification)
         router.post("/api/auth/verify-code", use: verifyCode)
         signedIn.get("/api/auth/protected", use: protected)
+        signedIn.delete("/api/auth/me", use: deleteMe)
     }
 
     struct SendRequest: Decodable {
@@ -51,27 +53,31 @@ struct SMSLoginController: Sendable {
         let body = try await JSONRequest.decode(SendRequest.self, from: request)
         let phone = try normalize(body.phoneNumber)
         let ip = context.clientIP(request, trustedProxies: trustedProxies)
-        if limits.sms.settings.reviewNumbers.contains(phone) {
-            try AbuseLimits.refuse(try await limits.sendUnpaid(to: phone, ip: ip, now: now()))
-            return try JSONResponse.make(CodeSent(message: "Verification code sent successfully"))
-        }
-        try await APIError.refuse { try limits.sms.checkCountry(phone) }
-        try AbuseLimits.refuse(try await limits.send(to: phone, ip: ip, now: now()))
-        try await APIError.refuse { try await limits.sms.count(phone, now: now()) }
-        var options = VerifyClient.StartOptions()
-        if let key = twilioRateLimitKey { options.rateLimits = [key: ip] }
+        let admission: AbuseLimits.SMSAdmission
         do {
-            _ = try await verify.startVerification(serviceSid: serviceSid, to: phone, channel: .sms, options: options)
-        } catch let error as VerifyClientError {
-            throw verifyFailure(error, during: "send", logger: logger)
+            admission = try await limits.admitSMS(to: phone, ip: ip, now: now())
+        } catch let refusal as SMSRefusal {
+            await audit.codeRefused(refusal, subject: phone, to: phone)
+            throw APIError(refusal)
         }
+        if admission == .paid {
+            var options = VerifyClient.StartOptions()
+            if let key = twilioRateLimitKey { options.rateLimits = [key: ip] }
+            do {
+                _ = try await verify.startVerification(
+                    serviceSid: serviceSid, to: phone, channel: .sms, options: options)
+            } catch let error as VerifyClientError {
+                throw verifyFailure(error, during: "send", logger: logger)
+            }
+        }
+        await audit.record(AuditEvent(.codeSent, subject: phone, detail: ["channel": "sms", "to": phone]))
         return try JSONResponse.make(CodeSent(message: "Verification code sent successfully"))
     }
 
     @Sendable func verifyCode(_ request: Request, context: AuthRequestContext) async throws -> Response {
         let body = try await JSONRequest.decode(VerifyRequest.self, from: request)
         let phone = try normalize(body.phoneNumber)
-        return try await metrics.observeLogin(.sms, result: { $0.status == .ok ? .success : .failure }) {
+        return try await audit.observeLogin(.sms, subject: phone, result: { $0.status == .ok ? .success : .failure }) {
             try await checkCode(body.code, phone: phone, request: request, context: context)
         }
     }
@@ -80,17 +86,25 @@ struct SMSLoginController: Sendable {
     private func checkCode(
         _ code: String, phone: String, request: Request, context: AuthRequestContext
     ) async throws -> Response {
-        try AbuseLimits.refuse(
-            try await limits.verify(
-                phone, ip: context.clientIP(request, trustedProxies: trustedProxies), now: now()))
+        let status = try await codeStatus(
+            code, phone: phone, ip: context.clientIP(request, trustedProxies: trustedProxies))
+        guard status == .approved else {
+            return try JSONResponse.make(CodeRefused(status: status), status: .badRequest)
+        }
+        return try await issuer.startLogin(
+            .phoneNumber(phone), message: "Verification successful", client: client(request, context))
+    }
+
+    /// What Verify (or a review number's fixed code) says of `code` for `phone`, within the
+    /// limits on checks; an approved code is counted back to the SMS gate's breaker.
+    private func codeStatus(_ code: String, phone: String, ip: String) async throws -> VerificationStatus {
+        try AbuseLimits.refuse(try await limits.verify(phone, ip: ip, now: now()))
         let code = code.trimmingWhitespace()
         guard (4...10).contains(code.count), code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
             throw APIError.badRequest("The code is 4 to 10 letters or digits")
         }
         if let accepted = limits.sms.settings.reviewNumbers.accepts(String(code), for: phone) {
-            guard accepted else { return try JSONResponse.make(CodeRefused(status: .pending), status: .badRequest) }
-            return try await issuer.startLogin(
-                .phoneNumber(phone), message: "Verification successful", client: client(request, context))
+            return accepted ? .approved : .pending
         }
         let check: VerificationCheckResource
         do {
@@ -98,12 +112,37 @@ struct SMSLoginController: Sendable {
         } catch let error as VerifyClientError {
             throw verifyFailure(error, during: "check", logger: logger)
         }
-        guard check.status == .approved, check.valid else {
-            return try JSONResponse.make(CodeRefused(status: check.status), status: .badRequest)
-        }
+        guard check.status == .approved, check.valid else { return check.status == .approved ? .pending : check.status }
         await limits.sms.verified(phone, now: now())
-        return try await issuer.startLogin(
-            .phoneNumber(phone), message: "Verification successful", client: client(request, context))
+        return .approved
+    }
+
+    /// `DELETE /api/auth/me {"code"}`: a phone login deletes itself, after a new code (sent by
+    /// `POST /api/auth/send-verification`) proves the number is still theirs. Every session of
+    /// the number ends at once, on every replica; its device records go.
+    @Sendable func deleteMe(_ request: Request, context: AuthRequestContext) async throws -> Response {
+        guard case .phoneNumber(let phone) = TokenSubject(try context.requireBearer().sub.value) else {
+            throw APIError(
+                status: .forbidden, message: "This token belongs to an account: delete it with DELETE /api/accounts/me")
+        }
+        let bytes = try await JSONRequest.body(request)
+        let body =
+            bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 })
+            ? [:] : try JSONRequest.decode(JSONStrings.self, from: bytes, example: #"{"code": "123456"}"#).values
+        guard let code = body["code"] else {
+            throw FormErrors(
+                fields: ["code": "Send a new code with POST /api/auth/send-verification, then send it here as code"],
+                message: "Deleting needs a fresh proof that the number is yours", status: .forbidden)
+        }
+        let status = try await codeStatus(
+            code, phone: phone, ip: context.clientIP(request, trustedProxies: trustedProxies))
+        guard status == .approved else {
+            return try JSONResponse.make(CodeRefused(status: status), status: .badRequest)
+        }
+        try await issuer.refreshTokens.deleteSubject(phone, now: now())
+        await audit.record(AuditEvent(.accountDeleted, subject: phone))
+        logger.notice("phone login deleted itself")
+        return try JSONResponse.make(MessageBody("Your sign-in by phone is deleted"))
     }
 
     @Sendable func protected(_ request: Request, context: AuthRequestContext) async throws -> Response {

@@ -54,6 +54,28 @@ struct AccountStore: Sendable {
         try await database.read { db in try await AccountRows(db: db).first(where: "sid = \(sid)") }
     }
 
+    /// Accounts whose username, email or 2FA phone contains `text`, any case, oldest first.
+    func search(_ text: String, limit: Int) async throws -> [UserAccount] {
+        // LIKE's own wildcards in the text match themselves
+        var pattern = "%"
+        for character in text.lowercased() {
+            if "\\%_".contains(character) { pattern.append("\\") }
+            pattern.append(character)
+        }
+        pattern.append("%")
+        let like = pattern
+        return try await database.read { db in
+            try await db.fetchAll(
+                """
+                SELECT \(unescaped: UserAccount.columns) FROM account
+                WHERE lower(username) LIKE \(like) ESCAPE '\\' OR email_key LIKE \(like) ESCAPE '\\'
+                    OR phone LIKE \(like) ESCAPE '\\'
+                ORDER BY id LIMIT \(limit)
+                """
+            ).map(UserAccount.init(row:))
+        }
+    }
+
     func updateProfile(id: Int64, username: String, about: String, now: Date) async throws -> UserAccount {
         try await uniquely {
             try await database.write { db in

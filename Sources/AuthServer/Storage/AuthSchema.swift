@@ -135,6 +135,34 @@ extension SQLiteDatabase {
                 t.column("user_agent", .text)
             }
         }
+        migrator.registerMigration("v7: audit log, webhook outbox") { db in
+            try db.create(table: "audit_event") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("at", .double).notNull().indexed()
+                t.column("type", .text).notNull()
+                t.column("subject", .text)
+                t.column("actor", .text).notNull()
+                t.column("ip", .text)
+                t.column("user_agent", .text)
+                // a JSON object of strings
+                t.column("detail", .text).notNull()
+            }
+            try db.create(index: "audit_event_subject", on: "audit_event", columns: ["subject", "id"])
+            // a Standard Webhooks message waiting to be delivered, or its outcome
+            try db.create(table: "webhook_delivery") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("message_id", .text).notNull().unique()
+                t.column("event_type", .text).notNull()
+                t.column("payload", .text).notNull()
+                t.column("created_at", .double).notNull()
+                t.column("next_attempt_at", .double)
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("delivered_at", .double)
+                t.column("last_status", .integer)
+                t.column("last_error", .text)
+            }
+            try db.create(index: "webhook_delivery_due", on: "webhook_delivery", columns: ["next_attempt_at"])
+        }
         return migrator
     }
 }
@@ -295,6 +323,37 @@ enum PostgresSchema {
                     user_agent text)
                 """,
                 "CREATE INDEX token_family_subject ON token_family (subject)",
+            ]),
+        Migration(
+            name: "v5: audit log, webhook outbox",
+            statements: [
+                """
+                CREATE TABLE audit_event (
+                    id bigserial PRIMARY KEY,
+                    at double precision NOT NULL,
+                    type text NOT NULL,
+                    subject text,
+                    actor text NOT NULL,
+                    ip text,
+                    user_agent text,
+                    detail text NOT NULL)
+                """,
+                "CREATE INDEX audit_event_at ON audit_event (at)",
+                "CREATE INDEX audit_event_subject ON audit_event (subject, id)",
+                """
+                CREATE TABLE webhook_delivery (
+                    id bigserial PRIMARY KEY,
+                    message_id text NOT NULL UNIQUE,
+                    event_type text NOT NULL,
+                    payload text NOT NULL,
+                    created_at double precision NOT NULL,
+                    next_attempt_at double precision,
+                    attempts integer NOT NULL DEFAULT 0,
+                    delivered_at double precision,
+                    last_status integer,
+                    last_error text)
+                """,
+                "CREATE INDEX webhook_delivery_due ON webhook_delivery (next_attempt_at)",
             ]),
     ]
 }

@@ -6,8 +6,9 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Deletes expired rows once a minute until the server stops: web sessions, and the limits'
-/// counters of keys not seen again (each hit already drops its own key's old entries).
+/// Deletes expired rows once a minute until the server stops: web sessions, the limits'
+/// counters of keys not seen again (each hit already drops its own key's old entries), audit
+/// events past `AUDIT_RETENTION_DAYS`, and webhook messages settled a week ago.
 ///
 /// Ends at a graceful shutdown and also when the service group is cancelled (for example because
 /// the server could not bind its port): a loop that swallowed the cancellation would spin and
@@ -15,6 +16,8 @@ import Foundation
 struct ExpirySweeper: Service {
     let sessions: WebSessionStore
     let limits: AbuseLimits
+    let audit: AuditLog
+    let outbox: WebhookOutbox
     let now: @Sendable () -> Date
     var interval: Duration = .seconds(60)
 
@@ -33,5 +36,8 @@ struct ExpirySweeper: Service {
         try await sessions.sweep()
         try await limits.store.sweep(now: now(), longestWindow: limits.longestWindow)
         try await limits.sms.countries.sweep(now: now())
+        try await audit.sweep()
+        // settled webhook messages stay visible in the admin API for a week
+        try await outbox.sweep(before: now().addingTimeInterval(-7 * 86_400))
     }
 }

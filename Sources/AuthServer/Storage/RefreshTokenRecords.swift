@@ -112,7 +112,7 @@ struct RefreshTokenRecords: Sendable {
     }
 
     /// Marks the token used and inserts its successor, or says why not; a token already used
-    /// revokes its whole family (``Rotation/reused(family:)``).
+    /// revokes its whole family (``Rotation/reused(family:subject:)``).
     func rotate(
         tokenHash: String, nextHash: String, now: Date, lifetime: TimeInterval, client: SessionClient? = nil
     ) async throws -> Rotation {
@@ -131,7 +131,7 @@ struct RefreshTokenRecords: Sendable {
             if try row.decode(5, as: Double?.self) != nil { return .revoked }
             if try row.decode(4, as: Double?.self) != nil {
                 _ = try await Self.revoke(db, where: "family = \(family)", at: time)
-                return .reused(family: family)
+                return .reused(family: family, subject: subject)
             }
             if try row.decode(3, as: Double.self) <= time { return .expired }
             try await db.execute("UPDATE refresh_token SET used_at = \(time) WHERE id = \(id)")
@@ -176,5 +176,5 @@ enum Rotation: Sendable, Equatable {
     case unknown
     case expired
     case revoked
-    case reused(family: String)
+    case reused(family: String, subject: String)
 }

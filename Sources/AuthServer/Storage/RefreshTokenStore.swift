@@ -115,8 +115,8 @@ final class RefreshTokenStore: Sendable {
         case unknown
         case expired
         case revoked
-        /// The token had been rotated already: its family is now revoked.
-        case reused
+        /// The token had been rotated already: its family (of `subject`) is now revoked.
+        case reused(subject: String)
     }
 
     /// Exchanges a refresh token for the next one in its family, in one transaction.
@@ -132,10 +132,10 @@ final class RefreshTokenStore: Sendable {
         case .unknown: return .unknown
         case .expired: return .expired
         case .revoked: return .revoked
-        case .reused(let family):
+        case .reused(let family, let subject):
             // a replayed token means it leaked: every access token of its family stops working too
             familiesRevoked([family], at: now)
-            return .reused
+            return .reused(subject: subject)
         }
     }
 

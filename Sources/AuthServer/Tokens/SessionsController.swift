@@ -12,8 +12,7 @@ import Foundation
 /// caller's own ("log out everywhere else"). An ended session's refresh token stops working and
 /// its access tokens are refused at once, on every replica.
 struct SessionsController: Sendable {
-    let refreshTokens: RefreshTokenStore
-    let now: @Sendable () -> Date
+    let sessions: DeviceSessions
 
     func addRoutes(signedIn: RouterGroup<AuthRequestContext>) {
         signedIn.get("/api/auth/sessions", use: list)
@@ -31,14 +30,14 @@ struct SessionsController: Sendable {
 
     @Sendable func list(_ request: Request, context: AuthRequestContext) async throws -> Response {
         let claims = try context.requireBearer()
-        let sessions = try await refreshTokens.sessions(subject: claims.sub.value, current: claims.fid, now: now())
-        return try JSONResponse.uncached(Sessions(sessions: sessions))
+        let list = try await sessions.list(subject: claims.sub.value, current: claims.fid)
+        return try JSONResponse.uncached(Sessions(sessions: list))
     }
 
     @Sendable func endOne(_ request: Request, context: AuthRequestContext) async throws -> Response {
         let claims = try context.requireBearer()
         let id = context.parameters.get("id") ?? ""
-        let ended = try await refreshTokens.endSessions(subject: claims.sub.value, only: id, keeping: nil, now: now())
+        let ended = try await sessions.end(subject: claims.sub.value, only: id, keeping: nil)
         guard !ended.isEmpty else {
             throw APIError(status: .notFound, message: "You have no session \(id)")
         }
@@ -47,8 +46,7 @@ struct SessionsController: Sendable {
 
     @Sendable func endOthers(_ request: Request, context: AuthRequestContext) async throws -> Response {
         let claims = try context.requireBearer()
-        let ended = try await refreshTokens.endSessions(
-            subject: claims.sub.value, only: nil, keeping: claims.fid, now: now())
+        let ended = try await sessions.end(subject: claims.sub.value, only: nil, keeping: claims.fid)
         return try JSONResponse.make(Ended(ended: ended.count))
     }
 }

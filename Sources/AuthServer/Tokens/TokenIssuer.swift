@@ -14,6 +14,8 @@ struct TokenIssuer: Sendable {
     let refreshTokens: RefreshTokenStore
     let refreshLifetime: TimeInterval
     let metrics: AuthMetrics
+    /// Where every login's and session's security events go.
+    let audit: AuditLog
 
     /// A fresh login of `subject`: a new family, its refresh token and an access token.
     func startLogin(

@@ -49,8 +49,10 @@ struct TokensController: Sendable {
         case .unknown: throw APIError.unauthorized("Invalid refresh token")
         case .expired: throw APIError.unauthorized("Refresh token has expired")
         case .revoked: throw APIError.unauthorized("Refresh token has been revoked")
-        case .reused:
+        case .reused(let subject):
             logger.warning("refresh token reuse detected; its family was revoked")
+            await issuer.audit.record(
+                AuditEvent(.sessionRevoked, subject: subject, detail: ["reason": "refresh_token_reused"]))
             throw APIError.unauthorized("Refresh token reuse detected; the session was revoked, log in again")
         }
     }
@@ -61,6 +63,7 @@ struct TokensController: Sendable {
         let claims = try context.requireBearer()
         try await refreshTokens.logout(
             family: claims.fid, jti: claims.jti.value, accessExpiresAt: claims.exp.value, now: tokens.now())
+        await issuer.audit.record(AuditEvent(.sessionRevoked, subject: claims.sub.value, detail: ["reason": "logout"]))
         return try JSONResponse.make(MessageBody("Logged out"))
     }
 }

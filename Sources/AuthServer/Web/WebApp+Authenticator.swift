@@ -90,7 +90,7 @@ extension WebApp {
             return try await submit(
                 context, then: back + "?method=sms", flash: "We sent a code to \(account.maskedPhone ?? "your phone")"
             ) {
-                try await service.sendCode(to: phone, ip: ip(request, context))
+                try await service.sendCode(to: phone, for: account, ip: ip(request, context))
             } otherwise: {
                 try await proofPage(
                     Self.proofTemplate(back), context, account,

@@ -34,7 +34,7 @@ extension WebApp {
                 context, then: "/login/verify?method=sms",
                 flash: "We sent \(sent ? "a new" : "a") code to \(pending.maskedPhone ?? "your phone")"
             ) {
-                try await service.sendCode(to: phone, ip: ip(request, context))
+                try await service.sendCode(to: phone, for: pending, ip: ip(request, context))
                 keep(context, \.pendingSMSSent, true)
                 keep(context, \.pendingMethod, SecondFactor.sms.rawValue)
             } otherwise: {
@@ -69,8 +69,10 @@ extension WebApp {
         let account: UserAccount
         let methods: [SecondFactor]
         do {
-            account = try await service.metrics.observeLogin(
-                .password, result: { service.methods($0).isEmpty ? .success : .secondFactorRequired }
+            account = try await service.audit.observeLogin(
+                .password, subjectOf: { $0.sid },
+                failedSubject: { try? await service.accounts.find(login: login)?.sid }, login: login,
+                result: { service.methods($0).isEmpty ? .success : .secondFactorRequired }
             ) {
                 try await service.authenticate(
                     login: login, password: context.form["password"] ?? "", ip: ip(request, context))
@@ -78,7 +80,7 @@ extension WebApp {
             methods = service.methods(account)
             // an SMS goes out by itself only when it is the one way; otherwise when asked for
             if methods == [.sms], let phone = account.phone {
-                try await service.sendCode(to: phone, ip: ip(request, context))
+                try await service.sendCode(to: phone, for: account, ip: ip(request, context))
             }
         } catch let errors as FormErrors {
             return try await loginPage(context, login: login, errors: errors)
@@ -107,7 +109,7 @@ extension WebApp {
         let method = context.form["method"] ?? context.sessions.session?.pendingMethod
         do {
             let proof = try service.requireMethod(pending, method)
-            try await service.metrics.observeLogin(.init(proof)) {
+            try await service.audit.observeLogin(.init(proof), subject: pending.sid) {
                 if proof == .factor(.push) {
                     try await checkPushLogin(context, pending)
                 } else {

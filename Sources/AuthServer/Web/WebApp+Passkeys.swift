@@ -54,7 +54,7 @@ extension WebApp {
         }
         pages.post("/login/passkey") { request, context in
             try await json {
-                let account = try await service.metrics.observeLogin(.passkey) {
+                let account = try await service.audit.observeLogin(.passkey, subjectOf: { $0.sid }) {
                     try await service.finishPasskeySignIn(
                         assertion: Data((context.form["credential"] ?? "").utf8),
                         expectedChallenge: context.sessions.session?.pendingPasskeyChallenge ?? "none",

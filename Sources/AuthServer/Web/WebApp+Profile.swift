@@ -16,8 +16,8 @@ extension WebApp {
             let account = try signedIn(context)
             let events = try await service.factors.events(accountID: account.id, limit: 8)
             let passkeys = try await service.factors.passkeys(accountID: account.id)
-            let apps = try await service.accounts.refreshTokens.sessions(
-                subject: account.sid, current: nil, now: service.now())
+            let apps = try await service.deviceSessions.list(subject: account.sid, current: nil)
+            let activity = try await service.audit.store.list(AuditFilter(subject: account.sid, limit: 10))
             return try await render(
                 "profile", context,
                 [
@@ -31,6 +31,10 @@ extension WebApp {
                     "hasEvents": !events.isEmpty, "passkeysOn": service.passkeysOn,
                     "passkeys": passkeys.map { ["sid": $0.factorSid, "name": $0.name] },
                     "events": events.map { ["text": Self.describe($0), "when": Self.moment($0.at)] },
+                    "hasActivity": !activity.isEmpty,
+                    "activity": activity.map {
+                        ["text": Self.describe($0), "when": Self.moment($0.at), "ip": $0.ip ?? ""]
+                    },
                     "hasApps": !apps.isEmpty,
                     "apps": apps.map {
                         [
@@ -45,15 +49,13 @@ extension WebApp {
         pages.post("/profile/sessions/:id/end") { _, context in
             let account = try signedIn(context)
             let id = try context.parameters.require("id")
-            let ended = try await service.accounts.refreshTokens.endSessions(
-                subject: account.sid, only: id, keeping: nil, now: service.now())
+            let ended = try await service.deviceSessions.end(subject: account.sid, only: id, keeping: nil)
             flash(context, ended.isEmpty ? "That app was already signed out" : "The app is signed out")
             return redirect("/profile")
         }
         pages.post("/profile/sessions/end-all") { _, context in
             let account = try signedIn(context)
-            let ended = try await service.accounts.refreshTokens.endSessions(
-                subject: account.sid, only: nil, keeping: nil, now: service.now())
+            let ended = try await service.deviceSessions.end(subject: account.sid, only: nil, keeping: nil)
             flash(context, ended.count == 1 ? "1 app is signed out" : "\(ended.count) apps are signed out")
             return redirect("/profile")
         }
@@ -70,6 +72,24 @@ extension WebApp {
             } otherwise: {
                 try await editPage(context, username: username, about: about, errors: $0)
             }
+        }
+        // deleting the account: the password in the form, or this browser's recent confirmation
+        pages.get("/profile/delete") { _, context in
+            let account = try signedIn(context)
+            return try await deletePage(context, account)
+        }
+        pages.post("/profile/delete") { request, context in
+            let account = try signedIn(context)
+            let password = context.form["current_password"] ?? ""
+            do {
+                try await service.deleteAccount(
+                    account, proof: password.isEmpty ? recentProof(context) ?? .password("") : .password(password),
+                    ip: ip(request, context))
+            } catch let errors as FormErrors {
+                return try await deletePage(context, account, errors: errors)
+            }
+            try await rotate(request, context, to: .fresh(flash: "Your account is deleted"))
+            return redirect("/")
         }
         pages.get("/profile/password") { _, context in
             _ = try signedIn(context)
@@ -105,6 +125,21 @@ extension WebApp {
         return try await render("profile-edit", context, data, errors: errors)
     }
 
+    func deletePage(
+        _ context: AuthRequestContext, _ account: UserAccount, errors: FormErrors? = nil
+    ) async throws -> Response {
+        try await render(
+            "delete-account", context,
+            [
+                "username": account.username,
+                "fields": [
+                    field(
+                        "current_password", "Your password, to confirm", type: "password", errors,
+                        autocomplete: "current-password")
+                ],
+            ], errors: errors)
+    }
+
     func passwordPage(_ context: AuthRequestContext, errors: FormErrors? = nil) async throws -> Response {
         try await render(
             "profile-password", context,
@@ -134,6 +169,30 @@ extension WebApp {
     }
 
     /// `3 December 2026, 14:05 UTC`.
+    /// An audit event as its owner reads it on the profile.
+    static func describe(_ event: AuditRecord) -> String {
+        func words(_ name: String?) -> String { (name ?? "").split(separator: "_").joined(separator: " ") }
+        let method = event.detail["method"].map { " (\(words($0)))" } ?? ""
+        let text =
+            switch event.type {
+            case .codeSent: "A code was sent to your phone"
+            case .codeRefused: "A code to your phone was refused (\(event.detail["reason"] ?? "limit"))"
+            case .loginSucceeded: "Signed in" + method
+            case .loginFailed: "A sign-in failed" + method
+            case .factorAdded: "Second factor added: \(event.detail["factor"] ?? "")"
+            case .factorRemoved: "Second factor removed: \(event.detail["factor"] ?? "")"
+            case .recoveryCodeUsed: "A recovery code was used"
+            case .passwordChanged: "Password changed"
+            case .passwordReset: "Password reset by email"
+            case .sessionRevoked: "Signed out (\(words(event.detail["reason"])))"
+            case .accountCreated: "Account created"
+            case .accountDisabled: "Account disabled"
+            case .accountEnabled: "Account enabled"
+            case .accountDeleted: "Account deleted"
+            }
+        return text + (event.actor == .admin ? " by an administrator" : "")
+    }
+
     static func moment(_ time: Double) -> String {
         let date = Date(timeIntervalSince1970: time)
         let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)

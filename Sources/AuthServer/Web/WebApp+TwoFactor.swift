@@ -32,7 +32,7 @@ extension WebApp {
             let account = try signedIn(context)
             guard let phone = account.pendingPhone else { return redirect("/profile/2fa/enable") }
             return try await submit(context, then: "/profile/2fa/enable", flash: "We sent a new code") {
-                try await service.sendCode(to: phone, ip: ip(request, context))
+                try await service.sendCode(to: phone, for: account, ip: ip(request, context))
             } otherwise: {
                 try await enablePage(context, account, errors: $0)
             }

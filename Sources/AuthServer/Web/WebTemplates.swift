@@ -12,6 +12,7 @@ enum WebTemplates {
     static let templates: [(String, String)] = [
         ("layout", layout), ("field", field), ("home", home), ("register", register), ("login", login),
         ("login-verify", loginVerify), ("profile", profile), ("profile-edit", profileEdit),
+        ("delete-account", deleteAccount),
         ("profile-password", profilePassword), ("2fa-enable", enableTwoFactor), ("2fa-disable", disableTwoFactor),
         ("2fa-totp", addAuthenticator), ("2fa-totp-remove", removeAuthenticator), ("recovery-codes", recoveryCodes),
         ("proof", proof), ("code-form", codeForm), ("2fa-push", addPush), ("2fa-push-remove", removePush),
@@ -154,6 +155,29 @@ enum WebTemplates {
             {{#events}}<li>{{text}} <span class="muted">{{when}}</span></li>{{/events}}
           </ul>
           {{/hasEvents}}
+          {{#hasActivity}}
+          <h2>Recent activity</h2>
+          <ul class="events" id="activity">
+            {{#activity}}<li>{{text}} <span class="muted">{{ip}} · {{when}}</span></li>{{/activity}}
+          </ul>
+          {{/hasActivity}}
+          <p><a href="/profile/delete" id="delete-account">Delete your account</a></p>
+        </section>
+        {{/content}}{{/layout}}
+        """
+
+    static let deleteAccount = """
+        {{<layout}}{{$title}}Delete your account{{/title}}{{$content}}
+        <section class="card narrow">
+          <h1>Delete your account</h1>
+          <p>This deletes <strong>{{username}}</strong> for good: your profile, your second factors and
+          passkeys, your recovery codes, and every signed-in app and browser. It cannot be undone.</p>
+          <form method="post" action="/profile/delete">
+            <input type="hidden" name="csrf_token" value="{{csrf}}">
+            {{#fields}}{{>field}}{{/fields}}
+            <button type="submit" class="danger" id="submit">Delete my account</button>
+            <a href="/profile" class="cancel">Cancel</a>
+          </form>
         </section>
         {{/content}}{{/layout}}
         """

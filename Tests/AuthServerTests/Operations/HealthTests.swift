@@ -32,10 +32,10 @@ struct DescriptionTests {
             let paths = try #require(document["paths"] as? [String: Any])
             #expect(paths["/api/accounts/login"] != nil && paths["/api/auth/verify-code"] != nil)
             #expect(paths["/login"] == nil)
-            let (refused, body, refusedHeaders) = try await stack.json(.delete, "/api/accounts/me")
+            let (refused, body, refusedHeaders) = try await stack.json(.put, "/api/accounts/me")
             #expect(refused == .methodNotAllowed)
-            #expect(refusedHeaders[.allow] == "GET")
-            #expect(body["message"] as? String == "DELETE is not allowed on /api/accounts/me; it takes GET")
+            #expect(refusedHeaders[.allow] == "DELETE, GET")
+            #expect(body["message"] as? String == "PUT is not allowed on /api/accounts/me; it takes DELETE, GET")
             // a path no route has stays a 404
             #expect(try await stack.json(.delete, "/api/accounts/nothing").0 == .notFound)
         }

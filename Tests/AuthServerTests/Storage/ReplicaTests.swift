@@ -67,6 +67,27 @@ struct ReplicaTests {
         }
     }
 
+    @Test("a person deleted at A is refused at B within a second: a phone login and an account")
+    func deletion() async throws {
+        try await withReplicas(configure: { $0.smsGate.reviewNumbers.codes = ["+15555550160": "246810"] }) { a, b in
+            let phone = "+15555550160"
+            let (_, login, _) = try await a.post(
+                "/api/auth/verify-code", #"{"phone_number": "\#(phone)", "code": "246810"}"#)
+            let access = try #require(login["token"] as? String)
+            #expect(try await b.protected("Bearer \(access)").0 == .ok)
+            #expect(try await a.json(.delete, "/api/auth/me", #"{"code": "246810"}"#, token: access).0 == .ok)
+            #expect(try await within(.seconds(1)) { try await b.protected("Bearer \(access)").0 == .unauthorized })
+
+            let account = try await a.signUp("replicated")
+            #expect(try await b.protected("Bearer \(account)").0 == .ok)
+            #expect(
+                try await a.json(
+                    .delete, "/api/accounts/me", #"{"current_password": "correct-horse-battery"}"#, token: account
+                ).0 == .ok)
+            #expect(try await within(.seconds(1)) { try await b.protected("Bearer \(account)").0 == .unauthorized })
+        }
+    }
+
     @Test("a refresh replay detected at A revokes the family's tokens at B within a second")
     func replay() async throws {
         try await withReplicas { a, b in

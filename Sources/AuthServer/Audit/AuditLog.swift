@@ -1,0 +1,60 @@
+import Logging
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Records the security events (``AuditEventType``) with when, who and from where, for
+/// `GET /api/admin/audit` and the profile page, and puts each one the webhook wants in its
+/// outbox in the same transaction (``WebhookDispatcher`` posts it after the commit, never on
+/// the request's time). Events older than `AUDIT_RETENTION` days are swept.
+///
+/// A failure to record is logged and counted (`auth_server_audit_failures_total`), never the
+/// request's failure: the change it describes has already been made.
+///
+/// ```swift
+/// await audit.record(AuditEvent(.passwordChanged, subject: account.sid, client: client))
+/// ```
+struct AuditLog: Sendable {
+    let store: AuditStore
+    let webhooks: WebhookSettings?
+    /// Tells this replica's dispatcher a message is waiting.
+    let wake: WebhookWake
+    let retention: TimeInterval
+    let metrics: AuthMetrics
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    /// Records `event`; without a client of its own it gets the request's (``RequestClient``).
+    func record(_ event: AuditEvent) async {
+        var event = event
+        if event.client == nil { event.client = RequestClient.current }
+        let posted = webhooks?.wants(event.type) ?? false
+        do {
+            try await store.record(event, now: now(), toWebhook: posted)
+            if posted { wake.wake() }
+        } catch {
+            logger.error("audit: could not record \(event.type.rawValue) of \(event.subject ?? "-"): \(error)")
+            metrics.auditFailed()
+        }
+    }
+
+    /// A code by SMS the gate or a limit refused, and why (`reason`: `country`, `breaker`, `limit`).
+    func codeRefused(_ refusal: SMSRefusal, subject: String, to phone: String) async {
+        await record(
+            AuditEvent(
+                .codeRefused, subject: subject, detail: ["channel": "sms", "to": phone, "reason": refusal.reason]))
+    }
+
+    /// Records each of `events`.
+    func record(_ events: [AuditEvent]) async {
+        for event in events { await record(event) }
+    }
+
+    /// Deletes events past retention.
+    func sweep() async throws {
+        try await store.sweep(before: now().addingTimeInterval(-retention))
+    }
+}

@@ -1,0 +1,67 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The audit log's rows (`audit_event`), newest last by id, and the webhook messages recorded
+/// with them (``WebhookOutbox``) in the same transaction: an event is in the log and in the
+/// outbox, or in neither.
+struct AuditStore: Sendable {
+    let database: any SQLDatabase
+
+    /// Records `event` at `now`, and its webhook message when `toWebhook`. Returns the row.
+    @discardableResult
+    func record(_ event: AuditEvent, now: Date, toWebhook: Bool = false) async throws -> AuditRecord {
+        try await database.write { db in
+            let row = try await db.fetchOne(
+                """
+                INSERT INTO audit_event (at, type, subject, actor, ip, user_agent, detail)
+                VALUES (\(now.timeIntervalSince1970), \(event.type.rawValue), \(event.subject), \(event.actor.rawValue),
+                    \(event.client?.ip), \(event.client?.userAgent), \(event.detailJSON))
+                RETURNING \(unescaped: AuditRecord.columns)
+                """)
+            let record = try AuditRecord(row: row!)
+            if toWebhook { try await WebhookOutbox.enqueue(db, WebhookMessage(record), now: now) }
+            return record
+        }
+    }
+
+    /// Events matching `filter`, newest first.
+    func list(_ filter: AuditFilter) async throws -> [AuditRecord] {
+        var query: SQLQuery = "SELECT \(unescaped: AuditRecord.columns) FROM audit_event WHERE 1 = 1"
+        if let subject = filter.subject { query = query + " AND subject = \(subject)" }
+        if !filter.types.isEmpty {
+            query = query + " AND type IN (" + Self.list(filter.types.map(\.rawValue)) + ")"
+        }
+        if let since = filter.since { query = query + " AND at >= \(since.timeIntervalSince1970)" }
+        if let until = filter.until { query = query + " AND at < \(until.timeIntervalSince1970)" }
+        if let before = filter.before { query = query + " AND id < \(before)" }
+        query = query + " ORDER BY id DESC LIMIT \(filter.limit)"
+        let statement = query
+        return try await database.read { db in try await db.fetchAll(statement).map(AuditRecord.init(row:)) }
+    }
+
+    /// Deletes the events older than `cutoff` (`AUDIT_RETENTION`).
+    func sweep(before cutoff: Date) async throws {
+        try await database.run("DELETE FROM audit_event WHERE at < \(cutoff.timeIntervalSince1970)")
+    }
+
+    /// `?, ?, ?` (or `$n`s) binding each value.
+    private static func list(_ values: [String]) -> SQLQuery {
+        var joined: SQLQuery = ""
+        for (index, value) in values.enumerated() { joined = joined + (index == 0 ? "\(value)" : ", \(value)") }
+        return joined
+    }
+}
+
+/// Which events ``AuditStore/list(_:)`` returns: `GET /api/admin/audit`'s query.
+struct AuditFilter: Sendable, Equatable {
+    var subject: String?
+    var types: [AuditEventType] = []
+    var since: Date?
+    var until: Date?
+    /// Only events older than this id: the next page.
+    var before: Int64?
+    var limit = 100
+}
