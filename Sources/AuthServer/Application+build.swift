@@ -132,7 +132,7 @@ private func assembleAuthServer(
         trustedProxies: configuration.trustedProxies,
         twilioRateLimitKey: configuration.twilioRateLimitKey, metrics: metrics, logger: logger
     ).addRoutes(to: router, signedIn: bearer(.phoneNumbersAndAccounts))
-    let resetCodes = ResetCodeSender(verify: verify, serviceSid: serviceSid, logger: logger)
+    let resetCodes = ResetCodeSender(verify: verify, serviceSid: serviceSid, audit: audit, logger: logger)
     let service = AccountService(
         accounts: accounts, factors: storage.factors,
         passwords: Passwords(cost: configuration.bcryptCost), verify: verify,

@@ -4,7 +4,9 @@
   parameter is read and answered as described, not how long the emulator can wait.
 - For the auth server (OPENAPI_AUTH_URL set), every signed-in route gets the access token of a
   test account, fetched again whenever a route answers 401: the run itself logs out and so
-  revokes the token it was given.
+  revokes the token it was given. `DELETE /api/auth/me` (a phone login deleting itself) gets a
+  phone login's token instead: the review number's (PHONE), whose fixed code no generated body
+  guesses; the admin API gets the admin token (OPENAPI_ADMIN_TOKEN).
 """
 import os
 import re
@@ -14,6 +16,7 @@ import schemathesis
 
 AUTH_URL = os.environ.get("OPENAPI_AUTH_URL")
 LOGIN = {"login": "openapi", "password": "openapi-correct-horse-battery"}
+PHONE = {"phone_number": "+15555550142", "code": "731902"}
 
 
 @schemathesis.hook
@@ -27,12 +30,32 @@ def map_query(context, query):
 
 if AUTH_URL:
 
-    @schemathesis.auth()
+    @schemathesis.auth().skip_for(path_regex=r"^/api/(admin/.*|auth/me)$")
     class AccountToken:
         def get(self, case, context):
             answer = requests.post(AUTH_URL + "/api/accounts/login", json=LOGIN, timeout=10)
             answer.raise_for_status()
             return answer.json()["access_token"]
+
+        def set(self, case, data, context):
+            case.headers = case.headers or {}
+            case.headers["Authorization"] = f"Bearer {data}"
+
+    @schemathesis.auth().apply_to(path="/api/auth/me")
+    class PhoneToken:
+        def get(self, case, context):
+            answer = requests.post(AUTH_URL + "/api/auth/verify-code", json=PHONE, timeout=10)
+            answer.raise_for_status()
+            return answer.json()["token"]
+
+        def set(self, case, data, context):
+            case.headers = case.headers or {}
+            case.headers["Authorization"] = f"Bearer {data}"
+
+    @schemathesis.auth().apply_to(path_regex=r"^/api/admin/")
+    class AdminToken:
+        def get(self, case, context):
+            return os.environ["OPENAPI_ADMIN_TOKEN"]
 
         def set(self, case, data, context):
             case.headers = case.headers or {}

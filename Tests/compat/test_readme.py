@@ -102,6 +102,18 @@ def test_the_auth_server_sample_works_as_pasted(tmp_path):
     assert "This is a protected route" in output, output
 
 
+def test_the_admin_sample_works_as_pasted(tmp_path):
+    (sample,) = samples("auth-admin")
+    emulator_port, auth_port = free_port(), free_port()
+    env = clean_environment(VERIFY_EMULATOR_PORT=str(emulator_port), PORT=str(auth_port),
+                            TWILIO_VERIFY_BASE_URL=f"http://127.0.0.1:{emulator_port}")
+    code, output = run_shell(with_ports(sample, emulator_port, auth_port), tmp_path, env)
+    assert code == 0, output
+    assert '"username":"alice"' in output and '"disabled":true' in output, output
+    assert '"type":"account.disabled"' in output and '"actor":"admin"' in output, output
+    assert '"type":"account.created"' in output, output
+
+
 def test_the_healthcheck_sample_works_as_pasted(tmp_path):
     (sample,) = samples("healthcheck")
     port = free_port()

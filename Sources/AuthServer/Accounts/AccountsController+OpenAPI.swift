@@ -139,7 +139,7 @@ extension AccountsController {
                 "requestBody": {"$ref": "#/components/requestBodies/IdentityProof"},
                 "responses": {
                   "200": {"description": "Deleted", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Message"}}}},
-                  \#(AuthAPIDocument.refusals(400, 401, 403, 413, 429, 502, 504))
+                  \#(AuthAPIDocument.refusals(400, 401, 403, 409, 413, 429, 502, 504))
                 }
               }
             },

@@ -36,7 +36,7 @@ struct AuditLog: Sendable {
             try await store.record(event, now: now(), toWebhook: posted)
             if posted { wake.wake() }
         } catch {
-            logger.error("audit: could not record \(event.type.rawValue) of \(event.subject ?? "-"): \(error)")
+            logger.error("audit: could not record a \(event.type.rawValue) event: \(error)")
             metrics.auditFailed()
         }
     }

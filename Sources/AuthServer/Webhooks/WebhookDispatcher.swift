@@ -24,14 +24,13 @@ struct WebhookDispatcher: Service {
     let logger: Logger
     let now: @Sendable () -> Date
     var poll: Duration = .seconds(2)
-    var timeout: Duration = .seconds(10)
     /// How long a claimed message is this replica's before another may try it.
     var lease: TimeInterval = 60
 
     func run() async throws {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
-        configuration.timeout = .init(connect: .seconds(5), read: TimeAmount(timeout))
+        configuration.timeout = .init(connect: TimeAmount(settings.timeout), read: TimeAmount(settings.timeout))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         await withDiscardingTaskGroup { group in
             group.addTask { [wake, poll] in
@@ -81,7 +80,7 @@ struct WebhookDispatcher: Service {
         var status: Int?
         var problem: String?
         do {
-            let response = try await client.execute(request, timeout: TimeAmount(timeout))
+            let response = try await client.execute(request, timeout: TimeAmount(settings.timeout))
             status = Int(response.status.code)
             _ = try? await response.body.collect(upTo: 64 * 1024)
             if !(200..<300).contains(status!) { problem = "answered \(status!)" }

@@ -20,6 +20,9 @@ public struct WebhookSettings: Sendable, Equatable {
     /// The waits before each retry of a failed delivery, in seconds; after the last, it is
     /// given up (and shown as failed in the admin API).
     public var retryDelays: [Double] = [5, 300, 1800, 7200, 18_000, 36_000, 36_000]
+    /// How long one attempt may take, connecting included (a refused connection is retried by
+    /// the HTTP client's pool until then).
+    public var timeout: Duration = .seconds(10)
 
     /// Whether events of `type` are posted.
     func wants(_ type: AuditEventType) -> Bool { events?.contains(type) ?? true }
