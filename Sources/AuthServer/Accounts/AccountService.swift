@@ -133,6 +133,18 @@ struct AccountService: Sendable {
         }
     }
 
+    /// A password login step, counted and recorded (``AuditLog/observeLogin(_:subject:subjectOf:failedSubject:login:result:_:)``):
+    /// the account, whose second step follows when it has factors on. A failure is recorded
+    /// against the account the name names, if any, so its owner sees the attempt.
+    func passwordLogin(login: String, password: String, ip: String) async throws -> UserAccount {
+        try await audit.observeLogin(
+            .password, subjectOf: { $0.sid }, failedSubject: { try? await accounts.find(login: login)?.sid },
+            login: login, result: { methods($0).isEmpty ? .success : .secondFactorRequired }
+        ) {
+            try await authenticate(login: login, password: password, ip: ip)
+        }
+    }
+
     /// The account whose password this is. Wrong username and wrong password get the same
     /// answer and take the same time; attempts are limited per login name and per client IP.
     func authenticate(login rawLogin: String, password: String, ip: String) async throws -> UserAccount {
@@ -202,6 +214,7 @@ struct AccountService: Sendable {
             do {
                 _ = try await verify.startVerification(serviceSid: serviceSid, to: phone, channel: .sms)
             } catch let error as VerifyClientError {
+                await audit.verifyRefused(error, subject: account.sid, to: phone)
                 throw formErrors(verifyFailure(error, during: "send", logger: logger))
             }
         }

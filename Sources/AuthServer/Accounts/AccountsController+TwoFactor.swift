@@ -121,11 +121,9 @@ extension AccountsController {
         _ request: Request, _ context: AuthRequestContext, defaultMethod: SecondFactor? = nil
     ) async throws -> (UserAccount, IdentityProof?) {
         let account = try context.requireAccount()
-        let bytes = try await JSONRequest.body(request)
-        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return (account, nil) }
-        var body = try JSONRequest.decode(
-            JSONStrings.self, from: bytes, example: #"{"current_password": "…"}"#
-        ).values
+        guard var body = try await JSONRequest.optionalFields(request, example: #"{"current_password": "…"}"#) else {
+            return (account, nil)
+        }
         if body["method"] == nil, let defaultMethod, account.secondFactors.contains(defaultMethod) {
             body["method"] = defaultMethod.rawValue
         }

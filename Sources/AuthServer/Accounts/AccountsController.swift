@@ -57,12 +57,8 @@ struct AccountsController: Sendable {
         guard let login = body["login"] ?? body["username"] ?? body["email"] else {
             throw FormErrors.field("login", "login (a username or email) is required")
         }
-        let account = try await service.audit.observeLogin(
-            .password, subjectOf: { $0.sid }, failedSubject: { try? await service.accounts.find(login: login)?.sid },
-            login: login, result: { service.methods($0).isEmpty ? .success : .secondFactorRequired }
-        ) {
-            try await service.authenticate(login: login, password: body["password"]!, ip: ip(request, context))
-        }
+        let account = try await service.passwordLogin(
+            login: login, password: body["password"]!, ip: ip(request, context))
         let methods = service.methods(account)
         guard !methods.isEmpty else { return try await startLogin(account, client(request, context)) }
         // an SMS costs money and may be unwanted: it goes out by itself only when it is the one way

@@ -8,7 +8,8 @@ import Foundation
 /// Standard Webhooks `type` a receiver filters on (`WEBHOOK_EVENTS`).
 enum AuditEventType: String, Sendable, CaseIterable, Codable {
     case codeSent = "code.sent"
-    /// Refused before Verify was asked: `detail.reason` says why (`country`, `breaker`, `limit`).
+    /// Not sent: `detail.reason` says why (the gate's `country`, `breaker`, `limit`, or Verify's
+    /// own refusal, `twilio_60410`, `verify_unavailable`).
     case codeRefused = "code.refused"
     case loginSucceeded = "login.succeeded"
     /// A wrong password or code, an unknown account, or a limit: `detail.method` and `detail.result`.

@@ -1,4 +1,6 @@
 import Logging
+import VerifyClient
+import VerifyWire
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -46,6 +48,14 @@ struct AuditLog: Sendable {
         await record(
             AuditEvent(
                 .codeRefused, subject: subject, detail: ["channel": "sms", "to": phone, "reason": refusal.reason]))
+    }
+
+    /// A code by SMS that Verify refused or could not send: `reason` is `twilio_` and Twilio's
+    /// error code (`twilio_60203`: too many sends to the number), or `verify_unavailable`.
+    func verifyRefused(_ error: VerifyClientError, subject: String, to phone: String) async {
+        let reason = if case .twilio(let twilio) = error { "twilio_\(twilio.code)" } else { "verify_unavailable" }
+        await record(
+            AuditEvent(.codeRefused, subject: subject, detail: ["channel": "sms", "to": phone, "reason": reason]))
     }
 
     /// Records each of `events`.

@@ -30,6 +30,14 @@ enum JSONRequest {
         // anything else (a broken chunked body) goes on to APIErrorMiddleware: a 400
     }
 
+    /// A JSON object's string fields, or nil for a body with nothing in it (a `DELETE` may well
+    /// send none); a body that is not a JSON object is a 400 showing `example`.
+    static func optionalFields(_ request: Request, example: String) async throws -> [String: String]? {
+        let bytes = try await body(request)
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return nil }
+        return try decode(JSONStrings.self, from: bytes, example: example).values
+    }
+
     /// A body's bytes as `T`; a missing key or anything else is a 400 naming it.
     static func decode<T: Decodable>(
         _ type: T.Type, from bytes: some Collection<UInt8>, example: String

@@ -67,6 +67,7 @@ struct SMSLoginController: Sendable {
                 _ = try await verify.startVerification(
                     serviceSid: serviceSid, to: phone, channel: .sms, options: options)
             } catch let error as VerifyClientError {
+                await audit.verifyRefused(error, subject: phone, to: phone)
                 throw verifyFailure(error, during: "send", logger: logger)
             }
         }
@@ -125,11 +126,8 @@ struct SMSLoginController: Sendable {
             throw APIError(
                 status: .forbidden, message: "This token belongs to an account: delete it with DELETE /api/accounts/me")
         }
-        let bytes = try await JSONRequest.body(request)
-        let body =
-            bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 })
-            ? [:] : try JSONRequest.decode(JSONStrings.self, from: bytes, example: #"{"code": "123456"}"#).values
-        guard let code = body["code"] else {
+        let body = try await JSONRequest.optionalFields(request, example: #"{"code": "123456"}"#)
+        guard let code = body?["code"] else {
             throw FormErrors(
                 fields: ["code": "Send a new code with POST /api/auth/send-verification, then send it here as code"],
                 message: "Deleting needs a fresh proof that the number is yours", status: .forbidden)

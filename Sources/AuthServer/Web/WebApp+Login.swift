@@ -69,14 +69,8 @@ extension WebApp {
         let account: UserAccount
         let methods: [SecondFactor]
         do {
-            account = try await service.audit.observeLogin(
-                .password, subjectOf: { $0.sid },
-                failedSubject: { try? await service.accounts.find(login: login)?.sid }, login: login,
-                result: { service.methods($0).isEmpty ? .success : .secondFactorRequired }
-            ) {
-                try await service.authenticate(
-                    login: login, password: context.form["password"] ?? "", ip: ip(request, context))
-            }
+            account = try await service.passwordLogin(
+                login: login, password: context.form["password"] ?? "", ip: ip(request, context))
             methods = service.methods(account)
             // an SMS goes out by itself only when it is the one way; otherwise when asked for
             if methods == [.sms], let phone = account.phone {

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import VerifyEmulator
 
 @testable import AuthServer
 
@@ -173,6 +174,40 @@ struct AdminTests {
                 #expect(status == .badRequest)
                 #expect((body["message"] as? String)?.hasPrefix(named) == true, "\(query): \(body)")
             }
+        }
+    }
+
+    @Test("refused codes are recorded with why: the gate's country, a limit, and Verify's own refusal")
+    func refusedCodes() async throws {
+        try await withStack(
+            configure: {
+                Self.configure(&$0)
+                $0.smsGate.allowedCountries = ["US"]
+                $0.sendLimitPerPhone = 1
+            },
+            emulator: {
+                $0.faults = [FaultRule(endpoint: .verifications, to: "+14155550112", error: .init(code: 60410))]
+            }
+        ) { stack in
+            #expect(
+                try await stack.post("/api/auth/send-verification", #"{"phone_number": "+447700900123"}"#).0
+                    == .forbidden)
+            #expect(try await stack.post("/api/auth/send-verification", #"{"phone_number": "+14155550111"}"#).0 == .ok)
+            #expect(
+                try await stack.post("/api/auth/send-verification", #"{"phone_number": "+14155550111"}"#).0
+                    == .tooManyRequests)
+            #expect(
+                try await stack.post("/api/auth/send-verification", #"{"phone_number": "+14155550112"}"#).0
+                    == .forbidden)
+            let refused = try await Self.events(stack, "type=code.refused")
+            #expect(
+                refused.compactMap { ($0["detail"] as? [String: String])?["reason"] } == [
+                    "twilio_60410", "limit", "country",
+                ])
+            #expect(
+                refused.compactMap { $0["subject"] as? String } == ["+14155550112", "+14155550111", "+447700900123"])
+            let sent = try await Self.events(stack, "type=code.sent")
+            #expect(sent.count == 1 && (sent.first?["detail"] as? [String: String])?["to"] == "+14155550111")
         }
     }
 
