@@ -159,6 +159,11 @@ def test_disable_account_command_on_a_running_server(tmp_path):
         done = subprocess.run([auth_binary(), "disable-account", "mallory"], env=env, capture_output=True, timeout=30)
         assert done.returncode == 0, done.stderr
         assert b"disabled account mallory" in done.stdout
+        # the same service as the admin API's: in the audit log as the command's doing
+        import sqlite3
+        with sqlite3.connect(tmp_path / "auth-server.sqlite") as db:
+            recorded = db.execute("SELECT actor, ip FROM audit_event WHERE type = 'account.disabled'").fetchall()
+        assert recorded == [("command", None)], recorded
         refused = requests.post(url + "/api/accounts/login", json=credentials, timeout=10)
         assert refused.status_code == 403
         assert refused.json()["message"] == "This account is disabled"
