@@ -92,22 +92,23 @@ def test_the_python_sample_works_as_pasted(default_emulator, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_the_auth_server_sample_works_as_pasted(tmp_path):
-    (sample,) = samples("auth-server")
+def run_auth_sample(kind, tmp_path):
+    """Runs the one sample marked `kind`, which starts an emulator and an auth server, on free ports."""
+    (sample,) = samples(kind)
     emulator_port, auth_port = free_port(), free_port()
     env = clean_environment(VERIFY_EMULATOR_PORT=str(emulator_port), PORT=str(auth_port),
                             TWILIO_VERIFY_BASE_URL=f"http://127.0.0.1:{emulator_port}")
-    code, output = run_shell(with_ports(sample, emulator_port, auth_port), tmp_path, env)
+    return run_shell(with_ports(sample, emulator_port, auth_port), tmp_path, env)
+
+
+def test_the_auth_server_sample_works_as_pasted(tmp_path):
+    code, output = run_auth_sample("auth-server", tmp_path)
     assert code == 0, output
     assert "This is a protected route" in output, output
 
 
 def test_the_admin_sample_works_as_pasted(tmp_path):
-    (sample,) = samples("auth-admin")
-    emulator_port, auth_port = free_port(), free_port()
-    env = clean_environment(VERIFY_EMULATOR_PORT=str(emulator_port), PORT=str(auth_port),
-                            TWILIO_VERIFY_BASE_URL=f"http://127.0.0.1:{emulator_port}")
-    code, output = run_shell(with_ports(sample, emulator_port, auth_port), tmp_path, env)
+    code, output = run_auth_sample("auth-admin", tmp_path)
     assert code == 0, output
     assert '"username":"alice"' in output and '"disabled":true' in output, output
     assert '"type":"account.disabled"' in output and '"actor":"admin"' in output, output
