@@ -293,7 +293,8 @@ def test_command_line_login_names_the_url_it_could_not_reach():
 
 def test_production_without_allowed_countries_warns_once_and_a_choice_silences_it(tmp_path):
     """SMS pumping costs money: a production start that never said where codes may go names the
-    risk in one log line; `*` (every country, chosen) or a list says nothing."""
+    risk in one log line; `*` (every country, chosen) or a list says nothing. So does a webhook
+    URL over plain HTTP, and an https:// one says nothing."""
     from conftest import ACCOUNT_SID, AUTH_TOKEN, start_auth_server
 
     emulator = Emulator(str(tmp_path / "emulator.sqlite"), args=["--account-sid", ACCOUNT_SID, "--auth-token", AUTH_TOKEN])
@@ -302,10 +303,13 @@ def test_production_without_allowed_countries_warns_once_and_a_choice_silences_i
         production = {"TWILIO_VERIFY_BASE_URL": emulator.url, "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
                       "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "TWILIO_VERIFY_SERVICE_SID": service.sid,
                       "AUTH_SERVER_DEVELOPMENT": "0", "DATABASE_PATH": str(tmp_path / "auth.sqlite")}
+        secret = "whsec_" + "A" * 43 + "="
         for name, countries, warned in (("unset", None, True), ("every", "*", False), ("listed", "US,CA", False)):
             env = dict(production)
             if countries:
                 env["SMS_ALLOWED_COUNTRIES"] = countries
+            # a webhook over plain HTTP is named once too (events are signed, but readable on the way)
+            env.update({"WEBHOOK_URL": f"{'http' if warned else 'https'}://127.0.0.1:9/hooks", "WEBHOOK_SECRET": secret})
             url, process, log = start_auth_server(tmp_path, env, name=name)
             assert "development mode" not in (tmp_path / f"{name}.log").read_text()
             process.send_signal(signal.SIGTERM)
@@ -313,6 +317,7 @@ def test_production_without_allowed_countries_warns_once_and_a_choice_silences_i
             log.close()
             text = (tmp_path / f"{name}.log").read_text()
             assert text.count("SMS_ALLOWED_COUNTRIES is not set") == (1 if warned else 0), text
+            assert text.count("WEBHOOK_URL is http://") == (1 if warned else 0), text
     finally:
         assert emulator.stop() == 0
 
