@@ -187,6 +187,30 @@ def test_password_reset_by_email(web, browser):
     wait_path(browser, "/profile")
 
 
+def test_delete_the_account_from_the_profile(web, browser):
+    """The profile's "Delete your account": the password, then the account is gone, the browser
+    signed out, and the name free again. The page's own CSP lets its form post."""
+    emulator, url = web
+    requests.post(url + "/api/accounts/register", json={
+        "username": "heidi", "email": "heidi@example.com", "password": "lamport-clocks-78"}, timeout=10).raise_for_status()
+    browser.get(url + "/login")
+    fill(browser, {"login": "heidi", "password": "lamport-clocks-78"})
+    wait_path(browser, "/profile")
+    assert "Account created" in browser.find_element(By.ID, "activity").text
+    click_and_wait(browser, browser.find_element(By.ID, "delete-account"))
+    wait_path(browser, "/profile/delete")
+    fill(browser, {"current_password": "not-the-password"})
+    assert "This is not your current password" in browser.page_source
+    fill(browser, {"current_password": "lamport-clocks-78"})
+    wait_path(browser, "/")
+    assert "Your account is deleted" in browser.find_element(By.CSS_SELECTOR, ".flash").text
+    browser.get(url + "/profile")
+    wait_path(browser, "/login")
+    login = requests.post(url + "/api/accounts/login", json={"login": "heidi", "password": "lamport-clocks-78"},
+                          timeout=10)
+    assert login.status_code == 401
+
+
 def test_pages_fit_a_phone_screen(web, browser):
     _, url = web
     browser.set_window_size(390, 844)
