@@ -21,6 +21,8 @@ import Foundation
 /// ```
 struct AuditLog: Sendable {
     let store: AuditStore
+    /// Group commit of the events recorded at once.
+    let batches: GroupCommit<AuditBatchEntry>
     let webhooks: WebhookSettings?
     /// Tells this replica's dispatcher a message is waiting.
     let wake: WebhookWake
@@ -30,12 +32,26 @@ struct AuditLog: Sendable {
     let now: @Sendable () -> Date
 
     /// Records `event`; without a client of its own it gets the request's (``RequestClient``).
+    init(
+        store: AuditStore, webhooks: WebhookSettings?, wake: WebhookWake, retention: TimeInterval,
+        metrics: AuthMetrics, logger: Logger, now: @escaping @Sendable () -> Date
+    ) {
+        self.store = store
+        self.batches = GroupCommit { [store] batch in try await store.record(batch) }
+        self.webhooks = webhooks
+        self.wake = wake
+        self.retention = retention
+        self.metrics = metrics
+        self.logger = logger
+        self.now = now
+    }
+
     func record(_ event: AuditEvent) async {
         var event = event
         if event.client == nil { event.client = RequestClient.current }
         let posted = webhooks?.wants(event.type) ?? false
         do {
-            try await store.record(event, now: now(), toWebhook: posted)
+            try await batches.write((event, now(), posted))
             if posted { wake.wake() }
         } catch {
             logger.error("audit: could not record a \(event.type.rawValue) event: \(error)")

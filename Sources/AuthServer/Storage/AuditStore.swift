@@ -13,18 +13,32 @@ struct AuditStore: Sendable {
     /// Records `event` at `now`, and its webhook message when `toWebhook`. Returns the row.
     @discardableResult
     func record(_ event: AuditEvent, now: Date, toWebhook: Bool = false) async throws -> AuditRecord {
+        try await database.write { db in try await Self.insert(db, event, now: now, toWebhook: toWebhook) }
+    }
+
+    /// Records several events in one transaction (a ``GroupCommit`` batch).
+    func record(_ entries: [AuditBatchEntry]) async throws {
         try await database.write { db in
-            let row = try await db.fetchOne(
-                """
-                INSERT INTO audit_event (at, type, subject, actor, ip, user_agent, detail)
-                VALUES (\(now.timeIntervalSince1970), \(event.type.rawValue), \(event.subject), \(event.actor.rawValue),
-                    \(event.client?.ip), \(event.client?.userAgent), \(event.detailJSON))
-                RETURNING \(unescaped: AuditRecord.columns)
-                """)
-            let record = try AuditRecord(row: row!)
-            if toWebhook { try await WebhookOutbox.enqueue(db, WebhookMessage(record), now: now) }
-            return record
+            for entry in entries {
+                try await Self.insert(db, entry.event, now: entry.at, toWebhook: entry.toWebhook)
+            }
         }
+    }
+
+    /// The event's row, and its webhook message when `toWebhook`, inside the caller's transaction.
+    private static func insert(
+        _ db: any SQLConnection, _ event: AuditEvent, now: Date, toWebhook: Bool
+    ) async throws -> AuditRecord {
+        let row = try await db.fetchOne(
+            """
+            INSERT INTO audit_event (at, type, subject, actor, ip, user_agent, detail)
+            VALUES (\(now.timeIntervalSince1970), \(event.type.rawValue), \(event.subject), \(event.actor.rawValue),
+                \(event.client?.ip), \(event.client?.userAgent), \(event.detailJSON))
+            RETURNING \(unescaped: AuditRecord.columns)
+            """)
+        let record = try AuditRecord(row: row!)
+        if toWebhook { try await WebhookOutbox.enqueue(db, WebhookMessage(record), now: now) }
+        return record
     }
 
     /// Events matching `filter`, newest first.
@@ -54,6 +68,9 @@ struct AuditStore: Sendable {
         return joined
     }
 }
+
+/// An event waiting for its group commit: when it happened, and whether the webhook wants it.
+typealias AuditBatchEntry = (event: AuditEvent, at: Date, toWebhook: Bool)
 
 /// Which events ``AuditStore/list(_:)`` returns: `GET /api/admin/audit`'s query.
 struct AuditFilter: Sendable, Equatable {

@@ -68,12 +68,21 @@ struct SMSCountryStore: Sendable {
 
     /// Counts a code to `country` that was verified.
     func verified(in country: String, now: Date) async throws {
-        let minute = Int64(now.timeIntervalSince1970 / 60)
-        try await database.run(
-            """
-            INSERT INTO sms_country_minute (country, minute, sends, verified) VALUES (\(country), \(minute), 0, 1)
-            ON CONFLICT (country, minute) DO UPDATE SET verified = sms_country_minute.verified + 1
-            """)
+        try await verified([(country, now)])
+    }
+
+    /// Counts several verified codes in one transaction (a ``GroupCommit`` batch).
+    func verified(_ codes: [(country: String, at: Date)]) async throws {
+        try await database.write { db in
+            for (country, at) in codes {
+                let minute = Int64(at.timeIntervalSince1970 / 60)
+                try await db.execute(
+                    """
+                    INSERT INTO sms_country_minute (country, minute, sends, verified) VALUES (\(country), \(minute), 0, 1)
+                    ON CONFLICT (country, minute) DO UPDATE SET verified = sms_country_minute.verified + 1
+                    """)
+            }
+        }
     }
 
     /// Drops the minutes older than an hour.
