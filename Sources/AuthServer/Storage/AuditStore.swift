@@ -10,35 +10,39 @@ import Foundation
 struct AuditStore: Sendable {
     let database: any SQLDatabase
 
-    /// Records `event` at `now`, and its webhook message when `toWebhook`. Returns the row.
-    @discardableResult
-    func record(_ event: AuditEvent, now: Date, toWebhook: Bool = false) async throws -> AuditRecord {
-        try await database.write { db in try await Self.insert(db, event, now: now, toWebhook: toWebhook) }
+    /// Records `event` at `now`, and its webhook message when `toWebhook`.
+    func record(_ event: AuditEvent, now: Date, toWebhook: Bool = false) async throws {
+        try await record([(event, now, toWebhook)])
     }
 
-    /// Records several events in one transaction (a ``GroupCommit`` batch).
+    /// Records several events (a ``GroupCommit`` batch) in one statement; when any goes to the
+    /// webhook, in one transaction with each such event's message (made from its stored row).
     func record(_ entries: [AuditBatchEntry]) async throws {
+        guard !entries.isEmpty else { return }
+        var rows: SQLQuery = ""
+        for (index, entry) in entries.enumerated() {
+            let event = entry.event
+            rows =
+                rows + (index == 0 ? "" : ", ")
+                + """
+                (\(entry.at.timeIntervalSince1970), \(event.type.rawValue), \(event.subject), \(event.actor.rawValue),
+                    \(event.client?.ip), \(event.client?.userAgent), \(event.detailJSON))
+                """
+        }
+        let insert: SQLQuery =
+            "INSERT INTO audit_event (at, type, subject, actor, ip, user_agent, detail) VALUES " + rows
+            + " RETURNING \(unescaped: AuditRecord.columns)"
+        guard entries.contains(where: \.toWebhook) else {
+            try await database.run(insert)
+            return
+        }
         try await database.write { db in
-            for entry in entries {
-                try await Self.insert(db, entry.event, now: entry.at, toWebhook: entry.toWebhook)
+            // ids rise in the order the rows were given; RETURNING's own order is not promised
+            let records = try await db.fetchAll(insert).map(AuditRecord.init(row:)).sorted { $0.id < $1.id }
+            for (record, entry) in zip(records, entries) where entry.toWebhook {
+                try await WebhookOutbox.enqueue(db, WebhookMessage(record), now: entry.at)
             }
         }
-    }
-
-    /// The event's row, and its webhook message when `toWebhook`, inside the caller's transaction.
-    private static func insert(
-        _ db: any SQLConnection, _ event: AuditEvent, now: Date, toWebhook: Bool
-    ) async throws -> AuditRecord {
-        let row = try await db.fetchOne(
-            """
-            INSERT INTO audit_event (at, type, subject, actor, ip, user_agent, detail)
-            VALUES (\(now.timeIntervalSince1970), \(event.type.rawValue), \(event.subject), \(event.actor.rawValue),
-                \(event.client?.ip), \(event.client?.userAgent), \(event.detailJSON))
-            RETURNING \(unescaped: AuditRecord.columns)
-            """)
-        let record = try AuditRecord(row: row!)
-        if toWebhook { try await WebhookOutbox.enqueue(db, WebhookMessage(record), now: now) }
-        return record
     }
 
     /// Events matching `filter`, newest first.
