@@ -24,10 +24,10 @@ struct AuditStore: Sendable {
             let event = entry.event
             rows =
                 rows + (index == 0 ? "" : ", ")
-                + """
-                (\(entry.at.timeIntervalSince1970), \(event.type.rawValue), \(event.subject), \(event.actor.rawValue),
-                    \(event.client?.ip), \(event.client?.userAgent), \(event.detailJSON))
-                """
+                    + """
+                    (\(entry.at.timeIntervalSince1970), \(event.type.rawValue), \(event.subject), \(event.actor.rawValue),
+                        \(event.client?.ip), \(event.client?.userAgent), \(event.detailJSON))
+                    """
         }
         let insert: SQLQuery =
             "INSERT INTO audit_event (at, type, subject, actor, ip, user_agent, detail) VALUES " + rows

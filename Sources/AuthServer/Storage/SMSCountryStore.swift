@@ -90,7 +90,8 @@ struct SMSCountryStore: Sendable {
         }
         try await database.run(
             "INSERT INTO sms_country_minute (country, minute, sends, verified) VALUES " + rows
-                + " ON CONFLICT (country, minute) DO UPDATE SET verified = sms_country_minute.verified + excluded.verified")
+                + " ON CONFLICT (country, minute) DO UPDATE SET verified = sms_country_minute.verified + excluded.verified"
+        )
     }
 
     /// Drops the minutes older than an hour.
