@@ -159,7 +159,9 @@ public func buildApplication(
             WALCheckpointer(
                 path: configuration.databasePath, logger: logger, commitCount: { batcher.commitCount },
                 releaseMemory: {
-                    (writer as? DatabasePool)?.releaseMemory()
+                    // never the blocking releaseMemory(): its barrier holds a dispatch worker until
+                    // every reader returns, and readers need workers to return
+                    (writer as? DatabasePool)?.releaseMemoryEventually()
                     SystemMemory.returnFreePages()
                 }))
     }

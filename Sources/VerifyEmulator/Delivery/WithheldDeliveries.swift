@@ -81,10 +81,13 @@ final class WithheldDeliveries: Service, Sendable {
             return true
         }
         if idle { return 0 }
+        // Sendable values, so this is GRDB's async read: its synchronous twin (picked for a
+        // non-Sendable result such as `[Row]`) blocks a cooperative thread, and with every thread
+        // so blocked behind a pool barrier the process deadlocked (seen in CI at exit)
         let waiting = try await writer.read { db in
             try Row.fetchAll(
                 db, sql: "SELECT message_id, account_sid, deliver_at FROM withheld_message WHERE deliver_at IS NOT NULL"
-            )
+            ).map { row -> (id: Int64, account: String, deliverAt: Int64) in (row[0], row[1], row[2]) }
         }
         guard !waiting.isEmpty else {
             idleSince.withLock { $0 = (commits, .now) }
@@ -92,8 +95,8 @@ final class WithheldDeliveries: Service, Sendable {
         }
         idleSince.withLock { $0 = nil }
         let due: [Int64] = waiting.compactMap { row in
-            let account = SID(row[1] as String, expecting: .account)
-            return clock.now(for: account).epochMilliseconds >= row[2] as Int64 ? row[0] : nil
+            let account = SID(row.account, expecting: .account)
+            return clock.now(for: account).epochMilliseconds >= row.deliverAt ? row.id : nil
         }
         guard !due.isEmpty else { return 0 }
         let messages = try await batcher.write { db -> [MessageRecord] in

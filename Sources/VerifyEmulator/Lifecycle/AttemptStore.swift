@@ -104,10 +104,11 @@ struct AttemptStore: Sendable {
             order = filter.country == nil ? piece.suffix : "ORDER BY m.id\(window.descending ? " DESC" : "")"
         }
         let sql = Self.selectSQL + " WHERE " + conditions.joined(separator: " AND ") + " " + order
-        let rows = try await writer.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
+        // read as Sendable values: GRDB's async read, never its thread-blocking twin
+        let statementArguments: StatementArguments = StatementArguments(arguments)
+        let attempts = try await writer.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: statementArguments).map(Self.attempt)
         }
-        let attempts = rows.map(Self.attempt)
         guard let country = filter.country else { return attempts }
         let matching = attempts.filter { $0.country == country }
         guard let window else { return matching }
