@@ -29,7 +29,7 @@ start)
     as_owner "$bindir/initdb" -D "$dir/data" -U auth --auth=trust -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; exit 1; }
     as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=300" start >/dev/null \
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=600" start >/dev/null \
         || { cat "$dir/server.log" >&2; exit 1; }
     echo "$port" >"$dir/port"
     echo "postgres://auth@127.0.0.1:$port/postgres?sslmode=disable"
@@ -39,7 +39,7 @@ resume)
     dir=${2:?usage: pg-cluster.sh resume DIR}
     port=$(cat "$dir/port")
     as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=300" start >/dev/null \
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=600" start >/dev/null \
         || { cat "$dir/server.log" >&2; exit 1; }
     ;;
 stop)

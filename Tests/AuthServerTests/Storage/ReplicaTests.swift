@@ -31,11 +31,21 @@ struct ReplicaTests {
             configuration.port = 0
             configuration.bcryptCost = 4
             configuration.databaseURL = url
+            // as the suite's other stacks: the whole suite shares one cluster's connections
+            configuration.databasePoolSize = 4
             configure(&configuration)
             let settings = configuration
             let clock = TestClock()
             let replicaA = try await buildAuthServer(configuration: configuration, logger: logger) { clock.now() }
-            let replicaB = try await buildAuthServer(configuration: configuration, logger: logger) { clock.now() }
+            let replicaB: any ApplicationProtocol
+            do {
+                replicaB = try await buildAuthServer(configuration: configuration, logger: logger) { clock.now() }
+            } catch {
+                // A's Verify client is shut down by running it: one left unshut traps in its
+                // deinit and would hide this error behind a crash
+                try await replicaA.test(.live) { _ in }
+                throw error
+            }
             try await replicaA.test(.live) { a in
                 try await replicaB.test(.live) { b in
                     try await body(
