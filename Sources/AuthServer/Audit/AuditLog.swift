@@ -74,11 +74,6 @@ struct AuditLog: Sendable {
             AuditEvent(.codeRefused, subject: subject, detail: ["channel": "sms", "to": phone, "reason": reason]))
     }
 
-    /// Records each of `events`.
-    func record(_ events: [AuditEvent]) async {
-        for event in events { await record(event) }
-    }
-
     /// Deletes events past retention.
     func sweep() async throws {
         try await store.sweep(before: now().addingTimeInterval(-retention))
