@@ -22,16 +22,6 @@ struct SMSGate: Sendable {
     let countries: SMSCountryStore
     let metrics: AuthMetrics
     let logger: Logger
-    /// Verified codes counted by group commit: many logins' counts in one transaction.
-    private let verifiedCodes: GroupCommit<(country: String, at: Date)>
-
-    init(settings: SMSGateSettings, countries: SMSCountryStore, metrics: AuthMetrics, logger: Logger) {
-        self.settings = settings
-        self.countries = countries
-        self.metrics = metrics
-        self.logger = logger
-        verifiedCodes = GroupCommit { batch in try await countries.verified(batch) }
-    }
 
     /// Refuses a number whose country is not served.
     func checkCountry(_ phone: String) throws(SMSRefusal) {
@@ -64,7 +54,7 @@ struct SMSGate: Sendable {
     func verified(_ phone: String, now: Date) async {
         guard settings.breaker != nil, !settings.reviewNumbers.contains(phone) else { return }
         do {
-            try await verifiedCodes.write((Self.country(of: phone), now))
+            try await countries.verified(in: Self.country(of: phone), now: now)
         } catch {
             logger.warning("SMS gate: could not count a verified code: \(error)")
         }

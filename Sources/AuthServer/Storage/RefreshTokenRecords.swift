@@ -60,14 +60,13 @@ struct RefreshTokenRecords: Sendable {
         tokenHash: String, family: String, subject: String, now: Date, lifetime: TimeInterval, client: SessionClient?
     ) async throws {
         let time = now.timeIntervalSince1970
-        try await database.write { db in
-            try await db.execute(Self.insertion(tokenHash, family, subject, time, lifetime))
-            try await db.execute(
-                """
-                INSERT INTO token_family (family, subject, created_at, last_used_at, ip, user_agent)
-                VALUES (\(family), \(subject), \(time), \(time), \(client?.ip), \(client?.userAgent))
-                """)
-        }
+        try await database.runTogether([
+            Self.insertion(tokenHash, family, subject, time, lifetime),
+            """
+            INSERT INTO token_family (family, subject, created_at, last_used_at, ip, user_agent)
+            VALUES (\(family), \(subject), \(time), \(time), \(client?.ip), \(client?.userAgent))
+            """,
+        ])
     }
 
     /// The live sessions of `subject` (a family whose latest token is unused, unrevoked and

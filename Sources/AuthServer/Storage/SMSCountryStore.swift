@@ -8,8 +8,18 @@ import Foundation
 /// per minute the codes sent and the codes verified (`sms_country_minute`), and each country's
 /// last trip (`sms_breaker`). Counters per minute, not a row per send: a busy country costs
 /// sixty rows an hour, and the hour's figures are one sum.
+///
+/// Sends and verified codes are counted by group commit (``GroupCommit``): a country's row for
+/// this minute is every send's, so counting each send in a statement of its own made every send
+/// to one country wait in line for that row; a batch is one upsert, summed per row.
 struct SMSCountryStore: Sendable {
     let database: any SQLDatabase
+    private let counts: GroupCommit<Count>
+
+    init(database: any SQLDatabase) {
+        self.database = database
+        counts = GroupCommit { [database] batch in try await Self.write(batch, to: database) }
+    }
 
     /// What became of a send.
     enum Send: Sendable, Equatable {
@@ -25,36 +35,39 @@ struct SMSCountryStore: Sendable {
         var verified: Int
     }
 
-    /// Counts a send to `country` unless its breaker is open; with `breaker`, opens it when the
-    /// sends since the last hour (or since it last closed) reach its minimum while too few were
-    /// verified. The count is one statement of its own: the country's row for this minute is
-    /// every send's, and a transaction holding it across further statements made every send to
-    /// one country wait in line (on PostgreSQL, halving logins per second). A breaker opens once
-    /// however many replicas see the figures at once: its upsert only replaces a closed one.
+    /// One send or one verified code, counted in its country's minute.
+    private struct Count: Sendable {
+        var country: String
+        var minute: Int64
+        var sent: Bool
+    }
+
+    /// Counts a send to `country`, then, with `breaker`, looks at the country's figures in one
+    /// statement: refused while its breaker is open; opens it when the sends since the last hour
+    /// (or since it last closed) reach its minimum while too few were verified. The figures are
+    /// read after the count commits, so of many sends at once the last to read sees them all. A
+    /// send refused by an open breaker was counted too: an attempt during the cool-down is part
+    /// of the traffic the next hour's figures judge. A breaker opens once however many replicas
+    /// see the figures at once: its upsert only replaces a closed one.
     func send(to country: String, now: Date, breaker: SMSGateSettings.Breaker?) async throws -> Send {
         let time = now.timeIntervalSince1970
-        let minute = Int64(time / 60)
-        let lastUntil = try await database.read { db in
-            try await db.fetchValue("SELECT open_until FROM sms_breaker WHERE country = \(country)", as: Double.self)
-        }
-        if let lastUntil, lastUntil > time { return .breakerOpen(until: lastUntil) }
-        try await database.run(
-            """
-            INSERT INTO sms_country_minute (country, minute, sends, verified) VALUES (\(country), \(minute), 1, 0)
-            ON CONFLICT (country, minute) DO UPDATE SET sends = sms_country_minute.sends + 1
-            """)
+        try await counts.write(Count(country: country, minute: Int64(time / 60), sent: true))
         guard let breaker else { return .counted(tripped: nil) }
-        let since = max(time - 3600, lastUntil ?? 0)
-        let figures = try await database.read { db in
+        let hourAgo = Int64((time - 3600) / 60)
+        // the breaker and the figures since the hour began or it last closed, whichever is later
+        let row = try await database.read { db in
             try await db.fetchOne(
                 """
-                SELECT CAST(coalesce(sum(sends), 0) AS BIGINT), CAST(coalesce(sum(verified), 0) AS BIGINT) FROM sms_country_minute
-                WHERE country = \(country) AND minute >= \(Int64(since / 60))
+                SELECT (SELECT open_until FROM sms_breaker WHERE country = \(country)),
+                CAST(coalesce(sum(sends), 0) AS BIGINT), CAST(coalesce(sum(verified), 0) AS BIGINT)
+                FROM sms_country_minute WHERE country = \(country) AND minute >= \(hourAgo)
+                AND (minute + 1) * 60 > coalesce((SELECT open_until FROM sms_breaker WHERE country = \(country)), 0)
                 """)
         }
-        guard let figures else { return .counted(tripped: nil) }
-        let sends: Int = try figures.decode(0)
-        let verified: Int = try figures.decode(1)
+        guard let row else { return .counted(tripped: nil) }
+        if let until = try row.decode(0, as: Double?.self), until > time { return .breakerOpen(until: until) }
+        let sends: Int = try row.decode(1)
+        let verified: Int = try row.decode(2)
         guard sends >= breaker.minSends, verified * 100 < breaker.minVerifiedPercent * sends else {
             return .counted(tripped: nil)
         }
@@ -72,26 +85,28 @@ struct SMSCountryStore: Sendable {
 
     /// Counts a code to `country` that was verified.
     func verified(in country: String, now: Date) async throws {
-        try await verified([(country, now)])
+        try await counts.write(Count(country: country, minute: Int64(now.timeIntervalSince1970 / 60), sent: false))
     }
 
-    /// Counts several verified codes in one statement (a ``GroupCommit`` batch): summed per
-    /// country and minute first, as one statement may not change a row twice.
-    func verified(_ codes: [(country: String, at: Date)]) async throws {
-        var counts: [String: (country: String, minute: Int64, count: Int)] = [:]
-        for (country, at) in codes {
-            let minute = Int64(at.timeIntervalSince1970 / 60)
-            counts["\(country) \(minute)", default: (country, minute, 0)].count += 1
+    /// Writes a batch of counts in one statement, summed per country and minute first, as one
+    /// statement may not change a row twice.
+    private static func write(_ batch: [Count], to database: any SQLDatabase) async throws {
+        var rows: [String: (country: String, minute: Int64, sends: Int, verified: Int)] = [:]
+        for count in batch {
+            rows["\(count.country) \(count.minute)", default: (count.country, count.minute, 0, 0)].sends +=
+                count.sent ? 1 : 0
+            rows["\(count.country) \(count.minute)"]?.verified += count.sent ? 0 : 1
         }
-        guard !counts.isEmpty else { return }
-        var rows: SQLQuery = ""
-        for (index, row) in counts.values.enumerated() {
-            rows = rows + (index == 0 ? "" : ", ") + "(\(row.country), \(row.minute), 0, \(row.count))"
+        guard !rows.isEmpty else { return }
+        var values: SQLQuery = ""
+        for (index, row) in rows.values.enumerated() {
+            values =
+                values + (index == 0 ? "" : ", ") + "(\(row.country), \(row.minute), \(row.sends), \(row.verified))"
         }
         try await database.run(
-            "INSERT INTO sms_country_minute (country, minute, sends, verified) VALUES " + rows
-                + " ON CONFLICT (country, minute) DO UPDATE SET verified = sms_country_minute.verified + excluded.verified"
-        )
+            "INSERT INTO sms_country_minute (country, minute, sends, verified) VALUES " + values
+                + " ON CONFLICT (country, minute) DO UPDATE SET sends = sms_country_minute.sends + excluded.sends,"
+                + " verified = sms_country_minute.verified + excluded.verified")
     }
 
     /// Drops the minutes older than an hour.

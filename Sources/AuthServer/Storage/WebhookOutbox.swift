@@ -22,8 +22,9 @@ struct WebhookOutbox: Sendable {
             """)
     }
 
-    /// Up to `limit` messages due at `now`, each claimed until `now + lease` (another replica's
-    /// claim is respected: the update checks the row is still due).
+    /// Up to `limit` messages due at `now`, each claimed until `now + lease`. Replicas claiming at
+    /// once take different messages: rows another claim holds are passed over, and the update
+    /// checks the row is still due, so none is claimed twice.
     func claimDue(now: Date, lease: TimeInterval, limit: Int) async throws -> [PendingWebhook] {
         let time = now.timeIntervalSince1970
         return try await database.run(
@@ -31,7 +32,7 @@ struct WebhookOutbox: Sendable {
             UPDATE webhook_delivery SET next_attempt_at = \(time + lease), attempts = attempts + 1
             WHERE delivered_at IS NULL AND next_attempt_at <= \(time) AND id IN (
                 SELECT id FROM webhook_delivery WHERE delivered_at IS NULL AND next_attempt_at <= \(time)
-                ORDER BY id LIMIT \(limit))
+                ORDER BY id LIMIT \(limit) \(.claimRows))
             RETURNING id, message_id, payload, attempts
             """
         ).map {

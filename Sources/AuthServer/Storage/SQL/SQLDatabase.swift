@@ -71,3 +71,34 @@ extension SQLConnection {
         try await fetchAll(query).count
     }
 }
+
+extension SQLDatabase {
+    /// Statements that change rows and return none, all or none of them: on PostgreSQL one
+    /// statement (each but the last a data-modifying `WITH` of it), so one round trip instead of
+    /// `BEGIN`, each, `COMMIT`; on SQLite, whose transactions cost no round trip, one transaction.
+    /// The statements must not read what another of them writes (PostgreSQL runs them on one
+    /// snapshot).
+    ///
+    /// ```swift
+    /// try await database.runTogether([
+    ///     "INSERT INTO refresh_token (token_hash, family) VALUES (\(hash), \(family))",
+    ///     "INSERT INTO token_family (family, subject) VALUES (\(family), \(subject))",
+    /// ])
+    /// ```
+    func runTogether(_ statements: [SQLQuery]) async throws {
+        guard let last = statements.last else { return }
+        switch dialect {
+        case .postgres:
+            var joined: SQLQuery = ""
+            for (index, statement) in statements.dropLast().enumerated() {
+                joined =
+                    joined + (index == 0 ? "WITH " : ", ") + "step\(unescaped: String(index)) AS (" + statement + ")"
+            }
+            try await run(joined + (statements.count > 1 ? " " : "") + last)
+        case .sqlite:
+            try await write { db in
+                for statement in statements { try await db.execute(statement) }
+            }
+        }
+    }
+}

@@ -21,6 +21,10 @@ enum SQLDialect: Sendable {
         /// `FOR UPDATE`; nothing in SQLite, whose write transactions (`BEGIN IMMEDIATE`) already
         /// hold the one write lock.
         case lockRows
+        /// After a `SELECT` of queued rows to claim: lock them, passing over rows another
+        /// transaction holds, so claimers at once take different rows (PostgreSQL's
+        /// `FOR UPDATE SKIP LOCKED`); nothing in SQLite, where one writer claims at a time.
+        case claimRows
         /// A text column compared without regard to case, against a lowercased value: SQLite's
         /// `column COLLATE NOCASE` (what its unique index uses), PostgreSQL's `lower(column)`
         /// (its index is on that expression).
@@ -31,6 +35,8 @@ enum SQLDialect: Sendable {
         switch (self, piece) {
         case (.sqlite, .lockRows): ""
         case (.postgres, .lockRows): "FOR UPDATE"
+        case (.sqlite, .claimRows): ""
+        case (.postgres, .claimRows): "FOR UPDATE SKIP LOCKED"
         case (.sqlite, .caseFolded(let column)): "\(column) COLLATE NOCASE"
         case (.postgres, .caseFolded(let column)): "lower(\(column))"
         }

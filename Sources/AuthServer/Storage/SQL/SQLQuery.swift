@@ -38,6 +38,12 @@ struct SQLQuery: Sendable, ExpressibleByStringInterpolation {
             parts.append(.value(value.sqlValue))
         }
 
+        /// An optional value, bound as `NULL` when nil (its own overload so that the compiler
+        /// does not take it for a `String` interpolation of an optional, and warn).
+        mutating func appendInterpolation<Value: SQLValueConvertible>(_ value: Value?) {
+            parts.append(.value(value.sqlValue))
+        }
+
         mutating func appendInterpolation(_ piece: SQLDialect.Piece) {
             parts.append(.piece(piece))
         }
