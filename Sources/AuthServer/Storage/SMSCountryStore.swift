@@ -11,10 +11,13 @@ import Foundation
 ///
 /// Sends and verified codes are counted by group commit (``GroupCommit``): a country's row for
 /// this minute is every send's, so counting each send in a statement of its own made every send
-/// to one country wait in line for that row; a batch is one upsert, summed per row.
+/// to one country wait in line for that row, and reading the figures once per send doubled the
+/// statements of a login. A batch is one upsert (summed per row) and, when it holds a send the
+/// breaker judges, one read of its countries' breakers and figures, which every send of the
+/// batch is answered with.
 struct SMSCountryStore: Sendable {
     let database: any SQLDatabase
-    private let counts: GroupCommit<Count>
+    private let counts: GroupCommit<Count, [String: Reading]>
 
     init(database: any SQLDatabase) {
         self.database = database
@@ -35,42 +38,37 @@ struct SMSCountryStore: Sendable {
         var verified: Int
     }
 
+    /// A country's breaker and figures, as read after a batch committed.
+    private struct Reading: Sendable {
+        var openUntil: Double?
+        var figures = Figures(sends: 0, verified: 0)
+    }
+
     /// One send or one verified code, counted in its country's minute.
     private struct Count: Sendable {
         var country: String
-        var minute: Int64
+        var time: Double
         var sent: Bool
+        /// A send the breaker judges: its batch reads the country's figures.
+        var judged: Bool
     }
 
-    /// Counts a send to `country`, then, with `breaker`, looks at the country's figures in one
-    /// statement: refused while its breaker is open; opens it when the sends since the last hour
-    /// (or since it last closed) reach its minimum while too few were verified. The figures are
-    /// read after the count commits, so of many sends at once the last to read sees them all. A
-    /// send refused by an open breaker was counted too: an attempt during the cool-down is part
-    /// of the traffic the next hour's figures judge. A breaker opens once however many replicas
-    /// see the figures at once: its upsert only replaces a closed one.
+    /// Counts a send to `country`; with `breaker`, then judges it by the country's figures as
+    /// they stand once the count committed: refused while its breaker is open; opens it when
+    /// the sends since the last hour (or since it last closed) reach its minimum while too few
+    /// were verified. Of many sends at once the last batch sees them all. A send refused by an
+    /// open breaker was counted too: an attempt during the cool-down is part of the traffic the
+    /// next hour's figures judge. A breaker opens once however many replicas see the figures at
+    /// once: its upsert only replaces a closed one.
     func send(to country: String, now: Date, breaker: SMSGateSettings.Breaker?) async throws -> Send {
         let time = now.timeIntervalSince1970
-        try await counts.write(Count(country: country, minute: Int64(time / 60), sent: true))
+        let readings = try await counts.write(Count(country: country, time: time, sent: true, judged: breaker != nil))
         guard let breaker else { return .counted(tripped: nil) }
-        let hourAgo = Int64((time - 3600) / 60)
-        // the breaker and the figures since the hour began or it last closed, whichever is later
-        let row = try await database.read { db in
-            try await db.fetchOne(
-                """
-                SELECT (SELECT open_until FROM sms_breaker WHERE country = \(country)),
-                CAST(coalesce(sum(sends), 0) AS BIGINT), CAST(coalesce(sum(verified), 0) AS BIGINT)
-                FROM sms_country_minute WHERE country = \(country) AND minute >= \(hourAgo)
-                AND (minute + 1) * 60 > coalesce((SELECT open_until FROM sms_breaker WHERE country = \(country)), 0)
-                """)
-        }
-        guard let row else { return .counted(tripped: nil) }
-        if let until = try row.decode(0, as: Double?.self), until > time { return .breakerOpen(until: until) }
-        let sends: Int = try row.decode(1)
-        let verified: Int = try row.decode(2)
-        guard sends >= breaker.minSends, verified * 100 < breaker.minVerifiedPercent * sends else {
-            return .counted(tripped: nil)
-        }
+        let reading = readings[country] ?? Reading()
+        if let until = reading.openUntil, until > time { return .breakerOpen(until: until) }
+        let figures = reading.figures
+        guard figures.sends >= breaker.minSends, figures.verified * 100 < breaker.minVerifiedPercent * figures.sends
+        else { return .counted(tripped: nil) }
         let until = time + Double(breaker.cooldown.components.seconds)
         let opened = try await database.run(
             """
@@ -80,24 +78,26 @@ struct SMSCountryStore: Sendable {
             RETURNING 1
             """
         ).count
-        return .counted(tripped: opened == 1 ? Figures(sends: sends, verified: verified) : nil)
+        return .counted(tripped: opened == 1 ? figures : nil)
     }
 
     /// Counts a code to `country` that was verified.
     func verified(in country: String, now: Date) async throws {
-        try await counts.write(Count(country: country, minute: Int64(now.timeIntervalSince1970 / 60), sent: false))
+        try await counts.write(Count(country: country, time: now.timeIntervalSince1970, sent: false, judged: false))
     }
 
-    /// Writes a batch of counts in one statement, summed per country and minute first, as one
-    /// statement may not change a row twice.
-    private static func write(_ batch: [Count], to database: any SQLDatabase) async throws {
+    /// Writes a batch of counts in one statement, summed per country and minute first (one
+    /// statement may not change a row twice); then, for the countries of its judged sends, reads
+    /// each breaker and the figures since the hour began or it last closed, whichever is later.
+    private static func write(_ batch: [Count], to database: any SQLDatabase) async throws -> [String: Reading] {
         var rows: [String: (country: String, minute: Int64, sends: Int, verified: Int)] = [:]
         for count in batch {
-            rows["\(count.country) \(count.minute)", default: (count.country, count.minute, 0, 0)].sends +=
-                count.sent ? 1 : 0
-            rows["\(count.country) \(count.minute)"]?.verified += count.sent ? 0 : 1
+            let minute = Int64(count.time / 60)
+            let key = "\(count.country) \(minute)"
+            rows[key, default: (count.country, minute, 0, 0)].sends += count.sent ? 1 : 0
+            rows[key]?.verified += count.sent ? 0 : 1
         }
-        guard !rows.isEmpty else { return }
+        guard !rows.isEmpty else { return [:] }
         var values: SQLQuery = ""
         for (index, row) in rows.values.enumerated() {
             values =
@@ -107,6 +107,34 @@ struct SMSCountryStore: Sendable {
             "INSERT INTO sms_country_minute (country, minute, sends, verified) VALUES " + values
                 + " ON CONFLICT (country, minute) DO UPDATE SET sends = sms_country_minute.sends + excluded.sends,"
                 + " verified = sms_country_minute.verified + excluded.verified")
+
+        let judged = Set(batch.filter(\.judged).map(\.country))
+        guard let latest = batch.filter(\.judged).map(\.time).max() else { return [:] }
+        var countries: SQLQuery = ""
+        for (index, country) in judged.sorted().enumerated() {
+            countries = countries + (index == 0 ? "" : ", ") + "\(country)"
+        }
+        let hourAgo = Int64((latest - 3600) / 60)
+        let query: SQLQuery =
+            "SELECT country, open_until, NULL, NULL FROM sms_breaker WHERE country IN (" + countries + ")"
+                + """
+                 UNION ALL
+                SELECT m.country, NULL, CAST(sum(m.sends) AS BIGINT), CAST(sum(m.verified) AS BIGINT)
+                FROM sms_country_minute m LEFT JOIN sms_breaker b ON b.country = m.country
+                WHERE m.minute >= \(hourAgo) AND (m.minute + 1) * 60 > coalesce(b.open_until, 0) AND m.country IN (
+                """ + countries + ") GROUP BY m.country"
+        let found = try await database.read { db in try await db.fetchAll(query) }
+        var readings: [String: Reading] = [:]
+        for row in found {
+            let country: String = try row.decode(0)
+            if let until = try row.decode(1, as: Double?.self) {
+                readings[country, default: Reading()].openUntil = until
+            }
+            if let sends = try row.decode(2, as: Int?.self) {
+                readings[country, default: Reading()].figures = Figures(sends: sends, verified: try row.decode(3))
+            }
+        }
+        return readings
     }
 
     /// Drops the minutes older than an hour.

@@ -547,6 +547,22 @@ struct StoreContractTests {
             #expect(
                 try await stores[1].send(to: "GB", now: Self.now.addingTimeInterval(59), breaker: breaker)
                     == .breakerOpen(until: Self.now.timeIntervalSince1970 + 60))
+            // sends to both countries at once (batched together): each judged by its own country
+            let mixed = try await withThrowingTaskGroup(of: (String, SMSCountryStore.Send).self) { group in
+                for index in 0..<10 {
+                    let country = index % 2 == 0 ? "GB" : "FR"
+                    group.addTask {
+                        (country, try await stores[index % 2].send(to: country, now: Self.now, breaker: breaker))
+                    }
+                }
+                return try await group.reduce(into: [(String, SMSCountryStore.Send)]()) { $0.append($1) }
+            }
+            #expect(
+                mixed.filter { $0.0 == "GB" }.allSatisfy {
+                    $0.1 == .breakerOpen(until: Self.now.timeIntervalSince1970 + 60)
+                })
+            #expect(mixed.filter { $0.0 == "FR" }.allSatisfy { $0.1 == .counted(tripped: nil) })
+            #expect(mixed.count == 10)
             // once it closes, only sends after it count: one more does not trip it again
             #expect(
                 try await stores[0].send(to: "GB", now: Self.now.addingTimeInterval(61), breaker: breaker)

@@ -5,16 +5,17 @@ import Synchronization
 /// a login's throughput, one commit for many instead of one each). Each caller still returns
 /// only once its entry has committed, or gets the batch's error: nothing is acknowledged that a
 /// crash could lose. For writes that decide nothing per caller (an audit event, a counter);
-/// a write whose caller reads a result stays a transaction of its own.
+/// a batch may answer every caller the same `Outcome`, read after it committed (the counters'
+/// new totals); a write whose caller needs an answer of its own stays a transaction of its own.
 ///
 /// ```swift
-/// let events = GroupCommit<AuditBatchEntry> { batch in try await store.record(batch) }
+/// let events = GroupCommit<AuditBatchEntry, Void> { batch in try await store.record(batch) }
 /// try await events.write(entry)
 /// ```
-final class GroupCommit<Entry: Sendable>: Sendable {
+final class GroupCommit<Entry: Sendable, Outcome: Sendable>: Sendable {
     private struct Waiting {
         var entry: Entry
-        var continuation: CheckedContinuation<Void, any Error>
+        var continuation: CheckedContinuation<Outcome, any Error>
     }
 
     private struct State {
@@ -22,18 +23,20 @@ final class GroupCommit<Entry: Sendable>: Sendable {
         var draining = false
     }
 
-    private let commit: @Sendable ([Entry]) async throws -> Void
+    private let commit: @Sendable ([Entry]) async throws -> Outcome
     private let maxBatch: Int
     private let state = Mutex(State())
 
-    /// `commit` writes one batch in one transaction.
-    init(maxBatch: Int = 256, commit: @escaping @Sendable ([Entry]) async throws -> Void) {
+    /// `commit` writes one batch in one transaction, and says what every caller of it is told.
+    init(maxBatch: Int = 256, commit: @escaping @Sendable ([Entry]) async throws -> Outcome) {
         self.commit = commit
         self.maxBatch = maxBatch
     }
 
-    /// Writes `entry` in the next batch; returns once that batch committed, or throws its error.
-    func write(_ entry: Entry) async throws {
+    /// Writes `entry` in the next batch; returns that batch's outcome once it committed, or
+    /// throws its error.
+    @discardableResult
+    func write(_ entry: Entry) async throws -> Outcome {
         try await withCheckedThrowingContinuation { continuation in
             let startDrain = state.withLock { state in
                 state.queue.append(Waiting(entry: entry, continuation: continuation))
@@ -56,8 +59,8 @@ final class GroupCommit<Entry: Sendable>: Sendable {
             }
             if batch.isEmpty { return }
             do {
-                try await commit(batch.map(\.entry))
-                for waiting in batch { waiting.continuation.resume() }
+                let outcome = try await commit(batch.map(\.entry))
+                for waiting in batch { waiting.continuation.resume(returning: outcome) }
             } catch {
                 for waiting in batch { waiting.continuation.resume(throwing: error) }
             }
