@@ -62,10 +62,16 @@ struct AuditEvent: Sendable, Equatable {
 
     /// The details as stored: a JSON object with sorted keys.
     var detailJSON: String {
+        (try? Self.detailEncoder.encode(detail)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    /// One encoder for every event (a login records two): making one is most of the cost of a
+    /// small encoding, and an encoder whose settings do not change may encode from any thread.
+    private static let detailEncoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(detail)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-    }
+        return encoder
+    }()
 }
 
 /// A recorded event as the admin API, the profile page and webhooks show it.
