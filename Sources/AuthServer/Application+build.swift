@@ -142,8 +142,7 @@ private func assembleAuthServer(
     AccountsController(service: service, issuer: issuer, trustedProxies: configuration.trustedProxies)
         .addRoutes(to: router, signedIn: bearer(.accounts))
     AdminController(
-        admin: AdminService(accounts: accounts, audit: audit, now: now), service: service, outbox: outbox,
-        refreshTokens: refreshTokens
+        admin: AdminService(accounts: accounts, audit: audit, now: now), service: service, outbox: outbox
     )
     .addRoutes(to: router.group("/api/admin").add(middleware: AdminAuthenticator(token: configuration.adminToken)))
     let driver = storage.sessions

@@ -14,7 +14,6 @@ struct AdminController: Sendable {
     let admin: AdminService
     let service: AccountService
     let outbox: WebhookOutbox
-    let refreshTokens: RefreshTokenStore
 
     func addRoutes(to admin: RouterGroup<AuthRequestContext>) {
         admin.get("/accounts", use: search)
@@ -44,7 +43,7 @@ struct AdminController: Sendable {
             AdminPasskey(factorSid: $0.factorSid, name: $0.name, createdAt: $0.createdAt)
         }
         shown.recoveryCodesLeft = try await service.factors.unusedRecoveryCodes(accountID: account.id)
-        shown.sessions = try await refreshTokens.sessions(subject: account.sid, current: nil, now: service.now())
+        shown.sessions = try await service.deviceSessions.list(subject: account.sid, current: nil)
         return try JSONResponse.uncached(shown)
     }
 
