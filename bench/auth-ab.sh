@@ -18,48 +18,17 @@ ROUNDS="${ROUNDS:-6}"
 WINDOW="${WINDOW:-4}"
 CONNECTIONS=32
 EMULATOR_PORT=4033
-command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
-if [ "$BACKEND" = postgres ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-fi
+. bench/auth-setup.sh
 swift build -c release --product verify-emulator >/dev/null
-EMULATOR="$(swift build -c release --show-bin-path)/verify-emulator"
-WORK="$(mktemp -d)"
-PIDS=()
-cleanup() {
-    kill "${PIDS[@]}" 2>/dev/null || true
-    wait "${PIDS[@]}" 2>/dev/null || true
-    [ "$BACKEND" = postgres ] && bash scripts/pg-cluster.sh stop "$WORK/pg" >/dev/null 2>&1
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-"$EMULATOR" --port $EMULATOR_PORT --db "$WORK/emulator.sqlite" --quiet --log-level warning \
-    --fixed-code 424242 --max-send-attempts 0 >"$WORK/emulator.log" 2>&1 &
-PIDS+=($!)
-until curl -fs "http://127.0.0.1:$EMULATOR_PORT/healthz" >/dev/null 2>&1; do sleep 0.02; done
+start_emulator "$(swift build -c release --show-bin-path)/verify-emulator" $EMULATOR_PORT
 if [ "$BACKEND" = postgres ]; then
     CLUSTER="$(bash scripts/pg-cluster.sh start "$WORK/pg")"
     for name in a b; do psql "$CLUSTER" -qc "CREATE DATABASE bench_$name" >/dev/null; done
 fi
-
 start() { # binary port name
-    local database
-    if [ "$BACKEND" = postgres ]; then
-        database="DATABASE_URL=${CLUSTER/\/postgres\?//bench_$3?}"
-    else
-        database="DATABASE_PATH=$WORK/$3.sqlite"
-    fi
-    (cd "$WORK" && exec env AUTH_SERVER_DEVELOPMENT=1 TWILIO_VERIFY_BASE_URL="http://127.0.0.1:$EMULATOR_PORT" \
-        PORT="$2" TRUST_PROXY=1 SECRET_KEY="bench-Qz8r!Lp2Xw7#Mn4Tb6Yc1Hd5Jf0Gs-k3v9" "$database" \
-        SEND_LIMIT_PER_PHONE=100000 SEND_LIMIT_PER_IP=1000000 VERIFY_LIMIT_PER_PHONE=100000 \
-        VERIFY_LIMIT_PER_IP=1000000 "$1" >"$WORK/$3.log" 2>&1) &
-    local pid=$!
-    PIDS+=($pid)
-    until curl -fs "http://127.0.0.1:$2/healthz" >/dev/null 2>&1; do
-        kill -0 $pid 2>/dev/null || { echo "bench/auth-ab.sh: $1 did not start:" >&2; cat "$WORK/$3.log" >&2; exit 1; }
-        sleep 0.02
-    done
+    local database="DATABASE_PATH=$WORK/$3.sqlite"
+    [ "$BACKEND" = postgres ] && database="DATABASE_URL=${CLUSTER/\/postgres\?//bench_$3?}"
+    start_auth_server "$1" "$2" "$3" "$database" $EMULATOR_PORT
 }
 # logins/s of one window; the number shift keeps each window's phones apart from the others'
 load() { # port shift seconds

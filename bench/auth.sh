@@ -19,46 +19,17 @@ TOKENS=20000
 EMULATOR_PORT=4029
 AUTH_PORT=8029
 AUTH_PORT_B=8030
-need() { command -v "$1" >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2"; }; }
-need wrk wrk
-if [ "$BACKEND" = postgres ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-fi
+. bench/auth-setup.sh
 swift build -c release --product verify-emulator >/dev/null
 swift build -c release --product auth-server >/dev/null
 BIN="$(swift build -c release --show-bin-path)"
-WORK="$(mktemp -d)"
-PIDS=()
-cleanup() {
-    kill "${PIDS[@]}" 2>/dev/null || true
-    wait "${PIDS[@]}" 2>/dev/null || true
-    [ "$BACKEND" = postgres ] && bash scripts/pg-cluster.sh stop "$WORK/pg" >/dev/null 2>&1
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-"$BIN/verify-emulator" --port $EMULATOR_PORT --db "$WORK/emulator.sqlite" --quiet --log-level warning \
-    --fixed-code 424242 --max-send-attempts 0 >"$WORK/emulator.log" 2>&1 &
-PIDS+=($!)
-until curl -fs "http://127.0.0.1:$EMULATOR_PORT/healthz" >/dev/null 2>&1; do sleep 0.02; done
-
+start_emulator "$BIN/verify-emulator" $EMULATOR_PORT
 if [ "$BACKEND" = postgres ]; then
-    DATABASE=(DATABASE_URL="$(bash scripts/pg-cluster.sh start "$WORK/pg")")
+    DATABASE="DATABASE_URL=$(bash scripts/pg-cluster.sh start "$WORK/pg")"
 else
-    DATABASE=(DATABASE_PATH="$WORK/auth.sqlite")
+    DATABASE="DATABASE_PATH=$WORK/auth.sqlite"
 fi
-start_auth() { # port name
-    (cd "$WORK" && exec env AUTH_SERVER_DEVELOPMENT=1 TWILIO_VERIFY_BASE_URL="http://127.0.0.1:$EMULATOR_PORT" \
-        PORT="$1" TRUST_PROXY=1 SECRET_KEY="bench-Qz8r!Lp2Xw7#Mn4Tb6Yc1Hd5Jf0Gs-k3v9" "${DATABASE[@]}" \
-        SEND_LIMIT_PER_PHONE=100000 SEND_LIMIT_PER_IP=1000000 VERIFY_LIMIT_PER_PHONE=100000 \
-        VERIFY_LIMIT_PER_IP=1000000 "$BIN/auth-server" >"$WORK/$2.log" 2>&1) &
-    local pid=$!
-    PIDS+=($pid)
-    until curl -fs "http://127.0.0.1:$1/healthz" >/dev/null 2>&1; do
-        kill -0 $pid 2>/dev/null || { echo "bench: auth-server did not start:" >&2; cat "$WORK/$2.log" >&2; exit 1; }
-        sleep 0.02
-    done
-}
+start_auth() { start_auth_server "$BIN/auth-server" "$1" "$2" "$DATABASE" $EMULATOR_PORT; } # port name
 start_auth $AUTH_PORT auth
 A="http://127.0.0.1:$AUTH_PORT"
 B="http://127.0.0.1:$AUTH_PORT_B"
