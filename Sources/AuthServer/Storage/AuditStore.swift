@@ -19,16 +19,14 @@ struct AuditStore: Sendable {
     /// webhook, in one transaction with each such event's message (made from its stored row).
     func record(_ entries: [AuditBatchEntry]) async throws {
         guard !entries.isEmpty else { return }
-        var rows: SQLQuery = ""
-        for (index, entry) in entries.enumerated() {
-            let event = entry.event
-            rows =
-                rows + (index == 0 ? "" : ", ")
-                    + """
+        let rows = SQLQuery.joined(
+            entries.map { entry in
+                let event = entry.event
+                return """
                     (\(entry.at.timeIntervalSince1970), \(event.type.rawValue), \(event.subject), \(event.actor.rawValue),
                         \(event.client?.ip), \(event.client?.userAgent), \(event.detailJSON))
                     """
-        }
+            })
         let insert: SQLQuery =
             "INSERT INTO audit_event (at, type, subject, actor, ip, user_agent, detail) VALUES " + rows
             + " RETURNING \(unescaped: AuditRecord.columns)"

@@ -98,22 +98,16 @@ struct SMSCountryStore: Sendable {
             rows[key]?.verified += count.sent ? 0 : 1
         }
         guard !rows.isEmpty else { return [:] }
-        var values: SQLQuery = ""
-        for (index, row) in rows.values.enumerated() {
-            values =
-                values + (index == 0 ? "" : ", ") + "(\(row.country), \(row.minute), \(row.sends), \(row.verified))"
-        }
+        let values = SQLQuery.joined(
+            rows.values.map { "(\($0.country), \($0.minute), \($0.sends), \($0.verified))" })
         try await database.run(
             "INSERT INTO sms_country_minute (country, minute, sends, verified) VALUES " + values
                 + " ON CONFLICT (country, minute) DO UPDATE SET sends = sms_country_minute.sends + excluded.sends,"
                 + " verified = sms_country_minute.verified + excluded.verified")
 
-        let judged = Set(batch.filter(\.judged).map(\.country))
-        guard let latest = batch.filter(\.judged).map(\.time).max() else { return [:] }
-        var countries: SQLQuery = ""
-        for (index, country) in judged.sorted().enumerated() {
-            countries = countries + (index == 0 ? "" : ", ") + "\(country)"
-        }
+        let judged = batch.filter(\.judged)
+        guard let latest = judged.map(\.time).max() else { return [:] }
+        let countries = SQLQuery.joined(Set(judged.map(\.country)).sorted().map { "\($0)" })
         let hourAgo = Int64((latest - 3600) / 60)
         let query: SQLQuery =
             "SELECT country, open_until, NULL, NULL FROM sms_breaker WHERE country IN (" + countries + ")"

@@ -89,12 +89,10 @@ extension SQLDatabase {
         guard let last = statements.last else { return }
         switch dialect {
         case .postgres:
-            var joined: SQLQuery = ""
-            for (index, statement) in statements.dropLast().enumerated() {
-                joined =
-                    joined + (index == 0 ? "WITH " : ", ") + "step\(unescaped: String(index)) AS (" + statement + ")"
+            let steps = statements.dropLast().enumerated().map { index, statement in
+                "step\(unescaped: String(index)) AS (" + statement + ")"
             }
-            try await run(joined + (statements.count > 1 ? " " : "") + last)
+            try await run(steps.isEmpty ? last : "WITH " + SQLQuery.joined(steps) + " " + last)
         case .sqlite:
             try await write { db in
                 for statement in statements { try await db.execute(statement) }

@@ -72,6 +72,15 @@ struct SQLQuery: Sendable, ExpressibleByStringInterpolation {
 }
 
 extension SQLQuery {
+    /// `items` separated by `separator`: a list of rows or values (`VALUES (…), (…)`, `IN (…)`).
+    static func joined(_ items: [SQLQuery], separator: String = ", ") -> SQLQuery {
+        var joined: SQLQuery = ""
+        for (index, item) in items.enumerated() {
+            joined = index == 0 ? item : joined + SQLQuery(stringLiteral: separator) + item
+        }
+        return joined
+    }
+
     /// Two statements' parts one after the other.
     static func + (lhs: SQLQuery, rhs: SQLQuery) -> SQLQuery {
         var joined = lhs
