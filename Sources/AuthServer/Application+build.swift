@@ -100,6 +100,19 @@ private func assembleAuthServer(
             "review numbers (TEST_PHONE_NUMBERS), which log in with their fixed code and never reach Twilio: \(configuration.smsGate.reviewNumbers.numbers.joined(separator: ", "))"
         )
     }
+    if let openID = configuration.openID {
+        let plain = openID.clients.filter {
+            if case .plainSecret = $0.authentication { return true } else { return false }
+        }
+        if !plain.isEmpty {
+            logger.warning(
+                "OAUTH_CLIENTS_FILE holds plain client secrets (\(plain.map(\.id).joined(separator: ", "))): anyone who reads the file can act as those clients; store client_secret_hash (bcrypt) instead"
+            )
+        }
+        logger.notice(
+            "OpenID Connect provider \(openID.issuer) for \(openID.clients.count) client(s): \(openID.clients.map(\.id).joined(separator: ", "))"
+        )
+    }
     let smsGate = SMSGate(
         settings: configuration.smsGate, countries: SMSCountryStore(database: storage.database), metrics: metrics,
         logger: logger)

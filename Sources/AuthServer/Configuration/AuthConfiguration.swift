@@ -92,6 +92,8 @@ public struct AuthConfiguration: Sendable {
     public var auditRetention: Duration = .seconds(90 * 86_400)
     /// Where security events are posted (`WEBHOOK_URL`, `WEBHOOK_SECRET`, `WEBHOOK_EVENTS`).
     public var webhook: WebhookSettings?
+    /// The OpenID Connect provider (`ISSUER`, `OAUTH_CLIENTS_FILE`); nil: off.
+    public var openID: OpenIDSettings?
 
     public init(verify: VerifyClient.Configuration, verifyServiceSid: String?, secretKey: [UInt8]) {
         self.verify = verify
@@ -121,7 +123,7 @@ public struct AuthConfiguration: Sendable {
             "REGISTER_LIMIT_PER_IP", "BCRYPT_COST", "COOKIE_SECURE", "SESSION_LIFETIME", "PUSH_LOGIN",
             "PASSKEYS_RP_ID", "PASSKEYS_RP_NAME", "PASSKEYS_ORIGINS", "DATABASE_URL", "DATABASE_POOL_SIZE",
             "DATABASE_WAIT", "DATABASE_TIMEOUT", "LOG_FORMAT", "LOG_LEVEL", "ADMIN_TOKEN", "AUDIT_RETENTION_DAYS",
-        ] + SMSGateSettings.settingNames + WebhookSettings.settingNames
+        ] + SMSGateSettings.settingNames + WebhookSettings.settingNames + OpenIDSettings.settingNames
 
     /// The port `PORT` names (8000 when unset), as the server would read it: for `healthcheck`,
     /// which needs nothing else. Port 0 (a free port) cannot be asked and is an error.
@@ -200,7 +202,7 @@ public struct AuthConfiguration: Sendable {
                 secretKey: try secret.map { secret throws(Invalid) in try checkedSecret(secret) } ?? [])
         }
         if let name = value("JWT_ALGORITHM") {
-            guard let algorithm = SigningAlgorithm(rawValue: name) else {
+            guard let algorithm = SigningAlgorithm(rawValue: name), algorithm != .rs256 else {
                 throw Invalid(setting: "JWT_ALGORITHM", problem: "must be HS256, ES256 or EdDSA")
             }
             configuration.signingAlgorithm = algorithm
@@ -307,7 +309,11 @@ public struct AuthConfiguration: Sendable {
         configuration.auditRetention = .seconds(
             86_400 * (try number(value("AUDIT_RETENTION_DAYS"), "AUDIT_RETENTION_DAYS", default: 90, range: 1...3650)))
         configuration.webhook = try WebhookSettings.read(value)
-        configuration.issuer = value("JWT_ISSUER")
+        configuration.openID = try OpenIDSettings.read(
+            value, development: configuration.developmentMode, accessAlgorithm: configuration.signingAlgorithm)
+        // a resource server that trusts the provider's discovery checks the access token's iss
+        // against the same issuer
+        configuration.issuer = value("JWT_ISSUER") ?? configuration.openID?.issuer
         configuration.audience = value("JWT_AUDIENCE")
         return configuration
     }

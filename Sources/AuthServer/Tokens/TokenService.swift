@@ -18,6 +18,8 @@ struct TokenService: Sendable {
     let keys: JWTKeyCollection
     let algorithm: SigningAlgorithm
     let keySet: SigningKeySet?
+    /// The OpenID Connect ID tokens' RSA keys, published beside the access tokens' keys.
+    let idTokenKeys: SigningKeySet?
     let lifetime: Duration
     let issuer: String?
     let audience: String?
@@ -57,6 +59,7 @@ struct TokenService: Sendable {
             configuration.signingKeys == nil ? HMAC<SHA256>(key: SymmetricKey(data: configuration.secretKey)) : nil
         self.algorithm = configuration.signingKeys == nil ? .hs256 : configuration.signingAlgorithm
         self.keySet = configuration.signingKeys
+        self.idTokenKeys = configuration.openID?.idTokenKeys
         self.lifetime = configuration.accessTokenLifetime
         self.issuer = configuration.issuer
         self.audience = configuration.audience
@@ -207,8 +210,18 @@ struct TokenService: Sendable {
 
     /// `/.well-known/jwks.json`: the public halves of the active keys (none for HS256).
     func jwks() throws -> [[String: String]] {
-        guard let keySet else { return [] }
-        return try keySet.active(at: now(), lifetime: Double(lifetime.components.seconds)).map { try keySet.jwk($0) }
+        var published: [[String: String]] = []
+        if let keySet {
+            published += try keySet.active(at: now(), lifetime: Double(lifetime.components.seconds)).map {
+                try keySet.jwk($0)
+            }
+        }
+        if let idTokenKeys {
+            published += try idTokenKeys.active(at: now(), lifetime: OpenIDSettings.idTokenLifetime).map {
+                try idTokenKeys.jwk($0)
+            }
+        }
+        return published
     }
 
     private func checkClaims(_ claims: AccessClaims) throws(TokenRefusal) {
