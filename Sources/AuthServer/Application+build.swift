@@ -140,6 +140,9 @@ private func assembleAuthServer(
         .addRoutes(to: router, signedIn: bearer(.anyToken))
     SessionsController(sessions: DeviceSessions(refreshTokens: refreshTokens, audit: audit, now: now))
         .addRoutes(signedIn: bearer(.phoneNumbersAndAccounts))
+    let phoneLogin = PhoneLogin(
+        verify: verify, serviceSid: serviceSid, limits: limits, twilioRateLimitKey: configuration.twilioRateLimitKey,
+        audit: audit, logger: logger, now: now)
     SMSLoginController(
         verify: verify, serviceSid: serviceSid, issuer: issuer, limits: limits,
         trustedProxies: configuration.trustedProxies,
@@ -158,9 +161,21 @@ private func assembleAuthServer(
         admin: AdminService(accounts: accounts, audit: audit, now: now), service: service, outbox: outbox
     )
     .addRoutes(to: router.group("/api/admin").add(middleware: AdminAuthenticator(token: configuration.adminToken)))
+    let codes = AuthorizationCodeStore(database: storage.database)
+    var openID: OpenIDProvider?
+    if let settings = configuration.openID {
+        let provider = OpenIDProvider(
+            settings: settings, codes: codes, issuer: issuer,
+            refresher: SessionRefresher(issuer: issuer, accounts: accounts, logger: logger),
+            signer: try await IDTokenSigner(settings: settings, accessKeys: configuration.signingKeys),
+            accounts: accounts, passwords: service.passwords)
+        OpenIDController(provider: provider).addRoutes(to: router, signedIn: bearer(.anyToken))
+        openID = provider
+    }
     let driver = storage.sessions
     WebApp(
-        service: service, library: pages, driver: driver, trustedProxies: configuration.trustedProxies,
+        service: service, phoneLogin: phoneLogin, openID: openID, library: pages, driver: driver,
+        trustedProxies: configuration.trustedProxies,
         emulatorURL: configuration.verifyServiceSid == nil ? configuration.verify.baseURL : nil, logger: logger
     )
     .addRoutes(
@@ -182,7 +197,8 @@ private func assembleAuthServer(
             availableConnectionsDelegate: ConnectionCap(configuration.maxConnections, logger: logger)),
         services: [
             VerifyClientService(client: verify),
-            ExpirySweeper(sessions: driver, limits: limits, audit: audit, outbox: outbox, now: now), resetCodes,
+            ExpirySweeper(
+                sessions: driver, limits: limits, audit: audit, outbox: outbox, codes: codes, now: now), resetCodes,
         ]
             + (configuration.webhook.map {
                 [

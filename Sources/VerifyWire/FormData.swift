@@ -69,6 +69,12 @@ public struct FormData: Sendable, Equatable {
         fields.map { Self.encode($0.name) + "=" + Self.encode($0.value) }.joined(separator: "&")
     }
 
+    /// One form-encoded component decoded (`+` a space, `%XX` a byte), or nil when it is not
+    /// valid form encoding of UTF-8.
+    public static func decodeComponent(_ text: String) -> String? {
+        try? decode(Array(text.utf8)[...])
+    }
+
     private static func decode(_ bytes: ArraySlice<UInt8>) throws(ParseError) -> String {
         var output = [UInt8]()
         output.reserveCapacity(bytes.count)

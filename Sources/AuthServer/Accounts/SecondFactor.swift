@@ -39,4 +39,15 @@ enum SecondFactorProof: Sendable, Equatable {
         case .recovery: "recovery"
         }
     }
+
+    /// A password and this proof, as RFC 8176 method references (an ID token's `amr`): `otp`
+    /// for an authenticator app's or a recovery code, `sms`, `swk` for a push approval (a key
+    /// held by the phone's app), and `mfa` as two were used.
+    var methodReferences: [String] {
+        switch self {
+        case .factor(.totp), .recovery: ["pwd", "otp", "mfa"]
+        case .factor(.sms): ["pwd", "sms", "mfa"]
+        case .factor(.push): ["pwd", "swk", "mfa"]
+        }
+    }
 }

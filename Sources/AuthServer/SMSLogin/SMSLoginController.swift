@@ -26,6 +26,11 @@ struct SMSLoginController: Sendable {
 
     var now: @Sendable () -> Date { issuer.tokens.now }
     var audit: AuditLog { issuer.audit }
+    var phoneLogin: PhoneLogin {
+        PhoneLogin(
+            verify: verify, serviceSid: serviceSid, limits: limits, twilioRateLimitKey: twilioRateLimitKey,
+            audit: audit, logger: logger, now: now)
+    }
 
     /// `signedIn` is the group behind ``BearerAuthenticator`` admitting phone and account tokens.
     func addRoutes(to router: Router<AuthRequestContext>, signedIn: RouterGroup<AuthRequestContext>) {
@@ -52,26 +57,11 @@ struct SMSLoginController: Sendable {
     @Sendable func sendVerification(_ request: Request, context: AuthRequestContext) async throws -> Response {
         let body = try await JSONRequest.decode(SendRequest.self, from: request)
         let phone = try normalize(body.phoneNumber)
-        let ip = context.clientIP(request, trustedProxies: trustedProxies)
-        let admission: AbuseLimits.SMSAdmission
         do {
-            admission = try await limits.admitSMS(to: phone, ip: ip, now: now())
+            try await phoneLogin.sendCode(to: phone, ip: context.clientIP(request, trustedProxies: trustedProxies))
         } catch let refusal as SMSRefusal {
-            await audit.codeRefused(refusal, subject: phone, to: phone)
             throw APIError(refusal)
         }
-        if admission == .paid {
-            var options = VerifyClient.StartOptions()
-            if let key = twilioRateLimitKey { options.rateLimits = [key: ip] }
-            do {
-                _ = try await verify.startVerification(
-                    serviceSid: serviceSid, to: phone, channel: .sms, options: options)
-            } catch let error as VerifyClientError {
-                await audit.verifyRefused(error, subject: phone, to: phone)
-                throw verifyFailure(error, during: "send", logger: logger)
-            }
-        }
-        await audit.record(AuditEvent(.codeSent, subject: phone, detail: ["channel": "sms", "to": phone]))
         return try JSONResponse.make(CodeSent(message: "Verification code sent successfully"))
     }
 
@@ -96,26 +86,8 @@ struct SMSLoginController: Sendable {
             .phoneNumber(phone), message: "Verification successful", client: client(request, context))
     }
 
-    /// What Verify (or a review number's fixed code) says of `code` for `phone`, within the
-    /// limits on checks; an approved code is counted back to the SMS gate's breaker.
     private func codeStatus(_ code: String, phone: String, ip: String) async throws -> VerificationStatus {
-        try AbuseLimits.refuse(try await limits.verify(phone, ip: ip, now: now()))
-        let code = code.trimmingWhitespace()
-        guard (4...10).contains(code.count), code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
-            throw APIError.badRequest("The code is 4 to 10 letters or digits")
-        }
-        if let accepted = limits.sms.settings.reviewNumbers.accepts(String(code), for: phone) {
-            return accepted ? .approved : .pending
-        }
-        let check: VerificationCheckResource
-        do {
-            check = try await verify.checkVerification(serviceSid: serviceSid, to: phone, code: String(code))
-        } catch let error as VerifyClientError {
-            throw verifyFailure(error, during: "check", logger: logger)
-        }
-        guard check.status == .approved, check.valid else { return check.status == .approved ? .pending : check.status }
-        await limits.sms.verified(phone, now: now())
-        return .approved
+        try await phoneLogin.codeStatus(code, phone: phone, ip: ip)
     }
 
     /// `DELETE /api/auth/me {"code"}`: a phone login deletes itself, after a new code (sent by

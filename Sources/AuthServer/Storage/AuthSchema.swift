@@ -163,6 +163,31 @@ extension SQLiteDatabase {
             }
             try db.create(index: "webhook_delivery_due", on: "webhook_delivery", columns: ["next_attempt_at"])
         }
+        migrator.registerMigration("v8: OpenID Connect authorization codes; sessions of a client") { db in
+            // an authorization code, by its SHA-256, and what it grants; kept after use until
+            // expired, so a replay is known and revokes what the first use issued (`family`)
+            try db.create(table: "oauth_code") { t in
+                t.primaryKey("code_hash", .text)
+                t.column("client_id", .text).notNull()
+                t.column("redirect_uri", .text).notNull()
+                t.column("subject", .text).notNull()
+                t.column("scope", .text).notNull()
+                t.column("nonce", .text)
+                t.column("code_challenge", .text)
+                t.column("auth_time", .double).notNull()
+                t.column("amr", .text).notNull()
+                t.column("ip", .text)
+                t.column("user_agent", .text)
+                t.column("expires_at", .double).notNull().indexed()
+                t.column("used_at", .double)
+                t.column("family", .text)
+            }
+            // a session started through a client is that client's: only it may refresh it
+            try db.alter(table: "token_family") { t in
+                t.add(column: "oauth_client", .text)
+                t.add(column: "oauth_scope", .text)
+            }
+        }
         return migrator
     }
 }
@@ -354,6 +379,29 @@ enum PostgresSchema {
                     last_error text)
                 """,
                 "CREATE INDEX webhook_delivery_due ON webhook_delivery (next_attempt_at)",
+            ]),
+        Migration(
+            name: "v6: OpenID Connect authorization codes; sessions of a client",
+            statements: [
+                """
+                CREATE TABLE oauth_code (
+                    code_hash text PRIMARY KEY,
+                    client_id text NOT NULL,
+                    redirect_uri text NOT NULL,
+                    subject text NOT NULL,
+                    scope text NOT NULL,
+                    nonce text,
+                    code_challenge text,
+                    auth_time double precision NOT NULL,
+                    amr text NOT NULL,
+                    ip text,
+                    user_agent text,
+                    expires_at double precision NOT NULL,
+                    used_at double precision,
+                    family text)
+                """,
+                "CREATE INDEX oauth_code_expires_at ON oauth_code (expires_at)",
+                "ALTER TABLE token_family ADD COLUMN oauth_client text, ADD COLUMN oauth_scope text",
             ]),
     ]
 }

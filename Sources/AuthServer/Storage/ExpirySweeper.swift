@@ -18,6 +18,7 @@ struct ExpirySweeper: Service {
     let limits: AbuseLimits
     let audit: AuditLog
     let outbox: WebhookOutbox
+    let codes: AuthorizationCodeStore
     let now: @Sendable () -> Date
     var interval: Duration = .seconds(60)
 
@@ -37,6 +38,7 @@ struct ExpirySweeper: Service {
         try await limits.store.sweep(now: now(), longestWindow: limits.longestWindow)
         try await limits.sms.countries.sweep(now: now())
         try await audit.sweep()
+        try await codes.sweep(now: now())
         // settled webhook messages stay visible in the admin API for a week
         try await outbox.sweep(before: now().addingTimeInterval(-7 * 86_400))
     }

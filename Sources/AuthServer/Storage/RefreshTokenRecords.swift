@@ -57,14 +57,16 @@ struct RefreshTokenRecords: Sendable {
 
     /// A new family and its first token, with where the login came from.
     func insert(
-        tokenHash: String, family: String, subject: String, now: Date, lifetime: TimeInterval, client: SessionClient?
+        tokenHash: String, family: String, subject: String, now: Date, lifetime: TimeInterval, client: SessionClient?,
+        grant: ClientGrant? = nil
     ) async throws {
         let time = now.timeIntervalSince1970
         try await database.runTogether([
             Self.insertion(tokenHash, family, subject, time, lifetime),
             """
-            INSERT INTO token_family (family, subject, created_at, last_used_at, ip, user_agent)
-            VALUES (\(family), \(subject), \(time), \(time), \(client?.ip), \(client?.userAgent))
+            INSERT INTO token_family (family, subject, created_at, last_used_at, ip, user_agent, oauth_client, oauth_scope)
+            VALUES (\(family), \(subject), \(time), \(time), \(client?.ip), \(client?.userAgent), \(grant?.client),
+                \(grant?.scope))
             """,
         ])
     }
@@ -113,20 +115,27 @@ struct RefreshTokenRecords: Sendable {
     /// Marks the token used and inserts its successor, or says why not; a token already used
     /// revokes its whole family (``Rotation/reused(family:subject:)``).
     func rotate(
-        tokenHash: String, nextHash: String, now: Date, lifetime: TimeInterval, client: SessionClient? = nil
+        tokenHash: String, nextHash: String, now: Date, lifetime: TimeInterval, client: SessionClient? = nil,
+        oauthClient: String? = nil
     ) async throws -> Rotation {
         let time = now.timeIntervalSince1970
         return try await database.write { db -> Rotation in
             guard
                 let row = try await db.fetchOne(
                     """
-                    SELECT id, family, subject, expires_at, used_at, revoked_at FROM refresh_token
-                    WHERE token_hash = \(tokenHash) \(.lockRows)
+                    SELECT id, family, subject, expires_at, used_at, revoked_at,
+                        (SELECT oauth_client FROM token_family f WHERE f.family = refresh_token.family),
+                        (SELECT oauth_scope FROM token_family f WHERE f.family = refresh_token.family)
+                    FROM refresh_token WHERE token_hash = \(tokenHash) \(.lockRows)
                     """)
             else { return .unknown }
             let id: Int64 = try row.decode(0)
             let family: String = try row.decode(1)
             let subject: String = try row.decode(2)
+            let issuedTo: String? = try row.decode(6)
+            // another client's token (or the JSON API's) is not this caller's to use, or to burn
+            guard issuedTo == oauthClient else { return .wrongClient }
+            let grant = try issuedTo.map { ClientGrant(client: $0, scope: try row.decode(7, as: String?.self) ?? "") }
             if try row.decode(5, as: Double?.self) != nil { return .revoked }
             if try row.decode(4, as: Double?.self) != nil {
                 _ = try await Self.revoke(db, where: "family = \(family)", at: time)
@@ -141,7 +150,7 @@ struct RefreshTokenRecords: Sendable {
                     user_agent = coalesce(\(client?.userAgent), user_agent)
                 WHERE family = \(family)
                 """)
-            return .rotated(family: family, subject: subject)
+            return .rotated(family: family, subject: subject, grant: grant)
         }
     }
 
@@ -171,9 +180,17 @@ struct Revocations: Sendable {
 
 /// The outcome of ``RefreshTokenRecords/rotate(tokenHash:nextHash:now:lifetime:)``.
 enum Rotation: Sendable, Equatable {
-    case rotated(family: String, subject: String)
+    case rotated(family: String, subject: String, grant: ClientGrant?)
+    case wrongClient
     case unknown
     case expired
     case revoked
     case reused(family: String, subject: String)
+}
+
+/// The OpenID Connect client a session was issued to, and the scopes it was granted
+/// (space-separated).
+struct ClientGrant: Sendable, Equatable {
+    var client: String
+    var scope: String
 }

@@ -79,15 +79,17 @@ final class RefreshTokenStore: Sendable {
         revokedFamilies.withLock { $0[family] != nil }
     }
 
-    /// A new family for a fresh login; returns the refresh token and its family.
+    /// A new family for a fresh login; returns the refresh token and its family. `family` is
+    /// chosen beforehand when something else names it first (a redeemed authorization code);
+    /// `grant` binds it to the OpenID Connect client it was issued to, and its scopes.
     func startFamily(
-        subject: String, now: Date, lifetime: TimeInterval, client: SessionClient? = nil
+        subject: String, now: Date, lifetime: TimeInterval, client: SessionClient? = nil,
+        family: String = UUID().uuidString, grant: ClientGrant? = nil
     ) async throws -> (token: String, family: String) {
         let token = OpaqueToken.make()
-        let family = UUID().uuidString
         try await records.insert(
             tokenHash: OpaqueToken.hash(token), family: family, subject: subject, now: now, lifetime: lifetime,
-            client: client)
+            client: client, grant: grant)
         return (token, family)
     }
 
@@ -111,7 +113,10 @@ final class RefreshTokenStore: Sendable {
     }
 
     enum RotationOutcome: Sendable, Equatable {
-        case rotated(token: String, family: String, subject: String)
+        /// `grant`: the client and scopes the family was issued to, if a client's.
+        case rotated(token: String, family: String, subject: String, grant: ClientGrant?)
+        /// The family belongs to another client (or to none): nothing was rotated.
+        case wrongClient
         case unknown
         case expired
         case revoked
@@ -119,16 +124,19 @@ final class RefreshTokenStore: Sendable {
         case reused(subject: String)
     }
 
-    /// Exchanges a refresh token for the next one in its family, in one transaction.
+    /// Exchanges a refresh token for the next one in its family, in one transaction. Only the
+    /// client a family was issued to (`oauthClient`; nil: the JSON API) may rotate it.
     func rotate(
-        _ token: String, now: Date, lifetime: TimeInterval, client: SessionClient? = nil
+        _ token: String, now: Date, lifetime: TimeInterval, client: SessionClient? = nil, oauthClient: String? = nil
     ) async throws -> RotationOutcome {
         let next = OpaqueToken.make()
         switch try await records.rotate(
             tokenHash: OpaqueToken.hash(token), nextHash: OpaqueToken.hash(next), now: now, lifetime: lifetime,
-            client: client)
+            client: client, oauthClient: oauthClient)
         {
-        case .rotated(let family, let subject): return .rotated(token: next, family: family, subject: subject)
+        case .rotated(let family, let subject, let grant):
+            return .rotated(token: next, family: family, subject: subject, grant: grant)
+        case .wrongClient: return .wrongClient
         case .unknown: return .unknown
         case .expired: return .expired
         case .revoked: return .revoked

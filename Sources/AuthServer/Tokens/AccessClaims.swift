@@ -13,6 +13,15 @@ struct AccessClaims: JWTPayload, Equatable {
     var fid: String?
     var iss: IssuerClaim?
     var aud: AudienceClaim?
+    /// For a token issued to an OpenID Connect client: the scopes granted (space-separated) and
+    /// the client (RFC 9068's `scope` and `client_id`); userinfo answers by these.
+    var scope: String?
+    var clientID: String?
+
+    enum CodingKeys: String, CodingKey {
+        case sub, iat, nbf, exp, jti, type, fid, iss, aud, scope
+        case clientID = "client_id"
+    }
 
     /// Claim checks run after the signature is verified, in ``TokenService/verify(_:)``, so each
     /// refusal can say exactly why.

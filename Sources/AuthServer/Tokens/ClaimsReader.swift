@@ -34,6 +34,8 @@ enum ClaimsReader {
             var fid: String?
             var iss: String?
             var aud: [String]?
+            var scope: String?
+            var clientID: String?
             var iat: Double?
             var nbf: Double?
             var exp: Double?
@@ -64,6 +66,12 @@ enum ClaimsReader {
                     case "iat" where first(1 << 6): iat = number()
                     case "nbf" where first(1 << 7): nbf = number()
                     case "exp" where first(1 << 8): exp = number()
+                    case "scope" where first(1 << 9):
+                        guard let value = string() else { return nil }
+                        scope = value
+                    case "client_id" where first(1 << 10):
+                        guard let value = string() else { return nil }
+                        clientID = value
                     default: return nil  // unknown or repeated
                     }
                 } while take(UInt8(ascii: ","))
@@ -76,7 +84,7 @@ enum ClaimsReader {
                 nbf: .init(value: Date(timeIntervalSince1970: nbf)),
                 exp: .init(value: Date(timeIntervalSince1970: exp)),
                 jti: .init(value: jti), type: type, fid: fid, iss: iss.map { .init(value: $0) },
-                aud: aud.map { .init(value: $0) })
+                aud: aud.map { .init(value: $0) }, scope: scope, clientID: clientID)
         }
 
         /// Skips JSON whitespace, then takes `byte` if it is next.

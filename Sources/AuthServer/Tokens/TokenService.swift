@@ -66,14 +66,18 @@ struct TokenService: Sendable {
         self.now = now
     }
 
-    /// A signed access token for `phone`, and its expiry.
-    func issueAccessToken(for phone: String, family: String?) async throws -> (token: String, expiresAt: Date) {
+    /// A signed access token for `subject` (a ``TokenSubject`` claim), and its expiry; with
+    /// `grant`, for an OpenID Connect client and the scopes it was granted.
+    func issueAccessToken(
+        for subject: String, family: String?, grant: (client: String, scope: String)? = nil
+    ) async throws -> (token: String, expiresAt: Date) {
         let issuedAt = Date(timeIntervalSince1970: now().timeIntervalSince1970.rounded(.down))
         let expiresAt = issuedAt.addingTimeInterval(Double(lifetime.components.seconds))
         let claims = AccessClaims(
-            sub: .init(value: phone), iat: .init(value: issuedAt), nbf: .init(value: issuedAt),
+            sub: .init(value: subject), iat: .init(value: issuedAt), nbf: .init(value: issuedAt),
             exp: .init(value: expiresAt), jti: .init(value: UUID().uuidString), type: "access", fid: family,
-            iss: issuer.map { .init(value: $0) }, aud: audience.map { .init(value: [$0]) })
+            iss: issuer.map { .init(value: $0) }, aud: audience.map { .init(value: [$0]) }, scope: grant?.scope,
+            clientID: grant?.client)
         var header = JWTHeader()
         header.typ = "JWT"
         header.alg = algorithm.rawValue

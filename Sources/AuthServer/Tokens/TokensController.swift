@@ -13,6 +13,7 @@ struct TokensController: Sendable {
 
     var tokens: TokenService { issuer.tokens }
     var refreshTokens: RefreshTokenStore { issuer.refreshTokens }
+    var refresher: SessionRefresher { SessionRefresher(issuer: issuer, accounts: accounts, logger: logger) }
 
     /// `signedIn` is the group behind ``BearerAuthenticator`` admitting any token.
     func addRoutes(to router: Router<AuthRequestContext>, signedIn: RouterGroup<AuthRequestContext>) {
@@ -34,26 +35,13 @@ struct TokensController: Sendable {
         let body = try await JSONRequest.decode(RefreshRequest.self, from: request)
         let client = SessionClient(
             ip: context.clientIP(request, trustedProxies: trustedProxies), userAgent: request.headers[.userAgent])
-        let outcome = try await refreshTokens.rotate(
-            body.refreshToken, now: tokens.now(), lifetime: issuer.refreshLifetime, client: client)
-        switch outcome {
-        case .rotated(let token, let family, let subject):
-            let subject = TokenSubject(subject)
-            if case .account(let sid) = subject {
-                // an account's refresh stops working once it is disabled or its password changed
-                guard let account = try await accounts.find(sid: sid), !account.isDisabled else {
-                    throw APIError.unauthorized("This account is disabled")
-                }
-            }
-            return try JSONResponse.uncached(try await issuer.grant(subject, family: family, refreshToken: token))
-        case .unknown: throw APIError.unauthorized("Invalid refresh token")
-        case .expired: throw APIError.unauthorized("Refresh token has expired")
-        case .revoked: throw APIError.unauthorized("Refresh token has been revoked")
-        case .reused(let subject):
-            logger.warning("refresh token reuse detected; its family was revoked")
-            await issuer.audit.record(
-                AuditEvent(.sessionRevoked, subject: subject, detail: ["reason": "refresh_token_reused"]))
-            throw APIError.unauthorized("Refresh token reuse detected; the session was revoked, log in again")
+        switch try await refresher.refresh(body.refreshToken, client: client) {
+        case .success(let refreshed):
+            return try JSONResponse.uncached(
+                try await issuer.grant(
+                    refreshed.subject, family: refreshed.family, refreshToken: refreshed.refreshToken))
+        case .failure(let refusal):
+            throw APIError.unauthorized(refusal.message)
         }
     }
 

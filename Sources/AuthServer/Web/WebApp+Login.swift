@@ -15,7 +15,10 @@ extension WebApp {
         pages.get("/register") { _, context in try await registerPage(context) }
         pages.post("/register", use: register)
         pages.get("/login") { _, context in
-            if context.account != nil { return redirect("/profile") }
+            // signed in already, unless an application asked for a new sign-in
+            if context.account != nil, context.sessions.session?.authorization?.needsFreshSignIn != true {
+                return redirect("/profile")
+            }
             return try await loginPage(context)
         }
         pages.post("/login", use: login)
@@ -42,7 +45,8 @@ extension WebApp {
             }
         }
         pages.post("/logout") { request, context in
-            try await rotate(request, context, to: WebSession.fresh(flash: "You are logged out"))
+            try await rotate(
+                request, context, to: WebSession.fresh(flash: "You are logged out"), keepingAuthorization: false)
             return redirect("/login")
         }
     }
@@ -60,8 +64,9 @@ extension WebApp {
         logger.info("account \(account.sid) registered")
         try await rotate(
             request, context,
-            to: signedInSession(account, flash: "Welcome, \(account.username)! Your account is ready."))
-        return redirect("/profile")
+            to: signedInSession(
+                account, flash: "Welcome, \(account.username)! Your account is ready.", methods: ["pwd"]))
+        return try await afterSignIn(context)
     }
 
     @Sendable func login(_ request: Request, context: AuthRequestContext) async throws -> Response {
@@ -80,8 +85,8 @@ extension WebApp {
             return try await loginPage(context, login: login, errors: errors)
         }
         guard let first = methods.first else {
-            try await rotate(request, context, to: signedInSession(account, flash: nil))
-            return redirect("/profile")
+            try await rotate(request, context, to: signedInSession(account, flash: nil, methods: ["pwd"]))
+            return try await afterSignIn(context)
         }
         // the password is right; the session stays signed out until the second step is accepted
         var session = WebSession.fresh(flash: nil)
@@ -101,8 +106,9 @@ extension WebApp {
     @Sendable func loginVerify(_ request: Request, context: AuthRequestContext) async throws -> Response {
         guard let pending = try await pendingAccount(context) else { return redirect("/login") }
         let method = context.form["method"] ?? context.sessions.session?.pendingMethod
+        let proof: SecondFactorProof
         do {
-            let proof = try service.requireMethod(pending, method)
+            proof = try service.requireMethod(pending, method)
             try await service.audit.observeLogin(.init(proof), subject: pending.sid) {
                 if proof == .factor(.push) {
                     try await checkPushLogin(context, pending)
@@ -114,8 +120,8 @@ extension WebApp {
         } catch let errors as FormErrors {
             return try await loginVerifyPage(context, pending, method: method, errors: errors)
         }
-        try await rotate(request, context, to: signedInSession(pending, flash: nil))
-        return redirect("/profile")
+        try await rotate(request, context, to: signedInSession(pending, flash: nil, methods: proof.methodReferences))
+        return try await afterSignIn(context)
     }
 
     func registerPage(_ context: AuthRequestContext, errors: FormErrors? = nil) async throws -> Response {

@@ -60,9 +60,11 @@ extension WebApp {
                         expectedChallenge: context.sessions.session?.pendingPasskeyChallenge ?? "none",
                         ip: ip(request, context))
                 }
-                try await rotate(request, context, to: signedInSession(account, flash: nil))
+                try await rotate(request, context, to: signedInSession(account, flash: nil, methods: ["hwk"]))
                 logger.info("account \(account.sid) signed in with a passkey")
-                return try JSONResponse.make(NextPage(location: "/profile"))
+                let next =
+                    context.sessions.session?.authorization != nil ? OpenIDController.continuePath : "/profile"
+                return try JSONResponse.make(NextPage(location: next))
             }
         }
     }

@@ -109,7 +109,8 @@ extension WebApp {
             // this browser stays signed in, under a new session ID
             try await rotate(
                 request, context,
-                to: signedInSession(account, flash: "Your password is changed; other sessions were signed out"))
+                to: signedInSession(
+                    account, flash: "Your password is changed; other sessions were signed out", methods: ["pwd"]))
             return redirect("/profile")
         }
     }

@@ -28,6 +28,10 @@ struct WebApp: Sendable {
     static let pendingLifetime: TimeInterval = 600
 
     let service: AccountService
+    /// "Sign in with your phone": the same rules as the JSON API's SMS login.
+    let phoneLogin: PhoneLogin
+    /// The OpenID Connect provider, when clients are registered.
+    let openID: OpenIDProvider?
     let library: MustacheLibrary
     let driver: WebSessionStore
     /// How many proxies in front append to `X-Forwarded-For` (0: use the peer address).
@@ -62,6 +66,8 @@ struct WebApp: Sendable {
             try await render("home", context, ["twoFactor": context.account?.twoFactorEnabled ?? false])
         }
         addLoginRoutes(to: pages)
+        addPhoneLoginRoutes(to: pages)
+        addAuthorizeRoutes(to: pages)
         addProfileRoutes(to: pages)
         addConfirmRoutes(to: pages)
         addTwoFactorRoutes(to: pages)
@@ -117,6 +123,16 @@ struct WebApp: Sendable {
         if let account = context.account {
             values["signedIn"] = true
             values["username"] = account.username
+        } else if let phone = session?.phoneNumber, session?.signedInAt != nil {
+            values["signedIn"] = true
+            values["phoneSignedIn"] = true
+            values["username"] = phone
+        }
+        // an application's sign-in in progress: the pages say which
+        if let pending = session?.authorization, let id = pending.parameters["client_id"],
+            let client = openID?.settings.client(id)
+        {
+            values["application"] = client.name
         }
         if let flash = session?.flash { values["flash"] = flash }
         // development mode: the pages that ask for a code say where the emulator shows it
@@ -179,20 +195,41 @@ struct WebApp: Sendable {
         }
     }
 
-    func signedInSession(_ account: UserAccount, flash: String?) -> WebSession {
+    /// A session signed in to `account` by `methods` (RFC 8176 values, for ID tokens).
+    func signedInSession(_ account: UserAccount, flash: String?, methods: [String]) -> WebSession {
         var session = WebSession.fresh(flash: flash)
         session.accountID = account.id
         session.signedInAt = service.now().timeIntervalSince1970
+        session.methods = methods
         return session
     }
 
     /// Replaces this browser's session with `session` under a new ID and deletes the old one,
-    /// so an ID learned before login (fixation) or before logout is worth nothing.
-    func rotate(_ request: Request, _ context: AuthRequestContext, to session: WebSession) async throws {
+    /// so an ID learned before login (fixation) or before logout is worth nothing. An
+    /// application's authorization request waiting for the sign-in moves to the new session,
+    /// unless `keepingAuthorization` is false (a logout).
+    func rotate(
+        _ request: Request, _ context: AuthRequestContext, to session: WebSession, keepingAuthorization: Bool = true
+    ) async throws {
+        var session = session
+        if keepingAuthorization, session.authorization == nil {
+            session.authorization = context.sessions.session?.authorization
+        }
         if let old = request.cookies[Self.sessionCookie] {
             try await driver.remove(key: Self.keyPrefix + old.value)
         }
         context.sessions.createSession(session)
+    }
+
+    /// Where a browser goes once signed in: back to the application whose authorization request
+    /// sent it here, or to the profile. The way back is a page that moves on by itself, not a
+    /// redirect: the sign-in was a posted form, and the pages' `form-action 'self'` would make
+    /// the browser refuse a redirect chain from it that ends at the application.
+    func afterSignIn(_ context: AuthRequestContext) async throws -> Response {
+        guard context.sessions.session?.authorization != nil else {
+            return redirect(context.sessions.session?.phoneNumber != nil ? "/" : "/profile")
+        }
+        return try await render("continue", context, ["location": OpenIDController.continuePath])
     }
 
     func signedIn(_ context: AuthRequestContext) throws -> UserAccount {

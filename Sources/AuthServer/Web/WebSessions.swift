@@ -28,6 +28,26 @@ public struct WebSession: Codable, Sendable, Equatable {
     var provedAt: Double?
     /// A one-shot notice for the next page ("Two-factor authentication is on").
     var flash: String?
+    /// How this session signed in: RFC 8176 method references (`pwd`, `otp`, `sms`, `hwk`,
+    /// `swk`, `mfa`), for the ID tokens it leads to.
+    var methods: [String]?
+    /// A session signed in by a code to this number ("Sign in with your phone"): no account.
+    var phoneNumber: String?
+    /// The number a phone sign-in sent its code to, waiting for the code.
+    var pendingPhone: String?
+    /// An application's authorization request waiting for this browser to sign in.
+    var authorization: PendingAuthorization?
+}
+
+/// An OpenID Connect authorization request that sent the browser to sign in: resumed at
+/// `/oauth/authorize/continue` once it has.
+struct PendingAuthorization: Codable, Sendable, Equatable {
+    /// The request's parameters, checked again when it resumes.
+    var parameters: [String: String]
+    /// When it was made.
+    var since: Double
+    /// `prompt=login` or an exceeded `max_age`: only a sign-in after `since` answers it.
+    var needsFreshSignIn: Bool
 }
 
 /// The set-up of an authenticator app: the Verify factor and what its QR code holds.

@@ -17,7 +17,8 @@ enum WebTemplates {
         ("2fa-totp", addAuthenticator), ("2fa-totp-remove", removeAuthenticator), ("recovery-codes", recoveryCodes),
         ("proof", proof), ("code-form", codeForm), ("2fa-push", addPush), ("2fa-push-remove", removePush),
         ("reset", resetRequest), ("reset-confirm", resetConfirm), ("error", error), ("inbox-hint", inboxHint),
-        ("confirm", confirm),
+        ("confirm", confirm), ("login-phone", loginPhone), ("login-phone-verify", loginPhoneVerify),
+        ("continue", continueToApplication),
     ]
 
     static let layout = """
@@ -28,13 +29,15 @@ enum WebTemplates {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>{{$title}}Auth Server{{/title}} · Auth Server</title>
         <link rel="stylesheet" href="/static/app.css">
+        {{$head}}{{/head}}
         </head>
         <body>
         <header class="bar">
           <a class="brand" href="/">Auth Server</a>
           <nav>
           {{#signedIn}}
-            <a href="/profile">{{username}}</a>
+            {{#phoneSignedIn}}<span id="signed-in-phone">{{username}}</span>{{/phoneSignedIn}}
+            {{^phoneSignedIn}}<a href="/profile">{{username}}</a>{{/phoneSignedIn}}
             <form method="post" action="/logout" class="inline">
               <input type="hidden" name="csrf_token" value="{{csrf}}">
               <button type="submit" class="link" id="logout">Log out</button>
@@ -66,6 +69,11 @@ enum WebTemplates {
     static let home = """
         {{<layout}}{{$title}}Welcome{{/title}}{{$content}}
         <section class="card">
+        {{#phoneSignedIn}}
+          <h1>Hello</h1>
+          <p>You are signed in with your phone, <strong>{{username}}</strong>.</p>
+        {{/phoneSignedIn}}
+        {{^phoneSignedIn}}
         {{#signedIn}}
           <h1>Hello, {{username}}</h1>
           <p>You are signed in. {{#twoFactor}}Two-factor authentication is on.{{/twoFactor}}{{^twoFactor}}Turn on two-factor authentication to protect your account with an SMS code.{{/twoFactor}}</p>
@@ -76,6 +84,7 @@ enum WebTemplates {
           <p>Create an account with a username, email and password, and add a second step by SMS when you want it. Apps use the same accounts through the JSON API and get JWTs.</p>
           <p><a class="button" href="/register">Create an account</a> <a href="/login">or log in</a></p>
         {{/signedIn}}
+        {{/phoneSignedIn}}
         </section>
         {{/content}}{{/layout}}
         """
@@ -98,6 +107,7 @@ enum WebTemplates {
         {{<layout}}{{$title}}Log in{{/title}}{{$content}}
         <section class="card narrow">
           <h1>Log in</h1>
+          {{#application}}<p id="application">to continue to <strong>{{application}}</strong></p>{{/application}}
           <form method="post" action="/login" novalidate>
             <input type="hidden" name="csrf_token" value="{{csrf}}">
             {{#fields}}{{>field}}{{/fields}}
@@ -108,7 +118,7 @@ enum WebTemplates {
           <p class="muted" id="passkey-status" role="status"></p>
           <script src="/static/passkeys.js"></script>
           {{/passkeys}}
-          <p class="muted"><a href="/reset">Forgot your password?</a> · <a href="/register">Create an account</a></p>
+          <p class="muted"><a href="/login/phone" id="phone-login">Sign in with your phone</a> · <a href="/reset">Forgot your password?</a> · <a href="/register">Create an account</a></p>
         </section>
         {{/content}}{{/layout}}
         """

@@ -14,6 +14,12 @@ public enum MediaType {
         guard let type = contentType?.split(separator: ";", maxSplits: 1).first else { return false }
         return type.filter { $0 != " " && $0 != "\t" }.lowercased() == "application/json"
     }
+
+    /// `application/x-www-form-urlencoded`, with parameters or not, in any case.
+    public static func isForm(_ contentType: String?) -> Bool {
+        guard let type = contentType?.split(separator: ";", maxSplits: 1).first else { return false }
+        return type.filter { $0 != " " && $0 != "\t" }.lowercased() == "application/x-www-form-urlencoded"
+    }
 }
 
 extension HTTPField.Name {

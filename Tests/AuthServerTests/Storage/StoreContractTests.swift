@@ -338,7 +338,7 @@ struct StoreContractTests {
                 return try await group.reduce(into: [RefreshTokenStore.RotationOutcome]()) { $0.append($1) }
             }
             let rotated = outcomes.compactMap { outcome -> String? in
-                if case .rotated(let next, let rotatedFamily, let subject) = outcome {
+                if case .rotated(let next, let rotatedFamily, let subject, nil) = outcome {
                     #expect(rotatedFamily == family && subject == "US1")
                     return next
                 }
