@@ -168,7 +168,8 @@ private func assembleAuthServer(
             settings: settings, codes: codes, issuer: issuer,
             refresher: SessionRefresher(issuer: issuer, accounts: accounts, logger: logger),
             signer: try await IDTokenSigner(settings: settings, accessKeys: configuration.signingKeys),
-            accounts: accounts, passwords: service.passwords)
+            accounts: accounts, passwords: service.passwords,
+            liveTokens: LiveAccessTokens(tokens: tokens, refreshTokens: refreshTokens, accounts: accounts))
         OpenIDController(provider: provider).addRoutes(to: router, signedIn: bearer(.anyToken))
         openID = provider
     }

@@ -52,25 +52,23 @@ struct BearerAuthenticator: RouterMiddleware {
     /// The context with the bearer's claims (and account), or the refusal.
     private func authenticate(_ request: Request, context: Context) async throws -> Context {
         var context = context
-        let (claims, revoked) = try await verifiedClaims(request)
-        context.bearer = claims
-        switch (TokenSubject(claims.sub.value), admits) {
-        case (_, .anyToken), (.phoneNumber, .phoneNumbersAndAccounts):
-            if revoked { throw APIError.unauthorized(TokenRefusal(.revoked, "Token has been revoked")) }
-        case (.phoneNumber, .accounts):
-            if revoked { throw APIError.unauthorized(TokenRefusal(.revoked, "Token has been revoked")) }
-            throw APIError(status: .forbidden, message: "This token belongs to a phone login, not an account")
-        case (.account(let sid), _):
-            // the account first: a disabled account is said as such, whether or not this replica
-            // has yet heard that disabling it revoked its tokens
-            context.account = try await usableAccount(sid: sid, issuedAt: claims.iat.value)
-            if revoked { throw APIError.unauthorized(TokenRefusal(.revoked, "Token has been revoked")) }
+        switch try await LiveAccessTokens(tokens: tokens, refreshTokens: refreshTokens, accounts: accounts).check(
+            try bearerToken(request))
+        {
+        case .failure(let refusal):
+            throw APIError.unauthorized(refusal)
+        case .success(let (claims, account)):
+            if account == nil, admits == .accounts {
+                throw APIError(status: .forbidden, message: "This token belongs to a phone login, not an account")
+            }
+            context.bearer = claims
+            context.account = account
         }
         return context
     }
 
-    /// The token's claims, and whether it was revoked (by `jti`, or with its refresh family).
-    private func verifiedClaims(_ request: Request) async throws -> (AccessClaims, revoked: Bool) {
+    /// The token of the `Authorization: Bearer` header.
+    private func bearerToken(_ request: Request) throws -> String {
         guard let header = request.headers[.authorization] else {
             throw APIError.unauthorized(TokenRefusal(.missing, "Missing Authorization Header"))
         }
@@ -81,31 +79,6 @@ struct BearerAuthenticator: RouterMiddleware {
                     .missing, "Missing 'Bearer' type in 'Authorization' header. Expected 'Authorization: Bearer <JWT>'")
             )
         }
-        let claims: AccessClaims
-        do {
-            claims = try await tokens.verify(String(parts[1]))
-        } catch {
-            throw APIError.unauthorized(error)
-        }
-        // logout, a replayed refresh token, a password change, reset or disable revoke the family
-        let revoked =
-            refreshTokens.isRevoked(jti: claims.jti.value)
-            || claims.fid.map { refreshTokens.isRevoked(family: $0) } ?? false
-        return (claims, revoked)
-    }
-
-    /// The account of an account token: refused once the account is disabled, or when the token
-    /// predates a password change or reset.
-    private func usableAccount(sid: String, issuedAt: Date) async throws -> UserAccount {
-        guard let account = try await accounts.find(sid: sid) else {
-            throw APIError.unauthorized(TokenRefusal(.accountUnusable, "Unknown account"))
-        }
-        guard !account.isDisabled else {
-            throw APIError.unauthorized(TokenRefusal(.accountUnusable, "This account is disabled"))
-        }
-        guard issuedAt.timeIntervalSince1970 >= account.sessionsValidAfter.rounded(.down) else {
-            throw APIError.unauthorized(TokenRefusal(.revoked, "Token has been revoked"))
-        }
-        return account
+        return String(parts[1])
     }
 }

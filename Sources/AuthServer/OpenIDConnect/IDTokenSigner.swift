@@ -111,4 +111,12 @@ struct IDTokenSigner: Sendable {
         let token = try await keys.sign(claims, kid: JWKIdentifier(string: kid), header: header)
         return client.idTokenAlgorithm == .es256 ? CanonicalECDSA.canonicalToken(token) : token
     }
+
+    /// The claims of an ID token this server issued (any of its keys, this issuer), expired or
+    /// not: RP-initiated logout's `id_token_hint` names whom to sign out long after it expired.
+    func read(_ token: String) async -> IDTokenClaims? {
+        guard let claims = try? await keys.verify(token, as: IDTokenClaims.self), claims.iss == settings.issuer
+        else { return nil }
+        return claims
+    }
 }

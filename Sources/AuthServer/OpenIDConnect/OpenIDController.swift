@@ -32,6 +32,8 @@ struct OpenIDController: Sendable {
             try JSONResponse.make(document, headers: [.cacheControl: "public, max-age=300"])
         }
         router.post("/oauth/token", use: token)
+        router.post("/oauth/introspect", use: introspect)
+        router.post("/oauth/revoke", use: revoke)
         signedIn.get("/oauth/userinfo", use: userinfo)
         signedIn.post("/oauth/userinfo", use: userinfo)
     }
@@ -49,6 +51,13 @@ struct OpenIDController: Sendable {
             "token_endpoint": .string(issuer + "/oauth/token"),
             "userinfo_endpoint": .string(issuer + "/oauth/userinfo"),
             "jwks_uri": .string(issuer + "/.well-known/jwks.json"),
+            "introspection_endpoint": .string(issuer + "/oauth/introspect"),
+            "revocation_endpoint": .string(issuer + "/oauth/revoke"),
+            "end_session_endpoint": .string(issuer + "/oauth/logout"),
+            "introspection_endpoint_auth_methods_supported": .strings(["client_secret_basic", "client_secret_post"]),
+            "revocation_endpoint_auth_methods_supported": .strings([
+                "client_secret_basic", "client_secret_post", "none",
+            ]),
             "response_types_supported": .strings(["code"]),
             "response_modes_supported": .strings(["query"]),
             "grant_types_supported": .strings(["authorization_code", "refresh_token"]),
@@ -73,32 +82,11 @@ struct OpenIDController: Sendable {
     /// by `client_id` and `client_secret` in the form (never both), or a public client by its
     /// `client_id` alone.
     @Sendable func token(_ request: Request, context: AuthRequestContext) async throws -> Response {
-        var request = request
-        guard MediaType.isForm(request.headers[.contentType]) else {
-            return Self.refusal(
-                OAuthError(.invalidRequest, "Send the request as application/x-www-form-urlencoded"))
-        }
         let form: FormData
-        do {
-            let body = try await request.collectBody(upTo: 64 * 1024)
-            form = try FormData(parsing: Array(body.readableBytesView))
-        } catch {
-            return Self.refusal(OAuthError(.invalidRequest, "The form could not be read"))
-        }
-        // a parameter sent twice is refused (RFC 6749 §3.2): which one counts would be a guess
-        for name in ["grant_type", "code", "redirect_uri", "code_verifier", "refresh_token", "client_id", "scope"]
-        where form.values(name).count > 1 {
-            return Self.refusal(OAuthError(.invalidRequest, "\(name) is repeated"))
-        }
-        let credentials: OpenIDProvider.ClientCredentials
-        switch Self.credentials(request.headers[.authorization], form: form) {
-        case .success(let found): credentials = found
-        case .failure(let error): return Self.refusal(error)
-        }
         let client: OAuthClient
-        switch try await provider.authenticate(credentials) {
-        case .success(let found): client = found
-        case .failure(let error): return Self.refusal(error, basic: credentials.basic)
+        switch try await clientRequest(request) {
+        case .accepted(let found, let by): (form, client) = (found, by)
+        case .refused(let refusal): return refusal
         }
         let outcome: Result<OpenIDProvider.TokenResponse, OAuthError>
         switch form["grant_type"] {
@@ -128,6 +116,76 @@ struct OpenIDController: Sendable {
         case .failure(let error):
             return Self.refusal(error)
         }
+    }
+
+    /// The form of a client's request (RFC 6749 §3.2: form-encoded, no parameter twice) and the
+    /// client it proves it is, by HTTP Basic or by `client_id` and `client_secret` in the form
+    /// (never both), or a public client by its `client_id` alone; or the refusal to answer.
+    private func clientRequest(_ request: Request) async throws -> ClientRequest {
+        var request = request
+        guard MediaType.isForm(request.headers[.contentType]) else {
+            return .refused(
+                Self.refusal(OAuthError(.invalidRequest, "Send the request as application/x-www-form-urlencoded")))
+        }
+        let form: FormData
+        do {
+            let body = try await request.collectBody(upTo: 64 * 1024)
+            form = try FormData(parsing: Array(body.readableBytesView))
+        } catch {
+            return .refused(Self.refusal(OAuthError(.invalidRequest, "The form could not be read")))
+        }
+        // a parameter sent twice: which one counts would be a guess
+        if let repeated = Set(form.fields.map(\.name)).sorted().first(where: { form.values($0).count > 1 }) {
+            return .refused(Self.refusal(OAuthError(.invalidRequest, "\(repeated.prefix(50)) is repeated")))
+        }
+        let credentials: OpenIDProvider.ClientCredentials
+        switch Self.credentials(request.headers[.authorization], form: form) {
+        case .success(let found): credentials = found
+        case .failure(let error): return .refused(Self.refusal(error))
+        }
+        switch try await provider.authenticate(credentials) {
+        case .success(let client): return .accepted(form, client)
+        case .failure(let error): return .refused(Self.refusal(error, basic: credentials.basic))
+        }
+    }
+
+    /// A client's request read and its client authenticated, or the answer refusing it.
+    private enum ClientRequest {
+        case accepted(FormData, OAuthClient)
+        case refused(Response)
+    }
+
+    /// `POST /oauth/introspect` (RFC 7662), for a confidential client (a resource server).
+    @Sendable func introspect(_ request: Request, context: AuthRequestContext) async throws -> Response {
+        let form: FormData
+        let client: OAuthClient
+        switch try await clientRequest(request) {
+        case .accepted(let found, let by): (form, client) = (found, by)
+        case .refused(let refusal): return refusal
+        }
+        guard !client.isPublic else {
+            return Self.refusal(OAuthError(.invalidClient, "Introspection needs a client with a secret"))
+        }
+        guard let token = form["token"], !token.isEmpty else {
+            return Self.refusal(OAuthError(.invalidRequest, "token is required"))
+        }
+        let answer = try await provider.introspect(token, hint: form["token_type_hint"], caller: client)
+        return try JSONResponse.make(answer, headers: [.cacheControl: "no-store", Self.pragma: "no-cache"])
+    }
+
+    /// `POST /oauth/revoke` (RFC 7009): 200 whether or not there was anything to revoke.
+    @Sendable func revoke(_ request: Request, context: AuthRequestContext) async throws -> Response {
+        let form: FormData
+        let client: OAuthClient
+        switch try await clientRequest(request) {
+        case .accepted(let found, let by): (form, client) = (found, by)
+        case .refused(let refusal): return refusal
+        }
+        guard let token = form["token"], !token.isEmpty else {
+            return Self.refusal(OAuthError(.invalidRequest, "token is required"))
+        }
+        try await provider.revoke(token, caller: client)
+        return Response(status: .ok, headers: [.cacheControl: "no-store"])
     }
 
     /// `GET` or `POST /oauth/userinfo` with a bearer access token issued to a client.

@@ -20,14 +20,17 @@ struct OpenIDProvider: Sendable {
     let signer: IDTokenSigner
     let accounts: AccountStore
     let passwords: Passwords
+    /// The rule every protected route applies to an access token, for introspection.
+    let liveTokens: LiveAccessTokens
     /// SHA-256 of each client's secret once bcrypt accepted it: the token endpoint is called on
     /// every sign-in, and a bcrypt check costs a quarter of a second of CPU at cost 12.
     private let acceptedSecrets = AcceptedSecrets()
 
     init(
         settings: OpenIDSettings, codes: AuthorizationCodeStore, issuer: TokenIssuer, refresher: SessionRefresher,
-        signer: IDTokenSigner, accounts: AccountStore, passwords: Passwords
+        signer: IDTokenSigner, accounts: AccountStore, passwords: Passwords, liveTokens: LiveAccessTokens
     ) {
+        self.liveTokens = liveTokens
         self.settings = settings
         self.codes = codes
         self.issuer = issuer

@@ -154,6 +154,29 @@ struct RefreshTokenRecords: Sendable {
         }
     }
 
+    /// A refresh token as introspection reports it: whether it can still be used, whose, when
+    /// made and until when, and the client and scopes its session was issued to.
+    func describe(tokenHash: String, now: Date) async throws -> RefreshTokenInfo? {
+        let time = now.timeIntervalSince1970
+        return try await database.read { db in
+            try await db.fetchOne(
+                """
+                SELECT t.family, t.subject, t.created_at, t.expires_at, f.oauth_client, f.oauth_scope,
+                    t.used_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > \(time)
+                FROM refresh_token t LEFT JOIN token_family f ON f.family = t.family
+                WHERE t.token_hash = \(tokenHash)
+                """
+            ).map { row in
+                let client: String? = try row.decode(4)
+                let scope: String? = try row.decode(5)
+                return RefreshTokenInfo(
+                    family: try row.decode(0), subject: try row.decode(1), issuedAt: try row.decode(2),
+                    expiresAt: try row.decode(3), grant: client.map { ClientGrant(client: $0, scope: scope ?? "") },
+                    usable: try row.decode(6))
+            }
+        }
+    }
+
     /// Revokes `family` (if any) and denylists `jti` until the access token expires.
     func logout(family: String?, jti: String, accessExpiresAt: Date, now: Date) async throws {
         let time = now.timeIntervalSince1970
@@ -193,4 +216,15 @@ enum Rotation: Sendable, Equatable {
 struct ClientGrant: Sendable, Equatable {
     var client: String
     var scope: String
+}
+
+/// What ``RefreshTokenRecords/describe(tokenHash:now:)`` reads.
+struct RefreshTokenInfo: Sendable, Equatable {
+    var family: String
+    var subject: String
+    var issuedAt: Double
+    var expiresAt: Double
+    var grant: ClientGrant?
+    /// Unused, unrevoked and unexpired.
+    var usable: Bool
 }

@@ -147,6 +147,11 @@ final class RefreshTokenStore: Sendable {
         }
     }
 
+    /// What introspection says of a refresh token, or nil when it is unknown.
+    func describe(_ token: String, now: Date) async throws -> RefreshTokenInfo? {
+        try await records.describe(tokenHash: OpaqueToken.hash(token), now: now)
+    }
+
     /// Revokes a family and denylists an access token until it expires.
     func logout(family: String?, jti: String, accessExpiresAt: Date, now: Date) async throws {
         try await records.logout(family: family, jti: jti, accessExpiresAt: accessExpiresAt, now: now)

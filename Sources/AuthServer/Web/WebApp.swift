@@ -68,6 +68,7 @@ struct WebApp: Sendable {
         addLoginRoutes(to: pages)
         addPhoneLoginRoutes(to: pages)
         addAuthorizeRoutes(to: pages)
+        addEndSessionRoutes(to: pages)
         addProfileRoutes(to: pages)
         addConfirmRoutes(to: pages)
         addTwoFactorRoutes(to: pages)
@@ -229,7 +230,8 @@ struct WebApp: Sendable {
         guard context.sessions.session?.authorization != nil else {
             return redirect(context.sessions.session?.phoneNumber != nil ? "/" : "/profile")
         }
-        return try await render("continue", context, ["location": OpenIDController.continuePath])
+        return try await render(
+            "continue", context, ["location": OpenIDController.continuePath, "heading": "Signed in"])
     }
 
     func signedIn(_ context: AuthRequestContext) throws -> UserAccount {

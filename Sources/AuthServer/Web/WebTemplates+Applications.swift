@@ -43,11 +43,37 @@ extension WebTemplates {
     /// Signed in: on to the application. A page that moves on by itself (and a link), because a
     /// redirect from the posted sign-in form to another site is blocked by `form-action 'self'`.
     static let continueToApplication = """
-        {{<layout}}{{$title}}Signed in{{/title}}{{$head}}<meta http-equiv="refresh" content="0;url={{location}}">{{/head}}{{$content}}
+        {{<layout}}{{$title}}{{heading}}{{/title}}{{$head}}<meta http-equiv="refresh" content="0;url={{location}}">{{/head}}{{$content}}
         <section class="card narrow">
-          <h1>Signed in</h1>
+          <h1>{{heading}}</h1>
           <p>Taking you back to the application…</p>
           <p><a class="button" id="continue" href="{{location}}">Continue</a></p>
+        </section>
+        {{/content}}{{/layout}}
+        """
+
+    /// RP-initiated logout without proof that the application asked: the person confirms.
+    static let logoutConfirm = """
+        {{<layout}}{{$title}}Sign out{{/title}}{{$content}}
+        <section class="card narrow">
+          <h1>Sign out?</h1>
+          <p>{{#application}}<strong>{{application}}</strong> asks to sign you out{{/application}}{{^application}}An application asks to sign you out{{/application}} of Auth Server.</p>
+          <form method="post" action="/oauth/logout">
+            <input type="hidden" name="csrf_token" value="{{csrf}}">
+            {{#hidden}}<input type="hidden" name="{{name}}" value="{{value}}">{{/hidden}}
+            <button type="submit" id="sign-out">Sign out</button>
+          </form>
+          <p class="muted"><a href="/">Stay signed in</a></p>
+        </section>
+        {{/content}}{{/layout}}
+        """
+
+    /// Signed out, with no application to go back to.
+    static let signedOut = """
+        {{<layout}}{{$title}}Signed out{{/title}}{{$content}}
+        <section class="card narrow">
+          <h1>You are signed out</h1>
+          <p><a href="/login">Sign in again</a></p>
         </section>
         {{/content}}{{/layout}}
         """

@@ -18,7 +18,7 @@ enum WebTemplates {
         ("proof", proof), ("code-form", codeForm), ("2fa-push", addPush), ("2fa-push-remove", removePush),
         ("reset", resetRequest), ("reset-confirm", resetConfirm), ("error", error), ("inbox-hint", inboxHint),
         ("confirm", confirm), ("login-phone", loginPhone), ("login-phone-verify", loginPhoneVerify),
-        ("continue", continueToApplication),
+        ("continue", continueToApplication), ("logout-confirm", logoutConfirm), ("signed-out", signedOut),
     ]
 
     static let layout = """

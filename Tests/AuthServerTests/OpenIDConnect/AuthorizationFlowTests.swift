@@ -67,7 +67,8 @@ struct AuthorizationFlowTests {
     }
 
     static func tokenRequest(
-        _ stack: Stack, _ fields: [(String, String)], basic: (String, String)? = nil, contentType: String? = nil
+        _ stack: Stack, _ fields: [(String, String)], basic: (String, String)? = nil, contentType: String? = nil,
+        path: String = "/oauth/token"
     ) async throws -> (HTTPResponse.Status, [String: Any], HTTPFields) {
         var form = FormData()
         for (name, value) in fields { form.append(name, value) }
@@ -77,7 +78,7 @@ struct AuthorizationFlowTests {
                 "Basic " + Data("\(FormData.encode(id)):\(FormData.encode(secret))".utf8).base64EncodedString()
         }
         return try await stack.auth.execute(
-            uri: "/oauth/token", method: .post, headers: headers, body: ByteBuffer(string: form.encoded)
+            uri: path, method: .post, headers: headers, body: ByteBuffer(string: form.encoded)
         ) { response in
             (
                 response.status,
