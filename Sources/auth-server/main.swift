@@ -44,6 +44,12 @@ case ["healthcheck"]:
     guard result.isReady else { fail(result.line, status: 1) }
     print(result.line)
     exit(0)
+case ["hash-client-secret"]:
+    // the secret from standard input, never the command line (shell history, ps)
+    let secret = (readLine(strippingNewline: true) ?? "").trimmingCharacters(in: .whitespaces)
+    if let problem = ClientSecretHash.problem(with: secret) { fail("hash-client-secret: \(problem)", status: 2) }
+    print(try await ClientSecretHash.make(secret))
+    exit(0)
 default: break
 }
 if let command = arguments.first {
@@ -55,6 +61,7 @@ if let command = arguments.first {
                 usage: auth-server                            run the server (settings from the environment and .env)
                        auth-server healthcheck                exit 0 when the server on HOST:PORT is ready (GET /readyz)
                        auth-server --version
+                       auth-server hash-client-secret         read a client secret on stdin, print its client_secret_hash
                        auth-server disable-account USERNAME|EMAIL
                        auth-server enable-account USERNAME|EMAIL
 

@@ -88,12 +88,13 @@ def auth_binary() -> str:
 
 
 def start_auth_server(folder, env, name="auth"):
-    """One auth-server process run from `folder` with `env` on top of ours; returns (url, process, log)
-    once it answers /healthz."""
-    port = free_port()
+    """One auth-server process run from `folder` with `env` on top of ours (on `env["PORT"]` when
+    given); returns (url, process, log) once it answers /healthz."""
+    port = int(env.get("PORT") or free_port())
     environment = dict(os.environ)
-    environment.update({"SECRET_KEY": SECRET, "AUTH_SERVER_DEVELOPMENT": "1", "PORT": str(port)})
+    environment.update({"SECRET_KEY": SECRET, "AUTH_SERVER_DEVELOPMENT": "1"})
     environment.update(env)
+    environment["PORT"] = str(port)
     log_path = Path(folder) / f"{name}.log"
     log = open(log_path, "wb")
     process = subprocess.Popen([auth_binary()], cwd=folder, env=environment, stdout=log, stderr=subprocess.STDOUT)

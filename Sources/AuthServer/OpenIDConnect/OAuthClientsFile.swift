@@ -81,7 +81,7 @@ enum OAuthClientsFile {
             }
             authentication = .secretHash(hash)
         case (nil, let secret?, false):
-            guard secret.utf8.count >= 32, secret.utf8.count <= 72, Set(secret.utf8).count >= 12 else {
+            if ClientSecretHash.problem(with: secret) != nil {
                 throw invalid("\(path).client_secret: must be 32 to 72 random characters (openssl rand -hex 32)")
             }
             authentication = .plainSecret(secret)

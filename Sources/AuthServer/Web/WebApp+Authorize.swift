@@ -1,6 +1,7 @@
 import Hummingbird
 import HummingbirdAuth
 import Mustache
+import VerifyWire
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -17,13 +18,16 @@ extension WebApp {
     func addAuthorizeRoutes(to pages: RouterGroup<AuthRequestContext>) {
         guard let provider = openID else { return }
         pages.get("/oauth/authorize") { request, context in
+            guard let query = Self.query(request) else {
+                return refusedAuthorization("The request's parameters could not be read.")
+            }
             var parameters: [String: String] = [:]
-            for (name, value) in request.uri.queryParameters {
+            for (name, value) in query.fields {
                 // a parameter sent twice (RFC 6749 §3.1): which one counts would be a guess
-                guard parameters[String(name)] == nil else {
-                    return refusedAuthorization("The request repeats \(String(name).prefix(50)).")
+                guard parameters[name] == nil else {
+                    return refusedAuthorization("The request repeats \(name.prefix(50)).")
                 }
-                parameters[String(name)] = String(value)
+                parameters[name] = value
             }
             return try await authorize(provider, parameters, request, context, freshSince: nil)
         }
@@ -73,6 +77,12 @@ extension WebApp {
                 parameters: parameters, since: freshSince ?? now, needsFreshSignIn: freshSince != nil || signedIn != nil
             ))
         return redirect("/login")
+    }
+
+    /// A request's query as a form (RFC 6749 Appendix B: `+` is a space, as client libraries
+    /// such as Authlib send the scope); nil when it is not valid form encoding.
+    static func query(_ request: Request) -> FormData? {
+        try? FormData(parsing: request.uri.query ?? "")
     }
 
     /// Whom this browser's session is signed in as, when, and how.

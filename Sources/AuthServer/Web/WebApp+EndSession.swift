@@ -14,7 +14,9 @@ extension WebApp {
         guard let provider = openID else { return }
         pages.get("/oauth/logout") { request, context in
             var parameters: [String: String] = [:]
-            for (name, value) in request.uri.queryParameters { parameters[String(name)] = String(value) }
+            for (name, value) in Self.query(request)?.fields ?? [] where parameters[name] == nil {
+                parameters[name] = value
+            }
             let hint = await parameters["id_token_hint"].asyncMap { await provider.signer.read($0) }
             let client: OAuthClient?
             switch logoutClient(provider, parameters, hint: hint ?? nil) {
