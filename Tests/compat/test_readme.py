@@ -115,6 +115,19 @@ def test_the_admin_sample_works_as_pasted(tmp_path):
     assert '"type":"account.created"' in output, output
 
 
+def test_the_openid_connect_sample_works_as_pasted(tmp_path):
+    """The app signs someone in by phone with Authlib; `python3` is the suite's own, which has it."""
+    (sample,) = samples("oidc")
+    emulator_port, auth_port = free_port(), free_port()
+    env = clean_environment(VERIFY_EMULATOR_PORT=str(emulator_port), PORT=str(auth_port),
+                            TWILIO_VERIFY_BASE_URL=f"http://127.0.0.1:{emulator_port}")
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env["PATH"]
+    code, output = run_shell(with_ports(sample, emulator_port, auth_port), tmp_path, env)
+    assert code == 0, output
+    assert "+14155550100 ['sms']" in output, output
+    assert "'phone_number_verified': True" in output, output
+
+
 def test_the_healthcheck_sample_works_as_pasted(tmp_path):
     (sample,) = samples("healthcheck")
     port = free_port()
