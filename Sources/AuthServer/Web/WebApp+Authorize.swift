@@ -32,11 +32,13 @@ extension WebApp {
             return try await authorize(provider, parameters, request, context, freshSince: nil)
         }
         pages.get(RouterPath(OpenIDController.continuePath)) { request, context in
-            guard let pending = context.sessions.session?.authorization else {
+            // taken once; one left waiting too long is dropped
+            let pending = context.sessions.session?.authorization
+            if pending != nil { keep(context, \.authorization, nil) }
+            guard let pending, pending.isWaiting(at: service.now().timeIntervalSince1970) else {
                 return refusedAuthorization(
                     "No application is waiting for this sign-in; start again from the application.")
             }
-            keep(context, \.authorization, nil)
             return try await authorize(
                 provider, pending.parameters, request, context,
                 freshSince: pending.needsFreshSignIn ? pending.since : nil)

@@ -62,8 +62,9 @@ extension WebApp {
                 }
                 try await rotate(request, context, to: signedInSession(account, flash: nil, methods: ["hwk"]))
                 logger.info("account \(account.sid) signed in with a passkey")
-                let next =
-                    context.sessions.session?.authorization != nil ? OpenIDController.continuePath : "/profile"
+                let waiting =
+                    context.sessions.session?.authorization?.isWaiting(at: service.now().timeIntervalSince1970) == true
+                let next = waiting ? OpenIDController.continuePath : "/profile"
                 return try JSONResponse.make(NextPage(location: next))
             }
         }

@@ -130,7 +130,8 @@ struct WebApp: Sendable {
             values["username"] = phone
         }
         // an application's sign-in in progress: the pages say which
-        if let pending = session?.authorization, let id = pending.parameters["client_id"],
+        if let pending = session?.authorization, pending.isWaiting(at: service.now().timeIntervalSince1970),
+            let id = pending.parameters["client_id"],
             let client = openID?.settings.client(id)
         {
             values["application"] = client.name
@@ -227,7 +228,9 @@ struct WebApp: Sendable {
     /// redirect: the sign-in was a posted form, and the pages' `form-action 'self'` would make
     /// the browser refuse a redirect chain from it that ends at the application.
     func afterSignIn(_ context: AuthRequestContext) async throws -> Response {
-        guard context.sessions.session?.authorization != nil else {
+        guard let pending = context.sessions.session?.authorization,
+            pending.isWaiting(at: service.now().timeIntervalSince1970)
+        else {
             return redirect(context.sessions.session?.phoneNumber != nil ? "/" : "/profile")
         }
         return try await render(

@@ -48,6 +48,12 @@ struct PendingAuthorization: Codable, Sendable, Equatable {
     var since: Double
     /// `prompt=login` or an exceeded `max_age`: only a sign-in after `since` answers it.
     var needsFreshSignIn: Bool
+
+    /// How long a request waits for its sign-in: a person who walked away and signs in later
+    /// for themselves is not sent to an application they no longer meant to open.
+    static let lifetime: Double = 600
+
+    func isWaiting(at now: Double) -> Bool { now - since < Self.lifetime }
 }
 
 /// The set-up of an authenticator app: the Verify factor and what its QR code holds.

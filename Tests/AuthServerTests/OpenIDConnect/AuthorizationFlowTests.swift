@@ -177,6 +177,15 @@ struct AuthorizationFlowTests {
             let aged = try await browser.get(Self.authorizePath(extra: [("max_age", "1")]))
             #expect(aged.status == .seeOther && aged.location == "/login")
 
+            // a request left waiting longer than ten minutes is dropped: a later sign-in goes to
+            // the profile, not to the application
+            let walkedAway = stack.browser()
+            #expect(try await walkedAway.get(Self.authorizePath()).location == "/login")
+            stack.tokenClock.advance(601)
+            #expect(try await walkedAway.login("alice").location == "/profile")
+            let stale = try await walkedAway.get("/oauth/authorize/continue")
+            #expect(stale.status == .badRequest, "\(stale.status) \(stale.location ?? "")")
+
             // prompt=none when not signed in: login_required to the client, with the state
             let none = try await stack.browser().get(Self.authorizePath(state: "s", extra: [("prompt", "none")]))
             #expect(none.status == .found)
