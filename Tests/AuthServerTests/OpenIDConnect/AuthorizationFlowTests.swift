@@ -428,6 +428,36 @@ struct AuthorizationFlowTests {
         }
     }
 
+    @Test("a client that registered ES256 gets ID tokens signed with the access tokens' ES256 key")
+    func es256IDTokens() async throws {
+        let folder = try AsymmetricTests.keysDirectory([
+            ("access-1", P256.Signing.PrivateKey().pemRepresentation, Date())
+        ])
+        var client = Self.web
+        client.idTokenAlgorithm = .es256
+        let keys = try OpenIDSettings.temporaryRSAKeys()
+        try await withAccounts(configure: { [client] configuration in
+            configuration.signingAlgorithm = .es256
+            configuration.signingKeys = try? SigningKeySet.load(directory: folder, algorithm: .es256)
+            configuration.openID = OpenIDSettings(issuer: Self.issuer, clients: [client], idTokenKeys: keys)
+        }) { stack in
+            try await stack.browser().register("ivan", confirming: false)
+            let code = try await Self.signInForCode(stack.browser(), Self.authorizePath(), login: "ivan")
+            let (status, tokens, _) = try await Self.tokenRequest(
+                stack, [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Self.webCallback)],
+                basic: (Self.web.id, Self.secret))
+            #expect(status == .ok)
+            let idToken = try #require(tokens["id_token"] as? String)
+            let header =
+                try JSONSerialization.jsonObject(
+                    with: Data(try #require(Base64URL.decode(idToken.split(separator: ".")[0])))) as? [String: Any]
+            #expect(header?["alg"] as? String == "ES256" && header?["kid"] as? String == "access-1")
+            #expect(try await Self.idClaims(stack, idToken).person.preferredUsername == "ivan")
+            let (_, document, _) = try await stack.json(.get, "/.well-known/openid-configuration")
+            #expect(document["id_token_signing_alg_values_supported"] as? [String] == ["RS256", "ES256"])
+        }
+    }
+
     @Test("discovery names this issuer's endpoints, and what it supports")
     func discovery() async throws {
         try await Self.withProvider { stack in
