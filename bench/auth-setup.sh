@@ -1,4 +1,4 @@
-# Sourced by bench/auth.sh and bench/auth-ab.sh (BACKEND set to sqlite or postgres first): the
+# Sourced by bench/auth.sh, bench/auth-ab.sh and bench/oidc.sh (BACKEND set to sqlite or postgres first): the
 # tools they need, a work folder removed on exit with every process started here, a release
 # verify-emulator that answers every code with 424242, and an auth-server started with limits
 # high enough for the load.
@@ -15,6 +15,20 @@ cleanup() {
     rm -rf "$WORK"
 }
 trap cleanup EXIT
+
+# Release builds of both servers (BIN: where they are), the emulator started on EMULATOR_PORT, and
+# DATABASE: the auth server's database setting (a throwaway PostgreSQL cluster, or a SQLite file).
+start_release_stack() {
+    swift build -c release --product verify-emulator >/dev/null
+    swift build -c release --product auth-server >/dev/null
+    BIN="$(swift build -c release --show-bin-path)"
+    start_emulator "$BIN/verify-emulator" "$EMULATOR_PORT"
+    if [ "$BACKEND" = postgres ]; then
+        DATABASE="DATABASE_URL=$(bash scripts/pg-cluster.sh start "$WORK/pg")"
+    else
+        DATABASE="DATABASE_PATH=$WORK/auth.sqlite"
+    fi
+}
 
 start_emulator() { # binary port
     "$1" --port "$2" --db "$WORK/emulator.sqlite" --quiet --log-level warning \

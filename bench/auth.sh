@@ -20,15 +20,7 @@ EMULATOR_PORT=4029
 AUTH_PORT=8029
 AUTH_PORT_B=8030
 . bench/auth-setup.sh
-swift build -c release --product verify-emulator >/dev/null
-swift build -c release --product auth-server >/dev/null
-BIN="$(swift build -c release --show-bin-path)"
-start_emulator "$BIN/verify-emulator" $EMULATOR_PORT
-if [ "$BACKEND" = postgres ]; then
-    DATABASE="DATABASE_URL=$(bash scripts/pg-cluster.sh start "$WORK/pg")"
-else
-    DATABASE="DATABASE_PATH=$WORK/auth.sqlite"
-fi
+start_release_stack
 start_auth() { start_auth_server "$BIN/auth-server" "$1" "$2" "$DATABASE" $EMULATOR_PORT; } # port name
 start_auth $AUTH_PORT auth
 A="http://127.0.0.1:$AUTH_PORT"

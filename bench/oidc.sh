@@ -14,15 +14,7 @@ case "$BACKEND" in sqlite | postgres) ;; *) echo "usage: bench/oidc.sh [seconds]
 EMULATOR_PORT=4031
 AUTH_PORT=8031
 . bench/auth-setup.sh
-swift build -c release --product verify-emulator >/dev/null
-swift build -c release --product auth-server >/dev/null
-BIN="$(swift build -c release --show-bin-path)"
-start_emulator "$BIN/verify-emulator" $EMULATOR_PORT
-if [ "$BACKEND" = postgres ]; then
-    DATABASE="DATABASE_URL=$(bash scripts/pg-cluster.sh start "$WORK/pg")"
-else
-    DATABASE="DATABASE_PATH=$WORK/auth.sqlite"
-fi
+start_release_stack
 A="http://127.0.0.1:$AUTH_PORT"
 CALLBACK="https://bench.example.com/callback"
 SECRET="$(openssl rand -hex 32)"

@@ -201,7 +201,7 @@ struct Revocations: Sendable {
     var families: [(String, Date)]
 }
 
-/// The outcome of ``RefreshTokenRecords/rotate(tokenHash:nextHash:now:lifetime:)``.
+/// The outcome of ``RefreshTokenRecords/rotate(tokenHash:nextHash:now:lifetime:client:oauthClient:)``.
 enum Rotation: Sendable, Equatable {
     case rotated(family: String, subject: String, grant: ClientGrant?)
     case wrongClient
