@@ -80,22 +80,9 @@ struct IDTokenSigner: Sendable {
         self.settings = settings
         self.accessKeys = accessKeys
         let keys = JWTKeyCollection()
-        for key in settings.idTokenKeys.keys {
-            await keys.add(
-                rsa: try Insecure.RSA.PrivateKey(pem: key.pem), digestAlgorithm: .sha256,
-                kid: JWKIdentifier(string: key.kid))
-        }
-        switch accessKeys?.algorithm {
-        case .es256?:
-            for key in accessKeys?.keys ?? [] {
-                await keys.add(ecdsa: try ES256PrivateKey(pem: key.pem), kid: JWKIdentifier(string: key.kid))
-            }
-        case .eddsa?:
-            for key in accessKeys?.keys ?? [] {
-                await keys.add(eddsa: try EdDSA.PrivateKey(pem: key.pem), kid: JWKIdentifier(string: key.kid))
-            }
-        default: break
-        }
+        try await settings.idTokenKeys.add(to: keys)
+        // a client may have its ID tokens signed with the access tokens' ES256 or EdDSA key
+        try await accessKeys?.add(to: keys)
         self.keys = keys
     }
 

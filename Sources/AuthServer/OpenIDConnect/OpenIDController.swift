@@ -169,7 +169,7 @@ struct OpenIDController: Sendable {
         guard let token = form["token"], !token.isEmpty else {
             return Self.refusal(OAuthError(.invalidRequest, "token is required"))
         }
-        let answer = try await provider.introspect(token, hint: form["token_type_hint"], caller: client)
+        let answer = try await provider.introspect(token, caller: client)
         return try JSONResponse.make(answer, headers: [.cacheControl: "no-store", Self.pragma: "no-cache"])
     }
 

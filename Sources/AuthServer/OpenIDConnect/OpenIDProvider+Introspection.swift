@@ -33,7 +33,7 @@ extension OpenIDProvider {
     /// What `token` is now, asked by `caller`: an access token by the rule every protected
     /// route applies (so it is inactive at once after logout, revocation or a password change,
     /// on every replica); a refresh token only when the caller is the client it was issued to.
-    func introspect(_ token: String, hint: String?, caller: OAuthClient) async throws -> Introspection {
+    func introspect(_ token: String, caller: OAuthClient) async throws -> Introspection {
         if Self.looksLikeJWT(token) {
             guard case .success(let (claims, account)) = try await liveTokens.check(token) else { return .inactive }
             return Introspection(

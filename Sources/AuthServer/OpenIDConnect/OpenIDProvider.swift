@@ -110,27 +110,20 @@ struct OpenIDProvider: Sendable {
             // a public client has no secret to check; sending one is a misconfiguration
             return credentials.secret == nil ? .success(client) : .failure(refused)
         case .plainSecret(let expected):
-            guard let secret = credentials.secret, WebRequestMiddleware.constantTimeEqual(secret, expected) else {
+            guard let secret = credentials.secret, ConstantTime.equal(secret, expected) else {
                 return .failure(refused)
             }
             return .success(client)
         case .secretHash(let hash):
             guard let secret = credentials.secret else { return .failure(refused) }
             let digest = Array(SHA256.hash(data: Data(secret.utf8)))
-            if let known = acceptedSecrets.digests.withLock({ $0[id] }), Self.constantTimeEqual(known, digest) {
+            if let known = acceptedSecrets.digests.withLock({ $0[id] }), ConstantTime.equal(known, digest) {
                 return .success(client)
             }
             guard try await passwords.verify(secret, hash: hash) else { return .failure(refused) }
             acceptedSecrets.digests.withLock { $0[id] = digest }
             return .success(client)
         }
-    }
-
-    static func constantTimeEqual(_ x: [UInt8], _ y: [UInt8]) -> Bool {
-        guard x.count == y.count else { return false }
-        var difference: UInt8 = 0
-        for index in x.indices { difference |= x[index] ^ y[index] }
-        return difference == 0
     }
 
     // MARK: - Tokens

@@ -16,7 +16,7 @@ enum PKCE {
     static func verifies(_ verifier: String, challenge: String) -> Bool {
         guard (43...128).contains(verifier.utf8.count), verifier.utf8.allSatisfy(isUnreserved) else { return false }
         let computed = Base64URL.encode(SHA256.hash(data: Data(verifier.utf8)))
-        return WebRequestMiddleware.constantTimeEqual(computed, challenge)
+        return ConstantTime.equal(computed, challenge)
     }
 
     static func isBase64URL(_ byte: UInt8) -> Bool {

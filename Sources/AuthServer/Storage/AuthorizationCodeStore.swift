@@ -62,13 +62,14 @@ struct AuthorizationCodeStore: Sendable {
     func redeem(_ code: String, now: Date) async throws -> Redemption {
         let time = now.timeIntervalSince1970
         let family = UUID().uuidString
+        let hash = OpaqueToken.hash(code)
         return try await database.write { db -> Redemption in
             guard
                 let row = try await db.fetchOne(
                     """
                     SELECT client_id, redirect_uri, subject, scope, nonce, code_challenge, auth_time, amr, ip,
                         user_agent, expires_at, used_at, family
-                    FROM oauth_code WHERE code_hash = \(OpaqueToken.hash(code)) \(.lockRows)
+                    FROM oauth_code WHERE code_hash = \(hash) \(.lockRows)
                     """)
             else { return .unknown }
             let subject: String = try row.decode(2)
@@ -77,8 +78,7 @@ struct AuthorizationCodeStore: Sendable {
             }
             if try row.decode(10, as: Double.self) <= time { return .expired }
             try await db.execute(
-                "UPDATE oauth_code SET used_at = \(time), family = \(family) WHERE code_hash = \(OpaqueToken.hash(code))"
-            )
+                "UPDATE oauth_code SET used_at = \(time), family = \(family) WHERE code_hash = \(hash)")
             let scopeText: String = try row.decode(3)
             let methods: String = try row.decode(7)
             let grant = AuthorizationGrant(

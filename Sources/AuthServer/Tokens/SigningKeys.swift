@@ -102,6 +102,21 @@ public struct SigningKeySet: Sendable {
         }.map(\.element)
     }
 
+    /// Adds every key of the set to `collection`, each under its `kid`: the one place a PEM
+    /// becomes jwt-kit's key for its algorithm (access tokens and ID tokens alike).
+    func add(to collection: JWTKeyCollection) async throws {
+        for key in keys {
+            let kid = JWKIdentifier(string: key.kid)
+            switch algorithm {
+            case .es256: await collection.add(ecdsa: try ES256PrivateKey(pem: key.pem), kid: kid)
+            case .eddsa: await collection.add(eddsa: try EdDSA.PrivateKey(pem: key.pem), kid: kid)
+            case .rs256:
+                await collection.add(rsa: try Insecure.RSA.PrivateKey(pem: key.pem), digestAlgorithm: .sha256, kid: kid)
+            case .hs256: break
+            }
+        }
+    }
+
     /// A key's public half as a JWK.
     func jwk(_ key: Key) throws -> [String: String] {
         switch algorithm {

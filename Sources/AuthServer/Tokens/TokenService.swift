@@ -41,14 +41,8 @@ struct TokenService: Sendable {
     init(configuration: AuthConfiguration, now: @escaping @Sendable () -> Date) async throws {
         let keys = JWTKeyCollection()
         switch (configuration.signingAlgorithm, configuration.signingKeys) {
-        case (.es256, let set?):
-            for key in set.keys {
-                await keys.add(ecdsa: try ES256PrivateKey(pem: key.pem), kid: JWKIdentifier(string: key.kid))
-            }
-        case (.eddsa, let set?):
-            for key in set.keys {
-                await keys.add(eddsa: try EdDSA.PrivateKey(pem: key.pem), kid: JWKIdentifier(string: key.kid))
-            }
+        case (.es256, let set?), (.eddsa, let set?):
+            try await set.add(to: keys)
         default:
             await keys.add(
                 hmac: HMACKey(from: configuration.secretKey), digestAlgorithm: .sha256,

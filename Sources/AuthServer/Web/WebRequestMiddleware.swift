@@ -57,7 +57,7 @@ struct WebRequestMiddleware: RouterMiddleware {
             }
             context.form = form
             guard let expected = context.sessions.session?.csrfToken ?? cookieToken, let sent = form["csrf_token"],
-                Self.constantTimeEqual(expected, sent)
+                ConstantTime.equal(expected, sent)
             else {
                 return forbidden(
                     "This form has expired or did not come from this site. Go back, reload the page and try again.")
@@ -103,14 +103,6 @@ struct WebRequestMiddleware: RouterMiddleware {
             library.render(["heading": heading, "message": message], withTemplate: "error") ?? heading, status: status)
     }
 
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8)
-        let y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var difference: UInt8 = 0
-        for index in x.indices { difference |= x[index] ^ y[index] }
-        return difference == 0
-    }
 }
 
 extension String {

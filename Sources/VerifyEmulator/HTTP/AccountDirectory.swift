@@ -106,13 +106,13 @@ final class AccountDirectory: Sendable {
         if user == BasicCredential.deviceUser { return .device(token: secret) }
         let (token, key) = state.withLock { ($0.credentials.tokens[user], $0.credentials.apiKeys[user]) }
         if let token {
-            guard constantTimeEquals(token, secret) else {
+            guard ConstantTime.equal(token, secret) else {
                 throw .authenticationFailed(hint: "wrong auth token for \(user)")
             }
             return .account(SID(unchecked: user))
         }
         if let key {
-            guard constantTimeEquals(key.secret, secret) else {
+            guard ConstantTime.equal(key.secret, secret) else {
                 throw .authenticationFailed(hint: "wrong secret for API key \(user)")
             }
             return .account(key.account)

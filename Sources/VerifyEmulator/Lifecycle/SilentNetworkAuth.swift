@@ -74,7 +74,7 @@ enum SilentNetworkAuth {
                     SELECT s.token, s.expires_at, s.invoked_at, v.to_address FROM sna_session s
                     JOIN verification v ON v.sid = s.verification_sid WHERE s.attempt_sid = ?
                     """, arguments: [attemptSid]),
-            constantTimeEquals(row[0] as String, token)
+            ConstantTime.equal(row[0] as String, token)
         else { return .unusable }
         let expiresAt: Int64 = row[1]
         let invokedAt: Int64? = row[2]

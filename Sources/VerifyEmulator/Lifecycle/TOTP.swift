@@ -53,7 +53,7 @@ public struct TOTP: Sendable {
         let now = counter(atEpochSeconds: seconds)
         var matched: Int64?
         for step in (now - Int64(skew))...(now + Int64(skew))
-        where constantTimeEquals(self.code(counter: step), code) {
+        where ConstantTime.equal(self.code(counter: step), code) {
             matched = step
         }
         return matched

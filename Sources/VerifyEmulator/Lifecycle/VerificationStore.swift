@@ -181,7 +181,7 @@ struct VerificationStore: Sendable {
                 guard let code = request.code else {
                     return .failure(TwilioError.invalidParameter("Code", hint: "Code is required"))
                 }
-                if constantTimeEquals(code, verification.code) {
+                if ConstantTime.equal(code, verification.code) {
                     verification.status = .approved
                 } else {
                     verification.checkAttempts += 1

@@ -145,10 +145,10 @@ struct CheckTests {
 
     @Test("code comparison is exact")
     func constantTimeComparison() {
-        #expect(constantTimeEquals("123456", "123456"))
-        #expect(!constantTimeEquals("123456", "123457"))
-        #expect(!constantTimeEquals("123456", "12345"))
-        #expect(!constantTimeEquals("12345", "123456"))
-        #expect(!constantTimeEquals("", "0"))
+        #expect(ConstantTime.equal("123456", "123456"))
+        #expect(!ConstantTime.equal("123456", "123457"))
+        #expect(!ConstantTime.equal("123456", "12345"))
+        #expect(!ConstantTime.equal("12345", "123456"))
+        #expect(!ConstantTime.equal("", "0"))
     }
 }
