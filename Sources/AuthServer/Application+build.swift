@@ -101,7 +101,7 @@ private func assembleAuthServer(
         )
     }
     if let openID = configuration.openID {
-        let plain = openID.clients.filter {
+        let plain = openID.fileClients.filter {
             if case .plainSecret = $0.authentication { return true } else { return false }
         }
         if !plain.isEmpty {
@@ -110,7 +110,7 @@ private func assembleAuthServer(
             )
         }
         logger.notice(
-            "OpenID Connect provider \(openID.issuer) for \(openID.clients.count) client(s): \(openID.clients.map(\.id).joined(separator: ", "))"
+            "OpenID Connect provider \(openID.issuer) for \(openID.fileClients.count) client(s) of OAUTH_CLIENTS_FILE\(openID.fileClients.isEmpty ? "" : ": " + openID.fileClients.map(\.id).joined(separator: ", "))\(configuration.adminToken == nil ? "" : ", and those registered through /api/admin/clients")"
         )
     }
     let smsGate = SMSGate(
@@ -157,15 +157,22 @@ private func assembleAuthServer(
         now: now)
     AccountsController(service: service, issuer: issuer, trustedProxies: configuration.trustedProxies)
         .addRoutes(to: router, signedIn: bearer(.accounts))
+    let clients = configuration.openID.map {
+        OAuthClientRegistry(
+            fileClients: $0.fileClients, store: OAuthClientStore(database: storage.database),
+            accessAlgorithm: configuration.signingAlgorithm, passwords: service.passwords, refreshTokens: refreshTokens,
+            audit: audit, now: now)
+    }
     AdminController(
-        admin: AdminService(accounts: accounts, audit: audit, now: now), service: service, outbox: outbox
+        admin: AdminService(accounts: accounts, audit: audit, now: now), service: service, outbox: outbox,
+        clients: clients
     )
     .addRoutes(to: router.group("/api/admin").add(middleware: AdminAuthenticator(token: configuration.adminToken)))
     let codes = AuthorizationCodeStore(database: storage.database)
     var openID: OpenIDProvider?
-    if let settings = configuration.openID {
+    if let settings = configuration.openID, let clients {
         let provider = OpenIDProvider(
-            settings: settings, codes: codes, issuer: issuer,
+            settings: settings, clients: clients, codes: codes, issuer: issuer,
             refresher: SessionRefresher(issuer: issuer, accounts: accounts, logger: logger),
             signer: try await IDTokenSigner(settings: settings, accessKeys: configuration.signingKeys),
             accounts: accounts, passwords: service.passwords,

@@ -105,7 +105,8 @@ def test_the_auth_api_description_validates_and_schemathesis_finds_nothing(tmp_p
         "TWILIO_VERIFY_BASE_URL": emulator.url, "LOGIN_LIMIT_PER_IP": "100000", "LOGIN_LIMIT_PER_ACCOUNT": "100000",
         "PUSH_LOGIN": "1", "PASSKEYS_RP_ID": "localhost", "PASSKEYS_ORIGINS": "http://localhost:8080",
         "TEST_PHONE_NUMBERS": f"{PHONE['phone_number']}:{PHONE['code']}", "VERIFY_LIMIT_PER_PHONE": "100000",
-        "ADMIN_TOKEN": ADMIN_TOKEN})
+        # an OpenID Connect provider, so the admin API's client registrations are fuzzed too
+        "ADMIN_TOKEN": ADMIN_TOKEN, "ISSUER": "http://127.0.0.1:9"})
     try:
         answer = requests.get(url + "/openapi.json", timeout=5)
         assert answer.status_code == 200 and answer.headers["Content-Type"] == "application/json"

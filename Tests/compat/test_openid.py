@@ -246,3 +246,44 @@ def test_introspection_at_one_replica_sees_a_logout_at_the_other_within_a_second
         refused_within(lambda: introspect(running.b) == {"active": False})
     finally:
         running.stop()
+
+
+def test_issuer_alone_names_what_is_missing_at_start(tmp_path):
+    result = subprocess.run([auth_binary()], cwd=tmp_path, capture_output=True, text=True, timeout=20, env={
+        "PATH": "/usr/bin:/bin", "ISSUER": "https://login.example.com", "PORT": str(free_port())})
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "auth-server: cannot start: ISSUER: makes this an OpenID Connect provider, but no client can be registered: "
+        "set OAUTH_CLIENTS_FILE or ADMIN_TOKEN (clients through /api/admin/clients); JWT_ISSUER alone sets the "
+        "access tokens' iss"], result.stderr
+
+
+def test_a_client_registered_at_one_replica_works_at_the_other_until_removed(tmp_path):
+    database = fresh_database(cluster_url())
+    admin = {"Authorization": "Bearer " + "admin-" + "0123456789abcdefghijklmnopqrstuvwxyz"}
+    running = Replicas(tmp_path, database, {
+        "ISSUER": "https://login.example.com", "ADMIN_TOKEN": admin["Authorization"][7:],
+        "JWT_KEYS_DIR": str(rsa_key_folder(tmp_path))})
+    try:
+        registered = requests.post(running.a + "/api/admin/clients", headers=admin, timeout=5, json={
+            "client_id": "reports", "name": "Reports", "redirect_uris": ["https://reports.example.com/cb"]})
+        assert registered.status_code == 201, registered.text
+        secret = registered.json()["client_secret"]
+        listed = requests.get(running.b + "/api/admin/clients", headers=admin, timeout=5).json()["clients"]
+        assert [(c["client_id"], c["source"]) for c in listed] == [("reports", "admin")]
+        assert all("client_secret" not in c for c in listed)
+
+        # the other replica authenticates it at once, through Authlib's client
+        session = running.sms_login(running.a, "+14155550165")
+        client = OAuth2Session("reports", secret)
+        answer = client.introspect_token(running.b + "/oauth/introspect", token=session["access_token"])
+        assert answer.status_code == 200 and answer.json()["active"] is True, answer.text
+
+        removed = requests.delete(running.a + "/api/admin/clients/reports", headers=admin, timeout=5)
+        assert removed.status_code == 200 and removed.json() == {"ended": 0}
+        refused = client.introspect_token(running.b + "/oauth/introspect", token=session["access_token"])
+        assert refused.status_code == 401 and refused.json()["error"] == "invalid_client"
+        events = requests.get(running.b + "/api/admin/audit?subject=reports", headers=admin, timeout=5).json()
+        assert [e["type"] for e in events["events"]] == ["client.deleted", "client.created"]
+    finally:
+        running.stop()

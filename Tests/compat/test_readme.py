@@ -115,6 +115,16 @@ def test_the_admin_sample_works_as_pasted(tmp_path):
     assert '"type":"account.created"' in output, output
 
 
+def test_the_admin_clients_sample_works_as_pasted(tmp_path):
+    code, output = run_auth_sample("oidc-admin", tmp_path)
+    assert code == 0, output
+    created = re.search(r'"client_secret":"([^"]+)"', output)
+    assert created and len(created.group(1)) >= 32, output
+    assert output.count('"client_id":"reports"') == 2 and '"source":"admin"' in output, output
+    assert output.count('"client_secret"') == 1, output
+    assert output.rstrip().endswith('{"ended":0}'), output
+
+
 def test_the_openid_connect_sample_works_as_pasted(tmp_path):
     """The app signs someone in by phone with Authlib; `python3` is the suite's own, which has it."""
     (sample,) = samples("oidc")

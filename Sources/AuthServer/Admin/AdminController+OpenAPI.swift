@@ -119,6 +119,65 @@ extension AdminController {
                 }
               }
             },
+            "/api/admin/clients": {
+              "get": {
+                "operationId": "adminListClients", "tags": ["admin"],
+                "summary": "The OpenID Connect clients: those of OAUTH_CLIENTS_FILE, then those registered here",
+                "security": [{"admin": []}],
+                "responses": {
+                  "200": {"description": "The clients", "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["clients"],
+                    "properties": {"clients": {"type": "array", "items": {"$ref": "#/components/schemas/AdminClient"}}}
+                  }}}},
+                  \#(AuthAPIDocument.refusals(401, 404))
+                }
+              },
+              "post": {
+                "operationId": "adminRegisterClient", "tags": ["admin"],
+                "summary": "Registers a client, on every replica at once; a confidential client without a secret gets one, shown only in this answer",
+                "security": [{"admin": []}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                  "type": "object", "required": ["client_id", "redirect_uris"], "additionalProperties": false,
+                  "properties": {
+                    "client_id": {"type": "string", "pattern": "^[A-Za-z0-9._~-]{1,100}$"},
+                    "name": {"type": "string", "minLength": 1},
+                    "public": {"type": "boolean", "description": "A browser or native app: no secret, PKCE required"},
+                    "client_secret": {"type": "string", "minLength": 32, "maxLength": 72, "description": "Kept only as its bcrypt hash"},
+                    "client_secret_hash": {"type": "string", "description": "bcrypt (auth-server hash-client-secret)"},
+                    "redirect_uris": {"type": "array", "minItems": 1, "items": {"type": "string"}},
+                    "post_logout_redirect_uris": {"type": "array", "items": {"type": "string"}},
+                    "scopes": {"type": "array", "items": {"enum": \#(OAuthScope.openAPIEnum)}},
+                    "id_token_signed_response_alg": {"enum": ["RS256", "ES256", "EdDSA"]}
+                  }
+                }}}},
+                "responses": {
+                  "201": {"description": "Registered", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AdminClient"}}}},
+                  \#(AuthAPIDocument.refusals(400, 401, 404, 409, 413))
+                }
+              }
+            },
+            "/api/admin/clients/{client_id}": {
+              "parameters": [{"name": "client_id", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "get": {
+                "operationId": "adminShowClient", "tags": ["admin"], "summary": "One client",
+                "security": [{"admin": []}],
+                "responses": {
+                  "200": {"description": "The client", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AdminClient"}}}},
+                  \#(AuthAPIDocument.refusals(401, 404))
+                }
+              },
+              "delete": {
+                "operationId": "adminRemoveClient", "tags": ["admin"],
+                "summary": "Removes a client registered here: its codes go and every session it was issued ends at once, on every replica",
+                "security": [{"admin": []}],
+                "responses": {
+                  "200": {"description": "How many of its sessions were live", "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["ended"], "properties": {"ended": {"type": "integer"}}
+                  }}}},
+                  \#(AuthAPIDocument.refusals(401, 404, 409))
+                }
+              }
+            },
             "/api/admin/webhooks": {
               "get": {
                 "operationId": "adminWebhooks", "tags": ["admin"],
@@ -162,12 +221,26 @@ extension AdminController {
                 "type": "object", "required": ["id", "type", "at", "actor", "detail"],
                 "properties": {
                   "id": {"type": "integer"},
-                  "type": {"enum": ["code.sent", "code.refused", "login.succeeded", "login.failed", "factor.added", "factor.removed", "recovery_code.used", "password.changed", "password.reset", "session.revoked", "account.created", "account.disabled", "account.enabled", "account.deleted"]},
+                  "type": {"enum": \#(AuditEventType.openAPIEnum)},
                   "at": {"type": "number", "description": "Unix seconds"},
-                  "subject": {"type": "string", "description": "An account sid, or a phone login's number"},
+                  "subject": {"type": "string", "description": "An account sid, a phone login's number, or a client id (client.*)"},
                   "actor": {"enum": ["user", "admin", "command"]},
                   "ip": {"type": "string"}, "user_agent": {"type": "string"},
                   "detail": {"type": "object", "additionalProperties": {"type": "string"}}
+                }
+              },
+              "AdminClient": {
+                "type": "object",
+                "required": ["client_id", "name", "public", "redirect_uris", "post_logout_redirect_uris", "scopes", "id_token_signed_response_alg", "source"],
+                "properties": {
+                  "client_id": {"type": "string"}, "name": {"type": "string"}, "public": {"type": "boolean"},
+                  "redirect_uris": {"type": "array", "items": {"type": "string"}},
+                  "post_logout_redirect_uris": {"type": "array", "items": {"type": "string"}},
+                  "scopes": {"type": "array", "items": {"enum": \#(OAuthScope.openAPIEnum)}},
+                  "id_token_signed_response_alg": {"enum": ["RS256", "ES256", "EdDSA"]},
+                  "source": {"enum": ["file", "admin"]},
+                  "created_at": {"type": "number"},
+                  "client_secret": {"type": "string", "description": "Only when this API made it: shown once"}
                 }
               },
               "WebhookDelivery": {

@@ -8,12 +8,14 @@ import Foundation
 
 /// The admin API under `/api/admin/`, behind ``AdminAuthenticator`` (`ADMIN_TOKEN`): find and
 /// show accounts, disable and enable them, end their sessions, remove their second factors,
-/// delete them; read the audit log and the webhook deliveries. Every change is recorded in the
-/// audit log as an admin's.
+/// delete them; register and remove OpenID Connect clients; read the audit log and the webhook
+/// deliveries. Every change is recorded in the audit log as an admin's.
 struct AdminController: Sendable {
     let admin: AdminService
     let service: AccountService
     let outbox: WebhookOutbox
+    /// The OpenID Connect clients; nil when the server is no provider (`ISSUER` unset).
+    let clients: OAuthClientRegistry?
 
     func addRoutes(to admin: RouterGroup<AuthRequestContext>) {
         admin.get("/accounts", use: search)
@@ -25,6 +27,7 @@ struct AdminController: Sendable {
         admin.delete("/accounts/:id/factors", use: removeFactors)
         admin.get("/audit", use: audit)
         admin.get("/webhooks", use: webhooks)
+        addClientRoutes(to: admin)
     }
 
     /// `GET /api/admin/accounts?q=alice&limit=50`: username, email or phone containing `q`.

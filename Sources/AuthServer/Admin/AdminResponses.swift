@@ -59,3 +59,36 @@ struct AdminFactorsRemoved: Encodable, Sendable {
 struct AdminSessionsEnded: Encodable, Sendable {
     var ended: Int
 }
+
+/// An OpenID Connect client as the admin API shows it: never its secret or the secret's hash,
+/// except the secret made for it, in the answer that registered it.
+struct AdminOAuthClient: Encodable, Sendable {
+    var clientId: String
+    var name: String
+    var `public`: Bool
+    var redirectUris: [String]
+    var postLogoutRedirectUris: [String]
+    var scopes: [String]
+    var idTokenSignedResponseAlg: String
+    /// `file` (`OAUTH_CLIENTS_FILE`) or `admin` (this API).
+    var source: OAuthClientRegistry.Source
+    var createdAt: Double?
+    var clientSecret: String?
+
+    init(_ registered: OAuthClientRegistry.Registered) {
+        let client = registered.client
+        clientId = client.id
+        name = client.name
+        `public` = client.isPublic
+        redirectUris = client.redirectURIs
+        postLogoutRedirectUris = client.postLogoutRedirectURIs
+        scopes = OAuthScope.allCases.filter(client.scopes.contains).map(\.rawValue)
+        idTokenSignedResponseAlg = client.idTokenAlgorithm.rawValue
+        source = registered.source
+        createdAt = registered.createdAt
+    }
+}
+
+struct AdminOAuthClientList: Encodable, Sendable {
+    var clients: [AdminOAuthClient]
+}

@@ -25,6 +25,10 @@ enum AuditEventType: String, Sendable, CaseIterable, Codable {
     case accountDisabled = "account.disabled"
     case accountEnabled = "account.enabled"
     case accountDeleted = "account.deleted"
+    /// An OpenID Connect client registered through the admin API (`subject`: its client id).
+    case clientCreated = "client.created"
+    /// An OpenID Connect client removed, and every session it was issued ended.
+    case clientDeleted = "client.deleted"
 }
 
 /// Who made an event happen: the person themselves (or someone trying to be them), an

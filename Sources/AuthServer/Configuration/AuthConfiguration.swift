@@ -310,7 +310,8 @@ public struct AuthConfiguration: Sendable {
             86_400 * (try number(value("AUDIT_RETENTION_DAYS"), "AUDIT_RETENTION_DAYS", default: 90, range: 1...3650)))
         configuration.webhook = try WebhookSettings.read(value)
         configuration.openID = try OpenIDSettings.read(
-            value, development: configuration.developmentMode, accessAlgorithm: configuration.signingAlgorithm)
+            value, development: configuration.developmentMode, accessAlgorithm: configuration.signingAlgorithm,
+            adminAPI: configuration.adminToken != nil)
         // a resource server that trusts the provider's discovery checks the access token's iss
         // against the same issuer
         configuration.issuer = value("JWT_ISSUER") ?? configuration.openID?.issuer

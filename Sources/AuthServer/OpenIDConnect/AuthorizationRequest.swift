@@ -27,14 +27,14 @@ struct AuthorizationRequest: Sendable, Equatable {
     /// The longest `state` and `nonce` accepted; clients use a few dozen characters.
     static let longestValue = 512
 
-    /// Reads `parameters` (the query) for `clients`.
+    /// Reads `parameters` (the query); `client` is the one registered as its `client_id`, if any.
     static func parse(
-        _ parameters: [String: String], clients: [OAuthClient]
+        _ parameters: [String: String], client: OAuthClient?
     ) -> Result<AuthorizationRequest, Refusal> {
         guard let clientID = parameters["client_id"], !clientID.isEmpty else {
             return .failure(.notRedirectable("The request names no client (client_id)."))
         }
-        guard let client = clients.first(where: { $0.id == clientID }) else {
+        guard let client, client.id == clientID else {
             return .failure(.notRedirectable("No application is registered as \(clientID.prefix(100))."))
         }
         // exact string comparison, as registered (RFC 9700 §4.1.3): no prefix, no normalisation

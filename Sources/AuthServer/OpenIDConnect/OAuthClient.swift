@@ -36,3 +36,12 @@ public enum IDTokenAlgorithm: String, Sendable, Equatable {
     /// With the access tokens' key set, when `JWT_ALGORITHM` is EdDSA.
     case eddsa = "EdDSA"
 }
+
+extension IDTokenAlgorithm {
+    /// Why ID tokens cannot be signed with this algorithm when access tokens use
+    /// `accessAlgorithm`, or nil: ES256 and EdDSA use the access tokens' keys.
+    func problem(signingWith accessAlgorithm: SigningAlgorithm) -> String? {
+        guard self != .rs256, rawValue != accessAlgorithm.rawValue else { return nil }
+        return "\(rawValue) needs JWT_ALGORITHM=\(rawValue) and its keys"
+    }
+}

@@ -41,9 +41,10 @@ struct OpenIDController: Sendable {
     /// The provider's metadata (OpenID Connect Discovery 1.0 §3, RFC 8414).
     func discovery() -> [String: JSONValue] {
         let issuer = provider.settings.issuer
+        // RS256, and the access tokens' algorithm when a client may ask for it
         var algorithms = ["RS256"]
-        for client in provider.settings.clients where !algorithms.contains(client.idTokenAlgorithm.rawValue) {
-            algorithms.append(client.idTokenAlgorithm.rawValue)
+        if let access = IDTokenAlgorithm(rawValue: provider.clients.accessAlgorithm.rawValue), access != .rs256 {
+            algorithms.append(access.rawValue)
         }
         return [
             "issuer": .string(issuer),

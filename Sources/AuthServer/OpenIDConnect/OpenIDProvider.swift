@@ -14,6 +14,7 @@ import Foundation
 /// endpoint answers. ``OpenIDController`` and the pages (`WebApp+Authorize.swift`) speak HTTP.
 struct OpenIDProvider: Sendable {
     let settings: OpenIDSettings
+    let clients: OAuthClientRegistry
     let codes: AuthorizationCodeStore
     let issuer: TokenIssuer
     let refresher: SessionRefresher
@@ -27,11 +28,13 @@ struct OpenIDProvider: Sendable {
     private let acceptedSecrets = AcceptedSecrets()
 
     init(
-        settings: OpenIDSettings, codes: AuthorizationCodeStore, issuer: TokenIssuer, refresher: SessionRefresher,
+        settings: OpenIDSettings, clients: OAuthClientRegistry, codes: AuthorizationCodeStore, issuer: TokenIssuer,
+        refresher: SessionRefresher,
         signer: IDTokenSigner, accounts: AccountStore, passwords: Passwords, liveTokens: LiveAccessTokens
     ) {
         self.liveTokens = liveTokens
         self.settings = settings
+        self.clients = clients
         self.codes = codes
         self.issuer = issuer
         self.refresher = refresher
@@ -104,7 +107,7 @@ struct OpenIDProvider: Sendable {
     /// The client that `credentials` prove, or `invalid_client`.
     func authenticate(_ credentials: ClientCredentials) async throws -> Result<OAuthClient, OAuthError> {
         let refused = OAuthError(.invalidClient, "Client authentication failed")
-        guard let id = credentials.id, let client = settings.client(id) else { return .failure(refused) }
+        guard let id = credentials.id, let client = try await clients.client(id) else { return .failure(refused) }
         switch client.authentication {
         case .publicClient:
             // a public client has no secret to check; sending one is a misconfiguration
@@ -116,12 +119,13 @@ struct OpenIDProvider: Sendable {
             return .success(client)
         case .secretHash(let hash):
             guard let secret = credentials.secret else { return .failure(refused) }
+            // by hash, not by id: a client removed and registered again under its id has a new hash
             let digest = Array(SHA256.hash(data: Data(secret.utf8)))
-            if let known = acceptedSecrets.digests.withLock({ $0[id] }), ConstantTime.equal(known, digest) {
+            if let known = acceptedSecrets.digests.withLock({ $0[hash] }), ConstantTime.equal(known, digest) {
                 return .success(client)
             }
             guard try await passwords.verify(secret, hash: hash) else { return .failure(refused) }
-            acceptedSecrets.digests.withLock { $0[id] = digest }
+            acceptedSecrets.digests.withLock { $0[hash] = digest }
             return .success(client)
         }
     }
@@ -256,7 +260,8 @@ struct OpenIDProvider: Sendable {
     }
 }
 
-/// The digests of client secrets bcrypt accepted, shared by every copy of the provider.
+/// The digests of client secrets bcrypt accepted, by the hash they matched, shared by every copy
+/// of the provider.
 final class AcceptedSecrets: Sendable {
     let digests = Mutex<[String: [UInt8]]>([:])
 }

@@ -7,7 +7,8 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The server as an OpenID Connect provider: on when `OAUTH_CLIENTS_FILE` registers clients.
+/// The server as an OpenID Connect provider: on when `ISSUER` is set, for the clients of
+/// `OAUTH_CLIENTS_FILE` and those registered through the admin API (`ADMIN_TOKEN`).
 ///
 /// ```sh
 /// ISSUER=https://login.example.com OAUTH_CLIENTS_FILE=/etc/auth/clients.json \
@@ -16,7 +17,8 @@ import Foundation
 public struct OpenIDSettings: Sendable {
     /// The `iss` of ID tokens and the base of the discovery URL, exactly as clients compare it.
     public var issuer: String
-    public var clients: [OAuthClient]
+    /// The clients of `OAUTH_CLIENTS_FILE` (none without it).
+    public var fileClients: [OAuthClient]
     /// The RSA keys ID tokens are signed with (RS256), from `JWT_KEYS_DIR`; in development mode
     /// without that folder, one made at start (as the development signing secret is).
     public var idTokenKeys: SigningKeySet
@@ -25,35 +27,34 @@ public struct OpenIDSettings: Sendable {
     /// How long an ID token is valid; a retired RSA key stays published as long after.
     static let idTokenLifetime: TimeInterval = 3600
 
-    /// The client registered as `id`.
-    func client(_ id: String) -> OAuthClient? { clients.first { $0.id == id } }
-
-    /// Reads the settings; nil when no clients file is set.
+    /// Reads the settings; nil when `ISSUER` is not set. `adminAPI`: `ADMIN_TOKEN` is set, so
+    /// clients can be registered without a file.
     static func read(
-        _ value: (String) -> String?, development: Bool, accessAlgorithm: SigningAlgorithm
+        _ value: (String) -> String?, development: Bool, accessAlgorithm: SigningAlgorithm, adminAPI: Bool
     ) throws(AuthConfiguration.Invalid) -> OpenIDSettings? {
-        guard let path = value("OAUTH_CLIENTS_FILE") else {
-            if value("ISSUER") != nil {
+        let path = value("OAUTH_CLIENTS_FILE")
+        guard let issuer = value("ISSUER") else {
+            if path != nil {
                 throw .init(
                     setting: "ISSUER",
-                    problem:
-                        "names the OpenID Connect issuer: set OAUTH_CLIENTS_FILE too (JWT_ISSUER alone sets the access tokens' iss)"
-                )
+                    problem: "is required with OAUTH_CLIENTS_FILE (such as https://login.example.com)")
             }
             return nil
         }
-        guard let issuer = value("ISSUER") else {
-            throw .init(
-                setting: "ISSUER", problem: "is required with OAUTH_CLIENTS_FILE (such as https://login.example.com)")
-        }
         if let problem = issuerProblem(issuer) { throw .init(setting: "ISSUER", problem: problem) }
-        let clients = try OAuthClientsFile.load(path: path)
-        for (index, client) in clients.enumerated() where client.idTokenAlgorithm != .rs256 {
-            guard client.idTokenAlgorithm.rawValue == accessAlgorithm.rawValue else {
+        guard path != nil || adminAPI else {
+            throw .init(
+                setting: "ISSUER",
+                problem:
+                    "makes this an OpenID Connect provider, but no client can be registered: set OAUTH_CLIENTS_FILE or ADMIN_TOKEN (clients through /api/admin/clients); JWT_ISSUER alone sets the access tokens' iss"
+            )
+        }
+        let clients =
+            try path.map { path throws(AuthConfiguration.Invalid) in try OAuthClientsFile.load(path: path) } ?? []
+        for (index, client) in clients.enumerated() {
+            if let problem = client.idTokenAlgorithm.problem(signingWith: accessAlgorithm) {
                 throw .init(
-                    setting: "OAUTH_CLIENTS_FILE",
-                    problem:
-                        "clients[\(index)].id_token_signed_response_alg: \(client.idTokenAlgorithm.rawValue) needs JWT_ALGORITHM=\(client.idTokenAlgorithm.rawValue) and its keys"
+                    setting: "OAUTH_CLIENTS_FILE", problem: "clients[\(index)].id_token_signed_response_alg: \(problem)"
                 )
             }
         }
@@ -66,10 +67,10 @@ public struct OpenIDSettings: Sendable {
             throw .init(
                 setting: "JWT_KEYS_DIR",
                 problem:
-                    "is required with OAUTH_CLIENTS_FILE: a directory with an RSA private key for ID tokens (openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048)"
+                    "is required with ISSUER: a directory with an RSA private key for ID tokens (openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048)"
             )
         }
-        return OpenIDSettings(issuer: issuer, clients: clients, idTokenKeys: keys)
+        return OpenIDSettings(issuer: issuer, fileClients: clients, idTokenKeys: keys)
     }
 
     /// Why `issuer` is no OpenID issuer, or nil: an https URL without query or fragment (OpenID

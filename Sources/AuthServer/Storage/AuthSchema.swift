@@ -188,6 +188,24 @@ extension SQLiteDatabase {
                 t.add(column: "oauth_scope", .text)
             }
         }
+        migrator.registerMigration("v9: OpenID Connect clients through the admin API; phone logins' web sessions") {
+            db in
+            try db.create(table: "oauth_client") { t in
+                t.primaryKey("client_id", .text)
+                t.column("name", .text).notNull()
+                // bcrypt; NULL for a public client
+                t.column("secret_hash", .text)
+                t.column("redirect_uris", .text).notNull()
+                t.column("post_logout_redirect_uris", .text).notNull()
+                t.column("scopes", .text).notNull()
+                t.column("id_token_alg", .text).notNull()
+                t.column("created_at", .double).notNull()
+            }
+            try db.create(index: "token_family_oauth_client", on: "token_family", columns: ["oauth_client"])
+            // the number a web session is signed in as, so a phone login's deletion ends it
+            try db.alter(table: "web_session") { t in t.add(column: "phone_number", .text) }
+            try db.create(index: "web_session_phone_number", on: "web_session", columns: ["phone_number"])
+        }
         return migrator
     }
 }
@@ -402,6 +420,24 @@ enum PostgresSchema {
                 """,
                 "CREATE INDEX oauth_code_expires_at ON oauth_code (expires_at)",
                 "ALTER TABLE token_family ADD COLUMN oauth_client text, ADD COLUMN oauth_scope text",
+            ]),
+        Migration(
+            name: "v7: OpenID Connect clients through the admin API; phone logins' web sessions",
+            statements: [
+                """
+                CREATE TABLE oauth_client (
+                    client_id text PRIMARY KEY,
+                    name text NOT NULL,
+                    secret_hash text,
+                    redirect_uris text NOT NULL,
+                    post_logout_redirect_uris text NOT NULL,
+                    scopes text NOT NULL,
+                    id_token_alg text NOT NULL,
+                    created_at double precision NOT NULL)
+                """,
+                "CREATE INDEX token_family_oauth_client ON token_family (oauth_client)",
+                "ALTER TABLE web_session ADD COLUMN phone_number text",
+                "CREATE INDEX web_session_phone_number ON web_session (phone_number)",
             ]),
     ]
 }

@@ -36,6 +36,13 @@ struct RefreshTokenRecords: Sendable {
         try await revoke(db, where: "subject = \(subject)", at: time)
     }
 
+    /// Revokes every live family issued to the OpenID Connect client `client` inside the
+    /// caller's transaction (the client's removal); returns them.
+    static func revokeFamilies(_ db: any SQLConnection, client: String, at time: Double) async throws -> [String] {
+        try await revoke(
+            db, where: "family IN (SELECT family FROM token_family WHERE oauth_client = \(client))", at: time)
+    }
+
     /// The one revocation statement: every live token matching `condition` revoked, each family
     /// returned once and told to the other replicas when the transaction commits.
     private static func revoke(

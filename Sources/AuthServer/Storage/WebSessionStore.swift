@@ -10,8 +10,8 @@ import Foundation
 /// hummingbird-auth's session storage, in the auth server's database (table `web_session`, the
 /// value as JSON bytes): sessions survive a restart, a session made through one replica is found
 /// by every other, and the sessions of one account can be deleted together (logout elsewhere on a
-/// password change or reset, a disabled account), which is why the account id is kept beside
-/// each value. ``ExpirySweeper`` calls ``sweep()``.
+/// password change or reset, a disabled account), which is why the account id, or the number a
+/// phone login signed in as, is kept beside each value. ``ExpirySweeper`` calls ``sweep()``.
 struct WebSessionStore: PersistDriver {
     let database: any SQLDatabase
     let now: @Sendable () -> Date
@@ -22,13 +22,13 @@ struct WebSessionStore: PersistDriver {
         let data = try JSONEncoder().encode(value)
         let time = now().timeIntervalSince1970
         let expiresAt = expires.map { time + Self.seconds($0) }
-        let accountID = Self.accountID(value)
+        let (accountID, phone) = Self.owner(value)
         let inserted = try await database.run(
             """
-            INSERT INTO web_session (key, value, account_id, expires_at)
-            VALUES (\(key), \(data), \(accountID), \(expiresAt))
+            INSERT INTO web_session (key, value, account_id, phone_number, expires_at)
+            VALUES (\(key), \(data), \(accountID), \(phone), \(expiresAt))
             ON CONFLICT (key) DO UPDATE SET value = excluded.value, account_id = excluded.account_id,
-                expires_at = excluded.expires_at
+                phone_number = excluded.phone_number, expires_at = excluded.expires_at
             WHERE web_session.expires_at IS NOT NULL AND web_session.expires_at <= \(time)
             RETURNING 1
             """)
@@ -37,14 +37,16 @@ struct WebSessionStore: PersistDriver {
 
     func set<Object: Codable & Sendable>(key: String, value: Object, expires: Duration?) async throws {
         let data = try JSONEncoder().encode(value)
-        let accountID = Self.accountID(value)
+        let (accountID, phone) = Self.owner(value)
         // without an expiry, the one the value already had is kept (PersistDriver's contract)
         let expiresAt = expires.map { now().timeIntervalSince1970 + Self.seconds($0) }
         let expiryUpdate: SQLQuery = expiresAt == nil ? "" : ", expires_at = excluded.expires_at"
         try await database.run(
             """
-            INSERT INTO web_session (key, value, account_id, expires_at) VALUES (\(key), \(data), \(accountID), \(expiresAt))
-            ON CONFLICT (key) DO UPDATE SET value = excluded.value, account_id = excluded.account_id
+            INSERT INTO web_session (key, value, account_id, phone_number, expires_at)
+            VALUES (\(key), \(data), \(accountID), \(phone), \(expiresAt))
+            ON CONFLICT (key) DO UPDATE SET value = excluded.value, account_id = excluded.account_id,
+                phone_number = excluded.phone_number
             """ + expiryUpdate)
     }
 
@@ -91,8 +93,10 @@ struct WebSessionStore: PersistDriver {
         try await database.run("DELETE FROM web_session WHERE expires_at <= \(time)")
     }
 
-    private static func accountID(_ value: some Sendable) -> Int64? {
-        (value as? WebSession)?.accountID
+    /// Whose session `value` is: an account's id, or the number a phone login signed in as.
+    private static func owner(_ value: some Sendable) -> (accountID: Int64?, phoneNumber: String?) {
+        guard let session = value as? WebSession else { return (nil, nil) }
+        return (session.accountID, session.signedInAt == nil ? nil : session.phoneNumber)
     }
 
     private static func seconds(_ duration: Duration) -> Double {

@@ -52,7 +52,9 @@ extension WebApp {
         freshSince: Double?
     ) async throws -> Response {
         let authorization: AuthorizationRequest
-        switch AuthorizationRequest.parse(parameters, clients: provider.settings.clients) {
+        var client: OAuthClient?
+        if let id = parameters["client_id"] { client = try await provider.clients.client(id) }
+        switch AuthorizationRequest.parse(parameters, client: client) {
         case .failure(.notRedirectable(let message)):
             return refusedAuthorization(message)
         case .failure(.redirect(let error, let redirectURI, let state)):
@@ -76,8 +78,9 @@ extension WebApp {
         keep(
             context, \.authorization,
             PendingAuthorization(
-                parameters: parameters, since: freshSince ?? now, needsFreshSignIn: freshSince != nil || signedIn != nil
-            ))
+                parameters: parameters, since: freshSince ?? now,
+                needsFreshSignIn: freshSince != nil || signedIn != nil,
+                clientName: authorization.client.name))
         return redirect("/login")
     }
 

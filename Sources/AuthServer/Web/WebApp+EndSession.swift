@@ -19,7 +19,7 @@ extension WebApp {
             }
             let hint = await parameters["id_token_hint"].asyncMap { await provider.signer.read($0) }
             let client: OAuthClient?
-            switch logoutClient(provider, parameters, hint: hint ?? nil) {
+            switch try await logoutClient(provider, parameters, hint: hint ?? nil) {
             case .success(let found): client = found
             case .failure(let refusal): return refusal.page
             }
@@ -42,7 +42,7 @@ extension WebApp {
             var parameters: [String: String] = [:]
             for name in ["post_logout_redirect_uri", "state", "client_id"] { parameters[name] = context.form[name] }
             let client: OAuthClient?
-            switch logoutClient(provider, parameters, hint: nil) {
+            switch try await logoutClient(provider, parameters, hint: nil) {
             case .success(let found): client = found
             case .failure(let refusal): return refusal.page
             }
@@ -55,9 +55,9 @@ extension WebApp {
     /// `post_logout_redirect_uri` is not one it registered (never redirected to).
     private func logoutClient(
         _ provider: OpenIDProvider, _ parameters: [String: String], hint: IDTokenClaims?
-    ) -> Result<OAuthClient?, LogoutRefusal> {
-        let id = hint?.aud ?? parameters["client_id"]
-        let client = id.flatMap { provider.settings.client($0) }
+    ) async throws -> Result<OAuthClient?, LogoutRefusal> {
+        var client: OAuthClient?
+        if let id = hint?.aud ?? parameters["client_id"] { client = try await provider.clients.client(id) }
         if let hint, let named = parameters["client_id"], named != hint.aud {
             return .failure(LogoutRefusal(page: refusedLogout("client_id differs from the ID token's audience.")))
         }

@@ -169,7 +169,6 @@ extension WebApp {
         }
     }
 
-    /// `3 December 2026, 14:05 UTC`.
     /// An audit event as its owner reads it on the profile.
     static func describe(_ event: AuditRecord) -> String {
         func words(_ name: String?) -> String { (name ?? "").split(separator: "_").joined(separator: " ") }
@@ -190,10 +189,14 @@ extension WebApp {
             case .accountDisabled: "Account disabled"
             case .accountEnabled: "Account enabled"
             case .accountDeleted: "Account deleted"
+            // a client's events have its id as subject, never a person's: listed for completeness
+            case .clientCreated: "Application registered"
+            case .clientDeleted: "Application removed"
             }
         return text + (event.actor == .admin ? " by an administrator" : "")
     }
 
+    /// `3 December 2026, 14:05 UTC`.
     static func moment(_ time: Double) -> String {
         let date = Date(timeIntervalSince1970: time)
         let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)

@@ -131,10 +131,9 @@ struct WebApp: Sendable {
         }
         // an application's sign-in in progress: the pages say which
         if let pending = session?.authorization, pending.isWaiting(at: service.now().timeIntervalSince1970),
-            let id = pending.parameters["client_id"],
-            let client = openID?.settings.client(id)
+            let name = pending.clientName
         {
-            values["application"] = client.name
+            values["application"] = name
         }
         if let flash = session?.flash { values["flash"] = flash }
         // development mode: the pages that ask for a code say where the emulator shows it

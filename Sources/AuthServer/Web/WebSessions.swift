@@ -48,6 +48,8 @@ struct PendingAuthorization: Codable, Sendable, Equatable {
     var since: Double
     /// `prompt=login` or an exceeded `max_age`: only a sign-in after `since` answers it.
     var needsFreshSignIn: Bool
+    /// The application's name, which the sign-in pages show.
+    var clientName: String?
 
     /// How long a request waits for its sign-in: a person who walked away and signs in later
     /// for themselves is not sent to an application they no longer meant to open.

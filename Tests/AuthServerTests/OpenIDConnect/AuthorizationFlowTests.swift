@@ -33,7 +33,7 @@ struct AuthorizationFlowTests {
         try await withAccounts(
             configure: { configuration in
                 configuration.openID = OpenIDSettings(
-                    issuer: issuer, clients: [web, app, limited], idTokenKeys: keys)
+                    issuer: issuer, fileClients: [web, app, limited], idTokenKeys: keys)
             }, body)
     }
 
@@ -290,6 +290,36 @@ struct AuthorizationFlowTests {
         }
     }
 
+    @Test("a phone login's deletion signs out the browsers signed in as its number, and only those")
+    func phoneDeletionEndsWebSessions() async throws {
+        try await Self.withProvider { stack in
+            func signInByPhone(_ phone: String) async throws -> Browser {
+                let browser = stack.browser()
+                _ = try await browser.get("/login/phone")
+                #expect(try await browser.post("/login/phone", ["phone_number": phone]).status == .seeOther)
+                let signedIn = try await browser.post("/login/phone/verify", ["code": try await stack.code(for: phone)])
+                #expect(signedIn.status == .seeOther || signedIn.status == .ok, "\(signedIn.status)")
+                return browser
+            }
+            let challenge = Base64URL.encode(SHA256.hash(data: Data(String(repeating: "v", count: 50).utf8)))
+            let request = Self.authorizePath(client: Self.app, challenge: challenge)
+            let leaving = try await signInByPhone("+14155550171")
+            let staying = try await signInByPhone("+14155550172")
+            // both are signed in: a code at once (single sign-on)
+            #expect(try await leaving.get(request).status == .found)
+            #expect(try await staying.get(request).status == .found)
+
+            let access = try await stack.login("+14155550171")
+            _ = try await stack.post("/api/auth/send-verification", #"{"phone_number": "+14155550171"}"#)
+            let code = try await stack.code(for: "+14155550171")
+            #expect(try await stack.json(.delete, "/api/auth/me", #"{"code": "\#(code)"}"#, token: access).0 == .ok)
+
+            let after = try await leaving.get(request)
+            #expect(after.status == .seeOther && after.location == "/login", "\(after.status)")
+            #expect(try await staying.get(request).status == .found)
+        }
+    }
+
     @Test(
         "requests the pages cannot trust are shown, never redirected",
         arguments: [
@@ -439,7 +469,7 @@ struct AuthorizationFlowTests {
         try await withAccounts(configure: { [client] configuration in
             configuration.signingAlgorithm = .es256
             configuration.signingKeys = try? SigningKeySet.load(directory: folder, algorithm: .es256)
-            configuration.openID = OpenIDSettings(issuer: Self.issuer, clients: [client], idTokenKeys: keys)
+            configuration.openID = OpenIDSettings(issuer: Self.issuer, fileClients: [client], idTokenKeys: keys)
         }) { stack in
             try await stack.browser().register("ivan", confirming: false)
             let code = try await Self.signInForCode(stack.browser(), Self.authorizePath(), login: "ivan")

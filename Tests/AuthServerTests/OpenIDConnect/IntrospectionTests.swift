@@ -119,7 +119,7 @@ struct IntrospectionTests {
         let keys = try OpenIDSettings.temporaryRSAKeys()
         try await withAccounts(configure: { configuration in
             configuration.openID = OpenIDSettings(
-                issuer: Flow.issuer, clients: [logout, Flow.limited], idTokenKeys: keys)
+                issuer: Flow.issuer, fileClients: [logout, Flow.limited], idTokenKeys: keys)
         }) { stack in
             let (browser, _, _, idToken) = try await Self.tokens(stack, login: "heidi")
             // a URI not registered is never redirected to, even with the ID token

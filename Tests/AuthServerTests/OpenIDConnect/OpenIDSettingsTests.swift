@@ -149,7 +149,9 @@ struct OpenIDSettingsTests {
         #expect(problem?.hasPrefix(expected) == true, "\(problem ?? "accepted")")
     }
 
-    @Test("ISSUER and OAUTH_CLIENTS_FILE: required together, the issuer an https URL; production needs an RSA key")
+    @Test(
+        "ISSUER: required with OAUTH_CLIENTS_FILE, alone only with ADMIN_TOKEN, an https URL; production needs an RSA key"
+    )
     func issuerAndKeys() throws {
         let clients = try Self.file(
             #"{"clients": [{"client_id": "a", "public": true, "redirect_uris": ["https://a.example/cb"]}]}"#)
@@ -160,8 +162,19 @@ struct OpenIDSettingsTests {
             } catch { return error }
         }
         #expect(invalid(["OAUTH_CLIENTS_FILE": clients])?.setting == "ISSUER")
-        #expect(
-            invalid(["ISSUER": "https://login.example.com"])?.problem.contains("set OAUTH_CLIENTS_FILE too") == true)
+        // ISSUER alone: no client could ever be registered
+        let alone = invalid(["ISSUER": "https://login.example.com"])
+        #expect(alone?.setting == "ISSUER")
+        #expect(alone?.problem.contains("set OAUTH_CLIENTS_FILE or ADMIN_TOKEN") == true)
+        // with the admin API, clients come through /api/admin/clients
+        let keysOnly = try AsymmetricTests.keysDirectory([("id-2026", try Self.rsaKeyPEM(), Date())])
+        let adminOnly = try AuthConfiguration.fromEnvironment(
+            Self.production.merging([
+                "ISSUER": "https://login.example.com", "JWT_KEYS_DIR": keysOnly,
+                "ADMIN_TOKEN": "admin-0123456789abcdefghijklmnopqrstuvwxyz",
+            ]) { $1 })
+        #expect(adminOnly.openID?.fileClients == [])
+        #expect(adminOnly.openID?.issuer == "https://login.example.com")
         for bad in [
             "login.example.com", "http://login.example.com", "https://login.example.com/", "https://x.example?a=1",
         ] {
@@ -233,7 +246,7 @@ struct OpenIDSettingsTests {
         let folder = try AsymmetricTests.keysDirectory([("id-1", pem, Date())])
         try await withStack(configure: { configuration in
             configuration.openID = OpenIDSettings(
-                issuer: "https://login.example.com", clients: [],
+                issuer: "https://login.example.com", fileClients: [],
                 idTokenKeys: try! SigningKeySet.load(directory: folder, algorithm: .rs256))
         }) { stack in
             let jwks = try await stack.auth.execute(uri: "/.well-known/jwks.json", method: .get) {
