@@ -5,12 +5,18 @@
 #     for a code and the confidential client (bcrypt secret, HTTP Basic) exchanges it at
 #     /oauth/token for an access token, a refresh token and an RS256 ID token;
 #   - introspections per second (RFC 7662) of one access token by that client.
-# Usage: bench/oidc.sh [seconds-per-run] [sqlite|postgres]   (default 10 sqlite)
+# The client is registered in OAUTH_CLIENTS_FILE (`file`, looked up in memory) or through the
+# admin API (`admin`, read from the database on each request).
+# Usage: bench/oidc.sh [seconds-per-run] [sqlite|postgres] [file|admin]   (default 10 sqlite file)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${1:-10}"
 BACKEND="${2:-sqlite}"
-case "$BACKEND" in sqlite | postgres) ;; *) echo "usage: bench/oidc.sh [seconds] [sqlite|postgres]" >&2; exit 2 ;; esac
+REGISTRY="${3:-file}"
+case "$BACKEND/$REGISTRY" in
+sqlite/file | sqlite/admin | postgres/file | postgres/admin) ;;
+*) echo "usage: bench/oidc.sh [seconds] [sqlite|postgres] [file|admin]" >&2; exit 2 ;;
+esac
 EMULATOR_PORT=4031
 AUTH_PORT=8031
 . bench/auth-setup.sh
@@ -18,12 +24,21 @@ start_release_stack
 A="http://127.0.0.1:$AUTH_PORT"
 CALLBACK="https://bench.example.com/callback"
 SECRET="$(openssl rand -hex 32)"
-HASH="$(printf '%s\n' "$SECRET" | "$BIN/auth-server" hash-client-secret)"
-cat >"$WORK/clients.json" <<CLIENTS
+export ISSUER="$A" BCRYPT_COST=4
+if [ "$REGISTRY" = file ]; then
+    HASH="$(printf '%s\n' "$SECRET" | "$BIN/auth-server" hash-client-secret)"
+    cat >"$WORK/clients.json" <<CLIENTS
 {"clients": [{"client_id": "bench", "client_secret_hash": "$HASH", "redirect_uris": ["$CALLBACK"]}]}
 CLIENTS
-export ISSUER="$A" OAUTH_CLIENTS_FILE="$WORK/clients.json" BCRYPT_COST=4
-start_auth_server "$BIN/auth-server" $AUTH_PORT auth "$DATABASE" $EMULATOR_PORT
+    export OAUTH_CLIENTS_FILE="$WORK/clients.json"
+    start_auth_server "$BIN/auth-server" $AUTH_PORT auth "$DATABASE" $EMULATOR_PORT
+else
+    export ADMIN_TOKEN="$(openssl rand -hex 32)"
+    start_auth_server "$BIN/auth-server" $AUTH_PORT auth "$DATABASE" $EMULATOR_PORT
+    curl -fs -o /dev/null -X POST "$A/api/admin/clients" -H "Authorization: Bearer $ADMIN_TOKEN" \
+        -H 'content-type: application/json' \
+        -d "{\"client_id\": \"bench\", \"client_secret\": \"$SECRET\", \"redirect_uris\": [\"$CALLBACK\"]}"
+fi
 BASIC="$(printf 'bench:%s' "$SECRET" | base64 -w0)"
 
 # a browser signed in once: an account, the login form with its CSRF token, the session cookie
@@ -51,7 +66,7 @@ wrk -t2 -c32 -d"${DURATION}s" --latency -s bench/introspect.lua "$A/oauth/intros
 rps() { awk '/Requests\/sec/ {printf "%.0f", $2}' "$1"; }
 pct() { awk -v p="$2" '$1 == p {print $2}' "$1"; }
 cat <<REPORT
-auth-server OpenID Connect benchmark on $BACKEND ($(nproc) cores, release build, wrk on loopback, ${DURATION}s each)
+auth-server OpenID Connect benchmark on $BACKEND, client from $REGISTRY ($(nproc) cores, release build, wrk on loopback, ${DURATION}s each)
   GET /healthz (ceiling), 32 connections               : $(rps "$WORK/ceiling.txt") req/s  p99 $(pct "$WORK/ceiling.txt" 99%)
   code exchanges (authorize + token), 16 connections   : $(awk -F'[= ]' '/^exchanges=/ {printf "%.0f", $2 / $6}' "$WORK/code.txt") exchanges/s  p99 $(pct "$WORK/code.txt" 99%)  ($(grep '^exchanges=' "$WORK/code.txt"))
   POST /oauth/introspect, one token, 32 connections    : $(rps "$WORK/introspect.txt") req/s  p99 $(pct "$WORK/introspect.txt" 99%)  ($(grep '^unexpected=' "$WORK/introspect.txt"))
