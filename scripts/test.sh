@@ -23,6 +23,11 @@ python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 # the no-code-change proxy suite: a Go app on the standard library, and curl
 command -v go >/dev/null 2>&1 || missing+=(golang-go)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+# the Java helper's suite: javac against Debian's JUnit 5 and its console launcher
+[ -f /usr/share/java/junit-platform-console-standalone.jar ] || missing+=(junit5)
+# the Node helper's suite (node --test) and its README sample (npm install of the folder)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 # the auth server's PostgreSQL backend: a throwaway cluster of the test run's own
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if ((${#missing[@]})); then
@@ -63,6 +68,13 @@ export RELEASE_TARBALL
 # every emulator the suites start keeps its local CA here, not under the user's home
 VERIFY_EMULATOR_DATA_DIR="$(mktemp -d)/verify-emulator-data"
 export VERIFY_EMULATOR_DATA_DIR
+
+log "the Node, Go and Java test helpers (clients/), each running clients/scenarios.json"
+emulator_bin="$(swift build --show-bin-path)/verify-emulator"
+test -z "$(gofmt -l clients/go)" || { echo "gofmt: $(gofmt -l clients/go)"; exit 1; }
+(cd clients/node && VERIFY_EMULATOR_BIN="$emulator_bin" node --test test/*.test.js)
+(cd clients/go && go vet ./... && VERIFY_EMULATOR_BIN="$emulator_bin" GOFLAGS=-mod=mod GOPROXY=off go test -count=1 ./...)
+VERIFY_EMULATOR_BIN="$emulator_bin" bash clients/java/test.sh --disable-ansi-colors --details=summary
 
 log "official twilio SDK compatibility suite and the inbox in headless Chromium"
 VERIFY_EMULATOR_BIN="$(swift build --show-bin-path)/verify-emulator" \

@@ -182,6 +182,65 @@ def test_the_python_helper_samples_work_as_pasted(tmp_path):
     assert result.returncode == 0 and "1 passed" in result.stdout, result.stdout + result.stderr
 
 
+def helper_environment(tmp_path):
+    return dict(os.environ, VERIFY_EMULATOR_BIN=os.environ.get(
+        "VERIFY_EMULATOR_BIN", str(ROOT / ".build" / "debug" / "verify-emulator")),
+        VERIFY_EMULATOR_DATA_DIR=str(tmp_path / "data"), VERIFY_EMULATOR_CACHE=str(tmp_path / "cache"))
+
+
+def run_tool(command, cwd, env, timeout=180):
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
+    assert result.returncode == 0, f"{command}: {result.stdout}{result.stderr}"
+    return result.stdout + result.stderr
+
+
+def test_the_node_helper_sample_works_as_pasted(tmp_path):
+    """`npm install /path/to/clone/clients/node` in an app, then the sample as its test."""
+    (sample,) = samples("node-helper")
+    env = helper_environment(tmp_path)
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "package.json").write_text('{"name": "app", "private": true, "type": "module"}')
+    run_tool(["npm", "install", "--no-audit", "--no-fund", "--offline", str(ROOT / "clients" / "node")], app, env)
+    (app / "login.test.js").write_text(sample)
+    output = run_tool(["node", "--test", "login.test.js"], app, env)
+    assert "# pass 1" in output and "# fail 0" in output, output
+
+
+def test_the_go_helper_sample_works_as_pasted(tmp_path):
+    """The README's `go mod edit` in a new module, then the sample as its test, offline."""
+    (sample,) = samples("go-helper")
+    env = dict(helper_environment(tmp_path), GOFLAGS="-mod=mod", GOPROXY="off",
+               GOCACHE=os.environ.get("GOCACHE", str(tmp_path / "gocache")))
+    app = tmp_path / "app"
+    app.mkdir()
+    run_tool(["go", "mod", "init", "example.com/app"], app, env)
+    instruction = re.search(r"`go mod edit\s+(-require=\S+)\s+(-replace=\S+)`", (ROOT / "README.md").read_text())
+    assert instruction, "the README names the go mod edit"
+    replace = instruction.group(2).replace("/path/to/clone", str(ROOT))
+    run_tool(["go", "mod", "edit", instruction.group(1), replace], app, env)
+    (app / "login_test.go").write_text(sample)
+    output = run_tool(["go", "test", "-v", "./..."], app, env)
+    assert "--- PASS: TestLogin" in output, output
+
+
+def test_the_java_helper_sample_works_as_pasted(tmp_path):
+    """The sample compiled against clients/java/src/main/java and Debian's JUnit 5, then run."""
+    (sample,) = samples("java-helper")
+    env = helper_environment(tmp_path)
+    junit = "/usr/share/java"
+    classpath = ":".join(f"{junit}/{jar}.jar" for jar in (
+        "junit-jupiter-api", "opentest4j", "junit-platform-commons", "apiguardian-api"))
+    (tmp_path / "LoginTest.java").write_text(sample)
+    sources = [str(path) for path in (ROOT / "clients" / "java" / "src" / "main" / "java").rglob("*.java")]
+    run_tool(["javac", "-d", str(tmp_path / "classes"), "-cp", classpath, *sources, str(tmp_path / "LoginTest.java")],
+             tmp_path, env)
+    output = run_tool(["java", "-jar", f"{junit}/junit-platform-console-standalone.jar", "--class-path",
+                       str(tmp_path / "classes"), "--select-class", "LoginTest", "--disable-banner",
+                       "--disable-ansi-colors", "--fail-if-no-tests"], tmp_path, env)
+    assert "1 tests successful" in output, output
+
+
 RECIPE = re.compile(r"<!-- sdk-recipe: ([a-z]+) -->\n```([a-z]+)\n(.*?)\n```", re.S)
 
 

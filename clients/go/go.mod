@@ -1,0 +1,3 @@
+module verify-emulator/clients/go
+
+go 1.19
