@@ -176,6 +176,7 @@ extension ControlAPI {
                   "request_id": {"type": "string"}, "method": {"type": "string"}, "path": {"type": "string"},
                   "status": {"type": "integer"}, "error_code": {"type": "integer"},
                   "hint": {"type": "string", "description": "Why it failed, in one line"},
+                  "to": {"type": "string", "description": "The recipient a verification or check named, as sent"},
                   "date": {"type": "string"}, "duration_ms": {"type": "number", "minimum": 0}
                 }
               },

@@ -20,6 +20,8 @@ final class RequestLog: Sendable {
         var path: String
         var status: Int
         var error: TwilioError?
+        /// The recipient the request named (``RequestNotes``).
+        var to: String?
         /// Epoch milliseconds on the emulator's clock.
         var at: Int64
         var durationMs: Double
@@ -27,7 +29,7 @@ final class RequestLog: Sendable {
         var entry: RequestLogEntry {
             RequestLogEntry(
                 requestId: requestId, method: method, path: path, status: status, errorCode: error?.code,
-                hint: error?.hint,
+                hint: error?.hint, to: to,
                 date: TwilioDate.format(Date(epochMilliseconds: at)), durationMs: durationMs)
         }
     }

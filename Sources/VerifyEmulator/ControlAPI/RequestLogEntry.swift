@@ -11,12 +11,14 @@ public struct RequestLogEntry: Codable, Sendable, Equatable {
     public var errorCode: Int?
     /// Why it failed, in one line (e.g. "To is not E.164: missing leading +").
     public var hint: String?
+    /// The recipient a verification or check named (`To`), as sent.
+    public var to: String?
     /// On the emulator's clock.
     public var date: String
     public var durationMs: Double
 
     enum CodingKeys: String, CodingKey {
-        case method, path, status, hint, date
+        case method, path, status, hint, date, to
         case requestId = "request_id"
         case errorCode = "error_code"
         case durationMs = "duration_ms"

@@ -1,4 +1,5 @@
 import Hummingbird
+import Synchronization
 import VerifyWire
 
 /// The request context of the emulator: Hummingbird's core storage plus the account the
@@ -17,6 +18,8 @@ public struct EmulatorRequestContext: RequestContext {
     var bodyLimit: Int = 64 * 1024
     /// The Twilio operation the request was routed to; nil before routing and off `/v2`.
     var endpoint: TwilioEndpoint?
+    /// What a handler tells the request log about the request (the number it concerns).
+    let notes = RequestNotes()
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
@@ -41,5 +44,18 @@ extension EmulatorRequestContext {
             throw .notFound(path, hint: "'\(parameters.get(name) ?? "")' is not a \(prefix.rawValue) SID")
         }
         return sid
+    }
+}
+
+/// What a handler learned about its request for the request log, which the middleware that
+/// records it reads afterwards: the context is a value, so a handler's change to it would not
+/// reach the middleware; this reference does.
+final class RequestNotes: Sendable {
+    private let value = Mutex<String?>(nil)
+
+    /// The recipient (`To`) the request named, as sent, even when it was refused.
+    var recipient: String? {
+        get { value.withLock { $0 } }
+        set { value.withLock { $0 = newValue } }
     }
 }

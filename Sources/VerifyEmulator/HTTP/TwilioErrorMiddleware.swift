@@ -46,7 +46,7 @@ struct TwilioErrorMiddleware: RouterMiddleware {
                     ? .methodNotAllowed(request.method.rawValue, path) : nil
                 record(
                     request, requestId: requestId, path: path, status: Int(response.status.code), error: error,
-                    started: started)
+                    to: context.notes.recipient, started: started)
             }
             return response
         } catch let error as TwilioError {
@@ -90,7 +90,7 @@ struct TwilioErrorMiddleware: RouterMiddleware {
         if isTwilioAPI {
             record(
                 request, requestId: requestId, path: path, status: twilioError.status, error: twilioError,
-                started: started)
+                to: context.notes.recipient, started: started)
         }
         // The emulator's own API (`/emulator/v1`) tells the caller why, in Twilio's optional
         // `detail`; the Twilio API keeps Twilio's bodies and puts the hint in the request log.
@@ -113,13 +113,13 @@ struct TwilioErrorMiddleware: RouterMiddleware {
     }
 
     private func record(
-        _ request: Request, requestId: String, path: String, status: Int, error: TwilioError?,
+        _ request: Request, requestId: String, path: String, status: Int, error: TwilioError?, to: String?,
         started: ContinuousClock.Instant
     ) {
         let elapsed = ContinuousClock.now - started
         requestLog.record(
             RequestLog.Record(
                 requestId: requestId, method: request.method.rawValue, path: path, status: status, error: error,
-                at: clock.now().epochMilliseconds, durationMs: (elapsed.seconds * 1_000_000).rounded() / 1000))
+                to: to, at: clock.now().epochMilliseconds, durationMs: (elapsed.seconds * 1_000_000).rounded() / 1000))
     }
 }

@@ -13,7 +13,9 @@ struct VerificationChecksController: Sendable {
 
     @Sendable func check(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let serviceSid = try context.pathSID("service", .service, path: context.requestPath)
-        let check = try CheckVerificationRequest(form: try await request.form(context: context))
+        let form = try await request.form(context: context)
+        context.notes.recipient = form["To"]
+        let check = try CheckVerificationRequest(form: form)
         if case .recipient(let to) = check.target {
             try await outcomes.apply(to: to, on: .check, account: try context.requireAccount())
         }

@@ -17,7 +17,9 @@ struct VerificationsController: Sendable {
 
     @Sendable func start(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let serviceSid = try context.pathSID("service", .service, path: context.requestPath)
-        let start = try StartVerificationRequest(form: try await request.form(context: context))
+        let form = try await request.form(context: context)
+        context.notes.recipient = form["To"]
+        let start = try StartVerificationRequest(form: form)
         let account = try context.requireAccount()
         try await outcomes.apply(
             to: start.to, on: .start, account: account, riskCheckDisabled: start.riskCheck == .disable)

@@ -309,7 +309,7 @@ struct InspectionTests {
         }
     }
 
-    @Test("the request log keeps every Twilio API call with a hint for failures")
+    @Test("the request log keeps every Twilio API call with a hint for failures and the number it named")
     func requestLog() async throws {
         try await withEmulator { api in
             let service = try await api.createService()
@@ -324,7 +324,10 @@ struct InspectionTests {
             #expect(log[1].status == 405 && log[1].errorCode == 20004)
             #expect(log[2].errorCode == 60200)
             #expect(log[2].hint == "To is not E.164: missing leading +")
+            // the number a verification named, as sent, even when it was refused
+            #expect(log[2].to == "15005550006")
             #expect(log[3].status == 201 && log[3].path == "/v2/Services" && log[3].method == "POST")
+            #expect(log[0].to == nil && log[3].to == nil)
             let errors =
                 try await api.get("/emulator/v1/requests?errors=true", auth: nil)
                 .decode([String: [RequestLogEntry]].self)["requests"] ?? []
