@@ -23,6 +23,9 @@ from twilio.rest import Client
 
 ACCOUNT_SID = "AC" + "c0" * 16
 AUTH_TOKEN = "compat-suite-token"
+#: The account and service of an emulator started with no accounts or fixtures configured.
+DEFAULT_ACCOUNT = (verify_emulator.DEFAULT_ACCOUNT_SID, verify_emulator.DEFAULT_AUTH_TOKEN)
+DEFAULT_SERVICE = verify_emulator.DEFAULT_SERVICE_SID
 OTHER_SID = "AC" + "d1" * 16
 OTHER_TOKEN = "other-token"
 ROOT = Path(__file__).resolve().parents[2]
@@ -151,6 +154,15 @@ def emulator(tmp_path_factory):
         args=["--account-sid", ACCOUNT_SID, "--auth-token", AUTH_TOKEN, "--fixtures", str(FIXTURES)],
         env={"VERIFY_EMULATOR_QUIET": "0"},
     )
+    yield running
+    assert running.stop() == 0, running.output()
+
+
+@pytest.fixture
+def default_emulator(tmp_path):
+    """An emulator of the test's own with the defaults (DEFAULT_ACCOUNT, DEFAULT_SERVICE), its
+    state in a file; it must stop cleanly."""
+    running = Emulator(str(tmp_path / "emulator.sqlite"))
     yield running
     assert running.stop() == 0, running.output()
 

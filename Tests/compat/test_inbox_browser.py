@@ -7,17 +7,7 @@ import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import ROOT, Emulator
-
-DEFAULT_ACCOUNT = ("AC00000000000000000000000000000000", "emulator-auth-token")
-DEFAULT_SERVICE = "VA00000000000000000000000000000000"
-
-
-@pytest.fixture
-def default_emulator(tmp_path):
-    running = Emulator(str(tmp_path / "inbox.sqlite"))
-    yield running
-    assert running.stop() == 0
+from conftest import DEFAULT_ACCOUNT, DEFAULT_SERVICE
 
 
 def test_code_appears_live_without_reload(default_emulator, browser):

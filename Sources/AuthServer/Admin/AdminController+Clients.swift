@@ -5,7 +5,7 @@ import Hummingbird
 ///
 /// ```sh
 /// curl -H "Authorization: Bearer $ADMIN_TOKEN" -d '{"client_id": "notes-web",
-///   "redirect_uris": ["https://notes.example.com/callback"]}' http://127.0.0.1:8080/api/admin/clients
+///   "redirect_uris": ["https://notes.example.com/callback"]}' http://127.0.0.1:8000/api/admin/clients
 /// ```
 extension AdminController {
     func addClientRoutes(to admin: RouterGroup<AuthRequestContext>) {
@@ -15,7 +15,7 @@ extension AdminController {
         }
         admin.get("/clients/:client_id") { _, context in
             let id = try context.parameters.require("client_id")
-            guard let client = try await registry().all().first(where: { $0.client.id == id }) else {
+            guard let client = try await registry().registered(id) else {
                 throw Self.unknownClient(id)
             }
             return try JSONResponse.uncached(AdminOAuthClient(client))

@@ -1,5 +1,6 @@
-/// An application registered to sign people in through this server (OpenID Connect), from
-/// `OAUTH_CLIENTS_FILE`. Consent is implicit: every registered client is first-party.
+/// An application registered to sign people in through this server (OpenID Connect), in
+/// `OAUTH_CLIENTS_FILE` or through the admin API (``OAuthClientRegistry``). Consent is implicit:
+/// every registered client is first-party.
 public struct OAuthClient: Sendable, Equatable {
     public var id: String
     /// Shown on the sign-in pages ("Sign in to …"); the client id when the file names none.

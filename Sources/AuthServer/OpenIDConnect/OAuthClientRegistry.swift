@@ -42,6 +42,12 @@ struct OAuthClientRegistry: Sendable {
         var createdAt: Double?
     }
 
+    /// The client registered as `id`, with where and when, or nil.
+    func registered(_ id: String) async throws -> Registered? {
+        if let client = fileClients.first(where: { $0.id == id }) { return Registered(client: client, source: .file) }
+        return try await store.find(id).map { Registered(client: $0.client, source: .admin, createdAt: $0.createdAt) }
+    }
+
     /// Every client: the file's, then the admin API's, oldest first.
     func all() async throws -> [Registered] {
         fileClients.map { Registered(client: $0, source: .file) }

@@ -59,6 +59,8 @@ struct ClientRegistrationTests {
             #expect(clients.allSatisfy { $0["client_secret"] == nil })
             let (shown, one) = try await Self.admin(stack, .get, "/api/admin/clients/notes-admin")
             #expect(shown == .ok && one["client_secret"] == nil && one["created_at"] is Double)
+            let (fileShown, fileOne) = try await Self.admin(stack, .get, "/api/admin/clients/notes-web")
+            #expect(fileShown == .ok && fileOne["source"] as? String == "file" && fileOne["created_at"] == nil)
 
             // a person signs in through it as through a file's client
             // carol, with a session of her own on the JSON API
