@@ -83,12 +83,10 @@ struct OpenIDController: Sendable {
     /// by `client_id` and `client_secret` in the form (never both), or a public client by its
     /// `client_id` alone.
     @Sendable func token(_ request: Request, context: AuthRequestContext) async throws -> Response {
-        let form: FormData
-        let client: OAuthClient
-        switch try await clientRequest(request) {
-        case .accepted(let found, let by): (form, client) = (found, by)
-        case .refused(let refusal): return refusal
-        }
+        try await answering(request) { form, client in try await token(form, client: client) }
+    }
+
+    private func token(_ form: FormData, client: OAuthClient) async throws -> Response {
         let outcome: Result<OpenIDProvider.TokenResponse, OAuthError>
         switch form["grant_type"] {
         case "authorization_code":
@@ -156,37 +154,41 @@ struct OpenIDController: Sendable {
         case refused(Response)
     }
 
-    /// `POST /oauth/introspect` (RFC 7662), for a confidential client (a resource server).
-    @Sendable func introspect(_ request: Request, context: AuthRequestContext) async throws -> Response {
-        let form: FormData
-        let client: OAuthClient
+    /// `answer`'s response to a client's request once ``clientRequest(_:)`` read and
+    /// authenticated it; the refusal otherwise. The token, introspection and revocation
+    /// endpoints all start so.
+    private func answering(
+        _ request: Request, _ answer: (FormData, OAuthClient) async throws -> Response
+    ) async throws -> Response {
         switch try await clientRequest(request) {
-        case .accepted(let found, let by): (form, client) = (found, by)
+        case .accepted(let form, let client): return try await answer(form, client)
         case .refused(let refusal): return refusal
         }
-        guard !client.isPublic else {
-            return Self.refusal(OAuthError(.invalidClient, "Introspection needs a client with a secret"))
+    }
+
+    /// `POST /oauth/introspect` (RFC 7662), for a confidential client (a resource server).
+    @Sendable func introspect(_ request: Request, context: AuthRequestContext) async throws -> Response {
+        try await answering(request) { form, client in
+            guard !client.isPublic else {
+                return Self.refusal(OAuthError(.invalidClient, "Introspection needs a client with a secret"))
+            }
+            guard let token = form["token"], !token.isEmpty else {
+                return Self.refusal(OAuthError(.invalidRequest, "token is required"))
+            }
+            let answer = try await provider.introspect(token, caller: client)
+            return try JSONResponse.make(answer, headers: [.cacheControl: "no-store", Self.pragma: "no-cache"])
         }
-        guard let token = form["token"], !token.isEmpty else {
-            return Self.refusal(OAuthError(.invalidRequest, "token is required"))
-        }
-        let answer = try await provider.introspect(token, caller: client)
-        return try JSONResponse.make(answer, headers: [.cacheControl: "no-store", Self.pragma: "no-cache"])
     }
 
     /// `POST /oauth/revoke` (RFC 7009): 200 whether or not there was anything to revoke.
     @Sendable func revoke(_ request: Request, context: AuthRequestContext) async throws -> Response {
-        let form: FormData
-        let client: OAuthClient
-        switch try await clientRequest(request) {
-        case .accepted(let found, let by): (form, client) = (found, by)
-        case .refused(let refusal): return refusal
+        try await answering(request) { form, client in
+            guard let token = form["token"], !token.isEmpty else {
+                return Self.refusal(OAuthError(.invalidRequest, "token is required"))
+            }
+            try await provider.revoke(token, caller: client)
+            return Response(status: .ok, headers: [.cacheControl: "no-store"])
         }
-        guard let token = form["token"], !token.isEmpty else {
-            return Self.refusal(OAuthError(.invalidRequest, "token is required"))
-        }
-        try await provider.revoke(token, caller: client)
-        return Response(status: .ok, headers: [.cacheControl: "no-store"])
     }
 
     /// `GET` or `POST /oauth/userinfo` with a bearer access token issued to a client.
