@@ -116,11 +116,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Deadlines for many short calls on one timer (the Verify client's, the database's).
+        .target(name: "AsyncDeadlines", swiftSettings: swiftSettings),
         // A typed async client for the Verify API, for any Swift app (the auth server uses it).
         .target(
             name: "VerifyClient",
             dependencies: [
-                "VerifyWire",
+                "VerifyWire", "AsyncDeadlines",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -132,7 +134,7 @@ let package = Package(
         .target(
             name: "AuthServer",
             dependencies: [
-                "VerifyClient", "VerifyWire", "HTTPServerGuards", "CQRencode", "ServerOperations",
+                "VerifyClient", "VerifyWire", "HTTPServerGuards", "CQRencode", "ServerOperations", "AsyncDeadlines",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
@@ -187,6 +189,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "VerifyWireTests", dependencies: ["VerifyWire"]),
+        .testTarget(name: "AsyncDeadlinesTests", dependencies: ["AsyncDeadlines"]),
         .testTarget(
             name: "ServerOperationsTests",
             dependencies: [

@@ -1,3 +1,4 @@
+import AsyncDeadlines
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
@@ -194,15 +195,8 @@ public final class VerifyClient: Sendable {
     /// caller and its pooled connection for ever. On a timeout the exchange's task is cancelled,
     /// which closes that connection instead of returning it to the pool.
     private func exchange(_ request: HTTPClientRequest) async throws -> (status: Int, body: ByteBuffer) {
-        let timeout = configuration.timeout
-        return try await withThrowingTaskGroup(of: (status: Int, body: ByteBuffer).self) { group in
-            group.addTask { try await self.unboundedExchange(request) }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw VerifyClientError.timeout
-            }
-            defer { group.cancelAll() }
-            return try await group.next()!
+        try await cancellingAtDeadline(configuration.timeout, timedOut: { VerifyClientError.timeout }) {
+            try await self.unboundedExchange(request)
         }
     }
 

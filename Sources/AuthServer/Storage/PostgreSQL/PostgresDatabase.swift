@@ -1,3 +1,4 @@
+import AsyncDeadlines
 import Logging
 import NIOCore
 import NIOPosix
@@ -71,14 +72,7 @@ final class PostgresDatabase: Sendable {
     static func within<Value: Sendable>(
         _ limit: Duration, _ body: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
-        let race = DeadlineRace<Value>()
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                race.start(continuation, work: Task { try await body() }, limit: limit)
-            }
-        } onCancel: {
-            race.finish(.failure(CancellationError()))
-        }
+        try await withDeadline(limit, timedOut: { TimedOut() }, body)
     }
 
     /// TLS as `sslmode` asks: none (`disable`); encrypted without checking the certificate
