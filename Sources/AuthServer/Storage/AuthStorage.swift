@@ -54,11 +54,13 @@ struct AuthStorage: Sendable {
 
     /// Connects to PostgreSQL (`DATABASE_URL`), migrating it under an advisory lock.
     static func postgres(
-        url: PostgresURL, poolSize: Int, wait: Duration, timeout: Duration = .seconds(5),
-        accessTokenLifetime: TimeInterval, logger: Logger, now: @escaping @Sendable () -> Date
+        url: PostgresURL, poolSize: Int, poolMinimum: Int = 0, keepAlive: Duration? = nil, wait: Duration,
+        timeout: Duration = .seconds(5), accessTokenLifetime: TimeInterval, logger: Logger,
+        now: @escaping @Sendable () -> Date
     ) async throws -> AuthStorage {
         let database = try await PostgresDatabase.open(
-            url: url, poolSize: poolSize, logger: logger, patience: wait, timeout: timeout)
+            url: url, pool: .init(size: poolSize, minimum: poolMinimum, keepAlive: keepAlive), logger: logger,
+            patience: wait, timeout: timeout)
         do {
             return try await over(
                 PostgresSQLDatabase(database: database), readiness: PostgresReadiness(database: database),
@@ -76,7 +78,9 @@ struct AuthStorage: Sendable {
         let lifetime = Double(configuration.accessTokenLifetime.components.seconds)
         if let url = configuration.databaseURL {
             return try await postgres(
-                url: url, poolSize: configuration.databasePoolSize, wait: configuration.databaseWait,
+                url: url, poolSize: configuration.databasePoolSize,
+                poolMinimum: configuration.databasePoolMinimum ?? configuration.databasePoolSize,
+                keepAlive: configuration.databaseKeepAlive, wait: configuration.databaseWait,
                 timeout: configuration.databaseTimeout, accessTokenLifetime: lifetime, logger: logger, now: now)
         }
         do {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PostgresNIO
 import Testing
 
 @testable import AuthServer
@@ -37,11 +38,29 @@ struct PostgresSettingsTests {
             base.merging(["DATABASE_URL": "postgres://auth@127.0.0.1:5432/auth", "DATABASE_POOL_SIZE": "4"]) { a, _ in a
             })
         #expect(postgres.databaseURL?.host == "127.0.0.1" && postgres.databasePoolSize == 4)
+        // a fixed pool and no keep-alive unless asked for
+        #expect(postgres.databasePoolMinimum == nil && postgres.databaseKeepAlive == nil)
+        let tuned = try AuthConfiguration.fromEnvironment(
+            base.merging(["DATABASE_POOL_SIZE": "8", "DATABASE_POOL_MIN": "2", "DATABASE_KEEPALIVE": "30"]) { a, _ in a
+            })
+        #expect(tuned.databasePoolMinimum == 2 && tuned.databaseKeepAlive == .seconds(30))
+        let off = try AuthConfiguration.fromEnvironment(base.merging(["DATABASE_KEEPALIVE": "off"]) { a, _ in a })
+        #expect(off.databaseKeepAlive == nil)
+        do {
+            _ = try AuthConfiguration.fromEnvironment(base.merging(["DATABASE_KEEPALIVE": "often"]) { a, _ in a })
+            Issue.record("DATABASE_KEEPALIVE=often was accepted")
+        } catch {
+            #expect(error.description == "DATABASE_KEEPALIVE: must be a whole number from 1 to 3600, or off")
+        }
         for (settings, named) in [
             (["DATABASE_URL": "postgres://auth@h/db", "DATABASE_PATH": "auth.sqlite"], "DATABASE_URL"),
             (["DATABASE_URL": "postgres:/broken"], "DATABASE_URL"),
             (["DATABASE_POOL_SIZE": "0"], "DATABASE_POOL_SIZE"),
             (["DATABASE_WAIT": "forever"], "DATABASE_WAIT"),
+            (["DATABASE_POOL_SIZE": "4", "DATABASE_POOL_MIN": "5"], "DATABASE_POOL_MIN"),
+            (["DATABASE_POOL_MIN": "-1"], "DATABASE_POOL_MIN"),
+            (["DATABASE_KEEPALIVE": "sometimes"], "DATABASE_KEEPALIVE"),
+            (["DATABASE_KEEPALIVE": "86400"], "DATABASE_KEEPALIVE"),
         ] {
             do {
                 _ = try AuthConfiguration.fromEnvironment(base.merging(settings) { a, _ in a })
@@ -50,6 +69,48 @@ struct PostgresSettingsTests {
                 #expect(error.setting == named)
             }
         }
+    }
+
+    @Test(
+        "the pool opens DATABASE_POOL_MIN connections at start and keeps them; DATABASE_KEEPALIVE pings idle ones",
+        .enabled(if: TestBackend.postgresURL != nil, "needs the PostgreSQL test cluster"))
+    func poolShape() async throws {
+        var url = try #require(try await TestBackend.freshPostgres())
+        let name = "pool_" + UUID().uuidString.prefix(8).lowercased()
+        url.options = (url.options ?? "") + " -c application_name=\(name)"
+        var logger = Logger(label: "auth-pool")
+        logger.logLevel = .critical
+        let storage = try await AuthStorage.postgres(
+            url: url, poolSize: 6, poolMinimum: 3, keepAlive: .seconds(1), wait: .seconds(5),
+            accessTokenLifetime: 60, logger: logger, now: { Date() })
+        defer { storage.postgres?.close() }
+        let admin = try #require(TestBackend.postgresURL)
+        func connections(_ condition: String = "true") async throws -> Int {
+            var count = 0
+            try await TestBackend.withAdmin(admin) { client in
+                let rows = try await client.query(
+                    PostgresQuery(
+                        unsafeSQL:
+                            "SELECT count(*)::int FROM pg_stat_activity WHERE application_name = '\(name)' AND \(condition)"
+                    ))
+                for try await (value) in rows.decode(Int.self) { count = value }
+            }
+            return count
+        }
+        // opened without a query asking for them (the migration used one)
+        var opened = 0
+        for _ in 0..<100 where opened < 3 {
+            opened = try await connections()
+            if opened < 3 { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(opened == 3)
+        // left idle past the keep-alive, each runs its query
+        var pinged = 0
+        for _ in 0..<100 where pinged < 3 {
+            try await Task.sleep(for: .milliseconds(100))
+            pinged = try await connections("query ILIKE 'SELECT 1%'")
+        }
+        #expect(pinged == 3)
     }
 
     @Test("an unreachable PostgreSQL stops start-up after DATABASE_WAIT with one line naming the host and port")
