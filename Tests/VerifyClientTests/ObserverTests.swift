@@ -25,6 +25,16 @@ struct ObserverTests {
         #expect(
             VerifyClient.operation(method: "DELETE", url: base + "/v2/Services/VA1/Entities/user-7", baseURL: base)
                 == "DELETE /v2/Services/:sid/Entities/:sid")
+        #expect(VerifyClient.operation(method: "GET", url: base + "/v2/Services", baseURL: base) == "GET /v2/Services")
+        #expect(VerifyClient.operation(method: "GET", url: base + "/", baseURL: base) == "GET /")
+        // an identity of letters that is not capitalised, or a number with a plus, is an id
+        #expect(
+            VerifyClient.operation(method: "GET", url: base + "/v2/Services/VA1/Entities/alice/Factors", baseURL: base)
+                == "GET /v2/Services/:sid/Entities/:sid/Factors")
+        #expect(
+            VerifyClient.operation(
+                method: "POST", url: base + "/v2/Services/VA1/VerificationCheck?To=%2B1555", baseURL: base)
+                == "POST /v2/Services/:sid/VerificationCheck")
     }
 
     @Test("the observer hears each call once, with its outcome")
