@@ -11,16 +11,16 @@ import Foundation
 /// spreading requests over processes or by waiting for a deploy.
 ///
 /// A key (a phone number, an email, an IP address) is stored as a SHA-256 digest
-/// (``LimitKey/digest(_:)``): the table answers "how often lately", never "who asked". Each hit
-/// deletes its key's expired entries; ``sweep(now:longestWindow:)`` removes those of keys not
-/// seen again.
+/// (``LimitKey/digest(_:)``): the table answers "how often lately", never "who asked". A hit
+/// counts only its key's entries within the window; ``sweep(now:longestWindow:)`` removes the
+/// expired ones every minute.
 ///
 /// The one thing written twice on purpose is how a hit is counted: the same algorithm (per key:
-/// drop its expired hits, count up to the limit, add the hit or say how long to wait), but
+/// count its hits within the window up to the limit, add the hit or say how long to wait), but
 /// SQLite runs it as statements in one `BEGIN IMMEDIATE` transaction, whose write lock already
 /// keeps two processes from both reading "4 of 5", while PostgreSQL runs it in the schema's
 /// `limit_hit_record` function under an advisory lock per key: one round trip where the
-/// statements would be ten (a login makes two such checks), and no lock on rows that do not
+/// statements would be eight (a login makes two such checks), and no lock on rows that do not
 /// exist yet.
 struct LimitStore: Sendable {
     let database: any SQLDatabase
@@ -60,14 +60,13 @@ struct LimitStore: Sendable {
         -> Int?
     {
         let kind = limit.kind.rawValue
-        try await db.execute(
-            "DELETE FROM limit_hit WHERE kind = \(kind) AND key_digest = \(digest) AND at <= \(time - limit.window)")
         // counted up to the limit only: whether it is reached is all that matters, and a
         // generous limit (a busy address) would otherwise be counted in full
         let counted = try await db.fetchOne(
             """
             SELECT COUNT(*), MIN(at) FROM (SELECT at FROM limit_hit
-                WHERE kind = \(kind) AND key_digest = \(digest) ORDER BY at LIMIT \(limit.limit)) counted
+                WHERE kind = \(kind) AND key_digest = \(digest) AND at > \(time - limit.window)
+                ORDER BY at LIMIT \(limit.limit)) counted
             """)
         let count: Int = try counted?.decode(0) ?? 0
         if count >= limit.limit {
