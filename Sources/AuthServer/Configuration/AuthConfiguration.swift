@@ -29,11 +29,6 @@ public struct AuthConfiguration: Sendable {
     public var databaseURL: PostgresURL?
     /// The most PostgreSQL connections this process opens (`DATABASE_POOL_SIZE`, default 10).
     public var databasePoolSize = 10
-    /// The PostgreSQL connections opened at start and kept open (`DATABASE_POOL_MIN`, default:
-    /// all of `DATABASE_POOL_SIZE`, a fixed pool). Those past it close after a minute unused;
-    /// postgres-nio arms a timer each time such a connection goes back to the pool, which under
-    /// a login load cost about 3 % of the throughput.
-    public var databasePoolMinimum: Int?
     /// How long a PostgreSQL connection may sit unused before it runs `SELECT 1`
     /// (`DATABASE_KEEPALIVE` seconds, default off), for networks that drop idle connections
     /// (NAT gateways, load balancers with idle timeouts). Off by default: postgres-nio arms a
@@ -132,7 +127,7 @@ public struct AuthConfiguration: Sendable {
             "VERIFY_LIMIT_PER_IP", "LIMIT_WINDOW", "TRUST_PROXY", "LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_IP",
             "REGISTER_LIMIT_PER_IP", "BCRYPT_COST", "COOKIE_SECURE", "SESSION_LIFETIME", "PUSH_LOGIN",
             "PASSKEYS_RP_ID", "PASSKEYS_RP_NAME", "PASSKEYS_ORIGINS", "DATABASE_URL", "DATABASE_POOL_SIZE",
-            "DATABASE_WAIT", "DATABASE_TIMEOUT", "DATABASE_POOL_MIN", "DATABASE_KEEPALIVE", "LOG_FORMAT", "LOG_LEVEL",
+            "DATABASE_WAIT", "DATABASE_TIMEOUT", "DATABASE_KEEPALIVE", "LOG_FORMAT", "LOG_LEVEL",
             "ADMIN_TOKEN", "AUDIT_RETENTION_DAYS",
         ] + SMSGateSettings.settingNames + WebhookSettings.settingNames + OpenIDSettings.settingNames
 
@@ -300,10 +295,6 @@ public struct AuthConfiguration: Sendable {
         }
         configuration.databasePoolSize = try number(
             value("DATABASE_POOL_SIZE"), "DATABASE_POOL_SIZE", default: 10, range: 1...500)
-        if let minimum = value("DATABASE_POOL_MIN") {
-            configuration.databasePoolMinimum = try number(
-                minimum, "DATABASE_POOL_MIN", default: 0, range: 0...configuration.databasePoolSize)
-        }
         switch value("DATABASE_KEEPALIVE") {
         case nil, "off", "0": configuration.databaseKeepAlive = nil
         case let seconds?:

@@ -54,12 +54,12 @@ struct AuthStorage: Sendable {
 
     /// Connects to PostgreSQL (`DATABASE_URL`), migrating it under an advisory lock.
     static func postgres(
-        url: PostgresURL, poolSize: Int, poolMinimum: Int = 0, keepAlive: Duration? = nil, wait: Duration,
+        url: PostgresURL, poolSize: Int, keepAlive: Duration? = nil, wait: Duration,
         timeout: Duration = .seconds(5), accessTokenLifetime: TimeInterval, logger: Logger,
         now: @escaping @Sendable () -> Date
     ) async throws -> AuthStorage {
         let database = try await PostgresDatabase.open(
-            url: url, pool: .init(size: poolSize, minimum: poolMinimum, keepAlive: keepAlive), logger: logger,
+            url: url, pool: .init(size: poolSize, keepAlive: keepAlive), logger: logger,
             patience: wait, timeout: timeout)
         do {
             return try await over(
@@ -79,7 +79,6 @@ struct AuthStorage: Sendable {
         if let url = configuration.databaseURL {
             return try await postgres(
                 url: url, poolSize: configuration.databasePoolSize,
-                poolMinimum: configuration.databasePoolMinimum ?? configuration.databasePoolSize,
                 keepAlive: configuration.databaseKeepAlive, wait: configuration.databaseWait,
                 timeout: configuration.databaseTimeout, accessTokenLifetime: lifetime, logger: logger, now: now)
         }

@@ -38,12 +38,12 @@ struct PostgresSettingsTests {
             base.merging(["DATABASE_URL": "postgres://auth@127.0.0.1:5432/auth", "DATABASE_POOL_SIZE": "4"]) { a, _ in a
             })
         #expect(postgres.databaseURL?.host == "127.0.0.1" && postgres.databasePoolSize == 4)
-        // a fixed pool and no keep-alive unless asked for
-        #expect(postgres.databasePoolMinimum == nil && postgres.databaseKeepAlive == nil)
+        // no keep-alive unless asked for
+        #expect(postgres.databaseKeepAlive == nil)
         let tuned = try AuthConfiguration.fromEnvironment(
-            base.merging(["DATABASE_POOL_SIZE": "8", "DATABASE_POOL_MIN": "2", "DATABASE_KEEPALIVE": "30"]) { a, _ in a
+            base.merging(["DATABASE_POOL_SIZE": "8", "DATABASE_KEEPALIVE": "30"]) { a, _ in a
             })
-        #expect(tuned.databasePoolMinimum == 2 && tuned.databaseKeepAlive == .seconds(30))
+        #expect(tuned.databasePoolSize == 8 && tuned.databaseKeepAlive == .seconds(30))
         let off = try AuthConfiguration.fromEnvironment(base.merging(["DATABASE_KEEPALIVE": "off"]) { a, _ in a })
         #expect(off.databaseKeepAlive == nil)
         do {
@@ -57,8 +57,6 @@ struct PostgresSettingsTests {
             (["DATABASE_URL": "postgres:/broken"], "DATABASE_URL"),
             (["DATABASE_POOL_SIZE": "0"], "DATABASE_POOL_SIZE"),
             (["DATABASE_WAIT": "forever"], "DATABASE_WAIT"),
-            (["DATABASE_POOL_SIZE": "4", "DATABASE_POOL_MIN": "5"], "DATABASE_POOL_MIN"),
-            (["DATABASE_POOL_MIN": "-1"], "DATABASE_POOL_MIN"),
             (["DATABASE_KEEPALIVE": "sometimes"], "DATABASE_KEEPALIVE"),
             (["DATABASE_KEEPALIVE": "86400"], "DATABASE_KEEPALIVE"),
         ] {
@@ -72,45 +70,43 @@ struct PostgresSettingsTests {
     }
 
     @Test(
-        "the pool opens DATABASE_POOL_MIN connections at start and keeps them; DATABASE_KEEPALIVE pings idle ones",
+        "DATABASE_KEEPALIVE: a connection left unused that long runs SELECT 1; without it, nothing runs",
         .enabled(if: TestBackend.postgresURL != nil, "needs the PostgreSQL test cluster"))
-    func poolShape() async throws {
-        var url = try #require(try await TestBackend.freshPostgres())
-        let name = "pool_" + UUID().uuidString.prefix(8).lowercased()
-        url.options = (url.options ?? "") + " -c application_name=\(name)"
+    func keepAlive() async throws {
+        let admin = try #require(TestBackend.postgresURL)
         var logger = Logger(label: "auth-pool")
         logger.logLevel = .critical
-        let storage = try await AuthStorage.postgres(
-            url: url, poolSize: 6, poolMinimum: 3, keepAlive: .seconds(1), wait: .seconds(5),
-            accessTokenLifetime: 60, logger: logger, now: { Date() })
-        defer { storage.postgres?.close() }
-        let admin = try #require(TestBackend.postgresURL)
-        func connections(_ condition: String = "true") async throws -> Int {
+        /// Opens a pool with `keepAlive`, uses two connections at once, leaves them 1.5 s, and
+        /// says how many of them last ran the keep-alive query.
+        func pinged(keepAlive: Duration?) async throws -> Int {
+            var url = try #require(try await TestBackend.freshPostgres())
+            let name = "pool_" + UUID().uuidString.prefix(8).lowercased()
+            url.options = (url.options ?? "") + " -c application_name=\(name)"
+            let storage = try await AuthStorage.postgres(
+                url: url, poolSize: 4, keepAlive: keepAlive, wait: .seconds(5), accessTokenLifetime: 60,
+                logger: logger, now: { Date() })
+            defer { storage.postgres?.close() }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<2 {
+                    group.addTask { try await storage.database.run("SELECT pg_sleep(0.2)") }
+                }
+                try await group.waitForAll()
+            }
+            try await Task.sleep(for: .milliseconds(1500))
             var count = 0
             try await TestBackend.withAdmin(admin) { client in
                 let rows = try await client.query(
                     PostgresQuery(
-                        unsafeSQL:
-                            "SELECT count(*)::int FROM pg_stat_activity WHERE application_name = '\(name)' AND \(condition)"
-                    ))
-                for try await (value) in rows.decode(Int.self) { count = value }
+                        unsafeSQL: """
+                            SELECT count(*)::int FROM pg_stat_activity
+                            WHERE application_name = '\(name)' AND query ILIKE 'SELECT 1%'
+                            """))
+                for try await value in rows.decode(Int.self) { count = value }
             }
             return count
         }
-        // opened without a query asking for them (the migration used one)
-        var opened = 0
-        for _ in 0..<100 where opened < 3 {
-            opened = try await connections()
-            if opened < 3 { try await Task.sleep(for: .milliseconds(50)) }
-        }
-        #expect(opened == 3)
-        // left idle past the keep-alive, each runs its query
-        var pinged = 0
-        for _ in 0..<100 where pinged < 3 {
-            try await Task.sleep(for: .milliseconds(100))
-            pinged = try await connections("query ILIKE 'SELECT 1%'")
-        }
-        #expect(pinged == 3)
+        #expect(try await pinged(keepAlive: .seconds(1)) >= 2)
+        #expect(try await pinged(keepAlive: nil) == 0)
     }
 
     @Test("an unreachable PostgreSQL stops start-up after DATABASE_WAIT with one line naming the host and port")

@@ -135,9 +135,6 @@ func withStack(
         if configuration.databasePath == ":memory:", configuration.databaseURL == nil {
             configuration.databaseURL = try await TestBackend.freshPostgres()
             configuration.databasePoolSize = 4
-            // connections as the test needs them: the suite's stacks run at once on one cluster,
-            // and a fixed pool each (the product's default) would take hundreds of connections
-            configuration.databasePoolMinimum = 0
         }
         let settings = configuration
         let tokenClock = TestClock(frozen: frozenTokenClock)
