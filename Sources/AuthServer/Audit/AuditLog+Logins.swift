@@ -10,9 +10,11 @@ extension AuditLog {
     ///     passkey login), and `failedSubject` finds it after a failure (the account a login
     ///     name names, if any: its owner sees the attempt); else a failure keeps the `login`
     ///     name typed.
+    ///   - successRecorded: the step records its own success, with its tokens
+    ///     (``loginSucceeded(_:subject:)`` passed to ``TokenIssuer/startLogin(_:message:username:client:recording:)``).
     func observeLogin<T>(
         _ method: AuthMetrics.LoginMethod, subject: String? = nil, subjectOf: (T) -> String? = { _ in nil },
-        failedSubject: (() async -> String?)? = nil, login: String? = nil,
+        failedSubject: (() async -> String?)? = nil, login: String? = nil, successRecorded: Bool = false,
         result: (T) -> AuthMetrics.LoginResult? = { _ in .success },
         _ step: () async throws -> T
     ) async throws -> T {
@@ -31,8 +33,15 @@ extension AuditLog {
             await recordLogin(ended, method, subject: who, login: login)
             throw error
         }
-        await recordLogin(ended, method, subject: subject ?? value.flatMap(subjectOf), login: login)
+        if !(successRecorded && ended == .success) {
+            await recordLogin(ended, method, subject: subject ?? value.flatMap(subjectOf), login: login)
+        }
         return value!
+    }
+
+    /// The event of a login of `subject` by `method` that succeeded.
+    static func loginSucceeded(_ method: AuthMetrics.LoginMethod, subject: String?) -> AuditEvent {
+        AuditEvent(.loginSucceeded, subject: subject, detail: ["method": method.rawValue])
     }
 
     private func recordLogin(
@@ -41,7 +50,7 @@ extension AuditLog {
         var detail = ["method": method.rawValue]
         switch result {
         case .success:
-            await record(AuditEvent(.loginSucceeded, subject: subject, detail: detail))
+            await record(Self.loginSucceeded(method, subject: subject))
         case .failure, .limited:
             detail["result"] = result!.rawValue
             if subject == nil, let login { detail["login"] = String(login.prefix(100)) }

@@ -59,6 +59,17 @@ struct AuditLog: Sendable {
         }
     }
 
+    /// `event` as a statement for the caller to write with its own change, so the two commit
+    /// together and the event costs no statement of its own (a login's event goes with its
+    /// tokens); nil when the webhook wants the event, whose message is made from the stored row:
+    /// then the caller records it with ``record(_:)`` once its change is made.
+    func insertion(_ event: AuditEvent) -> SQLQuery? {
+        guard !(webhooks?.wants(event.type) ?? false) else { return nil }
+        var event = event
+        if event.client == nil { event.client = RequestClient.current }
+        return AuditStore.insertion([(event, now(), false)])
+    }
+
     /// A code by SMS the gate or a limit refused, and why (`reason`: `country`, `breaker`, `limit`).
     func codeRefused(_ refusal: SMSRefusal, subject: String, to phone: String) async {
         await record(

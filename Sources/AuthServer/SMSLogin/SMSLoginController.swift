@@ -68,7 +68,9 @@ struct SMSLoginController: Sendable {
     @Sendable func verifyCode(_ request: Request, context: AuthRequestContext) async throws -> Response {
         let body = try await JSONRequest.decode(VerifyRequest.self, from: request)
         let phone = try normalize(body.phoneNumber)
-        return try await audit.observeLogin(.sms, subject: phone, result: { $0.status == .ok ? .success : .failure }) {
+        return try await audit.observeLogin(
+            .sms, subject: phone, successRecorded: true, result: { $0.status == .ok ? .success : .failure }
+        ) {
             try await checkCode(body.code, phone: phone, request: request, context: context)
         }
     }
@@ -83,7 +85,8 @@ struct SMSLoginController: Sendable {
             return try JSONResponse.make(CodeRefused(status: status), status: .badRequest)
         }
         return try await issuer.startLogin(
-            .phoneNumber(phone), message: "Verification successful", client: client(request, context))
+            .phoneNumber(phone), message: "Verification successful", client: client(request, context),
+            recording: AuditLog.loginSucceeded(.sms, subject: phone))
     }
 
     private func codeStatus(_ code: String, phone: String, ip: String) async throws -> VerificationStatus {

@@ -19,17 +19,7 @@ struct AuditStore: Sendable {
     /// webhook, in one transaction with each such event's message (made from its stored row).
     func record(_ entries: [AuditBatchEntry]) async throws {
         guard !entries.isEmpty else { return }
-        let rows = SQLQuery.joined(
-            entries.map { entry in
-                let event = entry.event
-                return """
-                    (\(entry.at.timeIntervalSince1970), \(event.type.rawValue), \(event.subject), \(event.actor.rawValue),
-                        \(event.client?.ip), \(event.client?.userAgent), \(event.detailJSON))
-                    """
-            })
-        let insert: SQLQuery =
-            "INSERT INTO audit_event (at, type, subject, actor, ip, user_agent, detail) VALUES " + rows
-            + " RETURNING \(unescaped: AuditRecord.columns)"
+        let insert = Self.insertion(entries) + " RETURNING \(unescaped: AuditRecord.columns)"
         guard entries.contains(where: \.toWebhook) else {
             try await database.run(insert)
             return
@@ -41,6 +31,20 @@ struct AuditStore: Sendable {
                 try await WebhookOutbox.enqueue(db, WebhookMessage(record), now: entry.at)
             }
         }
+    }
+
+    /// The statement that stores `entries` (not their webhook messages), for ``record(_:)`` and
+    /// for a caller that writes an event in its own statement (``AuditLog/insertion(_:)``).
+    static func insertion(_ entries: [AuditBatchEntry]) -> SQLQuery {
+        let rows = SQLQuery.joined(
+            entries.map { entry in
+                let event = entry.event
+                return """
+                    (\(entry.at.timeIntervalSince1970), \(event.type.rawValue), \(event.subject), \(event.actor.rawValue),
+                        \(event.client?.ip), \(event.client?.userAgent), \(event.detailJSON))
+                    """
+            })
+        return "INSERT INTO audit_event (at, type, subject, actor, ip, user_agent, detail) VALUES " + rows
     }
 
     /// Events matching `filter`, newest first.

@@ -62,20 +62,22 @@ struct RefreshTokenRecords: Sendable {
         return families
     }
 
-    /// A new family and its first token, with where the login came from.
+    /// A new family and its first token, with where the login came from, and `alongside`:
+    /// rows of other tables written in the same statement (the login's audit event).
     func insert(
         tokenHash: String, family: String, subject: String, now: Date, lifetime: TimeInterval, client: SessionClient?,
-        grant: ClientGrant? = nil
+        grant: ClientGrant? = nil, alongside: [SQLQuery] = []
     ) async throws {
         let time = now.timeIntervalSince1970
-        try await database.runTogether([
-            Self.insertion(tokenHash, family, subject, time, lifetime),
-            """
-            INSERT INTO token_family (family, subject, created_at, last_used_at, ip, user_agent, oauth_client, oauth_scope)
-            VALUES (\(family), \(subject), \(time), \(time), \(client?.ip), \(client?.userAgent), \(grant?.client),
-                \(grant?.scope))
-            """,
-        ])
+        try await database.runTogether(
+            alongside + [
+                Self.insertion(tokenHash, family, subject, time, lifetime),
+                """
+                INSERT INTO token_family (family, subject, created_at, last_used_at, ip, user_agent, oauth_client, oauth_scope)
+                VALUES (\(family), \(subject), \(time), \(time), \(client?.ip), \(client?.userAgent), \(grant?.client),
+                    \(grant?.scope))
+                """,
+            ])
     }
 
     /// The live sessions of `subject` (a family whose latest token is unused, unrevoked and

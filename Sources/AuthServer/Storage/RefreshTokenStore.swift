@@ -84,12 +84,12 @@ final class RefreshTokenStore: Sendable {
     /// `grant` binds it to the OpenID Connect client it was issued to, and its scopes.
     func startFamily(
         subject: String, now: Date, lifetime: TimeInterval, client: SessionClient? = nil,
-        family: String = UUID().uuidString, grant: ClientGrant? = nil
+        family: String = UUID().uuidString, grant: ClientGrant? = nil, alongside: [SQLQuery] = []
     ) async throws -> (token: String, family: String) {
         let token = OpaqueToken.make()
         try await records.insert(
             tokenHash: OpaqueToken.hash(token), family: family, subject: subject, now: now, lifetime: lifetime,
-            client: client, grant: grant)
+            client: client, grant: grant, alongside: alongside)
         return (token, family)
     }
 

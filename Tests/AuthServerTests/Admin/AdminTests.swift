@@ -51,6 +51,32 @@ struct AdminTests {
         }
     }
 
+    @Test(
+        "an SMS login's event, written with its tokens: once, with its method and address, in order with the others"
+    )
+    func smsLoginEvent() async throws {
+        try await withAccounts(configure: Self.configure) { stack in
+            // other rows first: an account's login and events of another number
+            _ = try await stack.signUp("carol")
+            _ = try await stack.login("+14155550181")
+            _ = try await stack.login("+14155550180")
+            let succeeded = try await Self.events(stack, "subject=%2B14155550180&type=login.succeeded")
+            #expect(succeeded.count == 1)
+            #expect((succeeded.first?["detail"] as? [String: String]) == ["method": "sms"])
+            #expect(succeeded.first?["ip"] as? String == "127.0.0.1")
+            _ = try await stack.post("/api/auth/send-verification", #"{"phone_number": "+14155550180"}"#)
+            let (wrong, _, _) = try await stack.post(
+                "/api/auth/verify-code", #"{"phone_number": "+14155550180", "code": "000000"}"#)
+            #expect(wrong == .badRequest)
+            let all = try await Self.events(stack, "subject=%2B14155550180")
+            #expect(
+                all.compactMap { $0["type"] as? String } == [
+                    "login.failed", "code.sent", "login.succeeded", "code.sent",
+                ])
+            #expect(try await Self.events(stack, "type=login.succeeded").count == 3)
+        }
+    }
+
     @Test("find, show, disable, enable, sign out, remove factors, delete: each in the audit log as the admin's")
     func manageAccount() async throws {
         try await withAccounts(configure: Self.configure) { stack in
