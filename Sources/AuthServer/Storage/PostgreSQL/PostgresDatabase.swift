@@ -21,7 +21,7 @@ final class PostgresDatabase: Sendable {
     /// fewer logins per second under `bench/auth-ab.sh`), so it is off unless asked for. (Its
     /// idle-timeout timer could be avoided only by a minimum of connections, which postgres-nio
     /// 1.33 traps on when the database goes away: `minimumConnections` stays 0.)
-    struct Pool: Sendable, Equatable {
+    struct Pool: Sendable {
         /// The most connections open at once (`DATABASE_POOL_SIZE`).
         var size: Int
         /// How long a connection may sit unused before `SELECT 1` (`DATABASE_KEEPALIVE`); nil: never.
