@@ -135,15 +135,11 @@ extension InboxPage {
             if (factorsLoading) return;
             factorsLoading = true;
             fetch("/emulator/v1/factors?limit=50").then(function (r) { return r.json(); }).then(function (data) {
-              var list = document.getElementById("factors");
-              list.textContent = "";
-              if (!data.factors.length) { list.appendChild(text("li", "none", "No TOTP factors yet")); }
-              data.factors.forEach(function (f) {
-                var li = document.createElement("li");
+              list("factors", data.factors, "No TOTP factors yet", function (li, f) {
                 li.appendChild(text("span", "", f.identity + " · " + f.friendly_name + (f.status === "verified" ? "" : " (unverified)")));
                 li.appendChild(text("span", "code", f.code));
                 var l = text("span", "left", f.seconds_left + " s"); l.dataset.stepEnds = now() + f.seconds_left * 1000;
-                li.appendChild(l); list.appendChild(li);
+                li.appendChild(l);
               });
               factorsLoading = false;
             }).catch(function () { factorsLoading = false; });
@@ -153,11 +149,8 @@ extension InboxPage {
             if (pushLoading) return;
             pushLoading = true;
             fetch("/emulator/v1/challenges?status=pending&limit=50").then(function (r) { return r.json(); }).then(function (data) {
-              var list = document.getElementById("push");
-              list.textContent = "";
-              if (!data.challenges.length) { list.appendChild(text("li", "none", "No pending push challenges")); }
-              data.challenges.forEach(function (c) {
-                var li = document.createElement("li"); li.dataset.sid = c.sid;
+              list("push", data.challenges, "No pending push challenges", function (li, c) {
+                li.dataset.sid = c.sid;
                 li.appendChild(text("span", "message", c.message));
                 if (c.fields.length) { li.appendChild(text("span", "fields", c.fields.map(function (f) { return f.label + ": " + f.value; }).join(" · "))); }
                 li.appendChild(text("span", "", c.identity));
@@ -170,7 +163,6 @@ extension InboxPage {
                   });
                   li.appendChild(buttons);
                 } else { li.appendChild(text("span", "status", "on a real phone")); }
-                list.appendChild(li);
               });
               pushLoading = false;
               tick();
@@ -253,7 +245,7 @@ extension InboxPage {
           });
           document.getElementById("reset").addEventListener("click", function () {
             act(call("POST", "/emulator/v1/reset"), function () {
-              reloadPhones(); refreshCards(); refreshPending();
+              reloadPhones(); refreshPending();
               return "Reset: every verification and message is gone";
             });
           });
@@ -266,7 +258,7 @@ extension InboxPage {
               act(call("DELETE", "/emulator/v1/faults/" + encodeURIComponent(d.removeFault)), function () { return "Fault " + d.removeFault + " removed"; });
             } else if (d.restore) {
               act(call("POST", "/emulator/v1/snapshots/" + encodeURIComponent(d.restore) + "/restore"), function () {
-                reloadPhones(); refreshCards(); refreshPending();
+                reloadPhones(); refreshPending();
                 call("GET", "/emulator/v1/clock").then(showClock).catch(function () {});
                 return "Snapshot " + d.restore + " restored";
               });
@@ -279,6 +271,7 @@ extension InboxPage {
               applyPhones();
             }
           });
+          // a list redrawn from `items`, or one line saying it is empty
           function list(id, items, empty, render) {
             var ul = document.getElementById(id); ul.textContent = "";
             if (!items.length) { ul.appendChild(text("li", "none", empty)); return; }
