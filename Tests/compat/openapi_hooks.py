@@ -6,7 +6,10 @@
   test account, fetched again whenever a route answers 401: the run itself logs out and so
   revokes the token it was given. `DELETE /api/auth/me` (a phone login deleting itself) gets a
   phone login's token instead: the review number's (PHONE), whose fixed code no generated body
-  guesses; the admin API gets the admin token (OPENAPI_ADMIN_TOKEN).
+  guesses; the admin API gets the admin token (OPENAPI_ADMIN_TOKEN). The stateful phase can
+  delete or disable the test account through the admin API (it links the registration's id to
+  the admin routes): a login that fails brings the account back first (enabled, or registered
+  again), so the later routes are still tested signed in.
 - `POST /api/auth/refresh` takes its token in the body, where a generated string is never a live
   one (only the stateful phase's link from a login could be, and not on every run): every other
   generated body that has a `refresh_token` gets a live one, so the 200 answer is checked against
@@ -35,6 +38,25 @@ def map_query(context, query):
 if AUTH_URL:
     refresh_bodies = 0
 
+    def admin(method, path, **kwargs):
+        headers = {"Authorization": f"Bearer {os.environ['OPENAPI_ADMIN_TOKEN']}"}
+        return requests.request(method, AUTH_URL + path, headers=headers, timeout=10, **kwargs)
+
+    def account_login():
+        """The test account's tokens; if the run deleted or disabled it, it is restored first."""
+        answer = requests.post(AUTH_URL + "/api/accounts/login", json=LOGIN, timeout=10)
+        if answer.status_code != 200 and os.environ.get("OPENAPI_ADMIN_TOKEN"):
+            found = admin("GET", "/api/admin/accounts", params={"q": LOGIN["login"]}).json().get("accounts", [])
+            mine = [a for a in found if a["username"] == LOGIN["login"]]
+            if not mine:
+                requests.post(AUTH_URL + "/api/accounts/register", timeout=10, json={
+                    "username": LOGIN["login"], "email": "openapi@example.com", "password": LOGIN["password"]})
+            elif mine[0]["disabled"]:
+                admin("POST", f"/api/admin/accounts/{mine[0]['account_sid']}/enable")
+            answer = requests.post(AUTH_URL + "/api/accounts/login", json=LOGIN, timeout=10)
+        answer.raise_for_status()
+        return answer.json()
+
     @schemathesis.hook
     def map_body(context, body):
         global refresh_bodies
@@ -45,17 +67,13 @@ if AUTH_URL:
             return body
         refresh_bodies += 1
         if refresh_bodies % 2:
-            answer = requests.post(AUTH_URL + "/api/accounts/login", json=LOGIN, timeout=10)
-            answer.raise_for_status()
-            body["refresh_token"] = answer.json()["refresh_token"]
+            body["refresh_token"] = account_login()["refresh_token"]
         return body
 
     @schemathesis.auth().skip_for(path_regex=r"^/api/(admin/.*|auth/me)$")
     class AccountToken:
         def get(self, case, context):
-            answer = requests.post(AUTH_URL + "/api/accounts/login", json=LOGIN, timeout=10)
-            answer.raise_for_status()
-            return answer.json()["access_token"]
+            return account_login()["access_token"]
 
         def set(self, case, data, context):
             case.headers = case.headers or {}
