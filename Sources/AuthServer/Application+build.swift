@@ -114,8 +114,9 @@ private func assembleAuthServer(
         )
     }
     let smsGate = SMSGate(
-        settings: configuration.smsGate, countries: SMSCountryStore(database: storage.database), metrics: metrics,
-        logger: logger)
+        settings: configuration.smsGate,
+        countries: SMSCountryStore(database: storage.database, interval: .milliseconds(100), logger: logger),
+        metrics: metrics, logger: logger)
     let limits = AbuseLimits(configuration: configuration, store: storage.limits, sms: smsGate)
     if let webhook = configuration.webhook, webhook.url.hasPrefix("http://"), !configuration.developmentMode {
         logger.warning(
@@ -219,7 +220,10 @@ private func assembleAuthServer(
                     PostgresRevocationListener(database: $0, refreshTokens: storage.refreshTokens),
                     PostgresDatabaseService(database: $0),
                 ]
-            } ?? []),
+            } ?? [])
+            // last, so that it stops first (services stop in reverse order) and writes the
+            // breaker's last counts while the database is still open
+            + [smsGate.countries.tally],
         logger: logger)
 }
 

@@ -227,7 +227,7 @@ struct AccountService: Sendable {
         try limited(try await limits.verify(to, ip: ip, now: now()))
         switch try await verifyCheck(to: to, code: code) {
         case .approved:
-            if to.hasPrefix("+") { await limits.sms.verified(to, now: now()) }
+            if to.hasPrefix("+") { limits.sms.verified(to, now: now()) }
             return
         case .usedUp: throw FormErrors(fields: ["code": Self.usedUpCode])
         case .tooManyWrong:

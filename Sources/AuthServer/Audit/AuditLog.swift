@@ -22,7 +22,7 @@ import Foundation
 struct AuditLog: Sendable {
     let store: AuditStore
     /// Group commit of the events recorded at once.
-    let batches: GroupCommit<AuditBatchEntry, Void>
+    let batches: GroupCommit<AuditBatchEntry>
     let webhooks: WebhookSettings?
     /// Tells this replica's dispatcher a message is waiting.
     let wake: WebhookWake

@@ -49,15 +49,11 @@ struct SMSGate: Sendable {
         }
     }
 
-    /// Counts a code to `phone` that Verify approved. A failure to count is logged, never the
-    /// login's failure.
-    func verified(_ phone: String, now: Date) async {
+    /// Counts a code to `phone` that Verify approved, written with the next batch of counts (a
+    /// failure to write them is logged, never the login's failure).
+    func verified(_ phone: String, now: Date) {
         guard settings.breaker != nil, !settings.reviewNumbers.contains(phone) else { return }
-        do {
-            try await countries.verified(in: Self.country(of: phone), now: now)
-        } catch {
-            logger.warning("SMS gate: could not count a verified code: \(error)")
-        }
+        countries.verified(in: Self.country(of: phone), now: now)
     }
 
     /// The key a number is counted under: its country, or `+` and its calling code.

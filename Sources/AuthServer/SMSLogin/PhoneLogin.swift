@@ -64,7 +64,7 @@ struct PhoneLogin: Sendable {
             throw verifyFailure(error, during: "check", logger: logger)
         }
         guard check.status == .approved, check.valid else { return check.status == .approved ? .pending : check.status }
-        await limits.sms.verified(phone, now: now())
+        limits.sms.verified(phone, now: now())
         return .approved
     }
 }

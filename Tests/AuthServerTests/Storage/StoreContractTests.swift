@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import Testing
 
 @testable import AuthServer
@@ -518,16 +519,20 @@ struct StoreContractTests {
         arguments: StoreBackend.available)
     func smsBreaker(backend: StoreBackend) async throws {
         try await backend.withReplicas { first, second in
-            let stores = [SMSCountryStore(database: first.database), SMSCountryStore(database: second.database)]
+            // an interval of zero: every judged send writes and reads, so the two replicas' counts
+            // are exact at every step
+            let stores = [first, second].map {
+                SMSCountryStore(database: $0.database, interval: .zero, logger: Logger(label: "test"))
+            }
             let breaker = SMSGateSettings.Breaker(minSends: 10, minVerifiedPercent: 50, cooldown: .seconds(60))
             // a country whose codes are verified does not trip
             for index in 0..<12 {
                 #expect(
                     try await stores[index % 2].send(to: "FR", now: Self.now, breaker: breaker)
                         == .counted(tripped: nil))
-                try await stores[(index + 1) % 2].verified(in: "FR", now: Self.now)
+                stores[(index + 1) % 2].verified(in: "FR", now: Self.now)
             }
-            try await stores[0].verified(in: "GB", now: Self.now)
+            stores[0].verified(in: "GB", now: Self.now)
             let outcomes = try await withThrowingTaskGroup(of: SMSCountryStore.Send.self) { group in
                 for index in 0..<24 {
                     let store = stores[index % 2]
@@ -574,6 +579,43 @@ struct StoreContractTests {
                 try await db.fetchValue("SELECT count(*) FROM sms_country_minute", as: Int.self)
             }
             #expect(left == 1)
+        }
+    }
+
+    @Test(
+        "the SMS breaker in batches an interval apart: exact on one replica, the other's trip seen within two intervals",
+        arguments: StoreBackend.available)
+    func smsBreakerBatches(backend: StoreBackend) async throws {
+        try await backend.withReplicas { first, second in
+            let interval = Duration.milliseconds(100)
+            let stores = [first, second].map {
+                SMSCountryStore(database: $0.database, interval: interval, logger: Logger(label: "test"))
+            }
+            let breaker = SMSGateSettings.Breaker(minSends: 40, minVerifiedPercent: 50, cooldown: .seconds(60))
+            let open = SMSCountryStore.Send.breakerOpen(until: Self.now.timeIntervalSince1970 + 60)
+            // the second replica's send is written before it reads, so the first one's read counts it
+            #expect(try await stores[1].send(to: "GB", now: Self.now, breaker: breaker) == .counted(tripped: nil))
+            let started = ContinuousClock.now
+            for _ in 0..<38 {
+                #expect(try await stores[0].send(to: "GB", now: Self.now, breaker: breaker) == .counted(tripped: nil))
+            }
+            // the 40th send trips it, counted exactly though most of the 39 before were never read
+            #expect(
+                try await stores[0].send(to: "GB", now: Self.now, breaker: breaker)
+                    == .counted(tripped: .init(sends: 40, verified: 0)))
+            let elapsed = ContinuousClock.now - started
+            #expect(stores[0].tally.batches < 39)
+            #expect(stores[0].tally.batches <= Int(elapsed / interval) + 2)
+            #expect(try await stores[0].send(to: "GB", now: Self.now, breaker: breaker) == open)
+            // the other replica's last reading is stale after two intervals: it reads the trip
+            try await Task.sleep(for: interval * 2.5)
+            #expect(try await stores[1].send(to: "GB", now: Self.now, breaker: breaker) == open)
+            for store in stores { try await store.tally.flush() }
+            let written = try await first.database.read { db in
+                try await db.fetchValue(
+                    "SELECT CAST(sum(sends) AS BIGINT) FROM sms_country_minute WHERE country = 'GB'", as: Int.self)
+            }
+            #expect(written == 42)
         }
     }
 

@@ -4,18 +4,17 @@ import Synchronization
 /// the next one, so under load many requests share one commit (on SQLite, whose one writer bounds
 /// a login's throughput, one commit for many instead of one each). Each caller still returns
 /// only once its entry has committed, or gets the batch's error: nothing is acknowledged that a
-/// crash could lose. For writes that decide nothing per caller (an audit event, a counter);
-/// a batch may answer every caller the same `Outcome`, read after it committed (the counters'
-/// new totals); a write whose caller needs an answer of its own stays a transaction of its own.
+/// crash could lose. For writes that decide nothing per caller (an audit event); a write whose
+/// caller needs an answer of its own stays a transaction of its own.
 ///
 /// ```swift
-/// let events = GroupCommit<AuditBatchEntry, Void> { batch in try await store.record(batch) }
+/// let events = GroupCommit<AuditBatchEntry> { batch in try await store.record(batch) }
 /// try await events.write(entry)
 /// ```
-final class GroupCommit<Entry: Sendable, Outcome: Sendable>: Sendable {
+final class GroupCommit<Entry: Sendable>: Sendable {
     private struct Waiting {
         var entry: Entry
-        var continuation: CheckedContinuation<Outcome, any Error>
+        var continuation: CheckedContinuation<Void, any Error>
     }
 
     private struct State {
@@ -23,20 +22,18 @@ final class GroupCommit<Entry: Sendable, Outcome: Sendable>: Sendable {
         var draining = false
     }
 
-    private let commit: @Sendable ([Entry]) async throws -> Outcome
+    private let commit: @Sendable ([Entry]) async throws -> Void
     private let maxBatch: Int
     private let state = Mutex(State())
 
-    /// `commit` writes one batch in one transaction, and says what every caller of it is told.
-    init(maxBatch: Int = 256, commit: @escaping @Sendable ([Entry]) async throws -> Outcome) {
+    /// `commit` writes one batch in one transaction.
+    init(maxBatch: Int = 256, commit: @escaping @Sendable ([Entry]) async throws -> Void) {
         self.commit = commit
         self.maxBatch = maxBatch
     }
 
-    /// Writes `entry` in the next batch; returns that batch's outcome once it committed, or
-    /// throws its error.
-    @discardableResult
-    func write(_ entry: Entry) async throws -> Outcome {
+    /// Writes `entry` in the next batch; returns once it committed, or throws its error.
+    func write(_ entry: Entry) async throws {
         try await withCheckedThrowingContinuation { continuation in
             let startDrain = state.withLock { state in
                 state.queue.append(Waiting(entry: entry, continuation: continuation))
@@ -59,8 +56,8 @@ final class GroupCommit<Entry: Sendable, Outcome: Sendable>: Sendable {
             }
             if batch.isEmpty { return }
             do {
-                let outcome = try await commit(batch.map(\.entry))
-                for waiting in batch { waiting.continuation.resume(returning: outcome) }
+                try await commit(batch.map(\.entry))
+                for waiting in batch { waiting.continuation.resume() }
             } catch {
                 for waiting in batch { waiting.continuation.resume(throwing: error) }
             }
