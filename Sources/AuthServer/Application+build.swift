@@ -115,7 +115,8 @@ private func assembleAuthServer(
     }
     let smsGate = SMSGate(
         settings: configuration.smsGate,
-        countries: SMSCountryStore(database: storage.database, interval: .milliseconds(100), logger: logger),
+        countries: SMSCountryStore(
+            database: storage.database, interval: configuration.smsGate.countInterval, logger: logger),
         metrics: metrics, logger: logger)
     let limits = AbuseLimits(configuration: configuration, store: storage.limits, sms: smsGate)
     if let webhook = configuration.webhook, webhook.url.hasPrefix("http://"), !configuration.developmentMode {

@@ -22,6 +22,10 @@ public struct SMSGateSettings: Sendable, Equatable {
     public var breaker: Breaker? = Breaker()
     /// Numbers with a fixed code that never reach Twilio (`TEST_PHONE_NUMBERS`).
     public var reviewNumbers = ReviewNumbers()
+    /// How often each replica writes the breaker's counts and reads its figures
+    /// (``SMSCountryTally``): not a setting, as it only trades statements for how soon replicas
+    /// see each other's counts; tests lengthen it to see what waits.
+    public var countInterval: Duration = .milliseconds(100)
 
     public init() {}
 

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -113,6 +114,49 @@ struct SMSGateTests {
             #expect(metrics.contains(#"auth_server_sms_breaker_trips_total{country="GB"} 1"#))
             #expect(metrics.contains(#"auth_server_sms_refused_total{reason="breaker"} 1"#))
         }
+    }
+
+    @Test("the breaker's counts wait for their interval, judged meanwhile, and are written when the server stops")
+    func countsWrittenAtStop() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("auth.sqlite").path
+        @Sendable func written() throws -> [String: [Int]] {
+            try DatabaseQueue(path: path).read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT country, sum(sends), sum(verified) FROM sms_country_minute GROUP BY country"
+                )
+                .reduce(into: [:]) { $0[$1[0]] = [$1[1], $1[2]] }
+            }
+        }
+        try await withStack(configure: {
+            $0.databasePath = path
+            $0.smsGate.countInterval = .seconds(3600)
+            $0.smsGate.breaker = .init(minSends: 3, minVerifiedPercent: 50, cooldown: .seconds(60))
+        }) { stack in
+            for number in ["+447700900301", "+447700900302"] {
+                #expect(try await Self.send(stack, number).0 == .ok)
+                let code = try await stack.code(for: number)
+                let (verified, _, _) = try await stack.post(
+                    "/api/auth/verify-code", #"{"phone_number": "\#(number)", "code": "\#(code)"}"#)
+                #expect(verified == .ok)
+            }
+            // the first send read the figures (and wrote itself first); the rest wait for the
+            // interval, and the breaker judges with them: the fifth send, the third unverified,
+            // trips it (and goes), the sixth is refused; the trip itself is written at once
+            #expect(try written() == ["GB": [1, 0]])
+            for number in ["+447700900303", "+447700900304", "+447700900305"] {
+                #expect(try await Self.send(stack, number).0 == .ok)
+            }
+            #expect(try await Self.send(stack, "+447700900306").0 == .tooManyRequests)
+            #expect(try written() == ["GB": [1, 0]])
+            let trips = try await DatabaseQueue(path: path).read { db in
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM sms_breaker WHERE country = 'GB'")
+            }
+            #expect(trips == 1)
+        }
+        #expect(try written() == ["GB": [6, 2]])
     }
 
     @Test("caps per number prefix and for the whole service answer 429 with Retry-After, with no send")
