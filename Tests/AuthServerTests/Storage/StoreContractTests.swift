@@ -616,6 +616,30 @@ struct StoreContractTests {
                     "SELECT CAST(sum(sends) AS BIGINT) FROM sms_country_minute WHERE country = 'GB'", as: Int.self)
             }
             #expect(written == 42)
+
+            // many sends and verified codes at once at both replicas, racing the batches: each
+            // counted once, none lost
+            let lenient = SMSGateSettings.Breaker(minSends: 1000, minVerifiedPercent: 50, cooldown: .seconds(60))
+            let outcomes = try await withThrowingTaskGroup(of: SMSCountryStore.Send.self) { group in
+                for index in 0..<200 {
+                    let store = stores[index % 2]
+                    group.addTask {
+                        let outcome = try await store.send(to: "FR", now: Self.now, breaker: lenient)
+                        store.verified(in: "FR", now: Self.now)
+                        return outcome
+                    }
+                }
+                return try await group.reduce(into: [SMSCountryStore.Send]()) { $0.append($1) }
+            }
+            #expect(outcomes.count == 200 && outcomes.allSatisfy { $0 == .counted(tripped: nil) })
+            for store in stores { try await store.tally.flush() }
+            let france = try await first.database.read { db in
+                try await db.fetchAll(
+                    "SELECT CAST(sum(sends) AS BIGINT), CAST(sum(verified) AS BIGINT) FROM sms_country_minute WHERE country = 'FR'"
+                )
+            }
+            #expect(
+                try france.first.map { [try $0.decode(0, as: Int.self), try $0.decode(1, as: Int.self)] } == [200, 200])
         }
     }
 
