@@ -1,3 +1,4 @@
+import AsyncDeadlines
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -68,8 +69,10 @@ final class SMSCountryTally: Service, Sendable {
         var waiting: [Waiter] = []
         var flushing = false
         var lastStart: ContinuousClock.Instant?
-        /// The flushing task's wait for the interval, which ``flush()`` cuts short.
+        /// The flushing task's wait for the interval, which ``flush()`` cuts short, and its entry
+        /// in the shared timer.
         var pause: (id: Int, continuation: CheckedContinuation<Void, Never>)?
+        var pauseTimer: DeadlineTimer.Entry?
         var pauses = 0
         var urgent = false
     }
@@ -94,8 +97,11 @@ final class SMSCountryTally: Service, Sendable {
     /// Counts a send or a verified code that the breaker does not judge now; written with the
     /// next batch.
     func add(_ country: String, time: Double, sent: Bool) {
-        state.withLock { Self.add(country, time: time, sent: sent, to: &$0) }
-        startFlushing()
+        let start = state.withLock { state in
+            Self.add(country, time: time, sent: sent, to: &state)
+            return claimFlushing(&state)
+        }
+        startFlushing(after: start)
     }
 
     /// Counts a send the breaker judges, and answers with its country's breaker and figures,
@@ -103,18 +109,18 @@ final class SMSCountryTally: Service, Sendable {
     func send(to country: String, time: Double) async throws -> Reading {
         let now = ContinuousClock.now
         return try await withCheckedThrowingContinuation { continuation in
-            let ready = state.withLock { state -> Reading? in
+            let (ready, start) = state.withLock { state -> (Reading?, Duration?) in
                 Self.add(country, time: time, sent: true, to: &state)
                 state.judged.insert(country)
                 state.latest = max(state.latest, time)
                 if let held = state.readings[country], isUsable(held, now: now, time: time) {
-                    return Self.figures(of: country, held.reading, in: state)
+                    return (Self.figures(of: country, held.reading, in: state), claimFlushing(&state))
                 }
                 state.waiting.append(Waiter(country: country, continuation: continuation))
-                return nil
+                return (nil, claimFlushing(&state))
             }
             if let ready { continuation.resume(returning: ready) }
-            startFlushing()
+            startFlushing(after: start)
         }
     }
 
@@ -136,11 +142,12 @@ final class SMSCountryTally: Service, Sendable {
     /// batch.
     func flush() async throws {
         _ = try await withCheckedThrowingContinuation { continuation in
-            state.withLock { state in
+            let start = state.withLock { state in
                 state.waiting.append(Waiter(country: nil, continuation: continuation))
                 state.urgent = true
+                return claimFlushing(&state)
             }
-            startFlushing()
+            startFlushing(after: start)
             endPause()
         }
     }
@@ -170,20 +177,20 @@ final class SMSCountryTally: Service, Sendable {
 
     private static func figures(of country: String, _ reading: Reading, in state: State) -> Reading {
         var reading = reading
-        if let local = state.local[country] {
-            reading.figures.sends += local.sends
-            reading.figures.verified += local.verified
-        }
+        if let local = state.local[country] { reading.figures += local }
         return reading
     }
 
-    /// Starts the flushing task unless it runs; it begins an interval after the last began.
-    private func startFlushing() {
-        let delay = state.withLock { state -> Duration? in
-            guard !state.flushing else { return nil }
-            state.flushing = true
-            return state.lastStart.map { interval - (ContinuousClock.now - $0) } ?? .zero
-        }
+    /// Claims the flushing task's start unless it runs (in the caller's turn of the lock):
+    /// answers the delay it begins after, an interval after the last batch began.
+    private func claimFlushing(_ state: inout State) -> Duration? {
+        guard !state.flushing else { return nil }
+        state.flushing = true
+        return state.lastStart.map { interval - (ContinuousClock.now - $0) } ?? .zero
+    }
+
+    /// Starts the flushing task that ``claimFlushing(_:)`` claimed, if it did.
+    private func startFlushing(after delay: Duration?) {
         guard let delay else { return }
         Task {
             await pause(for: delay)
@@ -202,20 +209,29 @@ final class SMSCountryTally: Service, Sendable {
                 return state.pauses
             }
             guard let id else { return continuation.resume() }
-            Task {
-                try? await Task.sleep(for: wait)
-                endPause(id)
+            let timer = DeadlineTimer.shared.schedule(after: wait) { [self] in endPause(id) }
+            let ended = state.withLock { state in
+                guard state.pause?.id == id else { return true }
+                state.pauseTimer = timer
+                return false
             }
+            if ended { DeadlineTimer.shared.cancel(timer) }
         }
     }
 
-    /// Ends the pause `id` (a sleep that ended), or any (``flush()``).
+    /// Ends the pause `id` (its time is up), or any (``flush()``, which cancels its timer).
     private func endPause(_ id: Int? = nil) {
-        state.withLock { state -> CheckedContinuation<Void, Never>? in
-            guard let pause = state.pause, id == nil || id == pause.id else { return nil }
-            state.pause = nil
-            return pause.continuation
-        }?.resume()
+        let (continuation, timer) = state.withLock {
+            state -> (CheckedContinuation<Void, Never>?, DeadlineTimer.Entry?) in
+            guard let pause = state.pause, id == nil || id == pause.id else { return (nil, nil) }
+            defer {
+                state.pause = nil
+                state.pauseTimer = nil
+            }
+            return (pause.continuation, id == nil ? state.pauseTimer : nil)
+        }
+        if let timer { DeadlineTimer.shared.cancel(timer) }
+        continuation?.resume()
     }
 
     /// Writes and reads until nothing is left to write or read, an interval apart.
