@@ -75,6 +75,9 @@ final class SMSCountryTally: Service, Sendable {
         var pauseTimer: DeadlineTimer.Entry?
         var pauses = 0
         var urgent = false
+        /// Set at shutdown: no more pauses, and ``run()`` waits for the flushing task to end.
+        var stopped = false
+        var stopping: [CheckedContinuation<Void, Never>] = []
     }
 
     private let interval: Duration
@@ -152,13 +155,25 @@ final class SMSCountryTally: Service, Sendable {
         }
     }
 
-    /// Waits for the server's graceful shutdown, then writes what is left.
+    /// Waits for the server's graceful shutdown, then writes what is left, and returns once the
+    /// flushing task has ended: nothing of the tally (nor the database it holds) outlives the
+    /// server, so a process opening the file next does not meet a pool still closing.
     func run() async throws {
         try? await gracefulShutdown()
         do {
             try await flush()
         } catch {
             logger.warning("SMS gate: could not write the last counts at shutdown: \(error)")
+        }
+        await withCheckedContinuation { continuation in
+            let ended = state.withLock { state in
+                state.stopped = true
+                if !state.flushing { return true }
+                state.stopping.append(continuation)
+                return false
+            }
+            if ended { return continuation.resume() }
+            endPause()
         }
     }
 
@@ -203,7 +218,7 @@ final class SMSCountryTally: Service, Sendable {
         guard wait > .zero else { return }
         await withCheckedContinuation { continuation in
             let id = state.withLock { state -> Int? in
-                if state.urgent { return nil }
+                if state.urgent || state.stopped { return nil }
                 state.pauses += 1
                 state.pause = (state.pauses, continuation)
                 return state.pauses
@@ -236,10 +251,13 @@ final class SMSCountryTally: Service, Sendable {
 
     /// Writes and reads until nothing is left to write or read, an interval apart.
     private func flushWhileDue() async {
+        var stopping: [CheckedContinuation<Void, Never>] = []
+        defer { for waiter in stopping { waiter.resume() } }
         while true {
             let taken = state.withLock { state -> (State, ContinuousClock.Instant)? in
                 guard !state.pending.isEmpty || !state.waiting.isEmpty else {
                     state.flushing = false
+                    swap(&stopping, &state.stopping)
                     return nil
                 }
                 let now = ContinuousClock.now
