@@ -148,7 +148,7 @@ public func buildApplication(
     ).addRoutes(to: router)
     SNAEndpoint(batcher: batcher, clock: clock).addRoutes(to: router)
     SnapshotsAPI(snapshots: snapshots, accounts: accounts).addRoutes(to: router)
-    try InboxPage(writer: writer, clock: clock, feed: feed).addRoutes(to: router)
+    InboxPage(writer: writer, clock: clock, feed: feed).addRoutes(to: router)
     CertificateAuthorityAPI(certificates: certificates).addRoutes(to: router)
     try ControlAPIDocument.addRoutes(to: router)
     routeMethods.load(router.routes.map(\.description))

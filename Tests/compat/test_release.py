@@ -2,11 +2,13 @@
 holds, and binaries that start with the Swift runtime inside them. scripts/test.sh builds it and
 sets RELEASE_TARBALL; run alone, this module is skipped."""
 import hashlib
+import json
 import os
 import re
 import subprocess
 import tarfile
 import time
+import urllib.request
 
 import pytest
 
@@ -56,6 +58,14 @@ def test_the_binaries_start_with_their_runtime_inside(tmp_path):
             time.sleep(0.05)
         assert check.returncode == 0, check.stderr
         assert check.stdout == f"ready: http://127.0.0.1:{port}/readyz\n"
+        # a release build makes the inbox's template and the control API's description on first
+        # use, not at start (debug builds, which the other suites run, make them at start)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/emulator/v1/openapi.json", timeout=10) as answer:
+            assert answer.headers["Content-Type"] == "application/json"
+            assert json.load(answer)["paths"]["/emulator/v1/clock"].keys() == {"get", "post"}
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as answer:
+            assert answer.headers["Content-Type"].startswith("text/html")
+            assert "<h1" in answer.read().decode()
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -6,8 +6,8 @@ import ServerOperations
 /// describes its routes in a `+OpenAPI.swift` file beside it; this adds what they share: the
 /// error body, the bearer scheme and the refusals every route can meet.
 enum AuthAPIDocument {
-    /// Built once per process: the same for every server in it (a test suite starts hundreds), and
-    /// reading the fragments is the costly part.
+    /// Built once per process, on first use: the same for every server in it (a test suite starts
+    /// hundreds), and reading the fragments is the costly part.
     static let built = Result { () throws(OpenAPIDocument.Problem) in try make() }
 
     static func make() throws(OpenAPIDocument.Problem) -> OpenAPIDocument {
@@ -28,10 +28,11 @@ enum AuthAPIDocument {
             ])
     }
 
-    /// Serves the document; called after every other route, so it also checks that the
-    /// document describes exactly the JSON API's routes (the pages are left out).
+    /// Serves the document; called after every other route, so that debug builds (every test)
+    /// also check that the document describes exactly the JSON API's routes (the pages are left
+    /// out).
     static func addRoutes(to router: Router<AuthRequestContext>) throws {
-        try built.get().serve(at: "/openapi.json", on: router, describes: isDescribed)
+        try OpenAPIDocument.serve(built: built, at: "/openapi.json", on: router, describes: isDescribed)
     }
 
     /// The shared responses of these refusals, by status (see ``OpenAPIDocument/references(_:names:)``).

@@ -19,6 +19,28 @@ extension OpenAPIDocument {
         }
     }
 
+    /// Serves a document that is built on its first request: `built` is a server's process-wide
+    /// `static let` (a `Result`, made on first use), so a server nobody asks for its description
+    /// never parses the fragments, which was a tenth of the emulator's start-up. Debug builds,
+    /// which every test runs, build it at once and check it against the router's routes as
+    /// ``serve(at:on:describes:)`` does, so a route added without its description still fails
+    /// every test; a release build, made from the same routes, skips the check.
+    ///
+    /// ```swift
+    /// static let built = Result { () throws(OpenAPIDocument.Problem) in try make() }
+    /// try OpenAPIDocument.serve(built: built, at: "/openapi.json", on: router)
+    /// ```
+    public static func serve<Context: RequestContext>(
+        built: @autoclosure @escaping @Sendable () -> Result<OpenAPIDocument, Problem>, at path: String,
+        on router: Router<Context>, describes: (String) -> Bool = { _ in true }
+    ) throws(Problem) {
+        #if DEBUG
+        try built().get().serve(at: path, on: router, describes: describes)
+        #else
+        router.get(RouterPath(path)) { _, _ in try built().get().response() }
+        #endif
+    }
+
     /// `"400": {"$ref": "#/components/responses/BadRequest"}, …` for a fragment's `responses`:
     /// each status with the shared response `names` gives it (a status without one names a
     /// response that does not exist, which validating the document refuses).

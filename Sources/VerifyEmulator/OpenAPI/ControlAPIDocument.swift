@@ -7,8 +7,8 @@ import ServerOperations
 /// `+OpenAPI.swift` file beside it; this adds what they share (the error body, `limit`); the
 /// health routes' description is ServerOperations' own.
 enum ControlAPIDocument {
-    /// Built once per process: the same for every server in it (a test suite starts hundreds), and
-    /// reading the fragments is the costly part.
+    /// Built once per process, on first use: the same for every server in it (a test suite starts
+    /// hundreds), and reading the fragments is the costly part.
     static let built = Result { () throws(OpenAPIDocument.Problem) in try make() }
 
     static func make() throws(OpenAPIDocument.Problem) -> OpenAPIDocument {
@@ -29,10 +29,10 @@ enum ControlAPIDocument {
             ])
     }
 
-    /// Serves the document; called after every other route, so it also checks that the
-    /// document describes exactly the routes there are.
+    /// Serves the document; called after every other route, so that debug builds (every test)
+    /// also check that the document describes exactly the routes there are.
     static func addRoutes(to router: Router<EmulatorRequestContext>) throws {
-        try built.get().serve(at: "/emulator/v1/openapi.json", on: router)
+        try OpenAPIDocument.serve(built: built, at: "/emulator/v1/openapi.json", on: router)
     }
 
     /// The shared responses of these statuses (see ``OpenAPIDocument/references(_:names:)``).
