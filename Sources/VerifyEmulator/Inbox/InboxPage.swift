@@ -21,9 +21,9 @@ struct InboxPage: Sendable {
     let clock: EmulatorClock
     let feed: MessageFeed
 
-    /// Parsed on the first page view, once per process: parsing it was a quarter of the
-    /// emulator's start-up (about 20 ms of a release build's 95), and most emulators (a test
-    /// suite's, a CI job's) never show the page. A test renders it, so a broken template
+    /// Parsed on the first page view, once per process: parsing it and the OpenAPI description
+    /// were a third of the emulator's start-up (README, Performance), and most emulators (a
+    /// test suite's, a CI job's) never show the page. A test renders it, so a broken template
     /// fails the suite, not a user's first view.
     static let template = Result { try MustacheTemplate(string: html) }
 
