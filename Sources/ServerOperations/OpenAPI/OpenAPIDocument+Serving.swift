@@ -21,10 +21,10 @@ extension OpenAPIDocument {
 
     /// Serves a document that is built on its first request: `built` is a server's process-wide
     /// `static let` (a `Result`, made on first use), so a server nobody asks for its description
-    /// never parses the fragments (a tenth of the emulator's start-up, README, Performance). Debug builds,
-    /// which every test runs, build it at once and check it against the router's routes as
-    /// ``serve(at:on:describes:)`` does, so a route added without its description still fails
-    /// every test; a release build, made from the same routes, skips the check.
+    /// never parses the fragments (a tenth of the emulator's start-up; README, Performance).
+    /// Debug builds, which every test runs, build it at once and check it against the router's
+    /// routes as ``serve(at:on:describes:)`` does, so a route added without its description
+    /// still fails every test; a release build, made from the same routes, skips the check.
     ///
     /// ```swift
     /// static let built = Result { () throws(OpenAPIDocument.Problem) in try make() }
