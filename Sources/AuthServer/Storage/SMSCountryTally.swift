@@ -70,9 +70,8 @@ final class SMSCountryTally: Service, Sendable {
         var flushing = false
         var lastStart: ContinuousClock.Instant?
         /// The flushing task's wait for the interval, which ``flush()`` cuts short, and its entry
-        /// in the shared timer.
-        var pause: (id: Int, continuation: CheckedContinuation<Void, Never>)?
-        var pauseTimer: DeadlineTimer.Entry?
+        /// in the shared timer (set just after the wait begins).
+        var pause: (id: Int, continuation: CheckedContinuation<Void, Never>, timer: DeadlineTimer.Entry?)?
         var pauses = 0
         var urgent = false
         /// Set at shutdown: no more pauses, and ``run()`` waits for the flushing task to end.
@@ -220,14 +219,14 @@ final class SMSCountryTally: Service, Sendable {
             let id = state.withLock { state -> Int? in
                 if state.urgent || state.stopped { return nil }
                 state.pauses += 1
-                state.pause = (state.pauses, continuation)
+                state.pause = (state.pauses, continuation, nil)
                 return state.pauses
             }
             guard let id else { return continuation.resume() }
             let timer = DeadlineTimer.shared.schedule(after: wait) { [self] in endPause(id) }
             let ended = state.withLock { state in
                 guard state.pause?.id == id else { return true }
-                state.pauseTimer = timer
+                state.pause?.timer = timer
                 return false
             }
             if ended { DeadlineTimer.shared.cancel(timer) }
@@ -239,11 +238,8 @@ final class SMSCountryTally: Service, Sendable {
         let (continuation, timer) = state.withLock {
             state -> (CheckedContinuation<Void, Never>?, DeadlineTimer.Entry?) in
             guard let pause = state.pause, id == nil || id == pause.id else { return (nil, nil) }
-            defer {
-                state.pause = nil
-                state.pauseTimer = nil
-            }
-            return (pause.continuation, id == nil ? state.pauseTimer : nil)
+            state.pause = nil
+            return (pause.continuation, id == nil ? pause.timer : nil)
         }
         if let timer { DeadlineTimer.shared.cancel(timer) }
         continuation?.resume()

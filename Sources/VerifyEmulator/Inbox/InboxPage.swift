@@ -25,7 +25,7 @@ struct InboxPage: Sendable {
     /// were a third of the emulator's start-up (README, Performance), and most emulators (a
     /// test suite's, a CI job's) never show the page. A test renders it, so a broken template
     /// fails the suite, not a user's first view.
-    static let template = Result { try MustacheTemplate(string: html) }
+    private static let template = Result { try MustacheTemplate(string: html) }
 
     init(writer: any DatabaseWriter, clock: EmulatorClock, feed: MessageFeed) {
         self.writer = writer
